@@ -1,0 +1,196 @@
+//! Feature, prediction and label drift (SPEC §3 "Drift").
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::config::{Config, Severity};
+use crate::plan::Role;
+use crate::profile::Profile;
+use crate::report::{Check, Metric, Status};
+use crate::run::{ColumnResult, RunData};
+
+/// The metric that decides a column's drift, and its verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    pub metric: &'static str,
+    pub value: f64,
+    pub threshold: f64,
+    pub drifted: bool,
+}
+
+/// SPEC §3 default verdict: p-values for a small reference, distances otherwise.
+pub fn verdict(profile: &Profile, config: &Config) -> Option<Verdict> {
+    let d = &config.drift;
+    let (ref_counts, _) = profile.counts();
+    let small = ref_counts.present() <= d.small_reference_rows as u64;
+    match profile {
+        Profile::Numeric(p) => {
+            let dr = p.drift?;
+            Some(if small {
+                Verdict { metric: "ks_p_value", value: dr.ks_p_value, threshold: d.ks_p_value, drifted: dr.ks_p_value < d.ks_p_value }
+            } else {
+                Verdict { metric: "wasserstein_norm", value: dr.wasserstein_norm, threshold: d.wasserstein_norm, drifted: dr.wasserstein_norm >= d.wasserstein_norm }
+            })
+        }
+        Profile::Categorical(p) => {
+            let dr = p.drift?;
+            match (small, dr.chi2_p_value) {
+                (true, Some(pv)) => Some(Verdict { metric: "chi2_p_value", value: pv, threshold: d.chi2_p_value, drifted: pv < d.chi2_p_value }),
+                _ => {
+                    let js = dr.jensen_shannon?;
+                    Some(Verdict { metric: "jensen_shannon", value: js, threshold: d.jensen_shannon, drifted: js >= d.jensen_shannon })
+                }
+            }
+        }
+    }
+}
+
+/// Drift metrics of one column; the deciding one is judged (`fail` when drifted).
+fn column_metrics(c: &ColumnResult, v: Option<&Verdict>, drifted_status: Status) -> Vec<Metric> {
+    let col = c.plan.name.as_str();
+    let mut raw: Vec<(&str, Option<f64>)> = Vec::new();
+    match &c.profile {
+        Some(Ok(Profile::Numeric(p))) => {
+            if let Some(d) = p.drift {
+                raw.extend([
+                    ("ks_statistic", Some(d.ks_statistic)),
+                    ("ks_p_value", Some(d.ks_p_value)),
+                    ("wasserstein_norm", Some(d.wasserstein_norm)),
+                    ("psi", Some(d.psi)),
+                    ("jensen_shannon", d.jensen_shannon),
+                ]);
+            }
+        }
+        Some(Ok(Profile::Categorical(p))) => {
+            if let Some(d) = p.drift {
+                raw.extend([
+                    ("chi2_statistic", d.chi2_statistic),
+                    ("chi2_p_value", d.chi2_p_value),
+                    ("psi", Some(d.psi)),
+                    ("jensen_shannon", d.jensen_shannon),
+                ]);
+            }
+        }
+        _ => {}
+    }
+    raw.into_iter()
+        .filter_map(|(name, value)| {
+            let m = Metric::new(name, value?)?.column(col);
+            Some(match v {
+                Some(v) if v.metric == name => {
+                    m.judged(v.threshold, if v.drifted { drifted_status } else { Status::Pass })
+                }
+                _ => m,
+            })
+        })
+        .collect()
+}
+
+fn column_evidence(c: &ColumnResult, v: Option<&Verdict>) -> serde_json::Value {
+    let why = match &c.profile {
+        None => c.plan.problem.clone(),
+        Some(Err(e)) => Some(e.clone()),
+        Some(Ok(_)) if v.is_none() => Some("no drift verdict: a dataset has no non-missing values".into()),
+        _ => None,
+    };
+    json!({
+        "column": c.plan.name,
+        "role": c.plan.role,
+        "kind": c.plan.kind,
+        "verdict": v,
+        "note": why,
+        "profile": c.profile.as_ref().and_then(|p| p.as_ref().ok()),
+    })
+}
+
+/// One drift check over the columns with the given roles.
+fn drift_check(
+    data: &RunData<'_>,
+    id: &str,
+    title: &str,
+    roles: &[Role],
+    severity: Severity,
+    dataset_share: bool,
+) -> Check {
+    let cols: Vec<&ColumnResult> = data
+        .columns
+        .iter()
+        .filter(|c| roles.contains(&c.plan.role))
+        .collect();
+    if cols.is_empty() {
+        let what = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ");
+        return Check::skipped(id, title, format!("no {what} column"));
+    }
+    let mut metrics = Vec::new();
+    let mut evidence = Vec::new();
+    let (mut judged, mut drifted) = (0usize, Vec::new());
+    // Column statuses: with a dataset-share rule, a drifted column is a `fail`
+    // metric but only the share decides the check.
+    let col_status = if dataset_share { Status::Fail } else { severity.into() };
+    for c in &cols {
+        let v = match &c.profile {
+            Some(Ok(p)) => verdict(p, data.config),
+            _ => None,
+        };
+        if let Some(v) = &v {
+            judged += 1;
+            if v.drifted {
+                drifted.push(c.plan.name.clone());
+            }
+        }
+        metrics.extend(column_metrics(c, v.as_ref(), col_status));
+        evidence.push(column_evidence(c, v.as_ref()));
+    }
+    let mut status = Status::Pass;
+    let mut message = if drifted.is_empty() {
+        format!("no drift in {judged} column(s)")
+    } else {
+        format!("drift in {} of {judged} column(s): {}", drifted.len(), drifted.join(", "))
+    };
+    if dataset_share {
+        if judged > 0 {
+            let share = drifted.len() as f64 / judged as f64;
+            let thr = data.config.drift.dataset_drift_share;
+            let dataset_drift = share >= thr;
+            status = if dataset_drift {
+                severity.into()
+            } else if !drifted.is_empty() {
+                Status::Warn
+            } else {
+                Status::Pass
+            };
+            if let Some(m) = Metric::new("drift_share", share) {
+                metrics.push(m.judged(thr, if dataset_drift { severity.into() } else { Status::Pass }));
+            }
+            if let Some(m) = Metric::new("drifted_columns", drifted.len() as f64) {
+                metrics.push(m);
+            }
+            if dataset_drift {
+                message = format!("dataset drift: {message}");
+            }
+        }
+    } else if !drifted.is_empty() {
+        status = severity.into();
+    }
+    if judged == 0 {
+        message = "no column could be judged (see evidence)".into();
+    }
+    Check {
+        id: id.into(),
+        title: title.into(),
+        status,
+        message: Some(message),
+        metrics,
+        evidence: json!({ "columns": evidence, "drifted": drifted, "judged": judged }),
+    }
+}
+
+/// Feature, prediction and label drift checks.
+pub fn build(data: &RunData<'_>) -> Vec<Check> {
+    let d = &data.config.drift;
+    vec![
+        drift_check(data, "feature_drift", "Feature drift", &[Role::Feature], d.feature_severity, true),
+        drift_check(data, "prediction_drift", "Prediction drift", &[Role::Prediction, Role::Score], d.prediction_severity, false),
+        drift_check(data, "label_drift", "Label drift", &[Role::Label], d.label_severity, false),
+    ]
+}

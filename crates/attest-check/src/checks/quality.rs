@@ -1,0 +1,193 @@
+//! Schema and data-quality checks (SPEC §3 "Data quality").
+
+use serde_json::json;
+
+use crate::plan::Role;
+use crate::profile::Profile;
+use crate::report::{Check, Metric, Status};
+use crate::run::RunData;
+
+/// Columns missing from a dataset, kinds that disagree, type changes and
+/// columns whose values cannot be read as their kind.
+pub fn schema(data: &RunData<'_>) -> Check {
+    let severity: Status = data.config.data_quality.schema_severity.into();
+    let (mut missing, mut kind_mismatch, mut type_change) = (0u32, 0u32, 0u32);
+    let mut problems = Vec::new();
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    for c in &data.columns {
+        let p = &c.plan;
+        let mut status = Status::Pass;
+        let mut note = p.problem.clone();
+        if p.reference_type.is_none() || p.current_type.is_none() {
+            missing += 1;
+            status = severity;
+        } else if p.kind.is_none() {
+            kind_mismatch += 1;
+            status = severity;
+        } else if p.reference_type != p.current_type {
+            type_change += 1;
+            status = Status::Warn;
+            note = Some(format!(
+                "type changed: {} → {}",
+                p.reference_type.as_deref().unwrap_or("?"),
+                p.current_type.as_deref().unwrap_or("?")
+            ));
+        }
+        if let Some(Err(e)) = &c.profile {
+            status = Status::Error;
+            errors.push(format!("`{}`: {e}", p.name));
+            note = Some(e.clone());
+        }
+        if let Some(n) = &note {
+            if status != Status::Pass {
+                problems.push(format!("`{}`: {n}", p.name));
+            }
+        }
+        rows.push(json!({
+            "column": p.name,
+            "role": p.role,
+            "kind": p.kind,
+            "reference_type": p.reference_type,
+            "current_type": p.current_type,
+            "sensitive": p.sensitive,
+            "segment": p.segment,
+            "status": status,
+            "note": note,
+        }));
+    }
+    let judged = |name: &str, v: u32, st: Status| {
+        Metric::new(name, f64::from(v))
+            .map(|m| m.dataset("current").judged(0.0, if v > 0 { st } else { Status::Pass }))
+    };
+    let metrics: Vec<Metric> = [
+        judged("missing_columns", missing, severity),
+        judged("kind_mismatches", kind_mismatch, severity),
+        judged("type_changes", type_change, Status::Warn),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut status = Check::status_from_metrics(&metrics);
+    if !errors.is_empty() {
+        status = Status::Error;
+    }
+    let message = if problems.is_empty() {
+        format!("{} columns, same names and kinds in both datasets", data.columns.len())
+    } else {
+        problems.join("; ")
+    };
+    Check {
+        id: "schema".into(),
+        title: "Schema".into(),
+        status,
+        message: Some(message),
+        metrics,
+        evidence: json!({ "columns": rows, "roles": data.plan.roles }),
+    }
+}
+
+/// Missing values, out-of-range values, new categories, constant columns,
+/// duplicate rows and duplicate ids.
+pub fn data_quality(data: &RunData<'_>) -> Check {
+    let dq = &data.config.data_quality;
+    let severity: Status = dq.severity.into();
+    let judge = |bad: bool| if bad { severity } else { Status::Pass };
+    let mut metrics = Vec::new();
+    let mut findings: Vec<String> = Vec::new();
+    let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    for c in &data.columns {
+        let Some(Ok(profile)) = &c.profile else { continue };
+        let col = c.plan.name.as_str();
+        let (r, k) = profile.counts();
+        let (rm, cm) = (r.missing_share(), k.missing_share());
+        metrics.extend(Metric::new("missing_share", rm).map(|m| m.column(col).dataset("reference")));
+        let thr = rm + dq.max_missing_share_increase;
+        let bad = cm > thr;
+        if bad {
+            findings.push(format!("{col}: {} missing in current, {} in reference", pct(cm), pct(rm)));
+        }
+        metrics.extend(
+            Metric::new("missing_share", cm).map(|m| m.column(col).dataset("current").judged(thr, judge(bad))),
+        );
+        // Range and category checks compare values; ids and times are expected to be new.
+        let values_matter = !matches!(c.plan.role, Role::Id | Role::Timestamp);
+        match profile {
+            _ if !values_matter => {}
+            Profile::Numeric(p) => {
+                if let Some(v) = p.out_of_range_share {
+                    let bad = v > dq.max_out_of_range_share;
+                    if bad {
+                        findings.push(format!("{col}: {} of current values outside the reference range", pct(v)));
+                    }
+                    metrics.extend(Metric::new("out_of_range_share", v).map(|m| {
+                        m.column(col).dataset("current").judged(dq.max_out_of_range_share, judge(bad))
+                    }));
+                }
+            }
+            Profile::Categorical(p) => {
+                if let Some(v) = p.new_category_share {
+                    let bad = v > dq.max_new_category_share;
+                    if bad {
+                        findings.push(format!("{col}: {} of current values are categories unseen in reference", pct(v)));
+                    }
+                    metrics.extend(Metric::new("new_category_share", v).map(|m| {
+                        m.column(col).dataset("current").judged(dq.max_new_category_share, judge(bad))
+                    }));
+                }
+            }
+        }
+        if dq.flag_constant_columns && c.plan.role == Role::Feature {
+            let constant = k.distinct <= 1 && k.present() > 0 && r.distinct > 1;
+            if constant {
+                findings.push(format!("{col}: a single value in current (reference has {})", r.distinct));
+            }
+            metrics.extend(Metric::new("distinct_count", k.distinct as f64).map(|m| {
+                m.column(col).dataset("current").judged(1.0, judge(constant))
+            }));
+        }
+        if c.plan.role == Role::Id {
+            for (ds, counts) in [("reference", r), ("current", k)] {
+                let dup = counts.present().saturating_sub(counts.distinct);
+                let share = if counts.rows == 0 { 0.0 } else { dup as f64 / counts.rows as f64 };
+                let bad = ds == "current" && dup > 0;
+                if bad {
+                    findings.push(format!("{col}: {dup} duplicate ids in current"));
+                }
+                metrics.extend(Metric::new("duplicate_id_share", share).map(|m| {
+                    let m = m.column(col).dataset(ds);
+                    if ds == "current" { m.judged(0.0, judge(bad)) } else { m }
+                }));
+            }
+        }
+    }
+    let (dr, dc) = data.duplicate_rows;
+    let share = |d: u64, rows: usize| if rows == 0 { 0.0 } else { d as f64 / rows as f64 };
+    metrics.extend(Metric::new("duplicate_rows_share", share(dr, data.reference.rows())).map(|m| m.dataset("reference")));
+    let cur_share = share(dc, data.current.rows());
+    let bad = cur_share > dq.max_duplicate_rows_share;
+    if bad {
+        findings.push(format!("{dc} duplicate rows in current ({})", pct(cur_share)));
+    }
+    metrics.extend(
+        Metric::new("duplicate_rows_share", cur_share)
+            .map(|m| m.dataset("current").judged(dq.max_duplicate_rows_share, judge(bad))),
+    );
+    let status = Check::status_from_metrics(&metrics);
+    let message = if findings.is_empty() {
+        "no data-quality findings".to_string()
+    } else {
+        findings.join("; ")
+    };
+    Check {
+        id: "data_quality".into(),
+        title: "Data quality".into(),
+        status,
+        message: Some(message),
+        metrics,
+        evidence: json!({
+            "findings": findings,
+            "duplicate_rows": { "reference": dr, "current": dc },
+        }),
+    }
+}

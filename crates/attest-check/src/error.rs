@@ -1,0 +1,53 @@
+//! The library's error type. Every message names the input it is about and,
+//! where it can, says what to do.
+
+/// Errors from reading inputs, resolving columns and configuration.
+///
+/// Problems *inside* the data (a column that cannot be compared, a metric that
+/// is undefined) are not errors: they become `error` or `skipped` checks in the
+/// report so that one bad column never hides the others.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A byte source could not be read.
+    #[error("{name}: cannot read: {source}")]
+    Io {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The bytes are not a readable Parquet file (bad magic, truncated footer, corrupt pages).
+    #[error("{name}: not a readable Parquet file: {message}")]
+    Parquet { name: String, message: String },
+    /// The bytes are not a readable CSV file.
+    #[error("{name}: not a readable CSV file: {message}")]
+    Csv { name: String, message: String },
+    /// The format could not be recognised.
+    #[error("{name}: unsupported file format (expected Parquet or CSV): {message}")]
+    Format { name: String, message: String },
+    /// A column named in the roles or the configuration does not exist.
+    #[error("{dataset} ({name}): no column `{column}` (the {role}); available columns: {available}")]
+    MissingColumn {
+        dataset: String,
+        name: String,
+        column: String,
+        role: String,
+        available: String,
+    },
+    /// A dataset holds no rows.
+    #[error("{dataset} ({name}): the file has no rows; a check needs at least one row")]
+    Empty { dataset: String, name: String },
+    /// The configuration is invalid.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// A column could not be converted to the kind asked for.
+    #[error("{dataset} ({name}): column `{column}`: {message}")]
+    Column {
+        dataset: String,
+        name: String,
+        column: String,
+        message: String,
+    },
+}
+
+/// Shorthand for the library's results.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,446 @@
+//! Per-column profiles: one column of the reference and the current dataset
+//! in, every drift and data-quality number and the chart evidence out.
+//!
+//! A numeric column is sorted once; the sorted values feed KS, Wasserstein,
+//! the decile bins, the histogram and the ECDF.
+
+use serde::Serialize;
+
+use crate::columns::{Interner, Kind, MISSING};
+use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
+use crate::stats::chi2::chi2_two_rows;
+use crate::stats::divergence::{jensen_shannon, psi};
+use crate::stats::ks::{ks_2samp, KsMethod};
+use crate::stats::moments::{mean, quantile_sorted, std_pop};
+use crate::stats::wasserstein::wasserstein_sorted;
+
+/// Bins of the overlaid histogram.
+pub const HISTOGRAM_BINS: usize = 30;
+/// Points of each ECDF curve.
+pub const ECDF_POINTS: usize = 101;
+/// Categories listed by name; the rest are summed as "(other)".
+pub const MAX_CATEGORIES: usize = 30;
+
+/// Counts of one column in one dataset.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Counts {
+    /// All rows.
+    pub rows: u64,
+    /// Nulls and NaN.
+    pub missing: u64,
+    /// +inf and −inf (numeric only).
+    pub infinite: u64,
+    /// Distinct non-missing values.
+    pub distinct: u64,
+}
+
+impl Counts {
+    /// Missing share of the rows; 0 for no rows.
+    pub fn missing_share(&self) -> f64 {
+        if self.rows == 0 {
+            0.0
+        } else {
+            self.missing as f64 / self.rows as f64
+        }
+    }
+    /// Non-missing values.
+    pub fn present(&self) -> u64 {
+        self.rows - self.missing
+    }
+}
+
+/// Summary statistics of the finite values.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Summary {
+    pub min: f64,
+    pub p25: f64,
+    pub median: f64,
+    pub p75: f64,
+    pub max: f64,
+    pub mean: f64,
+    pub std: f64,
+}
+
+fn summary(sorted: &[f64]) -> Option<Summary> {
+    Some(Summary {
+        min: *sorted.first()?,
+        p25: quantile_sorted(sorted, 0.25)?,
+        median: quantile_sorted(sorted, 0.5)?,
+        p75: quantile_sorted(sorted, 0.75)?,
+        max: *sorted.last()?,
+        mean: mean(sorted)?,
+        std: std_pop(sorted)?,
+    })
+}
+
+/// Drift statistics of a numeric column.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct NumericDrift {
+    pub ks_statistic: f64,
+    pub ks_p_value: f64,
+    pub ks_method: KsMethod,
+    /// Where the largest ECDF gap is.
+    pub ks_location: f64,
+    pub wasserstein: f64,
+    pub wasserstein_norm: f64,
+    pub psi: f64,
+    pub jensen_shannon: Option<f64>,
+}
+
+/// Drift statistics of a categorical column.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CategoricalDrift {
+    pub chi2_statistic: Option<f64>,
+    pub chi2_p_value: Option<f64>,
+    pub chi2_dof: Option<usize>,
+    pub psi: f64,
+    pub jensen_shannon: Option<f64>,
+}
+
+/// Overlaid histogram on common equal-width bins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Histogram {
+    /// `bins + 1` edges.
+    pub edges: Vec<f64>,
+    pub reference: Vec<u64>,
+    pub current: Vec<u64>,
+}
+
+/// Shares of both datasets in the PSI/JS bins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bins {
+    /// Decile edges (numeric); empty for categorical.
+    pub edges: Vec<f64>,
+    pub reference: Vec<f64>,
+    pub current: Vec<f64>,
+}
+
+/// One category's counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoryCount {
+    pub value: String,
+    pub reference: u64,
+    pub current: u64,
+}
+
+/// ECDF curves: `x` values at evenly spaced cumulative shares `p`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ecdf {
+    pub p: Vec<f64>,
+    pub reference: Vec<f64>,
+    pub current: Vec<f64>,
+}
+
+/// Numeric column profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NumericProfile {
+    pub reference: Counts,
+    pub current: Counts,
+    pub reference_summary: Option<Summary>,
+    pub current_summary: Option<Summary>,
+    pub drift: Option<NumericDrift>,
+    pub out_of_range_share: Option<f64>,
+    pub histogram: Option<Histogram>,
+    pub bins: Option<Bins>,
+    pub ecdf: Option<Ecdf>,
+}
+
+/// Categorical column profile.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CategoricalProfile {
+    pub reference: Counts,
+    pub current: Counts,
+    pub drift: Option<CategoricalDrift>,
+    pub new_category_share: Option<f64>,
+    /// Largest categories first (by reference + current), then "(other)".
+    pub categories: Vec<CategoryCount>,
+    /// Number of categories over both datasets.
+    pub category_count: usize,
+}
+
+/// Counts of a numeric row-aligned column (NaN = missing).
+fn numeric_counts(values: &[f64], sorted_finite: &[f64]) -> Counts {
+    let missing = values.iter().filter(|v| v.is_nan()).count() as u64;
+    let infinite = values.iter().filter(|v| v.is_infinite()).count() as u64;
+    let mut distinct = sorted_finite.windows(2).filter(|w| w[0] != w[1]).count() as u64
+        + u64::from(!sorted_finite.is_empty());
+    distinct += u64::from(values.iter().any(|v| *v == f64::INFINITY));
+    distinct += u64::from(values.iter().any(|v| *v == f64::NEG_INFINITY));
+    Counts {
+        rows: values.len() as u64,
+        missing,
+        infinite,
+        distinct,
+    }
+}
+
+/// Finite values, sorted.
+pub fn sorted_finite(values: &[f64]) -> Vec<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    v.sort_unstable_by(f64::total_cmp);
+    v
+}
+
+/// Profile a numeric column from its row-aligned values in both datasets.
+pub fn numeric_profile(reference: &[f64], current: &[f64]) -> NumericProfile {
+    let r = sorted_finite(reference);
+    let c = sorted_finite(current);
+    let ref_counts = numeric_counts(reference, &r);
+    let cur_counts = numeric_counts(current, &c);
+
+    let drift = ks_2samp(&r, &c).and_then(|ks| {
+        let w = wasserstein_sorted(&r, &c)?;
+        let std = std_pop(&r)?;
+        let edges = decile_edges(&r);
+        let rs = shares(&bin_counts_sorted(&r, &edges));
+        let cs = shares(&bin_counts_sorted(&c, &edges));
+        Some(NumericDrift {
+            ks_statistic: ks.statistic,
+            ks_p_value: ks.p_value,
+            ks_method: ks.method,
+            ks_location: ks.location,
+            wasserstein: w,
+            wasserstein_norm: w / std.max(0.001),
+            psi: psi(&rs, &cs),
+            jensen_shannon: jensen_shannon(&rs, &cs),
+        })
+    });
+
+    let out_of_range_share = match (r.first(), r.last()) {
+        (Some(&lo), Some(&hi)) if cur_counts.present() > 0 => {
+            let outside = current
+                .iter()
+                .filter(|v| !v.is_nan() && (**v < lo || **v > hi))
+                .count();
+            Some(outside as f64 / cur_counts.present() as f64)
+        }
+        _ => None,
+    };
+
+    let bins = (!r.is_empty() && !c.is_empty()).then(|| {
+        let edges = decile_edges(&r);
+        Bins {
+            reference: shares(&bin_counts_sorted(&r, &edges)),
+            current: shares(&bin_counts_sorted(&c, &edges)),
+            edges,
+        }
+    });
+
+    NumericProfile {
+        reference_summary: summary(&r),
+        current_summary: summary(&c),
+        histogram: histogram(&r, &c),
+        ecdf: ecdf(&r, &c),
+        reference: ref_counts,
+        current: cur_counts,
+        drift,
+        out_of_range_share,
+        bins,
+    }
+}
+
+fn histogram(r: &[f64], c: &[f64]) -> Option<Histogram> {
+    let lo = r.first().copied().into_iter().chain(c.first().copied()).reduce(f64::min)?;
+    let hi = r.last().copied().into_iter().chain(c.last().copied()).reduce(f64::max)?;
+    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, lo + 0.5) };
+    let width = (hi - lo) / HISTOGRAM_BINS as f64;
+    let mut edges: Vec<f64> = (0..=HISTOGRAM_BINS).map(|i| lo + width * i as f64).collect();
+    if let Some(last) = edges.last_mut() {
+        *last = hi;
+    }
+    // bins are [e_i, e_{i+1}), the last one closed
+    let count = |sorted: &[f64]| -> Vec<u64> {
+        let mut counts = Vec::with_capacity(HISTOGRAM_BINS);
+        let mut start = 0usize;
+        for (i, edge) in edges.iter().enumerate().skip(1) {
+            let end = if i == HISTOGRAM_BINS {
+                sorted.len()
+            } else {
+                start + sorted[start..].partition_point(|v| v < edge)
+            };
+            counts.push((end - start) as u64);
+            start = end;
+        }
+        counts
+    };
+    Some(Histogram {
+        reference: count(r),
+        current: count(c),
+        edges,
+    })
+}
+
+fn ecdf(r: &[f64], c: &[f64]) -> Option<Ecdf> {
+    if r.is_empty() || c.is_empty() {
+        return None;
+    }
+    let p: Vec<f64> = (0..ECDF_POINTS)
+        .map(|i| i as f64 / (ECDF_POINTS - 1) as f64)
+        .collect();
+    let at = |s: &[f64]| -> Vec<f64> {
+        p.iter()
+            .map(|&q| quantile_sorted(s, q).unwrap_or(f64::NAN))
+            .collect()
+    };
+    Some(Ecdf {
+        reference: at(r),
+        current: at(c),
+        p,
+    })
+}
+
+/// Counts per code (index = code); missing codes are counted separately.
+fn code_counts(codes: &[u32], n_codes: usize) -> (Vec<u64>, u64) {
+    let mut counts = vec![0u64; n_codes];
+    let mut missing = 0u64;
+    for &code in codes {
+        if code == MISSING {
+            missing += 1;
+        } else if let Some(slot) = counts.get_mut(code as usize) {
+            *slot += 1;
+        }
+    }
+    (counts, missing)
+}
+
+/// Profile a categorical column from row-aligned codes of both datasets
+/// (codes from one shared [`Interner`]).
+pub fn categorical_profile(
+    reference: &[u32],
+    current: &[u32],
+    interner: &Interner,
+) -> CategoricalProfile {
+    let n = interner.len();
+    let (rc, rmiss) = code_counts(reference, n);
+    let (cc, cmiss) = code_counts(current, n);
+    // Only categories that occur (a dictionary may list unused values).
+    let used: Vec<usize> = (0..n).filter(|&k| rc[k] + cc[k] > 0).collect();
+    let ra: Vec<u64> = used.iter().map(|&k| rc[k]).collect();
+    let ca: Vec<u64> = used.iter().map(|&k| cc[k]).collect();
+    let counts = |v: &[u64], missing: u64, rows: usize| Counts {
+        rows: rows as u64,
+        missing,
+        infinite: 0,
+        distinct: v.iter().filter(|&&x| x > 0).count() as u64,
+    };
+    let ref_counts = counts(&ra, rmiss, reference.len());
+    let cur_counts = counts(&ca, cmiss, current.len());
+
+    let drift = (ref_counts.present() > 0 && cur_counts.present() > 0).then(|| {
+        let chi = chi2_two_rows(&ra, &ca);
+        let (rs, cs) = (shares(&ra), shares(&ca));
+        CategoricalDrift {
+            chi2_statistic: chi.map(|c| c.statistic),
+            chi2_p_value: chi.map(|c| c.p_value),
+            chi2_dof: chi.map(|c| c.dof),
+            psi: psi(&rs, &cs),
+            jensen_shannon: jensen_shannon(&rs, &cs),
+        }
+    });
+    let new_category_share = (cur_counts.present() > 0).then(|| {
+        let new: u64 = ra.iter().zip(&ca).filter(|(r, _)| **r == 0).map(|(_, c)| *c).sum();
+        new as f64 / cur_counts.present() as f64
+    });
+
+    let mut cats: Vec<CategoryCount> = used
+        .iter()
+        .map(|&k| CategoryCount {
+            value: interner.name(k as u32).unwrap_or_default().to_string(),
+            reference: rc[k],
+            current: cc[k],
+        })
+        .collect();
+    cats.sort_by(|a, b| {
+        (b.reference + b.current)
+            .cmp(&(a.reference + a.current))
+            .then_with(|| a.value.cmp(&b.value))
+    });
+    let category_count = cats.len();
+    if cats.len() > MAX_CATEGORIES {
+        let rest = cats.split_off(MAX_CATEGORIES - 1);
+        cats.push(CategoryCount {
+            value: format!("(other: {} categories)", rest.len()),
+            reference: rest.iter().map(|c| c.reference).sum(),
+            current: rest.iter().map(|c| c.current).sum(),
+        });
+    }
+    CategoricalProfile {
+        reference: ref_counts,
+        current: cur_counts,
+        drift,
+        new_category_share,
+        categories: cats,
+        category_count,
+    }
+}
+
+/// A column's profile of either kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Profile {
+    Numeric(NumericProfile),
+    Categorical(CategoricalProfile),
+}
+
+impl Profile {
+    /// The kind.
+    pub fn kind(&self) -> Kind {
+        match self {
+            Profile::Numeric(_) => Kind::Numeric,
+            Profile::Categorical(_) => Kind::Categorical,
+        }
+    }
+    /// Reference and current counts.
+    pub fn counts(&self) -> (Counts, Counts) {
+        match self {
+            Profile::Numeric(p) => (p.reference, p.current),
+            Profile::Categorical(p) => (p.reference, p.current),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_profile_counts_missing_and_range() {
+        let r = [1.0, 2.0, 3.0, f64::NAN];
+        let c = [0.0, 2.0, f64::INFINITY, f64::NAN, 2.5];
+        let p = numeric_profile(&r, &c);
+        assert_eq!(p.reference.missing, 1);
+        assert_eq!(p.current.infinite, 1);
+        // non-missing current: 0, 2, inf, 2.5 -> 0 and inf are out of [1, 3]
+        assert_eq!(p.out_of_range_share, Some(0.5));
+        let h = p.histogram.expect("histogram");
+        assert_eq!(h.reference.iter().sum::<u64>(), 3);
+        assert_eq!(h.current.iter().sum::<u64>(), 3);
+    }
+
+    #[test]
+    fn all_missing_column_has_no_drift() {
+        let p = numeric_profile(&[f64::NAN, f64::NAN], &[1.0]);
+        assert!(p.drift.is_none());
+        assert!(p.out_of_range_share.is_none());
+        assert_eq!(p.reference.missing_share(), 1.0);
+    }
+
+    #[test]
+    fn categorical_profile_new_categories() {
+        let mut i = Interner::default();
+        let (a, b, c) = (i.intern("a"), i.intern("b"), i.intern("c"));
+        let p = categorical_profile(&[a, a, b], &[a, c, c, MISSING], &i);
+        assert_eq!(p.current.missing, 1);
+        assert!((p.new_category_share.expect("present") - 2.0 / 3.0).abs() < 1e-15);
+        assert_eq!(p.categories[0].value, "a");
+        assert!(p.drift.expect("drift").chi2_statistic.is_some());
+    }
+
+    #[test]
+    fn constant_histogram_is_widened() {
+        let p = numeric_profile(&[5.0, 5.0], &[5.0]);
+        let h = p.histogram.expect("histogram");
+        assert_eq!(h.reference.iter().sum::<u64>(), 2);
+        assert_eq!(p.reference.distinct, 1);
+    }
+}

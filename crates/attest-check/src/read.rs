@@ -1,0 +1,298 @@
+//! Parquet and CSV → Arrow arrays, column by column.
+//!
+//! This is the only module that knows file formats. A [`Dataset`] reads the
+//! Parquet footer once; [`Dataset::read_column`] then decodes a single column
+//! (every row group, only that column's chunks), so peak memory follows the
+//! largest column being processed, not the table.
+
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::SchemaRef;
+use bytes::Bytes;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ProjectionMask;
+use parquet::file::reader::{ChunkReader, Length};
+
+use crate::error::{Error, Result};
+use crate::source::{ByteSource, RangeReader};
+
+/// Rows decoded per Arrow batch.
+const BATCH_ROWS: usize = 64 * 1024;
+/// Block size of streaming reads (page headers, CSV).
+const READ_BLOCK: usize = 256 * 1024;
+
+/// A file format Attest reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Apache Parquet (any of snappy, gzip, zstd, lz4, brotli or no compression).
+    Parquet,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// Adapts a [`ByteSource`] to parquet's [`ChunkReader`].
+#[derive(Clone)]
+struct SourceReader(Arc<dyn ByteSource>);
+
+impl Length for SourceReader {
+    fn len(&self) -> u64 {
+        self.0.len()
+    }
+}
+
+impl ChunkReader for SourceReader {
+    type T = RangeReader;
+    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
+        Ok(RangeReader::new(self.0.clone(), start, READ_BLOCK))
+    }
+    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
+        let bytes = self
+            .0
+            .read_range(start, length)
+            .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
+        if bytes.len() < length {
+            return Err(parquet::errors::ParquetError::EOF(format!(
+                "wanted {length} bytes at offset {start}, the file has only {} there (truncated file?)",
+                bytes.len()
+            )));
+        }
+        Ok(bytes)
+    }
+}
+
+enum Inner {
+    Parquet(ArrowReaderMetadata),
+    Csv(Vec<RecordBatch>),
+}
+
+/// One input dataset (e.g. `reference`), opened for column reads.
+pub struct Dataset {
+    label: String,
+    source: Arc<dyn ByteSource>,
+    format: Format,
+    schema: SchemaRef,
+    rows: usize,
+    inner: Inner,
+}
+
+impl std::fmt::Debug for Dataset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Dataset")
+            .field("label", &self.label)
+            .field("name", &self.source.name())
+            .field("format", &self.format)
+            .field("rows", &self.rows)
+            .finish()
+    }
+}
+
+impl Dataset {
+    /// Open a source as the dataset called `label` (`"reference"`, `"current"`, …).
+    ///
+    /// Parquet is recognised by its magic bytes; anything else whose name ends
+    /// in `.csv` (or that decodes as text) is read as CSV. Only the footer of a
+    /// Parquet file is read here; CSV is parsed whole (it has no columns to seek to).
+    pub fn open(label: impl Into<String>, source: Arc<dyn ByteSource>) -> Result<Self> {
+        let label = label.into();
+        let name = source.name().to_string();
+        let head = source.read_range(0, 4).map_err(|e| Error::Io {
+            name: name.clone(),
+            source: e,
+        })?;
+        if head.is_empty() {
+            return Err(Error::Format {
+                name,
+                message: "the file is empty (0 bytes)".into(),
+            });
+        }
+        if &head[..] == b"PAR1" {
+            let reader = SourceReader(source.clone());
+            let meta = ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new()).map_err(
+                |e| Error::Parquet {
+                    name: name.clone(),
+                    message: e.to_string(),
+                },
+            )?;
+            let schema = meta.schema().clone();
+            let rows = usize::try_from(meta.metadata().file_metadata().num_rows()).unwrap_or(0);
+            return Ok(Self {
+                label,
+                source,
+                format: Format::Parquet,
+                schema,
+                rows,
+                inner: Inner::Parquet(meta),
+            });
+        }
+        let lower = name.to_ascii_lowercase();
+        let looks_csv = lower.ends_with(".csv") || lower.ends_with(".csv.txt");
+        if !looks_csv && head.iter().any(|b| *b == 0) {
+            return Err(Error::Format {
+                name,
+                message: "no Parquet magic bytes `PAR1` at the start, and not text".into(),
+            });
+        }
+        let (schema, batches) = read_csv(&source).map_err(|message| Error::Csv {
+            name: name.clone(),
+            message,
+        })?;
+        let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        Ok(Self {
+            label,
+            source,
+            format: Format::Csv,
+            schema,
+            rows,
+            inner: Inner::Csv(batches),
+        })
+    }
+
+    /// The dataset's label, e.g. `"reference"`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+    /// The source's display name (file name).
+    pub fn name(&self) -> &str {
+        self.source.name()
+    }
+    /// The byte source.
+    pub fn source(&self) -> &Arc<dyn ByteSource> {
+        &self.source
+    }
+    /// The file format.
+    pub fn format(&self) -> Format {
+        self.format
+    }
+    /// The Arrow schema.
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Decode one column (all row groups) as Arrow arrays, one per batch.
+    pub fn read_column(&self, column: &str) -> Result<Vec<ArrayRef>> {
+        let index = self.schema.index_of(column).map_err(|_| Error::MissingColumn {
+            dataset: self.label.clone(),
+            name: self.name().to_string(),
+            column: column.to_string(),
+            role: "column".into(),
+            available: self.column_list(),
+        })?;
+        match &self.inner {
+            Inner::Csv(batches) => Ok(batches.iter().map(|b| b.column(index).clone()).collect()),
+            Inner::Parquet(meta) => {
+                let perr = |e: &dyn std::fmt::Display| Error::Parquet {
+                    name: self.name().to_string(),
+                    message: format!("column `{column}`: {e}"),
+                };
+                let mask = ProjectionMask::roots(meta.parquet_schema(), [index]);
+                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
+                    SourceReader(self.source.clone()),
+                    meta.clone(),
+                )
+                .with_projection(mask)
+                .with_batch_size(BATCH_ROWS)
+                .build()
+                .map_err(|e| perr(&e))?;
+                let mut out = Vec::new();
+                for batch in reader {
+                    let batch = batch.map_err(|e| perr(&e))?;
+                    if let Some(col) = batch.columns().first() {
+                        out.push(col.clone());
+                    }
+                }
+                let got: usize = out.iter().map(|a| a.len()).sum();
+                if got != self.rows {
+                    return Err(perr(&format!(
+                        "decoded {got} values but the footer says {} rows",
+                        self.rows
+                    )));
+                }
+                Ok(out)
+            }
+        }
+    }
+
+    /// The column names, comma-separated, for messages.
+    pub fn column_list(&self) -> String {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+fn read_csv(source: &Arc<dyn ByteSource>) -> Result<(SchemaRef, Vec<RecordBatch>), String> {
+    use arrow_csv::reader::{Format as CsvFormat, ReaderBuilder};
+    let format = CsvFormat::default().with_header(true);
+    let (schema, _) = format
+        .infer_schema(RangeReader::new(source.clone(), 0, READ_BLOCK), Some(10_000))
+        .map_err(|e| e.to_string())?;
+    if schema.fields().is_empty() {
+        return Err("no header row".into());
+    }
+    let schema = Arc::new(schema);
+    let reader = ReaderBuilder::new(schema.clone())
+        .with_format(format)
+        .with_batch_size(BATCH_ROWS)
+        .build(RangeReader::new(source.clone(), 0, READ_BLOCK))
+        .map_err(|e| e.to_string())?;
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    Ok((schema, batches))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::MemorySource;
+
+    fn open(name: &str, bytes: &[u8]) -> Result<Dataset> {
+        Dataset::open("reference", Arc::new(MemorySource::new(name, bytes.to_vec())))
+    }
+
+    #[test]
+    fn csv_reads_columns() {
+        let ds = open("a.csv", b"x,y\n1,a\n2,b\n3,\n").expect("valid csv");
+        assert_eq!(ds.rows(), 3);
+        assert_eq!(ds.format(), Format::Csv);
+        let col = ds.read_column("x").expect("column x");
+        assert_eq!(col.iter().map(|a| a.len()).sum::<usize>(), 3);
+    }
+
+    #[test]
+    fn missing_column_names_the_alternatives() {
+        let ds = open("a.csv", b"x,y\n1,a\n").expect("valid csv");
+        let err = ds.read_column("z").expect_err("no such column").to_string();
+        assert!(err.contains("no column `z`"), "{err}");
+        assert!(err.contains("x, y"), "{err}");
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let err = open("a.parquet", b"").expect_err("empty").to_string();
+        assert!(err.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn truncated_parquet_is_an_error() {
+        let err = open("a.parquet", b"PAR1\x00\x01\x02").expect_err("truncated").to_string();
+        assert!(err.contains("not a readable Parquet file"), "{err}");
+    }
+
+    #[test]
+    fn binary_garbage_is_an_error() {
+        let err = open("a.bin", b"\x00\x01\x02\x03\x04").expect_err("garbage").to_string();
+        assert!(err.contains("unsupported file format"), "{err}");
+    }
+}

@@ -1,0 +1,320 @@
+//! The report document (SPEC §4): a versioned JSON document that the CLI
+//! writes and the viewer renders. Its outer shape is fixed; each check adds
+//! an `evidence` object with what a viewer needs to draw charts without the
+//! raw data.
+
+use serde::{Deserialize, Serialize};
+
+/// Value of the `format` field.
+pub const FORMAT: &str = "attest-report";
+/// Version of the report schema this library writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A check's or metric's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Warn,
+    Fail,
+    Error,
+    Skipped,
+}
+
+impl Status {
+    /// Severity rank for "worst of": skipped < pass < warn < fail < error.
+    pub fn rank(self) -> u8 {
+        match self {
+            Status::Skipped => 0,
+            Status::Pass => 1,
+            Status::Warn => 2,
+            Status::Fail => 3,
+            Status::Error => 4,
+        }
+    }
+    /// The worse of two statuses.
+    pub fn worst(self, other: Status) -> Status {
+        if other.rank() > self.rank() {
+            other
+        } else {
+            self
+        }
+    }
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Error => "error",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
+impl From<crate::config::Severity> for Status {
+    fn from(s: crate::config::Severity) -> Self {
+        match s {
+            crate::config::Severity::Warn => Status::Warn,
+            crate::config::Severity::Fail => Status::Fail,
+        }
+    }
+}
+
+/// The producing tool.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+/// One input dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Input {
+    /// `"reference"`, `"current"`, …
+    pub dataset: String,
+    /// File name as given.
+    pub name: String,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+    pub rows: u64,
+    /// Column names in file order.
+    pub columns: Vec<String>,
+    /// `"parquet"` or `"csv"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+}
+
+/// Counts of checks by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub pass: u32,
+    pub warn: u32,
+    pub fail: u32,
+    pub error: u32,
+    pub skipped: u32,
+}
+
+/// Overall verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub status: Status,
+    pub counts: Counts,
+}
+
+/// The slice of rows a metric was computed on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Segment {
+    pub column: String,
+    /// The segment's value, as text.
+    pub value: String,
+}
+
+/// One metric value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dataset: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub segment: Option<Segment>,
+    /// Always finite.
+    pub value: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+}
+
+impl Metric {
+    /// A metric, or `None` when the value is not finite (JSON has no NaN or
+    /// infinity; the check says why the value is missing).
+    pub fn new(name: &str, value: f64) -> Option<Self> {
+        value.is_finite().then(|| Metric {
+            name: name.to_string(),
+            column: None,
+            dataset: None,
+            segment: None,
+            value,
+            threshold: None,
+            status: None,
+        })
+    }
+    /// Set the column.
+    pub fn column(mut self, column: &str) -> Self {
+        self.column = Some(column.to_string());
+        self
+    }
+    /// Set the dataset.
+    pub fn dataset(mut self, dataset: &str) -> Self {
+        self.dataset = Some(dataset.to_string());
+        self
+    }
+    /// Set the segment.
+    pub fn segment(mut self, column: &str, value: &str) -> Self {
+        self.segment = Some(Segment {
+            column: column.to_string(),
+            value: value.to_string(),
+        });
+        self
+    }
+    /// Attach a threshold and the verdict against it.
+    pub fn judged(mut self, threshold: f64, status: Status) -> Self {
+        if threshold.is_finite() {
+            self.threshold = Some(threshold);
+        }
+        self.status = Some(status);
+        self
+    }
+}
+
+/// One check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub id: String,
+    pub title: String,
+    pub status: Status,
+    /// Why the check was skipped or errored, or a one-line finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub metrics: Vec<Metric>,
+    /// What a viewer needs to draw this check (histograms, curves, tables).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub evidence: serde_json::Value,
+}
+
+impl Check {
+    /// A skipped check with its reason.
+    pub fn skipped(id: &str, title: &str, why: impl Into<String>) -> Self {
+        Check {
+            id: id.into(),
+            title: title.into(),
+            status: Status::Skipped,
+            message: Some(why.into()),
+            metrics: Vec::new(),
+            evidence: serde_json::Value::Null,
+        }
+    }
+    /// An errored check with its message.
+    pub fn error(id: &str, title: &str, why: impl Into<String>) -> Self {
+        Check {
+            status: Status::Error,
+            ..Check::skipped(id, title, why)
+        }
+    }
+    /// Status = worst metric status (pass when no metric is judged).
+    pub fn status_from_metrics(metrics: &[Metric]) -> Status {
+        metrics
+            .iter()
+            .filter_map(|m| m.status)
+            .fold(Status::Pass, Status::worst)
+    }
+}
+
+/// The report document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub format: String,
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub created_at: String,
+    pub inputs: Vec<Input>,
+    pub config: serde_json::Value,
+    pub summary: Summary,
+    pub checks: Vec<Check>,
+    pub signatures: Vec<serde_json::Value>,
+}
+
+impl Report {
+    /// Summarise the checks' statuses.
+    pub fn summarise(checks: &[Check]) -> Summary {
+        let mut counts = Counts::default();
+        let mut status = Status::Pass;
+        for c in checks {
+            match c.status {
+                Status::Pass => counts.pass += 1,
+                Status::Warn => counts.warn += 1,
+                Status::Fail => counts.fail += 1,
+                Status::Error => counts.error += 1,
+                Status::Skipped => counts.skipped += 1,
+            }
+            status = status.worst(c.status);
+        }
+        if status == Status::Skipped {
+            status = Status::Pass;
+        }
+        Summary { status, counts }
+    }
+
+    /// Pretty JSON with a trailing newline; deterministic for equal reports.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_else(|e| {
+            format!("{{\"format\":\"{FORMAT}\",\"error\":\"cannot serialise: {e}\"}}")
+        });
+        s.push('\n');
+        s
+    }
+
+    /// Every metric with its check id, in report order.
+    pub fn metrics(&self) -> impl Iterator<Item = (&str, &Metric)> {
+        self.checks
+            .iter()
+            .flat_map(|c| c.metrics.iter().map(move |m| (c.id.as_str(), m)))
+    }
+}
+
+/// RFC 3339 UTC time (`YYYY-MM-DDTHH:MM:SSZ`) of Unix seconds.
+pub fn rfc3339_utc(unix_secs: i64) -> String {
+    let days = unix_secs.div_euclid(86_400);
+    let secs = unix_secs.rem_euclid(86_400);
+    // civil-from-days (Howard Hinnant's algorithm)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        (secs % 3600) / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_known_times() {
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339_utc(1_700_000_000), "2023-11-14T22:13:20Z");
+    }
+
+    #[test]
+    fn non_finite_metrics_are_refused() {
+        assert!(Metric::new("psi", f64::NAN).is_none());
+        assert!(Metric::new("psi", f64::INFINITY).is_none());
+        assert!(Metric::new("psi", 0.5).is_some());
+    }
+
+    #[test]
+    fn summary_is_worst_status() {
+        let mut a = Check::skipped("a", "A", "n/a");
+        let s = Report::summarise(std::slice::from_ref(&a));
+        assert_eq!(s.status, Status::Pass);
+        a.status = Status::Warn;
+        let b = Check { status: Status::Fail, ..a.clone() };
+        let s = Report::summarise(&[a, b]);
+        assert_eq!(s.status, Status::Fail);
+        assert_eq!((s.counts.warn, s.counts.fail), (1, 1));
+    }
+}

@@ -1,0 +1,264 @@
+//! The run: datasets in, report out.
+//!
+//! bytes → Arrow batches (read) → column views (columns) → profiles
+//! (profile, stats) → checks → report. Columns are processed one at a time
+//! per worker thread (both cores with the `parallel` feature), and each
+//! column's arrays are dropped as soon as its profile is done.
+
+use std::sync::Mutex;
+
+use crate::checks;
+use crate::columns::{to_codes, to_numeric, Interner, Kind, MISSING};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::plan::{plan, ColumnPlan, Plan, Role};
+use crate::profile::{categorical_profile, numeric_profile, Profile};
+use crate::read::Dataset;
+use crate::report::{Input, Report, Tool, FORMAT, SCHEMA_VERSION};
+use crate::source::sha256_hex;
+
+/// Options of a run that are not part of the configuration.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// RFC 3339 time written as `created_at` (the library reads no clock).
+    pub created_at: String,
+    /// Tool name and version written in the report.
+    pub tool_version: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            created_at: "1970-01-01T00:00:00Z".into(),
+            tool_version: crate::VERSION.into(),
+        }
+    }
+}
+
+/// Progress of a run, reported column by column.
+pub trait Progress: Sync {
+    /// A column's profile is done (`done` of `total`).
+    fn column_done(&self, _column: &str, _done: usize, _total: usize) {}
+    /// Return true to stop the run as soon as possible.
+    fn cancelled(&self) -> bool {
+        false
+    }
+}
+
+/// No progress reporting.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// A column's profile, or why it could not be made.
+#[derive(Debug, Clone)]
+pub struct ColumnResult {
+    pub plan: ColumnPlan,
+    pub profile: Option<std::result::Result<Profile, String>>,
+}
+
+/// Row hashes summed over columns, to count duplicate rows.
+struct RowHashes {
+    reference: Mutex<Vec<u64>>,
+    current: Mutex<Vec<u64>>,
+}
+
+fn mix(mut x: u64) -> u64 {
+    // splitmix64 finaliser
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+fn add_hashes(target: &Mutex<Vec<u64>>, column_index: usize, values: impl Iterator<Item = u64>) {
+    let salt = (column_index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    if let Ok(mut t) = target.lock() {
+        for (slot, v) in t.iter_mut().zip(values) {
+            *slot = slot.wrapping_add(mix(v ^ salt));
+        }
+    }
+}
+
+fn numeric_bits(v: f64) -> u64 {
+    if v.is_nan() {
+        0x7ff8_0000_0000_0001
+    } else if v == 0.0 {
+        0
+    } else {
+        v.to_bits()
+    }
+}
+
+/// Duplicate rows: rows whose hash equals an earlier row's.
+fn duplicates(hashes: &Mutex<Vec<u64>>) -> u64 {
+    let Ok(h) = hashes.lock() else { return 0 };
+    let mut v = h.clone();
+    v.sort_unstable();
+    v.windows(2).filter(|w| w[0] == w[1]).count() as u64
+}
+
+fn profile_column(
+    index: usize,
+    plan: &ColumnPlan,
+    reference: &Dataset,
+    current: &Dataset,
+    hashes: &RowHashes,
+) -> Result<ColumnResult> {
+    let Some(kind) = plan.kind.filter(|_| plan.comparable()) else {
+        return Ok(ColumnResult {
+            plan: plan.clone(),
+            profile: None,
+        });
+    };
+    let ra = reference.read_column(&plan.name)?;
+    let ca = current.read_column(&plan.name)?;
+    let where_ = |ds: &Dataset, m: String| format!("{} ({}): {m}", ds.label(), ds.name());
+    let profile = match kind {
+        Kind::Numeric => match (to_numeric(&ra), to_numeric(&ca)) {
+            (Ok(r), Ok(c)) => {
+                drop((ra, ca));
+                add_hashes(&hashes.reference, index, r.iter().map(|v| numeric_bits(*v)));
+                add_hashes(&hashes.current, index, c.iter().map(|v| numeric_bits(*v)));
+                Ok(Profile::Numeric(numeric_profile(&r, &c)))
+            }
+            (Err(m), _) => Err(where_(reference, m)),
+            (_, Err(m)) => Err(where_(current, m)),
+        },
+        Kind::Categorical => {
+            let mut interner = Interner::default();
+            match to_codes(&ra, &mut interner) {
+                Err(m) => Err(where_(reference, m)),
+                Ok(r) => match to_codes(&ca, &mut interner) {
+                    Err(m) => Err(where_(current, m)),
+                    Ok(c) => {
+                        drop((ra, ca));
+                        let h = |x: &u32| if *x == MISSING { u64::MAX } else { u64::from(*x) };
+                        add_hashes(&hashes.reference, index, r.iter().map(h));
+                        add_hashes(&hashes.current, index, c.iter().map(h));
+                        Ok(Profile::Categorical(categorical_profile(&r, &c, &interner)))
+                    }
+                },
+            }
+        }
+    };
+    Ok(ColumnResult {
+        plan: plan.clone(),
+        profile: Some(profile),
+    })
+}
+
+/// Everything the checks are built from.
+pub struct RunData<'a> {
+    pub config: &'a Config,
+    pub plan: Plan,
+    pub columns: Vec<ColumnResult>,
+    pub reference: &'a Dataset,
+    pub current: &'a Dataset,
+    pub duplicate_rows: (u64, u64),
+}
+
+impl RunData<'_> {
+    /// Results of the columns with a role.
+    pub fn with_role(&self, role: Role) -> impl Iterator<Item = &ColumnResult> {
+        self.columns.iter().filter(move |c| c.plan.role == role)
+    }
+}
+
+/// Run every configured check on `reference` vs `current`.
+pub fn run(
+    reference: &Dataset,
+    current: &Dataset,
+    config: &Config,
+    options: &RunOptions,
+    progress: &dyn Progress,
+) -> Result<Report> {
+    config.validate()?;
+    for ds in [reference, current] {
+        if ds.rows() == 0 {
+            return Err(Error::Empty {
+                dataset: ds.label().to_string(),
+                name: ds.name().to_string(),
+            });
+        }
+    }
+    let plan = plan(reference, current, config)?;
+    let hashes = RowHashes {
+        reference: Mutex::new(vec![0; reference.rows()]),
+        current: Mutex::new(vec![0; current.rows()]),
+    };
+    let total = plan.columns.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let work = |(i, p): (usize, &ColumnPlan)| -> Result<ColumnResult> {
+        if progress.cancelled() {
+            return Err(Error::Config("run cancelled".into()));
+        }
+        let r = profile_column(i, p, reference, current, &hashes);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        progress.column_done(&p.name, n, total);
+        r
+    };
+    let hash_inputs = || -> Result<(String, String)> {
+        Ok((sha256_hex(reference.source().as_ref())?, sha256_hex(current.source().as_ref())?))
+    };
+    #[cfg(feature = "parallel")]
+    let (columns, digests) = {
+        use rayon::prelude::*;
+        let (columns, digests) = rayon::join(
+            || plan.columns.par_iter().enumerate().map(work).collect::<Vec<_>>(),
+            hash_inputs,
+        );
+        (columns, digests)
+    };
+    #[cfg(not(feature = "parallel"))]
+    let (columns, digests) = (
+        plan.columns.iter().enumerate().map(work).collect::<Vec<_>>(),
+        hash_inputs(),
+    );
+    let columns = columns.into_iter().collect::<Result<Vec<_>>>()?;
+    let (ref_sha, cur_sha) = digests?;
+
+    let data = RunData {
+        config,
+        duplicate_rows: (duplicates(&hashes.reference), duplicates(&hashes.current)),
+        plan,
+        columns,
+        reference,
+        current,
+    };
+    let checks = checks::build(&data)?;
+
+    let input = |ds: &Dataset, sha: String| Input {
+        dataset: ds.label().to_string(),
+        name: ds.name().to_string(),
+        sha256: sha,
+        rows: ds.rows() as u64,
+        columns: ds.schema().fields().iter().map(|f| f.name().clone()).collect(),
+        format: Some(
+            match ds.format() {
+                crate::read::Format::Parquet => "parquet",
+                crate::read::Format::Csv => "csv",
+            }
+            .to_string(),
+        ),
+    };
+    let mut effective = config.clone();
+    let roles = &data.plan.roles;
+    effective.roles.id = roles.id.clone();
+    effective.roles.timestamp = roles.timestamp.clone();
+    effective.roles.prediction = roles.prediction.clone();
+    effective.roles.score = roles.score.clone();
+    effective.roles.label = roles.label.clone();
+    Ok(Report {
+        format: FORMAT.into(),
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "attest".into(),
+            version: options.tool_version.clone(),
+        },
+        created_at: options.created_at.clone(),
+        inputs: vec![input(reference, ref_sha), input(current, cur_sha)],
+        config: serde_json::to_value(&effective).unwrap_or(serde_json::Value::Null),
+        summary: Report::summarise(&checks),
+        checks,
+        signatures: Vec::new(),
+    })
+}

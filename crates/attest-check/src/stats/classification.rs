@@ -1,0 +1,319 @@
+//! Binary classification metrics (positive class = `true`).
+//!
+//! Inputs are row-aligned slices with missing rows already removed.
+
+use serde::Serialize;
+
+/// Confusion counts of a binary classifier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Confusion {
+    pub tp: u64,
+    pub fp: u64,
+    pub tn: u64,
+    pub fn_: u64,
+}
+
+impl Confusion {
+    /// Count the four cells. Slices of unequal length are compared up to the shorter.
+    pub fn from_labels(y_true: &[bool], y_pred: &[bool]) -> Self {
+        let mut c = Confusion::default();
+        for (&t, &p) in y_true.iter().zip(y_pred) {
+            match (t, p) {
+                (true, true) => c.tp += 1,
+                (false, true) => c.fp += 1,
+                (false, false) => c.tn += 1,
+                (true, false) => c.fn_ += 1,
+            }
+        }
+        c
+    }
+    /// Number of rows counted.
+    pub fn total(&self) -> u64 {
+        self.tp + self.fp + self.tn + self.fn_
+    }
+    /// (tp + tn) / n; `None` when empty.
+    pub fn accuracy(&self) -> Option<f64> {
+        ratio(self.tp + self.tn, self.total())
+    }
+    /// tp / (tp + fp), 0 when undefined (as sklearn's `zero_division=0`).
+    pub fn precision(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fp).unwrap_or(0.0)
+    }
+    /// tp / (tp + fn), 0 when undefined.
+    pub fn recall(&self) -> f64 {
+        ratio(self.tp, self.tp + self.fn_).unwrap_or(0.0)
+    }
+    /// 2·tp / (2·tp + fp + fn), 0 when undefined (as `sklearn.metrics.f1_score`).
+    pub fn f1(&self) -> f64 {
+        ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn_).unwrap_or(0.0)
+    }
+    /// fp / (fp + tn); `None` without negatives.
+    pub fn fpr(&self) -> Option<f64> {
+        ratio(self.fp, self.fp + self.tn)
+    }
+    /// tp / (tp + fn); `None` without positives.
+    pub fn tpr(&self) -> Option<f64> {
+        ratio(self.tp, self.tp + self.fn_)
+    }
+    /// Share predicted positive; `None` when empty.
+    pub fn selection_rate(&self) -> Option<f64> {
+        ratio(self.tp + self.fp, self.total())
+    }
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+/// Cumulative true/false positive counts at each distinct score threshold,
+/// scores taken in decreasing order (as sklearn's `_binary_clf_curve`).
+/// Returns (threshold, tps, fps) triples, last one covering all rows.
+pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> {
+    let mut order: Vec<usize> = (0..y_true.len().min(score.len())).collect();
+    order.sort_by(|&a, &b| score[b].total_cmp(&score[a]));
+    let mut out = Vec::new();
+    let (mut tps, mut fps) = (0u64, 0u64);
+    for (k, &i) in order.iter().enumerate() {
+        if y_true[i] {
+            tps += 1;
+        } else {
+            fps += 1;
+        }
+        let last_of_group = order
+            .get(k + 1)
+            .is_none_or(|&next| score[next] != score[i]);
+        if last_of_group {
+            out.push((score[i], tps, fps));
+        }
+    }
+    out
+}
+
+/// Area under the ROC curve by the trapezoidal rule over all distinct
+/// thresholds, as `sklearn.metrics.roc_auc_score`. `None` unless both classes occur.
+pub fn roc_auc(counts: &[(f64, u64, u64)]) -> Option<f64> {
+    let &(_, p, n) = counts.last()?;
+    if p == 0 || n == 0 {
+        return None;
+    }
+    // twice the area in units of one positive × one negative, exactly
+    let mut area2: u128 = 0;
+    let (mut prev_t, mut prev_f) = (0u64, 0u64);
+    for &(_, t, f) in counts {
+        area2 += u128::from(f - prev_f) * u128::from(t + prev_t);
+        (prev_t, prev_f) = (t, f);
+    }
+    Some(area2 as f64 / (2.0 * p as f64 * n as f64))
+}
+
+/// Average precision Σ_k (R_k − R_{k−1})·P_k over distinct thresholds in
+/// decreasing order, as `sklearn.metrics.average_precision_score`.
+/// `None` without positives.
+pub fn average_precision(counts: &[(f64, u64, u64)]) -> Option<f64> {
+    let &(_, p, _) = counts.last()?;
+    if p == 0 {
+        return None;
+    }
+    let mut ap = 0.0;
+    let mut prev_t = 0u64;
+    for &(_, t, f) in counts {
+        if t > prev_t {
+            let precision = t as f64 / (t + f) as f64;
+            ap += (t - prev_t) as f64 / p as f64 * precision;
+        }
+        prev_t = t;
+    }
+    Some(ap)
+}
+
+/// Mean binary cross-entropy with scores clipped to [1e-15, 1 − 1e-15]
+/// (as `sklearn.metrics.log_loss` with that clipping). `None` when empty.
+pub fn log_loss(y_true: &[bool], score: &[f64]) -> Option<f64> {
+    const EPS: f64 = 1e-15;
+    let n = y_true.len().min(score.len());
+    if n == 0 {
+        return None;
+    }
+    let total = super::stable_sum(y_true.iter().zip(score).map(|(&y, &s)| {
+        let s = s.clamp(EPS, 1.0 - EPS);
+        if y {
+            -s.ln()
+        } else {
+            -(1.0 - s).ln()
+        }
+    }));
+    Some(total / n as f64)
+}
+
+/// Brier score: mean (score − label)², as `sklearn.metrics.brier_score_loss`.
+/// `None` when empty.
+pub fn brier(y_true: &[bool], score: &[f64]) -> Option<f64> {
+    let n = y_true.len().min(score.len());
+    if n == 0 {
+        return None;
+    }
+    let total = super::stable_sum(y_true.iter().zip(score).map(|(&y, &s)| {
+        let d = s - if y { 1.0 } else { 0.0 };
+        d * d
+    }));
+    Some(total / n as f64)
+}
+
+/// One bin of a calibration curve.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CalibrationBin {
+    /// Lower edge of the score bin.
+    pub lower: f64,
+    /// Upper edge of the score bin.
+    pub upper: f64,
+    /// Rows in the bin.
+    pub count: u64,
+    /// Mean score of the rows in the bin (0 when empty).
+    pub mean_score: f64,
+    /// Share of positives among the rows in the bin (0 when empty).
+    pub positive_rate: f64,
+}
+
+/// Ten equal-width score bins, bin = min(floor(10·score), 9) (scores below 0
+/// go to bin 0). Used for the calibration curve and [`ece`].
+pub fn calibration_bins(y_true: &[bool], score: &[f64]) -> Vec<CalibrationBin> {
+    let mut count = [0u64; 10];
+    let mut sum_s = [0.0f64; 10];
+    let mut sum_y = [0.0f64; 10];
+    for (&y, &s) in y_true.iter().zip(score) {
+        let b = ((10.0 * s).floor().max(0.0) as usize).min(9);
+        count[b] += 1;
+        sum_s[b] += s;
+        sum_y[b] += if y { 1.0 } else { 0.0 };
+    }
+    (0..10)
+        .map(|b| {
+            let c = count[b];
+            let mean = |s: f64| if c == 0 { 0.0 } else { s / c as f64 };
+            CalibrationBin {
+                lower: b as f64 / 10.0,
+                upper: (b + 1) as f64 / 10.0,
+                count: c,
+                mean_score: mean(sum_s[b]),
+                positive_rate: mean(sum_y[b]),
+            }
+        })
+        .collect()
+}
+
+/// Expected calibration error Σ_b (n_b/n)·|mean(label_b) − mean(score_b)| over
+/// [`calibration_bins`]. `None` when empty.
+pub fn ece(bins: &[CalibrationBin]) -> Option<f64> {
+    let n: u64 = bins.iter().map(|b| b.count).sum();
+    if n == 0 {
+        return None;
+    }
+    Some(
+        bins.iter()
+            .map(|b| b.count as f64 / n as f64 * (b.positive_rate - b.mean_score).abs())
+            .sum(),
+    )
+}
+
+/// Points of the ROC curve (fpr, tpr), starting at (0, 0).
+pub fn roc_points(counts: &[(f64, u64, u64)]) -> Vec<(f64, f64)> {
+    let Some(&(_, p, n)) = counts.last() else {
+        return Vec::new();
+    };
+    let (p, n) = (p.max(1) as f64, n.max(1) as f64);
+    std::iter::once((0.0, 0.0))
+        .chain(counts.iter().map(|&(_, t, f)| (f as f64 / n, t as f64 / p)))
+        .collect()
+}
+
+/// Points of the precision–recall curve (recall, precision), starting at (0, 1).
+pub fn pr_points(counts: &[(f64, u64, u64)]) -> Vec<(f64, f64)> {
+    let Some(&(_, p, _)) = counts.last() else {
+        return Vec::new();
+    };
+    let p = p.max(1) as f64;
+    std::iter::once((0.0, 1.0))
+        .chain(
+            counts
+                .iter()
+                .map(|&(_, t, f)| (t as f64 / p, t as f64 / (t + f).max(1) as f64)),
+        )
+        .collect()
+}
+
+/// Keep at most `max` points, evenly spaced by index, always keeping the
+/// first and the last.
+pub fn downsample<T: Copy>(points: &[T], max: usize) -> Vec<T> {
+    if points.len() <= max || max < 2 {
+        return points.to_vec();
+    }
+    let last = points.len() - 1;
+    (0..max)
+        .filter_map(|k| points.get(k * last / (max - 1)).copied())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::assert_close;
+
+    const Y: [bool; 8] = [true, false, true, true, false, false, true, false];
+    const P: [bool; 8] = [true, false, false, true, true, false, true, false];
+    const S: [f64; 8] = [0.9, 0.1, 0.4, 0.8, 0.65, 0.3, 0.65, 0.2];
+
+    // Expected values from sklearn 1.9.1 on Y, P, S above.
+    #[test]
+    fn confusion_metrics_match_sklearn() {
+        let c = Confusion::from_labels(&Y, &P);
+        assert_eq!((c.tp, c.fp, c.tn, c.fn_), (3, 1, 3, 1));
+        assert_eq!(c.accuracy(), Some(0.75));
+        assert_eq!(c.precision(), 0.75);
+        assert_eq!(c.recall(), 0.75);
+        assert_eq!(c.f1(), 0.75);
+    }
+
+    #[test]
+    fn undefined_precision_is_zero() {
+        let c = Confusion::from_labels(&[true, false], &[false, false]);
+        assert_eq!(c.precision(), 0.0);
+        assert_eq!(c.f1(), 0.0);
+        assert_eq!(Confusion::default().accuracy(), None);
+    }
+
+    #[test]
+    fn score_metrics_match_sklearn() {
+        let counts = threshold_counts(&Y, &S);
+        // roc_auc_score(Y, S) == 0.90625 ; average_precision_score(Y, S) == 0.8875
+        assert_close(roc_auc(&counts).expect("both classes"), 0.90625, 1e-15);
+        assert_close(average_precision(&counts).expect("positives"), 0.8875, 1e-15);
+        // log_loss(Y, S) == 0.42632235629351145 ; brier_score_loss(Y, S) == 0.136875
+        assert_close(log_loss(&Y, &S).expect("rows"), 0.42632235629351145, 1e-14);
+        assert_close(brier(&Y, &S).expect("rows"), 0.136875, 1e-14);
+    }
+
+    #[test]
+    fn one_class_has_no_auc() {
+        let counts = threshold_counts(&[true, true], &[0.2, 0.4]);
+        assert_eq!(roc_auc(&counts), None);
+        assert_eq!(average_precision(&threshold_counts(&[false], &[0.2])), None);
+    }
+
+    #[test]
+    fn ece_by_definition() {
+        let bins = calibration_bins(&[true, false, true], &[0.95, 0.05, 1.0]);
+        // bin 9: scores 0.95, 1.0 mean 0.975, labels mean 1 -> 2/3 * 0.025
+        // bin 0: score 0.05, label 0 -> 1/3 * 0.05
+        let expected = 2.0 / 3.0 * 0.025 + 1.0 / 3.0 * 0.05;
+        assert_close(ece(&bins).expect("rows"), expected, 1e-12);
+        assert_eq!(ece(&calibration_bins(&[], &[])), None);
+    }
+
+    #[test]
+    fn downsample_keeps_ends() {
+        let v: Vec<u32> = (0..1000).collect();
+        let d = downsample(&v, 5);
+        assert_eq!(d, vec![0, 249, 499, 749, 999]);
+        assert_eq!(downsample(&v[..3], 5), vec![0, 1, 2]);
+    }
+}

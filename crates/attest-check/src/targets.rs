@@ -1,0 +1,367 @@
+//! Row-aligned model outputs and ground truth for the performance and
+//! fairness checks: the label, prediction, score and grouping columns of
+//! one dataset, with rows missing any of them removed.
+
+use arrow_array::{Array, ArrayRef, BooleanArray};
+use arrow_schema::DataType;
+
+use crate::columns::{is_integer_type, natural_kind, to_codes, to_numeric, Interner, Kind, MISSING};
+use crate::config::Task;
+use crate::read::Dataset;
+
+/// At most this many distinct integer labels make a multiclass task (auto).
+pub const MAX_AUTO_CLASSES: usize = 20;
+
+/// Labels and predictions of one dataset, by task.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TaskData {
+    Binary {
+        y: Vec<bool>,
+        pred: Vec<bool>,
+        score: Option<Vec<f64>>,
+    },
+    Regression {
+        y: Vec<f64>,
+        pred: Vec<f64>,
+    },
+    Multiclass {
+        y: Vec<u32>,
+        pred: Vec<u32>,
+    },
+}
+
+impl TaskData {
+    /// Rows with complete data.
+    pub fn len(&self) -> usize {
+        match self {
+            TaskData::Binary { y, .. } => y.len(),
+            TaskData::Regression { y, .. } => y.len(),
+            TaskData::Multiclass { y, .. } => y.len(),
+        }
+    }
+    /// True when no row is complete.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The rows at `idx` (for segments and groups).
+    pub fn select(&self, idx: &[usize]) -> TaskData {
+        fn pick<T: Copy>(v: &[T], idx: &[usize]) -> Vec<T> {
+            idx.iter().filter_map(|&i| v.get(i).copied()).collect()
+        }
+        match self {
+            TaskData::Binary { y, pred, score } => TaskData::Binary {
+                y: pick(y, idx),
+                pred: pick(pred, idx),
+                score: score.as_ref().map(|s| pick(s, idx)),
+            },
+            TaskData::Regression { y, pred } => TaskData::Regression {
+                y: pick(y, idx),
+                pred: pick(pred, idx),
+            },
+            TaskData::Multiclass { y, pred } => TaskData::Multiclass {
+                y: pick(y, idx),
+                pred: pick(pred, idx),
+            },
+        }
+    }
+}
+
+/// A grouping column (segment or sensitive attribute), aligned with the kept rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grouping {
+    pub column: String,
+    /// Group code per kept row ([`MISSING`] for a missing value).
+    pub codes: Vec<u32>,
+    /// Group names by code.
+    pub names: Vec<String>,
+}
+
+impl Grouping {
+    /// Row indices of each group, groups sorted by name; missing values left out.
+    pub fn groups(&self) -> Vec<(String, Vec<usize>)> {
+        let mut rows: Vec<Vec<usize>> = vec![Vec::new(); self.names.len()];
+        for (i, &c) in self.codes.iter().enumerate() {
+            if c != MISSING {
+                if let Some(r) = rows.get_mut(c as usize) {
+                    r.push(i);
+                }
+            }
+        }
+        let mut out: Vec<(String, Vec<usize>)> = self
+            .names
+            .iter()
+            .cloned()
+            .zip(rows)
+            .filter(|(_, r)| !r.is_empty())
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
+/// Performance inputs of one dataset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerfData {
+    pub data: TaskData,
+    /// Rows dropped because the label, prediction or score was missing.
+    pub dropped: usize,
+    /// Segment and sensitive columns.
+    pub groupings: Vec<Grouping>,
+}
+
+/// Columns the performance checks read.
+#[derive(Debug, Clone, Default)]
+pub struct PerfColumns<'a> {
+    pub label: &'a str,
+    pub prediction: Option<&'a str>,
+    pub score: Option<&'a str>,
+    pub groupings: Vec<&'a str>,
+}
+
+/// Decide the task from the label (and prediction) columns of the datasets
+/// that have them (see DESIGN.md "Task detection").
+pub fn detect_task(
+    requested: Task,
+    samples: &[(DataType, Vec<ArrayRef>)],
+) -> Result<Task, String> {
+    if requested != Task::Auto {
+        return Ok(requested);
+    }
+    let Some((first_type, _)) = samples.first() else {
+        return Err("no label data".into());
+    };
+    if matches!(first_type, DataType::Boolean) {
+        return Ok(Task::Binary);
+    }
+    match natural_kind(first_type) {
+        Some(Kind::Numeric) => {
+            let mut distinct: Vec<f64> = Vec::new();
+            for (_, arrays) in samples {
+                for v in to_numeric(arrays)? {
+                    if v.is_finite() && !distinct.contains(&v) {
+                        distinct.push(v);
+                        if distinct.len() > MAX_AUTO_CLASSES {
+                            return Ok(Task::Regression);
+                        }
+                    }
+                }
+            }
+            if distinct.iter().all(|v| *v == 0.0 || *v == 1.0) {
+                Ok(Task::Binary)
+            } else if is_integer_type(first_type) || distinct.iter().all(|v| v.fract() == 0.0) {
+                Ok(Task::Multiclass)
+            } else {
+                Ok(Task::Regression)
+            }
+        }
+        _ => {
+            let mut interner = Interner::default();
+            for (_, arrays) in samples {
+                to_codes(arrays, &mut interner)?;
+            }
+            let binary = (0..interner.len() as u32)
+                .filter_map(|c| interner.name(c))
+                .all(|n| matches!(n.to_ascii_lowercase().as_str(), "0" | "1" | "true" | "false"));
+            Ok(if binary { Task::Binary } else { Task::Multiclass })
+        }
+    }
+}
+
+/// 0 / 1 per row, 2 for missing. Booleans, numbers 0/1 and the texts
+/// "0", "1", "true", "false" are accepted; anything else is an error naming it.
+pub fn to_binary(arrays: &[ArrayRef]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    for array in arrays {
+        if let Some(b) = array.as_any().downcast_ref::<BooleanArray>() {
+            out.extend(b.iter().map(|v| match v {
+                Some(true) => 1,
+                Some(false) => 0,
+                None => 2,
+            }));
+            continue;
+        }
+        match natural_kind(array.data_type()) {
+            Some(Kind::Numeric) => {
+                for v in to_numeric(std::slice::from_ref(array))? {
+                    out.push(if v.is_nan() {
+                        2
+                    } else if v == 0.0 {
+                        0
+                    } else if v == 1.0 {
+                        1
+                    } else {
+                        return Err(format!(
+                            "value {v} is not a binary class (expected 0/1 or true/false; set task = \"multiclass\" or \"regression\" if that is what it is)"
+                        ));
+                    });
+                }
+            }
+            _ => {
+                let mut interner = Interner::default();
+                let codes = to_codes(std::slice::from_ref(array), &mut interner)?;
+                let mut map = Vec::new();
+                for c in 0..interner.len() as u32 {
+                    let name = interner.name(c).unwrap_or_default();
+                    map.push(match name.to_ascii_lowercase().as_str() {
+                        "0" | "false" => 0u8,
+                        "1" | "true" => 1u8,
+                        _ => {
+                            return Err(format!(
+                                "value {name:?} is not a binary class (expected 0/1 or true/false)"
+                            ))
+                        }
+                    });
+                }
+                out.extend(codes.iter().map(|&c| {
+                    if c == MISSING {
+                        2
+                    } else {
+                        map.get(c as usize).copied().unwrap_or(2)
+                    }
+                }));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Read the performance columns of one dataset and keep the complete rows.
+/// `classes` is shared by all datasets (multiclass codes must agree).
+pub fn load(
+    dataset: &Dataset,
+    columns: &PerfColumns<'_>,
+    task: Task,
+    decision_threshold: f64,
+    classes: &mut Interner,
+) -> crate::Result<Result<PerfData, String>> {
+    let col_err = |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", dataset.label(), dataset.name());
+    let label = dataset.read_column(columns.label)?;
+    let pred = match columns.prediction {
+        Some(p) => Some(dataset.read_column(p)?),
+        None => None,
+    };
+    let score = match columns.score {
+        Some(s) => Some(to_numeric(&dataset.read_column(s)?).map_err(|m| col_err(s, m))),
+        None => None,
+    };
+    let score = match score.transpose() {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let rows = dataset.rows();
+    let mut keep: Vec<bool> = vec![true; rows];
+    let result: Result<TaskData, String> = (|| match task {
+        Task::Binary | Task::Auto => {
+            let y = to_binary(&label).map_err(|m| col_err(columns.label, m))?;
+            let p = match (&pred, &score) {
+                (Some(p), _) => to_binary(p).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?,
+                (None, Some(s)) => s
+                    .iter()
+                    .map(|v| if v.is_nan() { 2 } else { u8::from(*v >= decision_threshold) })
+                    .collect(),
+                (None, None) => return Err("no prediction or score column".to_string()),
+            };
+            for i in 0..rows {
+                let s_ok = score.as_ref().is_none_or(|s| s.get(i).is_some_and(|v| v.is_finite()));
+                keep[i] = y.get(i).is_some_and(|&v| v < 2) && p.get(i).is_some_and(|&v| v < 2) && s_ok;
+            }
+            let pick = |v: &[u8]| -> Vec<bool> {
+                v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x == 1).collect()
+            };
+            Ok(TaskData::Binary {
+                y: pick(&y),
+                pred: pick(&p),
+                score: score.as_ref().map(|s| {
+                    s.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+                }),
+            })
+        }
+        Task::Regression => {
+            let y = to_numeric(&label).map_err(|m| col_err(columns.label, m))?;
+            let Some(pred) = &pred else {
+                return Err("no prediction column".to_string());
+            };
+            let p = to_numeric(pred).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
+            for i in 0..rows {
+                keep[i] = y.get(i).is_some_and(|v| v.is_finite()) && p.get(i).is_some_and(|v| v.is_finite());
+            }
+            let pick = |v: &[f64]| -> Vec<f64> {
+                v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+            };
+            Ok(TaskData::Regression { y: pick(&y), pred: pick(&p) })
+        }
+        Task::Multiclass => {
+            let y = to_codes(&label, classes).map_err(|m| col_err(columns.label, m))?;
+            let Some(pred) = &pred else {
+                return Err("no prediction column".to_string());
+            };
+            let p = to_codes(pred, classes).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
+            for i in 0..rows {
+                keep[i] = y.get(i).is_some_and(|&v| v != MISSING) && p.get(i).is_some_and(|&v| v != MISSING);
+            }
+            let pick = |v: &[u32]| -> Vec<u32> {
+                v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+            };
+            Ok(TaskData::Multiclass { y: pick(&y), pred: pick(&p) })
+        }
+    })();
+    let data = match result {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut groupings = Vec::new();
+    for &g in &columns.groupings {
+        let mut interner = Interner::default();
+        let codes = match to_codes(&dataset.read_column(g)?, &mut interner) {
+            Ok(c) => c,
+            Err(m) => return Ok(Err(col_err(g, m))),
+        };
+        groupings.push(Grouping {
+            column: g.to_string(),
+            codes: codes.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| *c).collect(),
+            names: (0..interner.len() as u32)
+                .map(|c| interner.name(c).unwrap_or_default().to_string())
+                .collect(),
+        });
+    }
+    let dropped = keep.iter().filter(|k| !**k).count();
+    Ok(Ok(PerfData { data, dropped, groupings }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::{Float64Array, Int64Array, StringArray};
+    use std::sync::Arc;
+
+    fn arr(a: impl Array + 'static) -> Vec<ArrayRef> {
+        vec![Arc::new(a)]
+    }
+
+    #[test]
+    fn detects_binary_from_zero_one() {
+        let a = arr(Int64Array::from(vec![0, 1, 1]));
+        assert_eq!(detect_task(Task::Auto, &[(DataType::Int64, a)]), Ok(Task::Binary));
+    }
+
+    #[test]
+    fn detects_multiclass_and_regression() {
+        let a = arr(Int64Array::from(vec![0, 1, 2]));
+        assert_eq!(detect_task(Task::Auto, &[(DataType::Int64, a)]), Ok(Task::Multiclass));
+        let f = arr(Float64Array::from(vec![0.5, 1.25, 3.0]));
+        assert_eq!(detect_task(Task::Auto, &[(DataType::Float64, f)]), Ok(Task::Regression));
+        let s = arr(StringArray::from(vec!["cat", "dog"]));
+        assert_eq!(detect_task(Task::Auto, &[(DataType::Utf8, s)]), Ok(Task::Multiclass));
+        let s = arr(StringArray::from(vec!["true", "false"]));
+        assert_eq!(detect_task(Task::Auto, &[(DataType::Utf8, s)]), Ok(Task::Binary));
+    }
+
+    #[test]
+    fn binary_rejects_other_values() {
+        let a = arr(Int64Array::from(vec![0, 2]));
+        let err = to_binary(&a).expect_err("2 is not binary");
+        assert!(err.contains("value 2"), "{err}");
+        let s = arr(StringArray::from(vec![Some("TRUE"), None, Some("0")]));
+        assert_eq!(to_binary(&s).expect("binary"), vec![1, 2, 0]);
+    }
+}

@@ -1,0 +1,49 @@
+//! Every case of `shared/conformance/expected.json` through the library.
+//!
+//! The cases live beside the repository (`../shared/conformance`); set
+//! `ATTEST_CONFORMANCE_DIR` to point elsewhere. A missing folder fails the
+//! test: conformance is never skipped silently.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use attest_check::conformance::{disagreements, Cases};
+use attest_check::read::Dataset;
+use attest_check::run::{run, NoProgress, RunOptions};
+use attest_check::source::FileSource;
+use attest_check::Config;
+
+fn conformance_dir() -> PathBuf {
+    std::env::var_os("ATTEST_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"))
+}
+
+#[test]
+fn every_conformance_case_agrees() {
+    let dir = conformance_dir();
+    let text = std::fs::read_to_string(dir.join("expected.json"))
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join("expected.json").display()));
+    let cases: Cases = serde_json::from_str(&text).expect("expected.json parses");
+    assert_eq!(cases.format, "attest-conformance");
+    assert!(!cases.cases.is_empty(), "no cases");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in &cases.cases {
+        let open = |label: &str, rel: &str| {
+            let source = FileSource::open(dir.join(rel)).expect("case file opens");
+            Dataset::open(label, Arc::new(source)).expect("case file reads")
+        };
+        let reference = open("reference", &case.reference);
+        let current = open("current", &case.current);
+        let config = Config { roles: case.roles.to_roles(), ..Config::default() };
+        let report = run(&reference, &current, &config, &RunOptions::default(), &NoProgress)
+            .unwrap_or_else(|e| panic!("{}: run failed: {e}", case.name));
+        for d in disagreements(&report, &case.expected, cases.default_tolerance) {
+            failures.push(format!("{}: {d}", case.name));
+        }
+        checked += case.expected.len();
+    }
+    assert!(failures.is_empty(), "{} of {checked} values disagree:\n{}", failures.len(), failures.join("\n"));
+    eprintln!("conformance: {checked} values agree");
+}

@@ -1,0 +1,183 @@
+//! `attest`: run Attest's checks from the command line and in CI pipelines.
+//!
+//! Exit status (SPEC §5): 0 when no check failed (warnings allowed), 1 when
+//! at least one check failed or errored, 2 for a usage or input error.
+
+mod html;
+mod junit;
+mod summary;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use attest_check::read::Dataset;
+use attest_check::report::Status;
+use attest_check::run::{run, NoProgress, RunOptions};
+use attest_check::source::FileSource;
+use attest_check::Config;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "attest", version, about = "Model-validation checks: drift, data quality, performance, fairness")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compare a current dataset with a reference and write a report.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The baseline dataset (Parquet or CSV).
+    #[arg(long, value_name = "REF")]
+    reference: PathBuf,
+    /// The dataset under validation (Parquet or CSV).
+    #[arg(long, value_name = "CUR")]
+    current: PathBuf,
+    /// Row identifier column.
+    #[arg(long, value_name = "C")]
+    id: Option<String>,
+    /// Prediction time column.
+    #[arg(long, value_name = "C")]
+    timestamp: Option<String>,
+    /// Model output column (class or value).
+    #[arg(long, value_name = "C")]
+    prediction: Option<String>,
+    /// Positive-class probability column (binary).
+    #[arg(long, value_name = "C")]
+    score: Option<String>,
+    /// Ground-truth column.
+    #[arg(long, value_name = "C")]
+    label: Option<String>,
+    /// Protected attribute for fairness checks (repeatable).
+    #[arg(long, value_name = "C")]
+    sensitive: Vec<String>,
+    /// Slice column for performance by segment (repeatable).
+    #[arg(long, value_name = "C")]
+    segment: Vec<String>,
+    /// Configuration file (see attest.example.toml).
+    #[arg(long, value_name = "attest.toml")]
+    config: Option<PathBuf>,
+    /// Write the report JSON here (`-` for standard output).
+    #[arg(long, value_name = "report.json")]
+    json: Option<PathBuf>,
+    /// Write an HTML report here.
+    #[arg(long, value_name = "report.html")]
+    html: Option<PathBuf>,
+    /// Write a JUnit XML file here (one test case per check).
+    #[arg(long, value_name = "junit.xml")]
+    junit: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => match check(&args) {
+            Ok(failed) => ExitCode::from(u8::from(failed)),
+            Err(e) => {
+                eprintln!("attest: error: {e:#}");
+                ExitCode::from(2)
+            }
+        },
+    }
+}
+
+fn created_at() -> Result<String> {
+    let secs = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v
+            .trim()
+            .parse::<i64>()
+            .with_context(|| format!("SOURCE_DATE_EPOCH={v:?} is not a whole number of seconds"))?,
+        Err(_) => std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0),
+    };
+    Ok(attest_check::report::rfc3339_utc(secs))
+}
+
+fn open(label: &str, path: &Path) -> Result<Dataset> {
+    let source = FileSource::open(path).with_context(|| format!("cannot open the {label} dataset"))?;
+    Dataset::open(label, Arc::new(source)).with_context(|| format!("cannot read the {label} dataset"))
+}
+
+fn write_file(path: &Path, text: &str, what: &str) -> Result<()> {
+    std::fs::write(path, text).with_context(|| format!("cannot write the {what} to {}", path.display()))
+}
+
+fn check(args: &CheckArgs) -> Result<bool> {
+    let mut config = match &args.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the configuration {}", p.display()))?;
+            Config::from_toml(&text).with_context(|| format!("in {}", p.display()))?
+        }
+        None => Config::default(),
+    };
+    let r = &mut config.roles;
+    for (flag, slot) in [
+        (&args.id, &mut r.id),
+        (&args.timestamp, &mut r.timestamp),
+        (&args.prediction, &mut r.prediction),
+        (&args.score, &mut r.score),
+        (&args.label, &mut r.label),
+    ] {
+        if flag.is_some() {
+            slot.clone_from(flag);
+        }
+    }
+    if !args.sensitive.is_empty() {
+        r.sensitive.clone_from(&args.sensitive);
+    }
+    if !args.segment.is_empty() {
+        r.segments.clone_from(&args.segment);
+    }
+
+    let reference = open("reference", &args.reference)?;
+    let current = open("current", &args.current)?;
+    let options = RunOptions {
+        created_at: created_at()?,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let started = std::time::Instant::now();
+    let report = run(&reference, &current, &config, &options, &NoProgress)?;
+    let elapsed = started.elapsed();
+
+    let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
+    if let Some(path) = &args.json {
+        if json_to_stdout {
+            std::io::stdout()
+                .write_all(report.to_json().as_bytes())
+                .context("cannot write the report to standard output")?;
+        } else {
+            write_file(path, &report.to_json(), "report JSON")?;
+        }
+    }
+    if let Some(path) = &args.junit {
+        write_file(path, &junit::render(&report), "JUnit XML")?;
+    }
+    if let Some(path) = &args.html {
+        write_file(path, &html::render(&report), "HTML report")?;
+    }
+    let text = summary::render(&report, elapsed);
+    if json_to_stdout {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+    Ok(matches!(report.summary.status, Status::Fail | Status::Error))
+}
