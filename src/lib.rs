@@ -1,1 +1,79 @@
+//! The Attest web app (client-side, no server).
+//!
+//! This milestone ships a minimal page that proves the check library runs in
+//! the browser: `index.html` loads this crate as WebAssembly and calls
+//! [`check_bytes`] on the demo pair. The full viewer (drop zone, Web Worker,
+//! range reads with `Blob.slice`, interactive report) replaces it next.
 
+use std::sync::Arc;
+
+use attest_check::read::Dataset;
+use attest_check::run::{run, NoProgress, RunOptions};
+use attest_check::source::MemorySource;
+use attest_check::Config;
+use wasm_bindgen::prelude::*;
+
+/// The library version.
+#[wasm_bindgen]
+pub fn version() -> String {
+    attest_check::VERSION.to_string()
+}
+
+/// Run every check on two in-memory files and return the report JSON.
+///
+/// `created_at` is written as the report's time (the library reads no clock).
+/// Errors are returned as text for the page to show.
+#[wasm_bindgen]
+pub fn check_bytes(
+    reference_name: &str,
+    reference: Vec<u8>,
+    current_name: &str,
+    current: Vec<u8>,
+    config_toml: &str,
+    created_at: &str,
+) -> Result<String, JsError> {
+    check(reference_name, reference, current_name, current, config_toml, created_at)
+        .map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The platform-independent part of [`check_bytes`].
+pub fn check(
+    reference_name: &str,
+    reference: Vec<u8>,
+    current_name: &str,
+    current: Vec<u8>,
+    config_toml: &str,
+    created_at: &str,
+) -> attest_check::Result<String> {
+    let config = Config::from_toml(config_toml)?;
+    let reference = Dataset::open("reference", Arc::new(MemorySource::new(reference_name, reference)))?;
+    let current = Dataset::open("current", Arc::new(MemorySource::new(current_name, current)))?;
+    let options = RunOptions {
+        created_at: created_at.to_string(),
+        ..RunOptions::default()
+    };
+    Ok(run(&reference, &current, &config, &options, &NoProgress)?.to_json())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_pair_runs_in_memory() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/");
+        let r = std::fs::read(format!("{dir}reference.parquet")).expect("demo reference");
+        let c = std::fs::read(format!("{dir}current.parquet")).expect("demo current");
+        let json = check("reference.parquet", r, "current.parquet", c, "", "2024-01-01T00:00:00Z")
+            .expect("runs");
+        let report: attest_check::Report = serde_json::from_str(&json).expect("report");
+        assert_eq!(report.created_at, "2024-01-01T00:00:00Z");
+        assert!(report.checks.iter().any(|c| c.id == "feature_drift"));
+    }
+
+    #[test]
+    fn bad_config_is_an_error_not_a_panic() {
+        let err = check("a", vec![], "b", vec![], "[drift]\nnope = 1\n", "").expect_err("bad config");
+        assert!(err.to_string().contains("nope"));
+    }
+}

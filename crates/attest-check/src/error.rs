@@ -9,11 +9,12 @@
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// A byte source could not be read.
-    #[error("{name}: cannot read: {source}")]
+    #[error("{name}: cannot read: {error}")]
     Io {
         name: String,
-        #[source]
-        source: std::io::Error,
+        // Not a `source`: the message already carries it, and error chains
+        // would print it twice.
+        error: std::io::Error,
     },
     /// The bytes are not a readable Parquet file (bad magic, truncated footer, corrupt pages).
     #[error("{name}: not a readable Parquet file: {message}")]

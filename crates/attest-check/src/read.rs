@@ -99,9 +99,9 @@ impl Dataset {
     pub fn open(label: impl Into<String>, source: Arc<dyn ByteSource>) -> Result<Self> {
         let label = label.into();
         let name = source.name().to_string();
-        let head = source.read_range(0, 4).map_err(|e| Error::Io {
+        let head = source.read_range(0, 4).map_err(|error| Error::Io {
             name: name.clone(),
-            source: e,
+            error,
         })?;
         if head.is_empty() {
             return Err(Error::Format {

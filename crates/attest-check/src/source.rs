@@ -76,9 +76,9 @@ impl FileSource {
     pub fn open(path: impl AsRef<std::path::Path>) -> Result<Self> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let io = |source| Error::Io {
+        let io = |error| Error::Io {
             name: name.clone(),
-            source,
+            error,
         };
         let file = std::fs::File::open(path).map_err(io)?;
         let meta = file.metadata().map_err(io)?;
@@ -171,9 +171,9 @@ pub fn sha256_hex(source: &dyn ByteSource) -> Result<String> {
     let mut hasher = Sha256::new();
     let mut pos = 0u64;
     while pos < source.len() {
-        let chunk = source.read_range(pos, BLOCK).map_err(|source_err| Error::Io {
+        let chunk = source.read_range(pos, BLOCK).map_err(|error| Error::Io {
             name: source.name().to_string(),
-            source: source_err,
+            error,
         })?;
         if chunk.is_empty() {
             break;

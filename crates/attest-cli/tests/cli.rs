@@ -1,0 +1,354 @@
+//! The built `attest` binary: conformance, exit codes, malformed inputs,
+//! codecs, determinism and the output formats.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use attest_check::conformance::{disagreements, Cases};
+use attest_check::report::{Metric, Status};
+use attest_check::Report;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn conformance_dir() -> PathBuf {
+    std::env::var_os("ATTEST_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/conformance"))
+}
+
+fn data(rel: &str) -> PathBuf {
+    repo().join("tests/data").join(rel)
+}
+
+fn attest() -> Command {
+    let mut c = Command::cargo_bin("attest").expect("binary built");
+    c.env("SOURCE_DATE_EPOCH", "1700000000");
+    c
+}
+
+fn check(reference: &Path, current: &Path, extra: &[&str], json: &Path) -> Output {
+    attest()
+        .arg("check")
+        .arg("--reference")
+        .arg(reference)
+        .arg("--current")
+        .arg(current)
+        .arg("--json")
+        .arg(json)
+        .args(extra)
+        .output()
+        .expect("attest runs")
+}
+
+fn read_report(path: &Path) -> Report {
+    let text = std::fs::read_to_string(path).expect("report written");
+    serde_json::from_str(&text).expect("report parses")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn conformance_through_the_cli() {
+    let dir = conformance_dir();
+    let text = std::fs::read_to_string(dir.join("expected.json"))
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join("expected.json").display()));
+    let cases: Cases = serde_json::from_str(&text).expect("expected.json parses");
+    assert!(!cases.cases.is_empty(), "no cases");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in &cases.cases {
+        let r = &case.roles;
+        let mut args: Vec<String> = Vec::new();
+        for (flag, v) in [
+            ("--id", &r.id),
+            ("--timestamp", &r.timestamp),
+            ("--prediction", &r.prediction),
+            ("--score", &r.score),
+            ("--label", &r.label),
+        ] {
+            if let Some(v) = v {
+                args.extend([flag.to_string(), v.clone()]);
+            }
+        }
+        for s in &r.sensitive {
+            args.extend(["--sensitive".to_string(), s.clone()]);
+        }
+        for s in &r.segments {
+            args.extend(["--segment".to_string(), s.clone()]);
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let json = tmp.path().join(format!("{}.json", case.name));
+        let out = check(&dir.join(&case.reference), &dir.join(&case.current), &args, &json);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}: exit {:?}: {}",
+            case.name,
+            out.status,
+            stderr(&out)
+        );
+        let report = read_report(&json);
+        for d in disagreements(&report, &case.expected, cases.default_tolerance) {
+            failures.push(format!("{}: {d}", case.name));
+        }
+        checked += case.expected.len();
+    }
+    assert!(failures.is_empty(), "disagreements:\n{}", failures.join("\n"));
+    eprintln!("conformance through the CLI: {checked} values agree");
+}
+
+#[test]
+fn identical_inputs_pass_with_exit_zero() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let f = data("codecs/snappy.parquet");
+    let json = tmp.path().join("r.json");
+    let out = check(&f, &f, &[], &json);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = read_report(&json);
+    assert_eq!(report.summary.counts.fail, 0);
+    let ks: Vec<f64> = report
+        .metrics()
+        .filter(|(_, m)| m.name == "ks_statistic")
+        .map(|(_, m)| m.value)
+        .collect();
+    assert!(!ks.is_empty() && ks.iter().all(|v| *v == 0.0), "{ks:?}");
+}
+
+#[test]
+fn drifted_demo_fails_with_exit_one() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let demo = repo().join("public/demo");
+    let json = tmp.path().join("r.json");
+    let out = check(
+        &demo.join("reference.parquet"),
+        &demo.join("current.parquet"),
+        &["--sensitive", "gender", "--segment", "region"],
+        &json,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = read_report(&json);
+    let drift = report
+        .checks
+        .iter()
+        .find(|c| c.id == "feature_drift")
+        .expect("feature_drift");
+    assert_eq!(drift.status, Status::Fail);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("Drifted columns, worst first:"), "{stdout}");
+    assert!(stdout.contains("Result: FAIL"), "{stdout}");
+}
+
+/// (file, expected exit code, fragments the message must contain)
+const MALFORMED: &[(&str, i32, &[&str])] = &[
+    ("not_parquet.parquet", 2, &["not_parquet.parquet", "unsupported file format", "PAR1"]),
+    ("truncated.parquet", 2, &["truncated.parquet", "not a readable Parquet file"]),
+    ("empty_file.parquet", 2, &["empty_file.parquet", "empty (0 bytes)"]),
+    ("zero_rows.parquet", 2, &["zero_rows.parquet", "no rows"]),
+    ("corrupt_page.parquet", 2, &["corrupt_page.parquet", "not a readable Parquet file"]),
+];
+
+#[test]
+fn malformed_inputs_exit_two_with_a_clear_message() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let good = data("codecs/snappy.parquet");
+    for (file, code, fragments) in MALFORMED {
+        for swap in [false, true] {
+            let bad = data(&format!("malformed/{file}"));
+            let (r, c) = if swap { (&bad, &good) } else { (&good, &bad) };
+            let out = check(r, c, &[], &tmp.path().join("r.json"));
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(*code), "{file}: {err}");
+            assert!(err.starts_with("attest: error: "), "{file}: {err}");
+            for f in *fragments {
+                assert!(err.contains(f), "{file}: message lacks {f:?}: {err}");
+            }
+            assert!(!err.contains("panicked"), "{file}: {err}");
+        }
+    }
+}
+
+#[test]
+fn data_problems_become_check_verdicts() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let good = data("codecs/snappy.parquet");
+    let status = |file: &str, check_id: &str| {
+        let json = tmp.path().join("r.json");
+        let out = check(&good, &data(&format!("malformed/{file}")), &[], &json);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{file}: {}", stderr(&out));
+        let report = read_report(&json);
+        let c = report
+            .checks
+            .iter()
+            .find(|c| c.id == check_id)
+            .expect("check present")
+            .clone();
+        (out.status.code(), c)
+    };
+    // A column whose kind changed: schema fails and names it.
+    let (code, c) = status("age_as_text.parquet", "schema");
+    assert_eq!(code, Some(1));
+    assert_eq!(c.status, Status::Fail);
+    assert!(c.message.as_deref().unwrap_or("").contains("`age`: kind differs"), "{c:?}");
+    // An all-null column: a data-quality finding, not a crash.
+    let (_, c) = status("all_null_income.parquet", "data_quality");
+    assert_eq!(c.status, Status::Warn);
+    assert!(
+        c.message.as_deref().unwrap_or("").contains("income: 100.0% missing in current"),
+        "{c:?}"
+    );
+    // A label missing from current: schema fails and says which.
+    let (_, c) = status("no_label.parquet", "schema");
+    assert!(c.message.as_deref().unwrap_or("").contains("`label`: missing in current"), "{c:?}");
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let good = data("codecs/snappy.parquet");
+    let out = attest().args(["check", "--reference"]).arg(&good).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--current"), "{}", stderr(&out));
+    let out = attest()
+        .arg("check")
+        .arg("--reference")
+        .arg(&good)
+        .arg("--current")
+        .arg(&good)
+        .args(["--label", "nope"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no column `nope` (the label column)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = attest()
+        .arg("check")
+        .arg("--reference")
+        .arg("/nonexistent/ref.parquet")
+        .arg("--current")
+        .arg(&good)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("/nonexistent/ref.parquet") && err.matches("No such file").count() == 1,
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_config_exits_two_naming_the_key() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cfg = tmp.path().join("attest.toml");
+    std::fs::write(&cfg, "[drift]\nks_pvalue = 0.01\n").expect("write");
+    let good = data("codecs/snappy.parquet");
+    let out = check(&good, &good, &["--config", cfg.to_str().expect("utf8")], &tmp.path().join("r.json"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("ks_pvalue"), "{}", stderr(&out));
+}
+
+#[test]
+fn example_config_is_accepted_and_skips_checks() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cfg = tmp.path().join("attest.toml");
+    let example = std::fs::read_to_string(repo().join("attest.example.toml")).expect("example");
+    std::fs::write(&cfg, example.replace("skip = []", "skip = [\"fairness\"]")).expect("write");
+    let good = data("codecs/snappy.parquet");
+    let json = tmp.path().join("r.json");
+    let out = check(&good, &good, &["--config", cfg.to_str().expect("utf8")], &json);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = read_report(&json);
+    let fairness = report.checks.iter().find(|c| c.id == "fairness").expect("fairness");
+    assert_eq!(fairness.status, Status::Skipped);
+    assert_eq!(report.config["roles"]["segments"][0], "region");
+}
+
+#[test]
+fn every_codec_and_csv_give_the_same_metrics() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let base = data("codecs/none.parquet");
+    let metrics_of = |file: &str| {
+        let json = tmp.path().join(format!("{file}.json"));
+        let out = check(&base, &data(&format!("codecs/{file}")), &[], &json);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{file}: {}", stderr(&out));
+        read_report(&json)
+            .checks
+            .into_iter()
+            .map(|c| (c.id, c.metrics))
+            .collect::<Vec<(String, Vec<Metric>)>>()
+    };
+    let expected = metrics_of("none.parquet");
+    assert!(expected.iter().any(|(_, m)| !m.is_empty()));
+    for codec in ["snappy", "gzip", "zstd", "lz4", "brotli"] {
+        assert_eq!(metrics_of(&format!("{codec}.parquet")), expected, "{codec}");
+    }
+    // CSV holds the same values: the same drift and performance numbers.
+    let pick = |m: &[(String, Vec<Metric>)]| {
+        m.iter()
+            .filter(|(id, _)| id.ends_with("drift") || id == "performance")
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(pick(&metrics_of("table.csv")), pick(&expected));
+}
+
+#[test]
+fn reports_are_deterministic() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let c = conformance_dir().join("binary_0");
+    let args = ["--label", "label", "--sensitive", "gender", "--segment", "region"];
+    let (a, b) = (tmp.path().join("a.json"), tmp.path().join("b.json"));
+    check(&c.join("reference.parquet"), &c.join("current.parquet"), &args, &a);
+    check(&c.join("reference.parquet"), &c.join("current.parquet"), &args, &b);
+    let (ta, tb) = (std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    assert!(!ta.is_empty());
+    assert_eq!(ta, tb, "two runs differ");
+    let report = read_report(&a);
+    assert_eq!(report.created_at, "2023-11-14T22:13:20Z");
+    assert_eq!(report.format, "attest-report");
+    assert_eq!(report.schema_version, 1);
+    assert_eq!(report.inputs.len(), 2);
+    assert_eq!(report.inputs[0].sha256.len(), 64);
+    let text = String::from_utf8(ta).expect("utf8");
+    assert!(!text.contains("NaN") && !text.contains("Infinity"));
+}
+
+#[test]
+fn json_to_stdout_and_junit_and_html() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let demo = repo().join("public/demo");
+    let junit = tmp.path().join("junit.xml");
+    let html = tmp.path().join("report.html");
+    let out = attest()
+        .arg("check")
+        .arg("--reference")
+        .arg(demo.join("reference.parquet"))
+        .arg("--current")
+        .arg(demo.join("current.parquet"))
+        .args(["--json", "-", "--junit"])
+        .arg(&junit)
+        .arg("--html")
+        .arg(&html)
+        .output()
+        .expect("runs");
+    let report: Report = serde_json::from_slice(&out.stdout).expect("stdout is the report JSON");
+    assert!(stderr(&out).contains("Result: "), "summary goes to stderr with --json -");
+    let xml = std::fs::read_to_string(&junit).expect("junit");
+    assert_eq!(xml.matches("<testcase ").count(), report.checks.len());
+    assert_eq!(xml.matches("<failure ").count() as u32, report.summary.counts.fail);
+    assert_eq!(xml.matches("<skipped ").count() as u32, report.summary.counts.skipped);
+    assert!(xml.contains(&format!("failures=\"{}\"", report.summary.counts.fail)));
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(page.starts_with("<!doctype html>"));
+    assert!(!page.contains("<script"));
+    for c in report.checks.iter().filter(|c| !c.metrics.is_empty()) {
+        assert!(page.contains(&format!("id=\"{}\"", c.id)), "{}", c.id);
+    }
+}
