@@ -32,8 +32,15 @@ pub fn check_bytes(
     config_toml: &str,
     created_at: &str,
 ) -> Result<String, JsError> {
-    check(reference_name, reference, current_name, current, config_toml, created_at)
-        .map_err(|e| JsError::new(&e.to_string()))
+    check(
+        reference_name,
+        reference,
+        current_name,
+        current,
+        config_toml,
+        created_at,
+    )
+    .map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// The platform-independent part of [`check_bytes`].
@@ -46,8 +53,14 @@ pub fn check(
     created_at: &str,
 ) -> attest_check::Result<String> {
     let config = Config::from_toml(config_toml)?;
-    let reference = Dataset::open("reference", Arc::new(MemorySource::new(reference_name, reference)))?;
-    let current = Dataset::open("current", Arc::new(MemorySource::new(current_name, current)))?;
+    let reference = Dataset::open(
+        "reference",
+        Arc::new(MemorySource::new(reference_name, reference)),
+    )?;
+    let current = Dataset::open(
+        "current",
+        Arc::new(MemorySource::new(current_name, current)),
+    )?;
     let options = RunOptions {
         created_at: created_at.to_string(),
         ..RunOptions::default()
@@ -64,8 +77,15 @@ mod tests {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/");
         let r = std::fs::read(format!("{dir}reference.parquet")).expect("demo reference");
         let c = std::fs::read(format!("{dir}current.parquet")).expect("demo current");
-        let json = check("reference.parquet", r, "current.parquet", c, "", "2024-01-01T00:00:00Z")
-            .expect("runs");
+        let json = check(
+            "reference.parquet",
+            r,
+            "current.parquet",
+            c,
+            "",
+            "2024-01-01T00:00:00Z",
+        )
+        .expect("runs");
         let report: attest_check::Report = serde_json::from_str(&json).expect("report");
         assert_eq!(report.created_at, "2024-01-01T00:00:00Z");
         assert!(report.checks.iter().any(|c| c.id == "feature_drift"));
@@ -73,7 +93,8 @@ mod tests {
 
     #[test]
     fn bad_config_is_an_error_not_a_panic() {
-        let err = check("a", vec![], "b", vec![], "[drift]\nnope = 1\n", "").expect_err("bad config");
+        let err =
+            check("a", vec![], "b", vec![], "[drift]\nnope = 1\n", "").expect_err("bad config");
         assert!(err.to_string().contains("nope"));
     }
 }

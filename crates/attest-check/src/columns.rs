@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
-use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
 
@@ -28,13 +28,31 @@ pub enum Kind {
 pub fn natural_kind(data_type: &DataType) -> Option<Kind> {
     use DataType::*;
     match data_type {
-        Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64 | Float16 | Float32
-        | Float64 | Decimal32(_, _) | Decimal64(_, _) | Decimal128(_, _) | Decimal256(_, _) => {
-            Some(Kind::Numeric)
-        }
+        Int8
+        | Int16
+        | Int32
+        | Int64
+        | UInt8
+        | UInt16
+        | UInt32
+        | UInt64
+        | Float16
+        | Float32
+        | Float64
+        | Decimal32(_, _)
+        | Decimal64(_, _)
+        | Decimal128(_, _)
+        | Decimal256(_, _) => Some(Kind::Numeric),
         Dictionary(_, value) => natural_kind(value),
-        List(_) | LargeList(_) | FixedSizeList(_, _) | ListView(_) | LargeListView(_)
-        | Struct(_) | Map(_, _) | Union(_, _) | RunEndEncoded(_, _) => None,
+        List(_)
+        | LargeList(_)
+        | FixedSizeList(_, _)
+        | ListView(_)
+        | LargeListView(_)
+        | Struct(_)
+        | Map(_, _)
+        | Union(_, _)
+        | RunEndEncoded(_, _) => None,
         _ => Some(Kind::Categorical),
     }
 }
@@ -71,13 +89,15 @@ pub fn to_numeric(arrays: &[ArrayRef]) -> Result<Vec<f64>, String> {
         }
         match values.nulls() {
             None => out.extend_from_slice(values.values()),
-            Some(nulls) => out.extend(
-                values
-                    .values()
-                    .iter()
-                    .zip(nulls.iter())
-                    .map(|(&v, valid)| if valid { v } else { f64::NAN }),
-            ),
+            Some(nulls) => {
+                out.extend(values.values().iter().zip(nulls.iter()).map(|(&v, valid)| {
+                    if valid {
+                        v
+                    } else {
+                        f64::NAN
+                    }
+                }))
+            }
         }
     }
     Ok(out)
@@ -189,14 +209,17 @@ fn strings_to_codes(array: &ArrayRef, interner: &mut Interner) -> Result<Vec<u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::{BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array};
     use arrow_array::types::Int32Type;
+    use arrow_array::{BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array};
     use std::sync::Arc;
 
     #[test]
     fn kinds_follow_the_spec() {
         assert_eq!(natural_kind(&DataType::Int64), Some(Kind::Numeric));
-        assert_eq!(natural_kind(&DataType::Decimal128(10, 2)), Some(Kind::Numeric));
+        assert_eq!(
+            natural_kind(&DataType::Decimal128(10, 2)),
+            Some(Kind::Numeric)
+        );
         assert_eq!(natural_kind(&DataType::Utf8), Some(Kind::Categorical));
         assert_eq!(natural_kind(&DataType::Boolean), Some(Kind::Categorical));
         let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
@@ -205,7 +228,12 @@ mod tests {
 
     #[test]
     fn numeric_marks_nulls_and_nan_missing() {
-        let a: ArrayRef = Arc::new(Float64Array::from(vec![Some(1.0), None, Some(f64::NAN), Some(f64::INFINITY)]));
+        let a: ArrayRef = Arc::new(Float64Array::from(vec![
+            Some(1.0),
+            None,
+            Some(f64::NAN),
+            Some(f64::INFINITY),
+        ]));
         let b: ArrayRef = Arc::new(Int64Array::from(vec![Some(7), None]));
         let v = to_numeric(&[a, b]).expect("numeric");
         assert_eq!(v.len(), 6);
@@ -228,7 +256,8 @@ mod tests {
         let a: ArrayRef = Arc::new(StringArray::from(vec![Some("x"), None, Some("y")]));
         let keys = Int32Array::from(vec![Some(1), Some(0), None]);
         let values: ArrayRef = Arc::new(StringArray::from(vec!["y", "z"]));
-        let b: ArrayRef = Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("dict"));
+        let b: ArrayRef =
+            Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("dict"));
         let ca = to_codes(&[a], &mut interner).expect("codes");
         let cb = to_codes(&[b], &mut interner).expect("codes");
         assert_eq!(ca, vec![0, MISSING, 1]);
@@ -240,9 +269,15 @@ mod tests {
     fn booleans_and_float_nan_as_categories() {
         let mut interner = Interner::default();
         let a: ArrayRef = Arc::new(BooleanArray::from(vec![Some(true), Some(false), None]));
-        assert_eq!(to_codes(&[a], &mut interner).expect("codes"), vec![0, 1, MISSING]);
+        assert_eq!(
+            to_codes(&[a], &mut interner).expect("codes"),
+            vec![0, 1, MISSING]
+        );
         assert_eq!(interner.name(0), Some("true"));
         let f: ArrayRef = Arc::new(Float64Array::from(vec![1.5, f64::NAN]));
-        assert_eq!(to_codes(&[f], &mut interner).expect("codes"), vec![2, MISSING]);
+        assert_eq!(
+            to_codes(&[f], &mut interner).expect("codes"),
+            vec![2, MISSING]
+        );
     }
 }

@@ -256,22 +256,32 @@ impl Config {
             ("drift.ks_p_value", self.drift.ks_p_value),
             ("drift.chi2_p_value", self.drift.chi2_p_value),
             ("drift.dataset_drift_share", self.drift.dataset_drift_share),
-            ("performance.decision_threshold", self.performance.decision_threshold),
+            (
+                "performance.decision_threshold",
+                self.performance.decision_threshold,
+            ),
         ];
         for (name, v) in shares {
             if !(0.0..=1.0).contains(&v) {
-                return Err(Error::Config(format!("{name} = {v}: must be between 0 and 1")));
+                return Err(Error::Config(format!(
+                    "{name} = {v}: must be between 0 and 1"
+                )));
             }
         }
         let non_negative = [
             ("drift.wasserstein_norm", self.drift.wasserstein_norm),
             ("drift.jensen_shannon", self.drift.jensen_shannon),
-            ("performance.max_degradation", self.performance.max_degradation),
+            (
+                "performance.max_degradation",
+                self.performance.max_degradation,
+            ),
             ("segments.max_gap", self.segments.max_gap),
         ];
         for (name, v) in non_negative {
             if !(v >= 0.0 && v.is_finite()) {
-                return Err(Error::Config(format!("{name} = {v}: must be a finite number ≥ 0")));
+                return Err(Error::Config(format!(
+                    "{name} = {v}: must be a finite number ≥ 0"
+                )));
             }
         }
         Ok(())

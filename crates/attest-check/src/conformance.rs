@@ -102,14 +102,18 @@ fn describe(e: &Expected) -> String {
 pub fn disagreements(report: &Report, expected: &[Expected], default: Tolerance) -> Vec<String> {
     let mut out = Vec::new();
     for e in expected {
-        let found: Vec<&Metric> = report.metrics().map(|(_, m)| m).filter(|m| same_key(m, e)).collect();
+        let found: Vec<&Metric> = report
+            .metrics()
+            .map(|(_, m)| m)
+            .filter(|m| same_key(m, e))
+            .collect();
         let tol = e.tolerance.unwrap_or(default);
         match found.as_slice() {
             [] => out.push(format!("{}: missing (expected {:e})", describe(e), e.value)),
             [m] => {
                 let allowed = tol.abs + tol.rel * e.value.abs();
                 let diff = (m.value - e.value).abs();
-                if !(diff <= allowed) {
+                if diff.is_nan() || diff > allowed {
                     out.push(format!(
                         "{}: got {:e}, expected {:e} (|diff| {:e} > {:e})",
                         describe(e),
@@ -120,7 +124,11 @@ pub fn disagreements(report: &Report, expected: &[Expected], default: Tolerance)
                     ));
                 }
             }
-            many => out.push(format!("{}: {} entries, expected one", describe(e), many.len())),
+            many => out.push(format!(
+                "{}: {} entries, expected one",
+                describe(e),
+                many.len()
+            )),
         }
     }
     out

@@ -26,7 +26,9 @@ pub enum Error {
     #[error("{name}: unsupported file format (expected Parquet or CSV): {message}")]
     Format { name: String, message: String },
     /// A column named in the roles or the configuration does not exist.
-    #[error("{dataset} ({name}): no column `{column}` (the {role}); available columns: {available}")]
+    #[error(
+        "{dataset} ({name}): no column `{column}` (the {role}); available columns: {available}"
+    )]
     MissingColumn {
         dataset: String,
         name: String,

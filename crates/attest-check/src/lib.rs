@@ -25,8 +25,8 @@
 
 pub mod checks;
 pub mod columns;
-pub mod conformance;
 pub mod config;
+pub mod conformance;
 pub mod error;
 pub mod plan;
 pub mod profile;

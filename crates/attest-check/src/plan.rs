@@ -36,9 +36,18 @@ impl Role {
 /// Names auto-detected for each single role (case-insensitive), SPEC §2.
 pub const AUTO_NAMES: [(Role, &[&str]); 5] = [
     (Role::Id, &["id", "row_id", "entity_id", "prediction_id"]),
-    (Role::Timestamp, &["timestamp", "ts", "prediction_ts", "event_time", "date"]),
-    (Role::Prediction, &["prediction", "pred", "y_pred", "predicted"]),
-    (Role::Score, &["score", "proba", "probability", "y_score", "y_proba"]),
+    (
+        Role::Timestamp,
+        &["timestamp", "ts", "prediction_ts", "event_time", "date"],
+    ),
+    (
+        Role::Prediction,
+        &["prediction", "pred", "y_pred", "predicted"],
+    ),
+    (
+        Role::Score,
+        &["score", "proba", "probability", "y_score", "y_proba"],
+    ),
     (Role::Label, &["label", "target", "actual", "y_true", "y"]),
 ];
 
@@ -133,8 +142,18 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         segments: cfg.segments.clone(),
         ignore: cfg.ignore.clone(),
     };
-    let ref_names: Vec<String> = reference.schema().fields().iter().map(|f| f.name().clone()).collect();
-    let cur_names: Vec<String> = current.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let ref_names: Vec<String> = reference
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
+    let cur_names: Vec<String> = current
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| f.name().clone())
+        .collect();
     let exists = |c: &str| ref_names.iter().any(|n| n == c) || cur_names.iter().any(|n| n == c);
 
     // Explicit roles must exist.
@@ -152,7 +171,10 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
             }
         }
     }
-    for (list, what) in [(&roles.sensitive, "sensitive"), (&roles.segments, "segment")] {
+    for (list, what) in [
+        (&roles.sensitive, "sensitive"),
+        (&roles.segments, "segment"),
+    ] {
         for c in list {
             if !cur_names.iter().any(|n| n == c) {
                 return Err(missing(c, what, current));
@@ -175,7 +197,9 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
 
     // Auto-detect the unset single roles from the reference's names.
     let taken = |roles: &ResolvedRoles, c: &str| {
-        AUTO_NAMES.iter().any(|(r, _)| roles.single(*r).as_deref() == Some(c))
+        AUTO_NAMES
+            .iter()
+            .any(|(r, _)| roles.single(*r).as_deref() == Some(c))
             || roles.ignore.iter().any(|i| i == c)
     };
     for (role, names) in AUTO_NAMES {
@@ -199,19 +223,35 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         if roles.ignore.contains(name) {
             continue;
         }
-        let rt = reference.schema().field_with_name(name).ok().map(|f| f.data_type().clone());
-        let ct = current.schema().field_with_name(name).ok().map(|f| f.data_type().clone());
+        let rt = reference
+            .schema()
+            .field_with_name(name)
+            .ok()
+            .map(|f| f.data_type().clone());
+        let ct = current
+            .schema()
+            .field_with_name(name)
+            .ok()
+            .map(|f| f.data_type().clone());
         let override_kind = config.kinds.get(name).copied();
         let rk = rt.as_ref().and_then(natural_kind);
         let ck = ct.as_ref().and_then(natural_kind);
         let mut problem = None;
         let kind = match (&rt, &ct) {
             (Some(_), None) => {
-                problem = Some(format!("missing in {} ({})", current.label(), current.name()));
+                problem = Some(format!(
+                    "missing in {} ({})",
+                    current.label(),
+                    current.name()
+                ));
                 override_kind.or(rk)
             }
             (None, Some(_)) => {
-                problem = Some(format!("missing in {} ({})", reference.label(), reference.name()));
+                problem = Some(format!(
+                    "missing in {} ({})",
+                    reference.label(),
+                    reference.name()
+                ));
                 override_kind.or(ck)
             }
             _ => match (override_kind, rk, ck) {

@@ -10,9 +10,8 @@ use crate::columns::{Interner, Kind, MISSING};
 use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
 use crate::stats::chi2::chi2_two_rows;
 use crate::stats::divergence::{jensen_shannon, psi};
-use crate::stats::ks::{ks_2samp, KsMethod};
+use crate::stats::ks::{ks_and_wasserstein, KsMethod};
 use crate::stats::moments::{mean, quantile_sorted, std_pop};
-use crate::stats::wasserstein::wasserstein_sorted;
 
 /// Bins of the overlaid histogram.
 pub const HISTOGRAM_BINS: usize = 30;
@@ -158,39 +157,59 @@ pub struct CategoricalProfile {
     pub category_count: usize,
 }
 
-/// Counts of a numeric row-aligned column (NaN = missing).
-fn numeric_counts(values: &[f64], sorted_finite: &[f64]) -> Counts {
-    let missing = values.iter().filter(|v| v.is_nan()).count() as u64;
-    let infinite = values.iter().filter(|v| v.is_infinite()).count() as u64;
-    let mut distinct = sorted_finite.windows(2).filter(|w| w[0] != w[1]).count() as u64
-        + u64::from(!sorted_finite.is_empty());
-    distinct += u64::from(values.iter().any(|v| *v == f64::INFINITY));
-    distinct += u64::from(values.iter().any(|v| *v == f64::NEG_INFINITY));
-    Counts {
+/// The finite values of a row-aligned numeric column (NaN = missing),
+/// sorted (the one sort per column), and the column's counts, in one pass.
+pub fn sorted_finite(values: &[f64]) -> (Vec<f64>, Counts) {
+    let mut finite = Vec::with_capacity(values.len());
+    let (mut missing, mut pos_inf, mut neg_inf) = (0u64, 0u64, 0u64);
+    for &v in values {
+        if v.is_finite() {
+            finite.push(v);
+        } else if v.is_nan() {
+            missing += 1;
+        } else if v > 0.0 {
+            pos_inf += 1;
+        } else {
+            neg_inf += 1;
+        }
+    }
+    radsort::sort(&mut finite);
+    let distinct = finite.windows(2).filter(|w| w[0] != w[1]).count() as u64
+        + u64::from(!finite.is_empty())
+        + u64::from(pos_inf > 0)
+        + u64::from(neg_inf > 0);
+    let counts = Counts {
         rows: values.len() as u64,
         missing,
-        infinite,
+        infinite: pos_inf + neg_inf,
         distinct,
-    }
-}
-
-/// Finite values, sorted.
-pub fn sorted_finite(values: &[f64]) -> Vec<f64> {
-    let mut v: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-    v.sort_unstable_by(f64::total_cmp);
-    v
+    };
+    (finite, counts)
 }
 
 /// Profile a numeric column from its row-aligned values in both datasets.
-pub fn numeric_profile(reference: &[f64], current: &[f64]) -> NumericProfile {
-    let r = sorted_finite(reference);
-    let c = sorted_finite(current);
-    let ref_counts = numeric_counts(reference, &r);
-    let cur_counts = numeric_counts(current, &c);
+/// Without `with_drift` (id and timestamp columns) only the counts, the
+/// range and the summary are computed.
+pub fn numeric_profile(reference: &[f64], current: &[f64], with_drift: bool) -> NumericProfile {
+    let (r, ref_counts) = sorted_finite(reference);
+    let (c, cur_counts) = sorted_finite(current);
+    if !with_drift {
+        return NumericProfile {
+            reference_summary: summary(&r),
+            current_summary: summary(&c),
+            reference: ref_counts,
+            current: cur_counts,
+            drift: None,
+            out_of_range_share: None,
+            histogram: None,
+            bins: None,
+            ecdf: None,
+        };
+    }
 
-    let drift = ks_2samp(&r, &c).and_then(|ks| {
-        let w = wasserstein_sorted(&r, &c)?;
-        let std = std_pop(&r)?;
+    let reference_summary = summary(&r);
+    let drift = ks_and_wasserstein(&r, &c).and_then(|(ks, w)| {
+        let std = reference_summary?.std;
         let edges = decile_edges(&r);
         let rs = shares(&bin_counts_sorted(&r, &edges));
         let cs = shares(&bin_counts_sorted(&c, &edges));
@@ -227,7 +246,7 @@ pub fn numeric_profile(reference: &[f64], current: &[f64]) -> NumericProfile {
     });
 
     NumericProfile {
-        reference_summary: summary(&r),
+        reference_summary,
         current_summary: summary(&c),
         histogram: histogram(&r, &c),
         ecdf: ecdf(&r, &c),
@@ -240,11 +259,27 @@ pub fn numeric_profile(reference: &[f64], current: &[f64]) -> NumericProfile {
 }
 
 fn histogram(r: &[f64], c: &[f64]) -> Option<Histogram> {
-    let lo = r.first().copied().into_iter().chain(c.first().copied()).reduce(f64::min)?;
-    let hi = r.last().copied().into_iter().chain(c.last().copied()).reduce(f64::max)?;
-    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, lo + 0.5) };
+    let lo = r
+        .first()
+        .copied()
+        .into_iter()
+        .chain(c.first().copied())
+        .reduce(f64::min)?;
+    let hi = r
+        .last()
+        .copied()
+        .into_iter()
+        .chain(c.last().copied())
+        .reduce(f64::max)?;
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, lo + 0.5)
+    };
     let width = (hi - lo) / HISTOGRAM_BINS as f64;
-    let mut edges: Vec<f64> = (0..=HISTOGRAM_BINS).map(|i| lo + width * i as f64).collect();
+    let mut edges: Vec<f64> = (0..=HISTOGRAM_BINS)
+        .map(|i| lo + width * i as f64)
+        .collect();
     if let Some(last) = edges.last_mut() {
         *last = hi;
     }
@@ -338,7 +373,12 @@ pub fn categorical_profile(
         }
     });
     let new_category_share = (cur_counts.present() > 0).then(|| {
-        let new: u64 = ra.iter().zip(&ca).filter(|(r, _)| **r == 0).map(|(_, c)| *c).sum();
+        let new: u64 = ra
+            .iter()
+            .zip(&ca)
+            .filter(|(r, _)| **r == 0)
+            .map(|(_, c)| *c)
+            .sum();
         new as f64 / cur_counts.present() as f64
     });
 
@@ -378,7 +418,7 @@ pub fn categorical_profile(
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Profile {
-    Numeric(NumericProfile),
+    Numeric(Box<NumericProfile>),
     Categorical(CategoricalProfile),
 }
 
@@ -407,7 +447,7 @@ mod tests {
     fn numeric_profile_counts_missing_and_range() {
         let r = [1.0, 2.0, 3.0, f64::NAN];
         let c = [0.0, 2.0, f64::INFINITY, f64::NAN, 2.5];
-        let p = numeric_profile(&r, &c);
+        let p = numeric_profile(&r, &c, true);
         assert_eq!(p.reference.missing, 1);
         assert_eq!(p.current.infinite, 1);
         // non-missing current: 0, 2, inf, 2.5 -> 0 and inf are out of [1, 3]
@@ -419,7 +459,7 @@ mod tests {
 
     #[test]
     fn all_missing_column_has_no_drift() {
-        let p = numeric_profile(&[f64::NAN, f64::NAN], &[1.0]);
+        let p = numeric_profile(&[f64::NAN, f64::NAN], &[1.0], true);
         assert!(p.drift.is_none());
         assert!(p.out_of_range_share.is_none());
         assert_eq!(p.reference.missing_share(), 1.0);
@@ -438,7 +478,7 @@ mod tests {
 
     #[test]
     fn constant_histogram_is_widened() {
-        let p = numeric_profile(&[5.0, 5.0], &[5.0]);
+        let p = numeric_profile(&[5.0, 5.0], &[5.0], true);
         let h = p.histogram.expect("histogram");
         assert_eq!(h.reference.iter().sum::<u64>(), 2);
         assert_eq!(p.reference.distinct, 1);

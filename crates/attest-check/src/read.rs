@@ -111,12 +111,13 @@ impl Dataset {
         }
         if &head[..] == b"PAR1" {
             let reader = SourceReader(source.clone());
-            let meta = ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new()).map_err(
-                |e| Error::Parquet {
-                    name: name.clone(),
-                    message: e.to_string(),
-                },
-            )?;
+            let meta =
+                ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new()).map_err(|e| {
+                    Error::Parquet {
+                        name: name.clone(),
+                        message: e.to_string(),
+                    }
+                })?;
             let schema = meta.schema().clone();
             let rows = usize::try_from(meta.metadata().file_metadata().num_rows()).unwrap_or(0);
             return Ok(Self {
@@ -130,7 +131,7 @@ impl Dataset {
         }
         let lower = name.to_ascii_lowercase();
         let looks_csv = lower.ends_with(".csv") || lower.ends_with(".csv.txt");
-        if !looks_csv && head.iter().any(|b| *b == 0) {
+        if !looks_csv && head.contains(&0) {
             return Err(Error::Format {
                 name,
                 message: "no Parquet magic bytes `PAR1` at the start, and not text".into(),
@@ -178,13 +179,16 @@ impl Dataset {
 
     /// Decode one column (all row groups) as Arrow arrays, one per batch.
     pub fn read_column(&self, column: &str) -> Result<Vec<ArrayRef>> {
-        let index = self.schema.index_of(column).map_err(|_| Error::MissingColumn {
-            dataset: self.label.clone(),
-            name: self.name().to_string(),
-            column: column.to_string(),
-            role: "column".into(),
-            available: self.column_list(),
-        })?;
+        let index = self
+            .schema
+            .index_of(column)
+            .map_err(|_| Error::MissingColumn {
+                dataset: self.label.clone(),
+                name: self.name().to_string(),
+                column: column.to_string(),
+                role: "column".into(),
+                available: self.column_list(),
+            })?;
         match &self.inner {
             Inner::Csv(batches) => Ok(batches.iter().map(|b| b.column(index).clone()).collect()),
             Inner::Parquet(meta) => {
@@ -235,7 +239,10 @@ fn read_csv(source: &Arc<dyn ByteSource>) -> Result<(SchemaRef, Vec<RecordBatch>
     use arrow_csv::reader::{Format as CsvFormat, ReaderBuilder};
     let format = CsvFormat::default().with_header(true);
     let (schema, _) = format
-        .infer_schema(RangeReader::new(source.clone(), 0, READ_BLOCK), Some(10_000))
+        .infer_schema(
+            RangeReader::new(source.clone(), 0, READ_BLOCK),
+            Some(10_000),
+        )
         .map_err(|e| e.to_string())?;
     if schema.fields().is_empty() {
         return Err("no header row".into());
@@ -258,7 +265,10 @@ mod tests {
     use crate::source::MemorySource;
 
     fn open(name: &str, bytes: &[u8]) -> Result<Dataset> {
-        Dataset::open("reference", Arc::new(MemorySource::new(name, bytes.to_vec())))
+        Dataset::open(
+            "reference",
+            Arc::new(MemorySource::new(name, bytes.to_vec())),
+        )
     }
 
     #[test]
@@ -286,13 +296,17 @@ mod tests {
 
     #[test]
     fn truncated_parquet_is_an_error() {
-        let err = open("a.parquet", b"PAR1\x00\x01\x02").expect_err("truncated").to_string();
+        let err = open("a.parquet", b"PAR1\x00\x01\x02")
+            .expect_err("truncated")
+            .to_string();
         assert!(err.contains("not a readable Parquet file"), "{err}");
     }
 
     #[test]
     fn binary_garbage_is_an_error() {
-        let err = open("a.bin", b"\x00\x01\x02\x03\x04").expect_err("garbage").to_string();
+        let err = open("a.bin", b"\x00\x01\x02\x03\x04")
+            .expect_err("garbage")
+            .to_string();
         assert!(err.contains("unsupported file format"), "{err}");
     }
 }

@@ -312,7 +312,10 @@ mod tests {
         let s = Report::summarise(std::slice::from_ref(&a));
         assert_eq!(s.status, Status::Pass);
         a.status = Status::Warn;
-        let b = Check { status: Status::Fail, ..a.clone() };
+        let b = Check {
+            status: Status::Fail,
+            ..a.clone()
+        };
         let s = Report::summarise(&[a, b]);
         assert_eq!(s.status, Status::Fail);
         assert_eq!((s.counts.warn, s.counts.fail), (1, 1));

@@ -92,7 +92,7 @@ fn numeric_bits(v: f64) -> u64 {
 fn duplicates(hashes: &Mutex<Vec<u64>>) -> u64 {
     let Ok(h) = hashes.lock() else { return 0 };
     let mut v = h.clone();
-    v.sort_unstable();
+    radsort::sort(&mut v);
     v.windows(2).filter(|w| w[0] == w[1]).count() as u64
 }
 
@@ -111,6 +111,7 @@ fn profile_column(
     };
     let ra = reference.read_column(&plan.name)?;
     let ca = current.read_column(&plan.name)?;
+    let drift = !matches!(plan.role, Role::Id | Role::Timestamp);
     let where_ = |ds: &Dataset, m: String| format!("{} ({}): {m}", ds.label(), ds.name());
     let profile = match kind {
         Kind::Numeric => match (to_numeric(&ra), to_numeric(&ca)) {
@@ -118,7 +119,7 @@ fn profile_column(
                 drop((ra, ca));
                 add_hashes(&hashes.reference, index, r.iter().map(|v| numeric_bits(*v)));
                 add_hashes(&hashes.current, index, c.iter().map(|v| numeric_bits(*v)));
-                Ok(Profile::Numeric(numeric_profile(&r, &c)))
+                Ok(Profile::Numeric(Box::new(numeric_profile(&r, &c, drift))))
             }
             (Err(m), _) => Err(where_(reference, m)),
             (_, Err(m)) => Err(where_(current, m)),
@@ -131,7 +132,13 @@ fn profile_column(
                     Err(m) => Err(where_(current, m)),
                     Ok(c) => {
                         drop((ra, ca));
-                        let h = |x: &u32| if *x == MISSING { u64::MAX } else { u64::from(*x) };
+                        let h = |x: &u32| {
+                            if *x == MISSING {
+                                u64::MAX
+                            } else {
+                                u64::from(*x)
+                            }
+                        };
                         add_hashes(&hashes.reference, index, r.iter().map(h));
                         add_hashes(&hashes.current, index, c.iter().map(h));
                         Ok(Profile::Categorical(categorical_profile(&r, &c, &interner)))
@@ -154,6 +161,8 @@ pub struct RunData<'a> {
     pub reference: &'a Dataset,
     pub current: &'a Dataset,
     pub duplicate_rows: (u64, u64),
+    /// Performance inputs, or why there are none.
+    pub performance: std::result::Result<checks::performance::Loaded, String>,
 }
 
 impl RunData<'_> {
@@ -197,41 +206,61 @@ pub fn run(
         r
     };
     let hash_inputs = || -> Result<(String, String)> {
-        Ok((sha256_hex(reference.source().as_ref())?, sha256_hex(current.source().as_ref())?))
+        Ok((
+            sha256_hex(reference.source().as_ref())?,
+            sha256_hex(current.source().as_ref())?,
+        ))
     };
+    let prepare_performance = || checks::performance::prepare(&plan, reference, current, config);
     #[cfg(feature = "parallel")]
-    let (columns, digests) = {
+    let (columns, (digests, performance)) = {
         use rayon::prelude::*;
-        let (columns, digests) = rayon::join(
-            || plan.columns.par_iter().enumerate().map(work).collect::<Vec<_>>(),
-            hash_inputs,
-        );
-        (columns, digests)
+        rayon::join(
+            || {
+                plan.columns
+                    .par_iter()
+                    .enumerate()
+                    .map(work)
+                    .collect::<Vec<_>>()
+            },
+            || rayon::join(hash_inputs, prepare_performance),
+        )
     };
     #[cfg(not(feature = "parallel"))]
-    let (columns, digests) = (
-        plan.columns.iter().enumerate().map(work).collect::<Vec<_>>(),
-        hash_inputs(),
+    let (columns, (digests, performance)) = (
+        plan.columns
+            .iter()
+            .enumerate()
+            .map(work)
+            .collect::<Vec<_>>(),
+        (hash_inputs(), prepare_performance()),
     );
+    let performance = performance?;
     let columns = columns.into_iter().collect::<Result<Vec<_>>>()?;
     let (ref_sha, cur_sha) = digests?;
 
     let data = RunData {
         config,
         duplicate_rows: (duplicates(&hashes.reference), duplicates(&hashes.current)),
+        performance,
         plan,
         columns,
         reference,
         current,
     };
-    let checks = checks::build(&data)?;
+    let checks = checks::build(&data);
 
     let input = |ds: &Dataset, sha: String| Input {
         dataset: ds.label().to_string(),
         name: ds.name().to_string(),
         sha256: sha,
         rows: ds.rows() as u64,
-        columns: ds.schema().fields().iter().map(|f| f.name().clone()).collect(),
+        columns: ds
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect(),
         format: Some(
             match ds.format() {
                 crate::read::Format::Parquet => "parquet",

@@ -5,7 +5,9 @@
 use arrow_array::{Array, ArrayRef, BooleanArray};
 use arrow_schema::DataType;
 
-use crate::columns::{is_integer_type, natural_kind, to_codes, to_numeric, Interner, Kind, MISSING};
+use crate::columns::{
+    is_integer_type, natural_kind, to_codes, to_numeric, Interner, Kind, MISSING,
+};
 use crate::config::Task;
 use crate::read::Dataset;
 
@@ -120,10 +122,7 @@ pub struct PerfColumns<'a> {
 
 /// Decide the task from the label (and prediction) columns of the datasets
 /// that have them (see DESIGN.md "Task detection").
-pub fn detect_task(
-    requested: Task,
-    samples: &[(DataType, Vec<ArrayRef>)],
-) -> Result<Task, String> {
+pub fn detect_task(requested: Task, samples: &[(DataType, Vec<ArrayRef>)]) -> Result<Task, String> {
     if requested != Task::Auto {
         return Ok(requested);
     }
@@ -161,8 +160,17 @@ pub fn detect_task(
             }
             let binary = (0..interner.len() as u32)
                 .filter_map(|c| interner.name(c))
-                .all(|n| matches!(n.to_ascii_lowercase().as_str(), "0" | "1" | "true" | "false"));
-            Ok(if binary { Task::Binary } else { Task::Multiclass })
+                .all(|n| {
+                    matches!(
+                        n.to_ascii_lowercase().as_str(),
+                        "0" | "1" | "true" | "false"
+                    )
+                });
+            Ok(if binary {
+                Task::Binary
+            } else {
+                Task::Multiclass
+            })
         }
     }
 }
@@ -234,7 +242,13 @@ pub fn load(
     decision_threshold: f64,
     classes: &mut Interner,
 ) -> crate::Result<Result<PerfData, String>> {
-    let col_err = |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", dataset.label(), dataset.name());
+    let col_err = |c: &str, m: String| {
+        format!(
+            "{} ({}): column `{c}`: {m}",
+            dataset.label(),
+            dataset.name()
+        )
+    };
     let label = dataset.read_column(columns.label)?;
     let pred = match columns.prediction {
         Some(p) => Some(dataset.read_column(p)?),
@@ -254,25 +268,43 @@ pub fn load(
         Task::Binary | Task::Auto => {
             let y = to_binary(&label).map_err(|m| col_err(columns.label, m))?;
             let p = match (&pred, &score) {
-                (Some(p), _) => to_binary(p).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?,
+                (Some(p), _) => {
+                    to_binary(p).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?
+                }
                 (None, Some(s)) => s
                     .iter()
-                    .map(|v| if v.is_nan() { 2 } else { u8::from(*v >= decision_threshold) })
+                    .map(|v| {
+                        if v.is_nan() {
+                            2
+                        } else {
+                            u8::from(*v >= decision_threshold)
+                        }
+                    })
                     .collect(),
                 (None, None) => return Err("no prediction or score column".to_string()),
             };
-            for i in 0..rows {
-                let s_ok = score.as_ref().is_none_or(|s| s.get(i).is_some_and(|v| v.is_finite()));
-                keep[i] = y.get(i).is_some_and(|&v| v < 2) && p.get(i).is_some_and(|&v| v < 2) && s_ok;
+            for (i, k) in keep.iter_mut().enumerate() {
+                let s_ok = score
+                    .as_ref()
+                    .is_none_or(|s| s.get(i).is_some_and(|v| v.is_finite()));
+                *k = y.get(i).is_some_and(|&v| v < 2) && p.get(i).is_some_and(|&v| v < 2) && s_ok;
             }
             let pick = |v: &[u8]| -> Vec<bool> {
-                v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x == 1).collect()
+                v.iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(x, _)| *x == 1)
+                    .collect()
             };
             Ok(TaskData::Binary {
                 y: pick(&y),
                 pred: pick(&p),
                 score: score.as_ref().map(|s| {
-                    s.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+                    s.iter()
+                        .zip(&keep)
+                        .filter(|(_, k)| **k)
+                        .map(|(x, _)| *x)
+                        .collect()
                 }),
             })
         }
@@ -282,27 +314,44 @@ pub fn load(
                 return Err("no prediction column".to_string());
             };
             let p = to_numeric(pred).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
-            for i in 0..rows {
-                keep[i] = y.get(i).is_some_and(|v| v.is_finite()) && p.get(i).is_some_and(|v| v.is_finite());
+            for (i, k) in keep.iter_mut().enumerate() {
+                *k = y.get(i).is_some_and(|v| v.is_finite())
+                    && p.get(i).is_some_and(|v| v.is_finite());
             }
             let pick = |v: &[f64]| -> Vec<f64> {
-                v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+                v.iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(x, _)| *x)
+                    .collect()
             };
-            Ok(TaskData::Regression { y: pick(&y), pred: pick(&p) })
+            Ok(TaskData::Regression {
+                y: pick(&y),
+                pred: pick(&p),
+            })
         }
         Task::Multiclass => {
             let y = to_codes(&label, classes).map_err(|m| col_err(columns.label, m))?;
             let Some(pred) = &pred else {
                 return Err("no prediction column".to_string());
             };
-            let p = to_codes(pred, classes).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
-            for i in 0..rows {
-                keep[i] = y.get(i).is_some_and(|&v| v != MISSING) && p.get(i).is_some_and(|&v| v != MISSING);
+            let p = to_codes(pred, classes)
+                .map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
+            for (i, k) in keep.iter_mut().enumerate() {
+                *k = y.get(i).is_some_and(|&v| v != MISSING)
+                    && p.get(i).is_some_and(|&v| v != MISSING);
             }
             let pick = |v: &[u32]| -> Vec<u32> {
-                v.iter().zip(&keep).filter(|(_, k)| **k).map(|(x, _)| *x).collect()
+                v.iter()
+                    .zip(&keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(x, _)| *x)
+                    .collect()
             };
-            Ok(TaskData::Multiclass { y: pick(&y), pred: pick(&p) })
+            Ok(TaskData::Multiclass {
+                y: pick(&y),
+                pred: pick(&p),
+            })
         }
     })();
     let data = match result {
@@ -318,14 +367,23 @@ pub fn load(
         };
         groupings.push(Grouping {
             column: g.to_string(),
-            codes: codes.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| *c).collect(),
+            codes: codes
+                .iter()
+                .zip(&keep)
+                .filter(|(_, k)| **k)
+                .map(|(c, _)| *c)
+                .collect(),
             names: (0..interner.len() as u32)
                 .map(|c| interner.name(c).unwrap_or_default().to_string())
                 .collect(),
         });
     }
     let dropped = keep.iter().filter(|k| !**k).count();
-    Ok(Ok(PerfData { data, dropped, groupings }))
+    Ok(Ok(PerfData {
+        data,
+        dropped,
+        groupings,
+    }))
 }
 
 #[cfg(test)]
@@ -341,19 +399,34 @@ mod tests {
     #[test]
     fn detects_binary_from_zero_one() {
         let a = arr(Int64Array::from(vec![0, 1, 1]));
-        assert_eq!(detect_task(Task::Auto, &[(DataType::Int64, a)]), Ok(Task::Binary));
+        assert_eq!(
+            detect_task(Task::Auto, &[(DataType::Int64, a)]),
+            Ok(Task::Binary)
+        );
     }
 
     #[test]
     fn detects_multiclass_and_regression() {
         let a = arr(Int64Array::from(vec![0, 1, 2]));
-        assert_eq!(detect_task(Task::Auto, &[(DataType::Int64, a)]), Ok(Task::Multiclass));
+        assert_eq!(
+            detect_task(Task::Auto, &[(DataType::Int64, a)]),
+            Ok(Task::Multiclass)
+        );
         let f = arr(Float64Array::from(vec![0.5, 1.25, 3.0]));
-        assert_eq!(detect_task(Task::Auto, &[(DataType::Float64, f)]), Ok(Task::Regression));
+        assert_eq!(
+            detect_task(Task::Auto, &[(DataType::Float64, f)]),
+            Ok(Task::Regression)
+        );
         let s = arr(StringArray::from(vec!["cat", "dog"]));
-        assert_eq!(detect_task(Task::Auto, &[(DataType::Utf8, s)]), Ok(Task::Multiclass));
+        assert_eq!(
+            detect_task(Task::Auto, &[(DataType::Utf8, s)]),
+            Ok(Task::Multiclass)
+        );
         let s = arr(StringArray::from(vec!["true", "false"]));
-        assert_eq!(detect_task(Task::Auto, &[(DataType::Utf8, s)]), Ok(Task::Binary));
+        assert_eq!(
+            detect_task(Task::Auto, &[(DataType::Utf8, s)]),
+            Ok(Task::Binary)
+        );
     }
 
     #[test]

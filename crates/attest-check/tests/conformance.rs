@@ -16,7 +16,9 @@ use attest_check::Config;
 fn conformance_dir() -> PathBuf {
     std::env::var_os("ATTEST_CONFORMANCE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+        })
 }
 
 #[test]
@@ -36,14 +38,28 @@ fn every_conformance_case_agrees() {
         };
         let reference = open("reference", &case.reference);
         let current = open("current", &case.current);
-        let config = Config { roles: case.roles.to_roles(), ..Config::default() };
-        let report = run(&reference, &current, &config, &RunOptions::default(), &NoProgress)
-            .unwrap_or_else(|e| panic!("{}: run failed: {e}", case.name));
+        let config = Config {
+            roles: case.roles.to_roles(),
+            ..Config::default()
+        };
+        let report = run(
+            &reference,
+            &current,
+            &config,
+            &RunOptions::default(),
+            &NoProgress,
+        )
+        .unwrap_or_else(|e| panic!("{}: run failed: {e}", case.name));
         for d in disagreements(&report, &case.expected, cases.default_tolerance) {
             failures.push(format!("{}: {d}", case.name));
         }
         checked += case.expected.len();
     }
-    assert!(failures.is_empty(), "{} of {checked} values disagree:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} values disagree:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     eprintln!("conformance: {checked} values agree");
 }

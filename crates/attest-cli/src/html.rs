@@ -16,6 +16,19 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{padding:.2
 th{background:#f2f4f7}.pass{color:#1a7f37}.warn{color:#9a6700}.fail,.error{color:#cf222e}.skipped{color:#6e7781}\
 td.num{text-align:right;font-variant-numeric:tabular-nums}";
 
+/// A number for people: integers without decimals, others with six
+/// significant digits at most.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else if v.abs() >= 1e-4 && v.abs() < 1e9 {
+        let s = format!("{v:.6}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{v:.4e}")
+    }
+}
+
 /// Render the report as one HTML page.
 pub fn render(report: &Report) -> String {
     let mut o = String::new();
@@ -80,12 +93,12 @@ pub fn render(report: &Report) -> String {
             let status = m.status.map(|s| s.as_str()).unwrap_or("");
             let _ = writeln!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{:.6}</td><td class=\"num\">{}</td><td class=\"{status}\">{status}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"{status}\">{status}</td></tr>",
                 escape(&m.name),
                 escape(m.column.as_deref().unwrap_or("")),
                 escape(m.dataset.as_deref().unwrap_or("")),
                 escape(&seg),
-                m.value,
+                num(m.value),
                 m.threshold.map(|t| t.to_string()).unwrap_or_default()
             );
         }
@@ -93,4 +106,17 @@ pub fn render(report: &Report) -> String {
     }
     o.push_str("</body></html>\n");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(num(63.0), "63");
+        assert_eq!(num(0.0286), "0.0286");
+        assert_eq!(num(1.9127195019687224e-33), "1.9127e-33");
+        assert_eq!(num(0.25), "0.25");
+    }
 }

@@ -59,22 +59,35 @@ pub fn render(report: &Report) -> String {
                 if let Some(seg) = &m.segment {
                     s.push_str(&format!(" [{}={}]", seg.column, seg.value));
                 }
-                format!("{s} = {} (threshold {})", m.value, m.threshold.unwrap_or(f64::NAN))
+                format!(
+                    "{s} = {} (threshold {})",
+                    m.value,
+                    m.threshold.unwrap_or(f64::NAN)
+                )
             })
             .collect();
         let body = escape(&details.join("\n"));
         match check.status {
             Status::Fail => {
-                let _ = write!(out, "\n      <failure message=\"{msg}\" type=\"fail\">{body}</failure>\n    ");
+                let _ = write!(
+                    out,
+                    "\n      <failure message=\"{msg}\" type=\"fail\">{body}</failure>\n    "
+                );
             }
             Status::Error => {
-                let _ = write!(out, "\n      <error message=\"{msg}\" type=\"error\"/>\n    ");
+                let _ = write!(
+                    out,
+                    "\n      <error message=\"{msg}\" type=\"error\"/>\n    "
+                );
             }
             Status::Skipped => {
                 let _ = write!(out, "\n      <skipped message=\"{msg}\"/>\n    ");
             }
             Status::Warn => {
-                let _ = write!(out, "\n      <system-out>warn: {msg}\n{body}</system-out>\n    ");
+                let _ = write!(
+                    out,
+                    "\n      <system-out>warn: {msg}\n{body}</system-out>\n    "
+                );
             }
             Status::Pass => {}
         }
@@ -90,7 +103,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        assert_eq!(
+            escape("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
         assert_eq!(escape("a\u{1}b"), "ab");
     }
 }

@@ -35,7 +35,12 @@ pub fn render(report: &Report, elapsed: Duration) -> String {
         .iter()
         .map(|i| format!("{} {} ({} rows)", i.dataset, i.name, i.rows))
         .collect();
-    let _ = writeln!(out, "attest {} — {}", report.tool.version, inputs.join(", "));
+    let _ = writeln!(
+        out,
+        "attest {} — {}",
+        report.tool.version,
+        inputs.join(", ")
+    );
     let _ = writeln!(out);
     let _ = writeln!(out, "{:<24} {:<8} FINDING", "CHECK", "STATUS");
     for c in &report.checks {

@@ -84,7 +84,12 @@ fn conformance_through_the_cli() {
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let json = tmp.path().join(format!("{}.json", case.name));
-        let out = check(&dir.join(&case.reference), &dir.join(&case.current), &args, &json);
+        let out = check(
+            &dir.join(&case.reference),
+            &dir.join(&case.current),
+            &args,
+            &json,
+        );
         assert!(
             matches!(out.status.code(), Some(0 | 1)),
             "{}: exit {:?}: {}",
@@ -98,7 +103,11 @@ fn conformance_through_the_cli() {
         }
         checked += case.expected.len();
     }
-    assert!(failures.is_empty(), "disagreements:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "disagreements:\n{}",
+        failures.join("\n")
+    );
     eprintln!("conformance through the CLI: {checked} values agree");
 }
 
@@ -145,11 +154,27 @@ fn drifted_demo_fails_with_exit_one() {
 
 /// (file, expected exit code, fragments the message must contain)
 const MALFORMED: &[(&str, i32, &[&str])] = &[
-    ("not_parquet.parquet", 2, &["not_parquet.parquet", "unsupported file format", "PAR1"]),
-    ("truncated.parquet", 2, &["truncated.parquet", "not a readable Parquet file"]),
-    ("empty_file.parquet", 2, &["empty_file.parquet", "empty (0 bytes)"]),
+    (
+        "not_parquet.parquet",
+        2,
+        &["not_parquet.parquet", "unsupported file format", "PAR1"],
+    ),
+    (
+        "truncated.parquet",
+        2,
+        &["truncated.parquet", "not a readable Parquet file"],
+    ),
+    (
+        "empty_file.parquet",
+        2,
+        &["empty_file.parquet", "empty (0 bytes)"],
+    ),
     ("zero_rows.parquet", 2, &["zero_rows.parquet", "no rows"]),
-    ("corrupt_page.parquet", 2, &["corrupt_page.parquet", "not a readable Parquet file"]),
+    (
+        "corrupt_page.parquet",
+        2,
+        &["corrupt_page.parquet", "not a readable Parquet file"],
+    ),
 ];
 
 #[test]
@@ -179,7 +204,11 @@ fn data_problems_become_check_verdicts() {
     let status = |file: &str, check_id: &str| {
         let json = tmp.path().join("r.json");
         let out = check(&good, &data(&format!("malformed/{file}")), &[], &json);
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{file}: {}", stderr(&out));
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{file}: {}",
+            stderr(&out)
+        );
         let report = read_report(&json);
         let c = report
             .checks
@@ -193,23 +222,42 @@ fn data_problems_become_check_verdicts() {
     let (code, c) = status("age_as_text.parquet", "schema");
     assert_eq!(code, Some(1));
     assert_eq!(c.status, Status::Fail);
-    assert!(c.message.as_deref().unwrap_or("").contains("`age`: kind differs"), "{c:?}");
+    assert!(
+        c.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("`age`: kind differs"),
+        "{c:?}"
+    );
     // An all-null column: a data-quality finding, not a crash.
     let (_, c) = status("all_null_income.parquet", "data_quality");
     assert_eq!(c.status, Status::Warn);
     assert!(
-        c.message.as_deref().unwrap_or("").contains("income: 100.0% missing in current"),
+        c.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("income: 100.0% missing in current"),
         "{c:?}"
     );
     // A label missing from current: schema fails and says which.
     let (_, c) = status("no_label.parquet", "schema");
-    assert!(c.message.as_deref().unwrap_or("").contains("`label`: missing in current"), "{c:?}");
+    assert!(
+        c.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("`label`: missing in current"),
+        "{c:?}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_two() {
     let good = data("codecs/snappy.parquet");
-    let out = attest().args(["check", "--reference"]).arg(&good).output().expect("runs");
+    let out = attest()
+        .args(["check", "--reference"])
+        .arg(&good)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--current"), "{}", stderr(&out));
     let out = attest()
@@ -249,7 +297,12 @@ fn bad_config_exits_two_naming_the_key() {
     let cfg = tmp.path().join("attest.toml");
     std::fs::write(&cfg, "[drift]\nks_pvalue = 0.01\n").expect("write");
     let good = data("codecs/snappy.parquet");
-    let out = check(&good, &good, &["--config", cfg.to_str().expect("utf8")], &tmp.path().join("r.json"));
+    let out = check(
+        &good,
+        &good,
+        &["--config", cfg.to_str().expect("utf8")],
+        &tmp.path().join("r.json"),
+    );
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("ks_pvalue"), "{}", stderr(&out));
 }
@@ -262,10 +315,19 @@ fn example_config_is_accepted_and_skips_checks() {
     std::fs::write(&cfg, example.replace("skip = []", "skip = [\"fairness\"]")).expect("write");
     let good = data("codecs/snappy.parquet");
     let json = tmp.path().join("r.json");
-    let out = check(&good, &good, &["--config", cfg.to_str().expect("utf8")], &json);
+    let out = check(
+        &good,
+        &good,
+        &["--config", cfg.to_str().expect("utf8")],
+        &json,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = read_report(&json);
-    let fairness = report.checks.iter().find(|c| c.id == "fairness").expect("fairness");
+    let fairness = report
+        .checks
+        .iter()
+        .find(|c| c.id == "fairness")
+        .expect("fairness");
     assert_eq!(fairness.status, Status::Skipped);
     assert_eq!(report.config["roles"]["segments"][0], "region");
 }
@@ -277,7 +339,11 @@ fn every_codec_and_csv_give_the_same_metrics() {
     let metrics_of = |file: &str| {
         let json = tmp.path().join(format!("{file}.json"));
         let out = check(&base, &data(&format!("codecs/{file}")), &[], &json);
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{file}: {}", stderr(&out));
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{file}: {}",
+            stderr(&out)
+        );
         read_report(&json)
             .checks
             .into_iter()
@@ -303,10 +369,27 @@ fn every_codec_and_csv_give_the_same_metrics() {
 fn reports_are_deterministic() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let c = conformance_dir().join("binary_0");
-    let args = ["--label", "label", "--sensitive", "gender", "--segment", "region"];
+    let args = [
+        "--label",
+        "label",
+        "--sensitive",
+        "gender",
+        "--segment",
+        "region",
+    ];
     let (a, b) = (tmp.path().join("a.json"), tmp.path().join("b.json"));
-    check(&c.join("reference.parquet"), &c.join("current.parquet"), &args, &a);
-    check(&c.join("reference.parquet"), &c.join("current.parquet"), &args, &b);
+    check(
+        &c.join("reference.parquet"),
+        &c.join("current.parquet"),
+        &args,
+        &a,
+    );
+    check(
+        &c.join("reference.parquet"),
+        &c.join("current.parquet"),
+        &args,
+        &b,
+    );
     let (ta, tb) = (std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
     assert!(!ta.is_empty());
     assert_eq!(ta, tb, "two runs differ");
@@ -339,11 +422,20 @@ fn json_to_stdout_and_junit_and_html() {
         .output()
         .expect("runs");
     let report: Report = serde_json::from_slice(&out.stdout).expect("stdout is the report JSON");
-    assert!(stderr(&out).contains("Result: "), "summary goes to stderr with --json -");
+    assert!(
+        stderr(&out).contains("Result: "),
+        "summary goes to stderr with --json -"
+    );
     let xml = std::fs::read_to_string(&junit).expect("junit");
     assert_eq!(xml.matches("<testcase ").count(), report.checks.len());
-    assert_eq!(xml.matches("<failure ").count() as u32, report.summary.counts.fail);
-    assert_eq!(xml.matches("<skipped ").count() as u32, report.summary.counts.skipped);
+    assert_eq!(
+        xml.matches("<failure ").count() as u32,
+        report.summary.counts.fail
+    );
+    assert_eq!(
+        xml.matches("<skipped ").count() as u32,
+        report.summary.counts.skipped
+    );
     assert!(xml.contains(&format!("failures=\"{}\"", report.summary.counts.fail)));
     let page = std::fs::read_to_string(&html).expect("html");
     assert!(page.starts_with("<!doctype html>"));

@@ -27,18 +27,38 @@ pub fn verdict(profile: &Profile, config: &Config) -> Option<Verdict> {
         Profile::Numeric(p) => {
             let dr = p.drift?;
             Some(if small {
-                Verdict { metric: "ks_p_value", value: dr.ks_p_value, threshold: d.ks_p_value, drifted: dr.ks_p_value < d.ks_p_value }
+                Verdict {
+                    metric: "ks_p_value",
+                    value: dr.ks_p_value,
+                    threshold: d.ks_p_value,
+                    drifted: dr.ks_p_value < d.ks_p_value,
+                }
             } else {
-                Verdict { metric: "wasserstein_norm", value: dr.wasserstein_norm, threshold: d.wasserstein_norm, drifted: dr.wasserstein_norm >= d.wasserstein_norm }
+                Verdict {
+                    metric: "wasserstein_norm",
+                    value: dr.wasserstein_norm,
+                    threshold: d.wasserstein_norm,
+                    drifted: dr.wasserstein_norm >= d.wasserstein_norm,
+                }
             })
         }
         Profile::Categorical(p) => {
             let dr = p.drift?;
             match (small, dr.chi2_p_value) {
-                (true, Some(pv)) => Some(Verdict { metric: "chi2_p_value", value: pv, threshold: d.chi2_p_value, drifted: pv < d.chi2_p_value }),
+                (true, Some(pv)) => Some(Verdict {
+                    metric: "chi2_p_value",
+                    value: pv,
+                    threshold: d.chi2_p_value,
+                    drifted: pv < d.chi2_p_value,
+                }),
                 _ => {
                     let js = dr.jensen_shannon?;
-                    Some(Verdict { metric: "jensen_shannon", value: js, threshold: d.jensen_shannon, drifted: js >= d.jensen_shannon })
+                    Some(Verdict {
+                        metric: "jensen_shannon",
+                        value: js,
+                        threshold: d.jensen_shannon,
+                        drifted: js >= d.jensen_shannon,
+                    })
                 }
             }
         }
@@ -77,9 +97,14 @@ fn column_metrics(c: &ColumnResult, v: Option<&Verdict>, drifted_status: Status)
         .filter_map(|(name, value)| {
             let m = Metric::new(name, value?)?.column(col);
             Some(match v {
-                Some(v) if v.metric == name => {
-                    m.judged(v.threshold, if v.drifted { drifted_status } else { Status::Pass })
-                }
+                Some(v) if v.metric == name => m.judged(
+                    v.threshold,
+                    if v.drifted {
+                        drifted_status
+                    } else {
+                        Status::Pass
+                    },
+                ),
                 _ => m,
             })
         })
@@ -90,7 +115,9 @@ fn column_evidence(c: &ColumnResult, v: Option<&Verdict>) -> serde_json::Value {
     let why = match &c.profile {
         None => c.plan.problem.clone(),
         Some(Err(e)) => Some(e.clone()),
-        Some(Ok(_)) if v.is_none() => Some("no drift verdict: a dataset has no non-missing values".into()),
+        Some(Ok(_)) if v.is_none() => {
+            Some("no drift verdict: a dataset has no non-missing values".into())
+        }
         _ => None,
     };
     json!({
@@ -118,7 +145,11 @@ fn drift_check(
         .filter(|c| roles.contains(&c.plan.role))
         .collect();
     if cols.is_empty() {
-        let what = roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(" or ");
+        let what = roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(" or ");
         return Check::skipped(id, title, format!("no {what} column"));
     }
     let mut metrics = Vec::new();
@@ -126,7 +157,11 @@ fn drift_check(
     let (mut judged, mut drifted) = (0usize, Vec::new());
     // Column statuses: with a dataset-share rule, a drifted column is a `fail`
     // metric but only the share decides the check.
-    let col_status = if dataset_share { Status::Fail } else { severity.into() };
+    let col_status = if dataset_share {
+        Status::Fail
+    } else {
+        severity.into()
+    };
     for c in &cols {
         let v = match &c.profile {
             Some(Ok(p)) => verdict(p, data.config),
@@ -145,7 +180,11 @@ fn drift_check(
     let mut message = if drifted.is_empty() {
         format!("no drift in {judged} column(s)")
     } else {
-        format!("drift in {} of {judged} column(s): {}", drifted.len(), drifted.join(", "))
+        format!(
+            "drift in {} of {judged} column(s): {}",
+            drifted.len(),
+            drifted.join(", ")
+        )
     };
     if dataset_share {
         if judged > 0 {
@@ -160,7 +199,14 @@ fn drift_check(
                 Status::Pass
             };
             if let Some(m) = Metric::new("drift_share", share) {
-                metrics.push(m.judged(thr, if dataset_drift { severity.into() } else { Status::Pass }));
+                metrics.push(m.judged(
+                    thr,
+                    if dataset_drift {
+                        severity.into()
+                    } else {
+                        Status::Pass
+                    },
+                ));
             }
             if let Some(m) = Metric::new("drifted_columns", drifted.len() as f64) {
                 metrics.push(m);
@@ -189,8 +235,29 @@ fn drift_check(
 pub fn build(data: &RunData<'_>) -> Vec<Check> {
     let d = &data.config.drift;
     vec![
-        drift_check(data, "feature_drift", "Feature drift", &[Role::Feature], d.feature_severity, true),
-        drift_check(data, "prediction_drift", "Prediction drift", &[Role::Prediction, Role::Score], d.prediction_severity, false),
-        drift_check(data, "label_drift", "Label drift", &[Role::Label], d.label_severity, false),
+        drift_check(
+            data,
+            "feature_drift",
+            "Feature drift",
+            &[Role::Feature],
+            d.feature_severity,
+            true,
+        ),
+        drift_check(
+            data,
+            "prediction_drift",
+            "Prediction drift",
+            &[Role::Prediction, Role::Score],
+            d.prediction_severity,
+            false,
+        ),
+        drift_check(
+            data,
+            "label_drift",
+            "Label drift",
+            &[Role::Label],
+            d.label_severity,
+            false,
+        ),
     ]
 }

@@ -54,7 +54,11 @@ fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
             let c = Confusion::from_labels(y, pred);
             let mut v: Values = vec![];
             v.extend(c.accuracy().map(|a| ("accuracy", a)));
-            v.extend([("precision", c.precision()), ("recall", c.recall()), ("f1", c.f1())]);
+            v.extend([
+                ("precision", c.precision()),
+                ("recall", c.recall()),
+                ("f1", c.f1()),
+            ]);
             let mut ev = json!({
                 "rows": y.len(),
                 "positive_rate": if y.is_empty() { 0.0 } else { y.iter().filter(|b| **b).count() as f64 / y.len() as f64 },
@@ -78,22 +82,37 @@ fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
             let Some(m) = regression_metrics(y, pred) else {
                 return (vec![], json!({ "rows": 0 }));
             };
-            let v = vec![("rmse", m.rmse), ("mae", m.mae), ("mape", m.mape), ("r2", m.r2), ("mean_error", m.mean_error)];
+            let v = vec![
+                ("rmse", m.rmse),
+                ("mae", m.mae),
+                ("mape", m.mape),
+                ("r2", m.r2),
+                ("mean_error", m.mean_error),
+            ];
             let pairs: Vec<(f64, f64)> = y.iter().copied().zip(pred.iter().copied()).collect();
             let residuals: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
-            (v, json!({
-                "rows": y.len(),
-                "scatter": downsample(&pairs, SCATTER_POINTS),
-                "residual_histogram": residual_histogram(&residuals),
-            }))
+            (
+                v,
+                json!({
+                    "rows": y.len(),
+                    "scatter": downsample(&pairs, SCATTER_POINTS),
+                    "residual_histogram": residual_histogram(&residuals),
+                }),
+            )
         }
         TaskData::Multiclass { y, pred } => {
             let Some(m) = multiclass_metrics(y, pred, classes.len()) else {
                 return (vec![], json!({ "rows": 0 }));
             };
-            let names: Vec<&str> = (0..classes.len() as u32).filter_map(|c| classes.name(c)).collect();
+            let names: Vec<&str> = (0..classes.len() as u32)
+                .filter_map(|c| classes.name(c))
+                .collect();
             (
-                vec![("accuracy", m.accuracy), ("macro_f1", m.macro_f1), ("weighted_f1", m.weighted_f1)],
+                vec![
+                    ("accuracy", m.accuracy),
+                    ("macro_f1", m.macro_f1),
+                    ("weighted_f1", m.weighted_f1),
+                ],
                 json!({ "rows": y.len(), "classes": names, "confusion_matrix": m.matrix }),
             )
         }
@@ -101,12 +120,20 @@ fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
 }
 
 fn residual_histogram(residuals: &[f64]) -> Value {
-    let mut sorted: Vec<f64> = residuals.iter().copied().filter(|v| v.is_finite()).collect();
+    let mut sorted: Vec<f64> = residuals
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
     sorted.sort_unstable_by(f64::total_cmp);
     let (Some(&lo), Some(&hi)) = (sorted.first(), sorted.last()) else {
         return Value::Null;
     };
-    let (lo, hi) = if hi > lo { (lo, hi) } else { (lo - 0.5, lo + 0.5) };
+    let (lo, hi) = if hi > lo {
+        (lo, hi)
+    } else {
+        (lo - 0.5, lo + 0.5)
+    };
     let bins = 30usize;
     let w = (hi - lo) / bins as f64;
     let mut counts = vec![0u64; bins];
@@ -118,17 +145,26 @@ fn residual_histogram(residuals: &[f64]) -> Value {
     json!({ "edges": edges, "counts": counts })
 }
 
-struct Loaded {
+/// Labels, predictions and groupings of both datasets, read before the checks.
+pub struct Loaded {
     task: Task,
     reference: Option<Result<PerfData, String>>,
     current: Option<Result<PerfData, String>>,
     classes: Interner,
 }
 
-fn load_all(data: &RunData<'_>) -> crate::Result<Result<Loaded, String>> {
-    let roles = &data.plan.roles;
+/// Read what the performance checks need. Runs beside the column profiles.
+pub fn prepare(
+    plan: &crate::plan::Plan,
+    reference: &Dataset,
+    current: &Dataset,
+    config: &crate::Config,
+) -> crate::Result<Result<Loaded, String>> {
+    let roles = &plan.roles;
     let Some(label) = roles.label.as_deref() else {
-        return Ok(Err("no label column (name it with --label or [roles] label)".into()));
+        return Ok(Err(
+            "no label column (name it with --label or [roles] label)".into(),
+        ));
     };
     if roles.prediction.is_none() && roles.score.is_none() {
         return Ok(Err("no prediction or score column".into()));
@@ -139,21 +175,29 @@ fn load_all(data: &RunData<'_>) -> crate::Result<Result<Loaded, String>> {
             && roles.prediction.as_deref().is_none_or(|p| has(ds, p))
             && roles.score.as_deref().is_none_or(|s| has(ds, s))
     };
-    let datasets: Vec<&Dataset> = [data.reference, data.current].into_iter().filter(|d| usable(d)).collect();
+    let datasets: Vec<&Dataset> = [reference, current]
+        .into_iter()
+        .filter(|d| usable(d))
+        .collect();
     if datasets.is_empty() {
-        return Ok(Err(format!("neither dataset has both `{label}` and the prediction")));
+        return Ok(Err(format!(
+            "neither dataset has both `{label}` and the prediction"
+        )));
     }
     // Task from the label and prediction values of the datasets that have them.
     let mut samples = Vec::new();
     for ds in &datasets {
-        let t = ds.schema().field_with_name(label).map(|f| f.data_type().clone());
+        let t = ds
+            .schema()
+            .field_with_name(label)
+            .map(|f| f.data_type().clone());
         let Ok(t) = t else { continue };
         samples.push((t.clone(), ds.read_column(label)?));
         if let Some(p) = roles.prediction.as_deref() {
             samples.push((t, ds.read_column(p)?));
         }
     }
-    let task = match detect_task(data.config.task, &samples) {
+    let task = match detect_task(config.task, &samples) {
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
     };
@@ -165,17 +209,36 @@ fn load_all(data: &RunData<'_>) -> crate::Result<Result<Loaded, String>> {
         }
     }
     let mut classes = Interner::default();
-    let mut loaded = Loaded { task, reference: None, current: None, classes: Interner::default() };
+    let mut loaded = Loaded {
+        task,
+        reference: None,
+        current: None,
+        classes: Interner::default(),
+    };
     for ds in datasets {
         let cols = PerfColumns {
             label,
             prediction: roles.prediction.as_deref(),
             // the score only serves binary classification
-            score: if task == Task::Binary || task == Task::Auto { roles.score.as_deref() } else { None },
-            groupings: if std::ptr::eq(ds, data.current) { groupings.clone() } else { vec![] },
+            score: if task == Task::Binary || task == Task::Auto {
+                roles.score.as_deref()
+            } else {
+                None
+            },
+            groupings: if std::ptr::eq(ds, current) {
+                groupings.clone()
+            } else {
+                vec![]
+            },
         };
-        let d = load(ds, &cols, task, data.config.performance.decision_threshold, &mut classes)?;
-        if std::ptr::eq(ds, data.current) {
+        let d = load(
+            ds,
+            &cols,
+            task,
+            config.performance.decision_threshold,
+            &mut classes,
+        )?;
+        if std::ptr::eq(ds, current) {
             loaded.current = Some(d);
         } else {
             loaded.reference = Some(d);
@@ -186,18 +249,24 @@ fn load_all(data: &RunData<'_>) -> crate::Result<Result<Loaded, String>> {
 }
 
 const PERF: (&str, &str) = ("performance", "Model performance");
-const BASE: (&str, &str) = ("performance_baseline", "Performance against a dummy baseline");
+const BASE: (&str, &str) = (
+    "performance_baseline",
+    "Performance against a dummy baseline",
+);
 const SEG: (&str, &str) = ("performance_by_segment", "Performance by segment");
 const FAIR: (&str, &str) = ("fairness", "Fairness");
 
 /// The four performance-family checks.
-pub fn build(data: &RunData<'_>) -> crate::Result<Vec<Check>> {
+pub fn build(data: &RunData<'_>) -> Vec<Check> {
     let all_skipped = |why: &str| {
-        [PERF, BASE, SEG, FAIR].iter().map(|(id, t)| Check::skipped(id, t, why)).collect::<Vec<_>>()
+        [PERF, BASE, SEG, FAIR]
+            .iter()
+            .map(|(id, t)| Check::skipped(id, t, why))
+            .collect::<Vec<_>>()
     };
-    let loaded = match load_all(data)? {
+    let loaded = match &data.performance {
         Ok(l) => l,
-        Err(why) => return Ok(all_skipped(&why)),
+        Err(why) => return all_skipped(why),
     };
     let task = loaded.task;
     fn unpack(d: &Option<Result<PerfData, String>>) -> Option<Result<&PerfData, String>> {
@@ -209,16 +278,19 @@ pub fn build(data: &RunData<'_>) -> crate::Result<Vec<Check>> {
         _ => None,
     });
     if let Some(e) = err {
-        return Ok([PERF, BASE, SEG, FAIR].iter().map(|(id, t)| Check::error(id, t, e.clone())).collect());
+        return [PERF, BASE, SEG, FAIR]
+            .iter()
+            .map(|(id, t)| Check::error(id, t, e.clone()))
+            .collect();
     }
     let r = r.and_then(Result::ok);
     let c = c.and_then(Result::ok);
-    Ok(vec![
+    vec![
         performance(data, task, r, c, &loaded.classes),
         baseline(data, r, c, &loaded.classes),
         by_segment(data, task, c, &loaded.classes),
         fairness(data, task, c),
-    ])
+    ]
 }
 
 fn task_name(task: Task) -> &'static str {
@@ -229,7 +301,13 @@ fn task_name(task: Task) -> &'static str {
     }
 }
 
-fn performance(data: &RunData<'_>, task: Task, r: Option<&PerfData>, c: Option<&PerfData>, classes: &Interner) -> Check {
+fn performance(
+    data: &RunData<'_>,
+    task: Task,
+    r: Option<&PerfData>,
+    c: Option<&PerfData>,
+    classes: &Interner,
+) -> Check {
     let cfg = &data.config.performance;
     let mut metrics = Vec::new();
     let mut evidence = json!({ "task": task_name(task) });
@@ -242,39 +320,63 @@ fn performance(data: &RunData<'_>, task: Task, r: Option<&PerfData>, c: Option<&
         }
         let (v, mut ev) = compute(&d.data, classes);
         ev["dropped"] = json!(d.dropped);
-        metrics.extend(v.iter().filter_map(|(n, x)| Metric::new(n, *x).map(|m| m.dataset(ds))));
+        metrics.extend(
+            v.iter()
+                .filter_map(|(n, x)| Metric::new(n, *x).map(|m| m.dataset(ds))),
+        );
         evidence[ds] = ev;
         values[i] = Some(v);
     }
-    let has_score = matches!(c.map(|d| &d.data), Some(TaskData::Binary { score: Some(_), .. }));
+    let has_score = matches!(
+        c.map(|d| &d.data),
+        Some(TaskData::Binary { score: Some(_), .. })
+    );
     let mut worst = Vec::new();
     let message = match (&values[0], &values[1]) {
         (Some(rv), Some(cv)) => {
             for key in key_metrics(task, has_score) {
                 let get = |v: &Values| v.iter().find(|(n, _)| n == key).map(|(_, x)| *x);
-                let (Some(a), Some(b)) = (get(rv), get(cv)) else { continue };
+                let (Some(a), Some(b)) = (get(rv), get(cv)) else {
+                    continue;
+                };
                 if a == 0.0 {
                     continue;
                 }
-                let deg = if higher_is_better(key) { (a - b) / a.abs() } else { (b - a) / a.abs() };
+                let deg = if higher_is_better(key) {
+                    (a - b) / a.abs()
+                } else {
+                    (b - a) / a.abs()
+                };
                 let bad = deg > cfg.max_degradation;
                 if bad {
                     worst.push(format!("{key} {a:.4} → {b:.4} ({:+.1}%)", -deg * 100.0));
                 }
                 let name = format!("{key}_degradation");
                 metrics.extend(Metric::new(&name, deg).map(|m| {
-                    m.dataset("current").judged(cfg.max_degradation, if bad { cfg.severity.into() } else { Status::Pass })
+                    m.dataset("current").judged(
+                        cfg.max_degradation,
+                        if bad {
+                            cfg.severity.into()
+                        } else {
+                            Status::Pass
+                        },
+                    )
                 }));
             }
             if worst.is_empty() {
-                format!("no key metric degraded by more than {:.0}%", cfg.max_degradation * 100.0)
+                format!(
+                    "no key metric degraded by more than {:.0}%",
+                    cfg.max_degradation * 100.0
+                )
             } else {
                 format!("degraded: {}", worst.join(", "))
             }
         }
         (None, Some(_)) => "reference has no labels: current metrics only, no comparison".into(),
         (Some(_), None) => "current has no labels: reference metrics only, no comparison".into(),
-        (None, None) => return Check::skipped(PERF.0, PERF.1, "no rows with both label and prediction"),
+        (None, None) => {
+            return Check::skipped(PERF.0, PERF.1, "no rows with both label and prediction")
+        }
     };
     Check {
         id: PERF.0.into(),
@@ -286,7 +388,12 @@ fn performance(data: &RunData<'_>, task: Task, r: Option<&PerfData>, c: Option<&
     }
 }
 
-fn baseline(data: &RunData<'_>, r: Option<&PerfData>, c: Option<&PerfData>, classes: &Interner) -> Check {
+fn baseline(
+    data: &RunData<'_>,
+    r: Option<&PerfData>,
+    c: Option<&PerfData>,
+    classes: &Interner,
+) -> Check {
     let severity: Status = data.config.performance.severity.into();
     let Some((ds, d)) = c.map(|d| ("current", d)).or(r.map(|d| ("reference", d))) else {
         return Check::skipped(BASE.0, BASE.1, "no labelled data");
@@ -295,14 +402,18 @@ fn baseline(data: &RunData<'_>, r: Option<&PerfData>, c: Option<&PerfData>, clas
     let train = r.unwrap_or(d);
     let mut metrics = Vec::new();
     let mut push = |name: &str, model: f64, dummy: f64, higher_better: bool| {
-        let lift = if higher_better { model - dummy } else { dummy - model };
+        let lift = if higher_better {
+            model - dummy
+        } else {
+            dummy - model
+        };
         metrics.extend(Metric::new(&format!("baseline_{name}"), dummy).map(|m| m.dataset(ds)));
         metrics.extend(Metric::new(&format!("{name}_lift"), lift).map(|m| {
-            m.dataset(ds).judged(0.0, if lift > 0.0 { Status::Pass } else { severity })
+            m.dataset(ds)
+                .judged(0.0, if lift > 0.0 { Status::Pass } else { severity })
         }));
     };
-    let evidence;
-    match (&d.data, &train.data) {
+    let evidence = match (&d.data, &train.data) {
         (TaskData::Binary { y, pred, score }, TaskData::Binary { y: ty, .. }) => {
             if y.is_empty() {
                 return Check::skipped(BASE.0, BASE.1, "no labelled rows");
@@ -320,18 +431,21 @@ fn baseline(data: &RunData<'_>, r: Option<&PerfData>, c: Option<&PerfData>, clas
                 push("f1", Confusion::from_labels(y, pred).f1(), dummy_f1, true);
             }
             metrics.extend(Metric::new("baseline_accuracy", dummy_acc).map(|m| m.dataset(ds)));
-            evidence = json!({ "dummy": format!("always predicts {}", u8::from(pos)), "model_accuracy": acc });
+            json!({ "dummy": format!("always predicts {}", u8::from(pos)), "model_accuracy": acc })
         }
         (TaskData::Regression { y, pred }, TaskData::Regression { y: ty, .. }) => {
             let Some(mean) = crate::stats::moments::mean(ty) else {
                 return Check::skipped(BASE.0, BASE.1, "no labelled rows");
             };
             let dummy_pred = vec![mean; y.len()];
-            let (Some(m), Some(dm)) = (regression_metrics(y, pred), regression_metrics(y, &dummy_pred)) else {
+            let (Some(m), Some(dm)) = (
+                regression_metrics(y, pred),
+                regression_metrics(y, &dummy_pred),
+            ) else {
                 return Check::skipped(BASE.0, BASE.1, "no labelled rows");
             };
             push("rmse", m.rmse, dm.rmse, false);
-            evidence = json!({ "dummy": format!("always predicts the reference mean {mean}") });
+            json!({ "dummy": format!("always predicts the reference mean {mean}") })
         }
         (TaskData::Multiclass { y, pred }, TaskData::Multiclass { y: ty, .. }) => {
             let mut counts = vec![0usize; classes.len()];
@@ -340,22 +454,34 @@ fn baseline(data: &RunData<'_>, r: Option<&PerfData>, c: Option<&PerfData>, clas
                     *s += 1;
                 }
             }
-            let majority = counts.iter().enumerate().max_by_key(|(i, c)| (**c, std::cmp::Reverse(*i))).map(|(i, _)| i as u32).unwrap_or(0);
+            let majority = counts
+                .iter()
+                .enumerate()
+                .max_by_key(|(i, c)| (**c, std::cmp::Reverse(*i)))
+                .map(|(i, _)| i as u32)
+                .unwrap_or(0);
             let dummy = vec![majority; y.len()];
-            let (Some(m), Some(dm)) = (multiclass_metrics(y, pred, classes.len()), multiclass_metrics(y, &dummy, classes.len())) else {
+            let (Some(m), Some(dm)) = (
+                multiclass_metrics(y, pred, classes.len()),
+                multiclass_metrics(y, &dummy, classes.len()),
+            ) else {
                 return Check::skipped(BASE.0, BASE.1, "no labelled rows");
             };
             push("accuracy", m.accuracy, dm.accuracy, true);
-            evidence = json!({ "dummy": format!("always predicts {}", classes.name(majority).unwrap_or("?")) });
+            json!({ "dummy": format!("always predicts {}", classes.name(majority).unwrap_or("?")) })
         }
         _ => return Check::skipped(BASE.0, BASE.1, "reference and current tasks differ"),
-    }
+    };
     let status = Check::status_from_metrics(&metrics);
     Check {
         id: BASE.0.into(),
         title: BASE.1.into(),
         status,
-        message: Some(if status == Status::Pass { "the model beats the dummy baseline".into() } else { "the model does not beat the dummy baseline".into() }),
+        message: Some(if status == Status::Pass {
+            "the model beats the dummy baseline".into()
+        } else {
+            "the model does not beat the dummy baseline".into()
+        }),
         metrics,
         evidence,
     }
@@ -371,11 +497,19 @@ fn by_segment(data: &RunData<'_>, task: Task, c: Option<&PerfData>, classes: &In
         return Check::skipped(SEG.0, SEG.1, "current has no labels");
     };
     let key = segment_metric(task);
-    let overall = compute(&c.data, classes).0.iter().find(|(n, _)| *n == key).map(|(_, v)| *v);
+    let overall = compute(&c.data, classes)
+        .0
+        .iter()
+        .find(|(n, _)| *n == key)
+        .map(|(_, v)| *v);
     let mut metrics = Vec::new();
     let mut tables = Vec::new();
     let mut flagged = Vec::new();
-    for g in c.groupings.iter().filter(|g| roles.segments.contains(&g.column)) {
+    for g in c
+        .groupings
+        .iter()
+        .filter(|g| roles.segments.contains(&g.column))
+    {
         let groups = g.groups();
         if groups.len() > cfg.max_segments {
             tables.push(json!({ "column": g.column, "note": format!("{} distinct values (more than segments.max_segments = {}); not segmented", groups.len(), cfg.max_segments) }));
@@ -390,24 +524,46 @@ fn by_segment(data: &RunData<'_>, task: Task, c: Option<&PerfData>, classes: &In
             let mut entry = json!({ "value": value, "rows": n });
             for (name, v) in &vals {
                 entry[*name] = json!(v);
-                let Some(mut m) = Metric::new(name, *v) else { continue };
+                let Some(mut m) = Metric::new(name, *v) else {
+                    continue;
+                };
                 m = m.dataset("current").segment(&g.column, value);
                 if *name == key {
                     if let Some(o) = overall {
                         let hb = higher_is_better(key);
-                        let thr = if hb { o - cfg.max_gap * o.abs() } else { o + cfg.max_gap * o.abs() };
+                        let thr = if hb {
+                            o - cfg.max_gap * o.abs()
+                        } else {
+                            o + cfg.max_gap * o.abs()
+                        };
                         let bad = n >= cfg.min_rows && if hb { *v < thr } else { *v > thr };
                         if bad {
-                            flagged.push(format!("{}={value} ({key} {v:.4} vs {o:.4} overall)", g.column));
+                            flagged.push(format!(
+                                "{}={value} ({key} {v:.4} vs {o:.4} overall)",
+                                g.column
+                            ));
                         }
                         m = if n >= cfg.min_rows {
-                            m.judged(thr, if bad { cfg.severity.into() } else { Status::Pass })
+                            m.judged(
+                                thr,
+                                if bad {
+                                    cfg.severity.into()
+                                } else {
+                                    Status::Pass
+                                },
+                            )
                         } else {
                             m
                         };
                         let worse = match &worst {
                             None => true,
-                            Some((_, w)) => if hb { v < w } else { v > w },
+                            Some((_, w)) => {
+                                if hb {
+                                    v < w
+                                } else {
+                                    v > w
+                                }
+                            }
                         };
                         if worse && n >= cfg.min_rows {
                             worst = Some((value.clone(), *v));
@@ -426,7 +582,10 @@ fn by_segment(data: &RunData<'_>, task: Task, c: Option<&PerfData>, classes: &In
         title: SEG.1.into(),
         status,
         message: Some(if flagged.is_empty() {
-            format!("no segment's {key} is worse than overall by more than {:.0}%", cfg.max_gap * 100.0)
+            format!(
+                "no segment's {key} is worse than overall by more than {:.0}%",
+                cfg.max_gap * 100.0
+            )
         } else {
             format!("worse than overall: {}", flagged.join(", "))
         }),
@@ -439,22 +598,38 @@ fn fairness(data: &RunData<'_>, task: Task, c: Option<&PerfData>) -> Check {
     let cfg = &data.config.fairness;
     let roles = &data.plan.roles;
     if roles.sensitive.is_empty() {
-        return Check::skipped(FAIR.0, FAIR.1, "no sensitive column (name one with --sensitive)");
+        return Check::skipped(
+            FAIR.0,
+            FAIR.1,
+            "no sensitive column (name one with --sensitive)",
+        );
     }
     if task != Task::Binary {
-        return Check::skipped(FAIR.0, FAIR.1, "fairness metrics need binary classification");
+        return Check::skipped(
+            FAIR.0,
+            FAIR.1,
+            "fairness metrics need binary classification",
+        );
     }
     let Some(c) = c else {
         return Check::skipped(FAIR.0, FAIR.1, "current has no labels");
     };
     let TaskData::Binary { y, pred, .. } = &c.data else {
-        return Check::skipped(FAIR.0, FAIR.1, "fairness metrics need binary classification");
+        return Check::skipped(
+            FAIR.0,
+            FAIR.1,
+            "fairness metrics need binary classification",
+        );
     };
     let severity: Status = cfg.severity.into();
     let mut metrics = Vec::new();
     let mut tables = Vec::new();
     let mut findings = Vec::new();
-    for g in c.groupings.iter().filter(|g| roles.sensitive.contains(&g.column)) {
+    for g in c
+        .groupings
+        .iter()
+        .filter(|g| roles.sensitive.contains(&g.column))
+    {
         let col = g.column.as_str();
         let mut confusions = Vec::new();
         let mut rows = Vec::new();
@@ -462,7 +637,11 @@ fn fairness(data: &RunData<'_>, task: Task, c: Option<&PerfData>) -> Check {
             let yy: Vec<bool> = idx.iter().filter_map(|&i| y.get(i).copied()).collect();
             let pp: Vec<bool> = idx.iter().filter_map(|&i| pred.get(i).copied()).collect();
             let conf = Confusion::from_labels(&yy, &pp);
-            for (name, v) in [("selection_rate", conf.selection_rate()), ("true_positive_rate", conf.tpr()), ("false_positive_rate", conf.fpr())] {
+            for (name, v) in [
+                ("selection_rate", conf.selection_rate()),
+                ("true_positive_rate", conf.tpr()),
+                ("false_positive_rate", conf.fpr()),
+            ] {
                 if let Some(m) = v.and_then(|v| Metric::new(name, v)) {
                     metrics.push(m.dataset("current").segment(col, &value));
                 }
@@ -470,12 +649,34 @@ fn fairness(data: &RunData<'_>, task: Task, c: Option<&PerfData>) -> Check {
             rows.push(json!({ "value": value, "rows": idx.len(), "selection_rate": conf.selection_rate(), "tpr": conf.tpr(), "fpr": conf.fpr() }));
             confusions.push(conf);
         }
-        let Some(f) = fairness_metrics(&confusions) else { continue };
+        let Some(f) = fairness_metrics(&confusions) else {
+            continue;
+        };
         let checks = [
-            ("demographic_parity_difference", Some(f.demographic_parity_difference), cfg.max_demographic_parity_difference, true),
-            ("demographic_parity_ratio", Some(f.demographic_parity_ratio), cfg.min_demographic_parity_ratio, false),
-            ("equal_opportunity_difference", f.equal_opportunity_difference, cfg.max_equal_opportunity_difference, true),
-            ("equalized_odds_difference", f.equalized_odds_difference, cfg.max_equalized_odds_difference, true),
+            (
+                "demographic_parity_difference",
+                Some(f.demographic_parity_difference),
+                cfg.max_demographic_parity_difference,
+                true,
+            ),
+            (
+                "demographic_parity_ratio",
+                Some(f.demographic_parity_ratio),
+                cfg.min_demographic_parity_ratio,
+                false,
+            ),
+            (
+                "equal_opportunity_difference",
+                f.equal_opportunity_difference,
+                cfg.max_equal_opportunity_difference,
+                true,
+            ),
+            (
+                "equalized_odds_difference",
+                f.equalized_odds_difference,
+                cfg.max_equalized_odds_difference,
+                true,
+            ),
         ];
         for (name, v, thr, is_max) in checks {
             let Some(v) = v else { continue };
@@ -484,7 +685,9 @@ fn fairness(data: &RunData<'_>, task: Task, c: Option<&PerfData>) -> Check {
                 findings.push(format!("{col}: {name} {v:.3} (limit {thr})"));
             }
             metrics.extend(Metric::new(name, v).map(|m| {
-                m.column(col).dataset("current").judged(thr, if bad { severity } else { Status::Pass })
+                m.column(col)
+                    .dataset("current")
+                    .judged(thr, if bad { severity } else { Status::Pass })
             }));
         }
         tables.push(json!({ "column": col, "groups": rows }));
@@ -494,7 +697,11 @@ fn fairness(data: &RunData<'_>, task: Task, c: Option<&PerfData>) -> Check {
         id: FAIR.0.into(),
         title: FAIR.1.into(),
         status,
-        message: Some(if findings.is_empty() { "within every fairness limit".into() } else { findings.join("; ") }),
+        message: Some(if findings.is_empty() {
+            "within every fairness limit".into()
+        } else {
+            findings.join("; ")
+        }),
         metrics,
         evidence: json!({ "tables": tables }),
     }

@@ -57,8 +57,10 @@ pub fn schema(data: &RunData<'_>) -> Check {
         }));
     }
     let judged = |name: &str, v: u32, st: Status| {
-        Metric::new(name, f64::from(v))
-            .map(|m| m.dataset("current").judged(0.0, if v > 0 { st } else { Status::Pass }))
+        Metric::new(name, f64::from(v)).map(|m| {
+            m.dataset("current")
+                .judged(0.0, if v > 0 { st } else { Status::Pass })
+        })
     };
     let metrics: Vec<Metric> = [
         judged("missing_columns", missing, severity),
@@ -73,7 +75,10 @@ pub fn schema(data: &RunData<'_>) -> Check {
         status = Status::Error;
     }
     let message = if problems.is_empty() {
-        format!("{} columns, same names and kinds in both datasets", data.columns.len())
+        format!(
+            "{} columns, same names and kinds in both datasets",
+            data.columns.len()
+        )
     } else {
         problems.join("; ")
     };
@@ -95,20 +100,33 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
     let judge = |bad: bool| if bad { severity } else { Status::Pass };
     let mut metrics = Vec::new();
     let mut findings: Vec<String> = Vec::new();
+    // Plain-words notes below the thresholds, for the viewer.
+    let mut observations: Vec<String> = Vec::new();
     let pct = |v: f64| format!("{:.1}%", v * 100.0);
     for c in &data.columns {
-        let Some(Ok(profile)) = &c.profile else { continue };
+        let Some(Ok(profile)) = &c.profile else {
+            continue;
+        };
         let col = c.plan.name.as_str();
         let (r, k) = profile.counts();
         let (rm, cm) = (r.missing_share(), k.missing_share());
-        metrics.extend(Metric::new("missing_share", rm).map(|m| m.column(col).dataset("reference")));
+        metrics
+            .extend(Metric::new("missing_share", rm).map(|m| m.column(col).dataset("reference")));
         let thr = rm + dq.max_missing_share_increase;
         let bad = cm > thr;
+        let words = format!(
+            "{col}: {} missing in current, {} in reference",
+            pct(cm),
+            pct(rm)
+        );
         if bad {
-            findings.push(format!("{col}: {} missing in current, {} in reference", pct(cm), pct(rm)));
+            findings.push(words);
+        } else if cm > 0.0 || rm > 0.0 {
+            observations.push(words);
         }
         metrics.extend(
-            Metric::new("missing_share", cm).map(|m| m.column(col).dataset("current").judged(thr, judge(bad))),
+            Metric::new("missing_share", cm)
+                .map(|m| m.column(col).dataset("current").judged(thr, judge(bad))),
         );
         // Range and category checks compare values; ids and times are expected to be new.
         let values_matter = !matches!(c.plan.role, Role::Id | Role::Timestamp);
@@ -118,10 +136,15 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
                 if let Some(v) = p.out_of_range_share {
                     let bad = v > dq.max_out_of_range_share;
                     if bad {
-                        findings.push(format!("{col}: {} of current values outside the reference range", pct(v)));
+                        findings.push(format!(
+                            "{col}: {} of current values outside the reference range",
+                            pct(v)
+                        ));
                     }
                     metrics.extend(Metric::new("out_of_range_share", v).map(|m| {
-                        m.column(col).dataset("current").judged(dq.max_out_of_range_share, judge(bad))
+                        m.column(col)
+                            .dataset("current")
+                            .judged(dq.max_out_of_range_share, judge(bad))
                     }));
                 }
             }
@@ -129,10 +152,15 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
                 if let Some(v) = p.new_category_share {
                     let bad = v > dq.max_new_category_share;
                     if bad {
-                        findings.push(format!("{col}: {} of current values are categories unseen in reference", pct(v)));
+                        findings.push(format!(
+                            "{col}: {} of current values are categories unseen in reference",
+                            pct(v)
+                        ));
                     }
                     metrics.extend(Metric::new("new_category_share", v).map(|m| {
-                        m.column(col).dataset("current").judged(dq.max_new_category_share, judge(bad))
+                        m.column(col)
+                            .dataset("current")
+                            .judged(dq.max_new_category_share, judge(bad))
                     }));
                 }
             }
@@ -140,39 +168,64 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
         if dq.flag_constant_columns && c.plan.role == Role::Feature {
             let constant = k.distinct <= 1 && k.present() > 0 && r.distinct > 1;
             if constant {
-                findings.push(format!("{col}: a single value in current (reference has {})", r.distinct));
+                findings.push(format!(
+                    "{col}: a single value in current (reference has {})",
+                    r.distinct
+                ));
             }
             metrics.extend(Metric::new("distinct_count", k.distinct as f64).map(|m| {
-                m.column(col).dataset("current").judged(1.0, judge(constant))
+                m.column(col)
+                    .dataset("current")
+                    .judged(1.0, judge(constant))
             }));
         }
         if c.plan.role == Role::Id {
             for (ds, counts) in [("reference", r), ("current", k)] {
                 let dup = counts.present().saturating_sub(counts.distinct);
-                let share = if counts.rows == 0 { 0.0 } else { dup as f64 / counts.rows as f64 };
+                let share = if counts.rows == 0 {
+                    0.0
+                } else {
+                    dup as f64 / counts.rows as f64
+                };
                 let bad = ds == "current" && dup > 0;
                 if bad {
                     findings.push(format!("{col}: {dup} duplicate ids in current"));
                 }
                 metrics.extend(Metric::new("duplicate_id_share", share).map(|m| {
                     let m = m.column(col).dataset(ds);
-                    if ds == "current" { m.judged(0.0, judge(bad)) } else { m }
+                    if ds == "current" {
+                        m.judged(0.0, judge(bad))
+                    } else {
+                        m
+                    }
                 }));
             }
         }
     }
     let (dr, dc) = data.duplicate_rows;
-    let share = |d: u64, rows: usize| if rows == 0 { 0.0 } else { d as f64 / rows as f64 };
-    metrics.extend(Metric::new("duplicate_rows_share", share(dr, data.reference.rows())).map(|m| m.dataset("reference")));
+    let share = |d: u64, rows: usize| {
+        if rows == 0 {
+            0.0
+        } else {
+            d as f64 / rows as f64
+        }
+    };
+    metrics.extend(
+        Metric::new("duplicate_rows_share", share(dr, data.reference.rows()))
+            .map(|m| m.dataset("reference")),
+    );
     let cur_share = share(dc, data.current.rows());
     let bad = cur_share > dq.max_duplicate_rows_share;
     if bad {
-        findings.push(format!("{dc} duplicate rows in current ({})", pct(cur_share)));
+        findings.push(format!(
+            "{dc} duplicate rows in current ({})",
+            pct(cur_share)
+        ));
     }
-    metrics.extend(
-        Metric::new("duplicate_rows_share", cur_share)
-            .map(|m| m.dataset("current").judged(dq.max_duplicate_rows_share, judge(bad))),
-    );
+    metrics.extend(Metric::new("duplicate_rows_share", cur_share).map(|m| {
+        m.dataset("current")
+            .judged(dq.max_duplicate_rows_share, judge(bad))
+    }));
     let status = Check::status_from_metrics(&metrics);
     let message = if findings.is_empty() {
         "no data-quality findings".to_string()
@@ -187,6 +240,7 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
         metrics,
         evidence: json!({
             "findings": findings,
+            "observations": observations,
             "duplicate_rows": { "reference": dr, "current": dc },
         }),
     }

@@ -70,7 +70,7 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// Returns (threshold, tps, fps) triples, last one covering all rows.
 pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> {
     let mut order: Vec<usize> = (0..y_true.len().min(score.len())).collect();
-    order.sort_by(|&a, &b| score[b].total_cmp(&score[a]));
+    order.sort_unstable_by(|&a, &b| score[b].total_cmp(&score[a]));
     let mut out = Vec::new();
     let (mut tps, mut fps) = (0u64, 0u64);
     for (k, &i) in order.iter().enumerate() {
@@ -79,9 +79,7 @@ pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> 
         } else {
             fps += 1;
         }
-        let last_of_group = order
-            .get(k + 1)
-            .is_none_or(|&next| score[next] != score[i]);
+        let last_of_group = order.get(k + 1).is_none_or(|&next| score[next] != score[i]);
         if last_of_group {
             out.push((score[i], tps, fps));
         }
@@ -286,7 +284,11 @@ mod tests {
         let counts = threshold_counts(&Y, &S);
         // roc_auc_score(Y, S) == 0.90625 ; average_precision_score(Y, S) == 0.8875
         assert_close(roc_auc(&counts).expect("both classes"), 0.90625, 1e-15);
-        assert_close(average_precision(&counts).expect("positives"), 0.8875, 1e-15);
+        assert_close(
+            average_precision(&counts).expect("positives"),
+            0.8875,
+            1e-15,
+        );
         // log_loss(Y, S) == 0.42632235629351145 ; brier_score_loss(Y, S) == 0.136875
         assert_close(log_loss(&Y, &S).expect("rows"), 0.42632235629351145, 1e-14);
         assert_close(brier(&Y, &S).expect("rows"), 0.136875, 1e-14);

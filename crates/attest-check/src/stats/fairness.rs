@@ -32,7 +32,10 @@ fn spread(values: impl Iterator<Item = f64>) -> Option<f64> {
 /// `equalized_odds_difference`). Empty groups are ignored; `None` when no
 /// group has rows.
 pub fn fairness_metrics(groups: &[Confusion]) -> Option<FairnessMetrics> {
-    let rates: Vec<f64> = groups.iter().filter_map(Confusion::selection_rate).collect();
+    let rates: Vec<f64> = groups
+        .iter()
+        .filter_map(Confusion::selection_rate)
+        .collect();
     let max_s = rates.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let min_s = rates.iter().copied().fold(f64::INFINITY, f64::min);
     if rates.is_empty() {
@@ -60,8 +63,18 @@ mod tests {
     fn by_definition() {
         // group a: tp 2 fp 1 tn 1 fn 0 -> s = 3/4, tpr 1, fpr 1/2
         // group b: tp 1 fp 0 tn 2 fn 1 -> s = 1/4, tpr 1/2, fpr 0
-        let a = Confusion { tp: 2, fp: 1, tn: 1, fn_: 0 };
-        let b = Confusion { tp: 1, fp: 0, tn: 2, fn_: 1 };
+        let a = Confusion {
+            tp: 2,
+            fp: 1,
+            tn: 1,
+            fn_: 0,
+        };
+        let b = Confusion {
+            tp: 1,
+            fp: 0,
+            tn: 2,
+            fn_: 1,
+        };
         let m = fairness_metrics(&[a, b]).expect("groups");
         assert_eq!(m.demographic_parity_difference, 0.5);
         assert!((m.demographic_parity_ratio - 1.0 / 3.0).abs() < 1e-15);
@@ -71,8 +84,18 @@ mod tests {
 
     #[test]
     fn group_without_positives_is_left_out_of_tpr() {
-        let a = Confusion { tp: 0, fp: 1, tn: 1, fn_: 0 };
-        let b = Confusion { tp: 1, fp: 0, tn: 1, fn_: 1 };
+        let a = Confusion {
+            tp: 0,
+            fp: 1,
+            tn: 1,
+            fn_: 0,
+        };
+        let b = Confusion {
+            tp: 1,
+            fp: 0,
+            tn: 1,
+            fn_: 1,
+        };
         let m = fairness_metrics(&[a, b]).expect("groups");
         assert_eq!(m.equal_opportunity_difference, Some(0.0));
         assert_eq!(m.equalized_odds_difference, Some(0.5));

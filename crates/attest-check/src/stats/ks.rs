@@ -36,16 +36,29 @@ pub struct KsResult {
 /// and falls back to the asymptotic method if the exact computation is not
 /// a valid probability. `None` when either sample is empty.
 pub fn ks_2samp(a: &[f64], b: &[f64]) -> Option<KsResult> {
+    ks_and_wasserstein(a, b).map(|(ks, _)| ks)
+}
+
+/// [`ks_2samp`] and the first Wasserstein distance
+/// ([`super::wasserstein::wasserstein_sorted`]) of two sorted samples from
+/// one merged walk over their distinct values. `None` when either is empty.
+pub fn ks_and_wasserstein(a: &[f64], b: &[f64]) -> Option<(KsResult, f64)> {
     let (n1, n2) = (a.len(), b.len());
     if n1 == 0 || n2 == 0 {
         return None;
     }
+    let (nf1, nf2) = (n1 as f64, n2 as f64);
     // Walk both sorted samples over the distinct values of their union,
-    // tracking i·n2 − j·n1 = (F_a − F_b)·n1·n2 exactly in integers.
+    // tracking i·n2 − j·n1 = (F_a − F_b)·n1·n2 exactly in integers, and
+    // integrating |F_a − F_b| between consecutive distinct values.
     let (mut i, mut j) = (0usize, 0usize);
     let (mut best_pos, mut best_neg) = (0i128, 0i128);
-    let (mut loc_pos, mut loc_neg) = (a[0].min(b[0]), a[0].min(b[0]));
+    let start = a[0].min(b[0]);
+    let (mut loc_pos, mut loc_neg) = (start, start);
     let (mut at_pos, mut at_neg) = ((0usize, 0usize), (0usize, 0usize));
+    let (mut w, mut w_comp) = (0.0f64, 0.0f64);
+    let mut prev_x = start;
+    let mut prev_gap = 0.0f64;
     while i < n1 || j < n2 {
         let x = match (a.get(i), b.get(j)) {
             (Some(&x), Some(&y)) => x.min(y),
@@ -53,12 +66,22 @@ pub fn ks_2samp(a: &[f64], b: &[f64]) -> Option<KsResult> {
             (None, Some(&y)) => y,
             (None, None) => break,
         };
+        let term = prev_gap * (x - prev_x);
+        let t = w + term;
+        w_comp += if w.abs() >= term.abs() {
+            (w - t) + term
+        } else {
+            (term - t) + w
+        };
+        w = t;
         while i < n1 && a[i] <= x {
             i += 1;
         }
         while j < n2 && b[j] <= x {
             j += 1;
         }
+        prev_x = x;
+        prev_gap = (i as f64 / nf1 - j as f64 / nf2).abs();
         let diff = i as i128 * n2 as i128 - j as i128 * n1 as i128;
         if diff > best_pos {
             best_pos = diff;
@@ -71,26 +94,28 @@ pub fn ks_2samp(a: &[f64], b: &[f64]) -> Option<KsResult> {
             at_neg = (i, j);
         }
     }
+    let wasserstein = w + w_comp;
     // scipy takes the negative side only when it is strictly larger.
     let (best, (bi, bj), location) = if best_neg > best_pos {
         (best_neg, at_neg, loc_neg)
     } else {
         (best_pos, at_pos, loc_pos)
     };
-    let float_d = ((bi as f64 / n1 as f64) - (bj as f64 / n2 as f64)).abs();
+    let float_d = ((bi as f64 / nf1) - (bj as f64 / nf2)).abs();
 
     if n1.max(n2) <= MAX_EXACT_N {
         let g = gcd(n1 as u64, n2 as u64);
         let lcm = (n1 as u64 / g) as f64 * n2 as f64;
         let h = (best / g as i128) as u64;
         let d = h as f64 / lcm;
+        let exact = |p_value| KsResult {
+            statistic: d,
+            p_value,
+            method: KsMethod::Exact,
+            location,
+        };
         if h == 0 {
-            return Some(KsResult {
-                statistic: d,
-                p_value: 1.0,
-                method: KsMethod::Exact,
-                location,
-            });
+            return Some((exact(1.0), wasserstein));
         }
         let p = if n1 == n2 {
             prob_outside_square(n1 as u64, h)
@@ -98,16 +123,11 @@ pub fn ks_2samp(a: &[f64], b: &[f64]) -> Option<KsResult> {
             prob_outside_band(n1 as u64, n2 as u64, g, h)
         };
         if p.is_finite() && (0.0..=1.0).contains(&p) {
-            return Some(KsResult {
-                statistic: d,
-                p_value: p,
-                method: KsMethod::Exact,
-                location,
-            });
+            return Some((exact(p), wasserstein));
         }
-        return Some(asymptotic(n1, n2, d, location));
+        return Some((asymptotic(n1, n2, d, location), wasserstein));
     }
-    Some(asymptotic(n1, n2, float_d, location))
+    Some((asymptotic(n1, n2, float_d, location), wasserstein))
 }
 
 fn asymptotic(n1: usize, n2: usize, d: f64, location: f64) -> KsResult {
@@ -199,7 +219,9 @@ fn prob_outside_band(m: u64, n: u64, g: u64, h: u64) -> f64 {
             }
         }
     }
-    col.get((maxj - minj - 1).max(0) as usize).copied().unwrap_or(f64::NAN)
+    col.get((maxj - minj - 1).max(0) as usize)
+        .copied()
+        .unwrap_or(f64::NAN)
 }
 
 #[cfg(test)]
@@ -251,6 +273,19 @@ mod tests {
     }
 
     #[test]
+    fn wasserstein_from_the_walk_matches_the_direct_one() {
+        let a = sorted((0..500).map(|i| f64::from((i * 37) % 101) * 0.5).collect());
+        let b = sorted(
+            (0..300)
+                .map(|i| f64::from((i * 13) % 89) * 0.6 + 1.0)
+                .collect(),
+        );
+        let (_, w) = ks_and_wasserstein(&a, &b).expect("non-empty");
+        let direct = crate::stats::wasserstein::wasserstein_sorted(&a, &b).expect("non-empty");
+        assert_close(w, direct, 1e-13);
+    }
+
+    #[test]
     fn empty_sample_is_none() {
         assert!(ks_2samp(&[], &[1.0]).is_none());
         assert!(ks_2samp(&[1.0], &[]).is_none());
@@ -259,7 +294,9 @@ mod tests {
     #[test]
     fn large_samples_use_asymptotic() {
         let a: Vec<f64> = (0..20_000).map(|i| f64::from(i) / 20_000.0).collect();
-        let b: Vec<f64> = (0..15_000).map(|i| f64::from(i) / 15_000.0 + 0.01).collect();
+        let b: Vec<f64> = (0..15_000)
+            .map(|i| f64::from(i) / 15_000.0 + 0.01)
+            .collect();
         let r = ks_2samp(&a, &b).expect("non-empty");
         assert_eq!(r.method, KsMethod::Asymptotic);
         // scipy.stats.ks_2samp(np.arange(20000)/20000, np.arange(15000)/15000 + 0.01)

@@ -44,7 +44,11 @@ pub fn multiclass_metrics(y: &[u32], pred: &[u32], n_classes: usize) -> Option<M
         }
         present += 1;
         let denom = support + predicted;
-        let f1 = if denom == 0 { 0.0 } else { 2.0 * tp as f64 / denom as f64 };
+        let f1 = if denom == 0 {
+            0.0
+        } else {
+            2.0 * tp as f64 / denom as f64
+        };
         macro_sum += f1;
         weighted_sum += f1 * support as f64;
     }
