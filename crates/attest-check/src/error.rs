@@ -39,6 +39,9 @@ pub enum Error {
     /// A dataset holds no rows.
     #[error("{dataset} ({name}): the file has no rows; a check needs at least one row")]
     Empty { dataset: String, name: String },
+    /// The caller cancelled the run (see `run::Progress::cancelled`).
+    #[error("the run was cancelled")]
+    Cancelled,
     /// The configuration is invalid.
     #[error("configuration: {0}")]
     Config(String),

@@ -198,7 +198,7 @@ pub fn run(
     let done = std::sync::atomic::AtomicUsize::new(0);
     let work = |(i, p): (usize, &ColumnPlan)| -> Result<ColumnResult> {
         if progress.cancelled() {
-            return Err(Error::Config("run cancelled".into()));
+            return Err(Error::Cancelled);
         }
         let r = profile_column(i, p, reference, current, &hashes);
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use attest_check::read::Dataset;
 use attest_check::report::Status;
-use attest_check::run::{run, NoProgress, RunOptions};
+use attest_check::run::{run, Progress, RunOptions};
 use attest_check::source::FileSource;
 use attest_check::Config;
 use clap::{Parser, Subcommand};
@@ -105,6 +105,24 @@ fn main() -> ExitCode {
     }
 }
 
+/// Column progress on standard error, only when it is a terminal.
+struct TerminalProgress {
+    enabled: bool,
+}
+
+impl Progress for TerminalProgress {
+    fn column_done(&self, column: &str, done: usize, total: usize) {
+        if self.enabled {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[Kprofiling columns {done}/{total} ({column})");
+            if done == total {
+                let _ = write!(err, "\r\x1b[K");
+            }
+            let _ = err.flush();
+        }
+    }
+}
+
 fn created_at() -> Result<String> {
     let secs = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) => v
@@ -166,7 +184,10 @@ fn check(args: &CheckArgs) -> Result<bool> {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let started = std::time::Instant::now();
-    let report = run(&reference, &current, &config, &options, &NoProgress)?;
+    let progress = TerminalProgress {
+        enabled: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let report = run(&reference, &current, &config, &options, &progress)?;
     let elapsed = started.elapsed();
 
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));

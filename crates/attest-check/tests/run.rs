@@ -1,0 +1,222 @@
+//! Whole runs on small in-memory CSV files: tasks, role and kind overrides,
+//! skipped checks, and what a report promises (no duplicate metric keys).
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use attest_check::config::Task;
+use attest_check::read::Dataset;
+use attest_check::report::{Report, Status};
+use attest_check::run::{run, NoProgress, RunOptions};
+use attest_check::source::MemorySource;
+use attest_check::Config;
+
+fn csv(label: &str, text: &str) -> Dataset {
+    Dataset::open(
+        label,
+        Arc::new(MemorySource::new(
+            format!("{label}.csv"),
+            text.as_bytes().to_vec(),
+        )),
+    )
+    .expect("valid csv")
+}
+
+fn report(reference: &str, current: &str, config: &Config) -> Report {
+    run(
+        &csv("reference", reference),
+        &csv("current", current),
+        config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("run succeeds")
+}
+
+fn metric(r: &Report, name: &str, column: Option<&str>, dataset: Option<&str>) -> Option<f64> {
+    r.metrics()
+        .map(|(_, m)| m)
+        .find(|m| {
+            m.name == name
+                && m.column.as_deref() == column
+                && m.dataset.as_deref() == dataset
+                && m.segment.is_none()
+        })
+        .map(|m| m.value)
+}
+
+fn check<'a>(r: &'a Report, id: &str) -> &'a attest_check::report::Check {
+    r.checks.iter().find(|c| c.id == id).expect("check present")
+}
+
+fn table(rows: &[(&str, &str, f64)]) -> String {
+    let mut s = String::from("label,prediction,x\n");
+    for (y, p, x) in rows {
+        s.push_str(&format!("{y},{p},{x}\n"));
+    }
+    s
+}
+
+#[test]
+fn multiclass_metrics_match_sklearn() {
+    // sklearn 1.9.1: accuracy_score / f1_score(average="macro"|"weighted")
+    let ry = [
+        "cat", "dog", "bird", "cat", "dog", "cat", "bird", "dog", "cat", "bird", "cat", "dog",
+    ];
+    let rp = [
+        "cat", "dog", "cat", "cat", "bird", "cat", "bird", "dog", "dog", "bird", "cat", "dog",
+    ];
+    let cy = [
+        "cat", "dog", "bird", "cat", "dog", "cat", "bird", "dog", "fish", "bird", "cat", "dog",
+    ];
+    let cp = [
+        "cat", "cat", "bird", "dog", "dog", "cat", "cat", "dog", "fish", "bird", "cat", "bird",
+    ];
+    let rows = |y: &[&'static str], p: &[&'static str]| {
+        let v: Vec<(&str, &str, f64)> = y
+            .iter()
+            .zip(p)
+            .enumerate()
+            .map(|(i, (a, b))| (*a, *b, i as f64))
+            .collect();
+        table(&v)
+    };
+    let r = report(&rows(&ry, &rp), &rows(&cy, &cp), &Config::default());
+    let close = |got: Option<f64>, want: f64| {
+        let got = got.expect("metric present");
+        assert!((got - want).abs() <= 1e-12, "got {got}, want {want}");
+    };
+    close(metric(&r, "accuracy", None, Some("reference")), 0.75);
+    close(
+        metric(&r, "macro_f1", None, Some("reference")),
+        0.7388888888888889,
+    );
+    close(metric(&r, "weighted_f1", None, Some("reference")), 0.75);
+    close(
+        metric(&r, "accuracy", None, Some("current")),
+        0.6666666666666666,
+    );
+    close(
+        metric(&r, "macro_f1", None, Some("current")),
+        0.7261904761904762,
+    );
+    close(
+        metric(&r, "weighted_f1", None, Some("current")),
+        0.6626984126984127,
+    );
+    let perf = check(&r, "performance");
+    assert_eq!(perf.evidence["task"], "multiclass");
+    // accuracy fell by 11%: more than the default 10% allowed
+    assert_eq!(perf.status, Status::Fail);
+    assert_eq!(check(&r, "fairness").status, Status::Skipped);
+}
+
+#[test]
+fn task_override_and_kind_override() {
+    let rows: Vec<(&str, &str, f64)> = (0..40)
+        .map(|i| {
+            (
+                if i % 3 == 0 { "1" } else { "0" },
+                if i % 4 == 0 { "1" } else { "0" },
+                f64::from(i % 5),
+            )
+        })
+        .collect();
+    let text = table(&rows);
+    let mut config = Config::default();
+    config.task = Task::Regression;
+    config
+        .kinds
+        .insert("x".into(), attest_check::columns::Kind::Categorical);
+    let r = report(&text, &text, &config);
+    assert_eq!(check(&r, "performance").evidence["task"], "regression");
+    assert!(metric(&r, "rmse", None, Some("current")).is_some());
+    // x is compared as categories: chi-square, no KS
+    assert!(metric(&r, "chi2_statistic", Some("x"), None).is_some());
+    assert!(metric(&r, "ks_statistic", Some("x"), None).is_none());
+}
+
+#[test]
+fn ignored_columns_and_skipped_checks() {
+    let rows: Vec<(&str, &str, f64)> = (0..20)
+        .map(|i| (if i % 2 == 0 { "1" } else { "0" }, "1", f64::from(i)))
+        .collect();
+    let text = table(&rows);
+    let mut config = Config::default();
+    config.roles.ignore = vec!["x".into()];
+    config.checks.skip = vec!["performance_baseline".into()];
+    let r = report(&text, &text, &config);
+    assert!(r.metrics().all(|(_, m)| m.column.as_deref() != Some("x")));
+    assert_eq!(check(&r, "performance_baseline").status, Status::Skipped);
+    assert_eq!(
+        r.summary.counts.skipped as usize,
+        r.checks
+            .iter()
+            .filter(|c| c.status == Status::Skipped)
+            .count()
+    );
+}
+
+#[test]
+fn no_label_skips_performance_with_a_reason() {
+    let text = "a,b\n1,x\n2,y\n3,x\n";
+    let r = report(text, text, &Config::default());
+    let perf = check(&r, "performance");
+    assert_eq!(perf.status, Status::Skipped);
+    assert!(perf
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .contains("no label column"));
+    assert_eq!(r.summary.status, Status::Pass);
+}
+
+#[test]
+fn score_without_prediction_uses_the_threshold() {
+    let mut s = String::from("label,score\n");
+    for i in 0..50 {
+        let y = i % 2;
+        let score = if y == 1 {
+            0.6 + f64::from(i % 7) * 0.05
+        } else {
+            0.1 + f64::from(i % 5) * 0.05
+        };
+        s.push_str(&format!("{y},{score}\n"));
+    }
+    let r = report(&s, &s, &Config::default());
+    assert_eq!(metric(&r, "accuracy", None, Some("current")), Some(1.0));
+    assert_eq!(metric(&r, "roc_auc", None, Some("current")), Some(1.0));
+}
+
+#[test]
+fn every_metric_key_is_unique() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/demo/");
+    let open = |label: &str, file: &str| {
+        let source =
+            attest_check::source::FileSource::open(format!("{demo}{file}")).expect("demo file");
+        Dataset::open(label, Arc::new(source)).expect("demo reads")
+    };
+    let mut config = Config::default();
+    config.roles.sensitive = vec!["gender".into()];
+    config.roles.segments = vec!["region".into(), "gender".into()];
+    let r = run(
+        &open("reference", "reference.parquet"),
+        &open("current", "current.parquet"),
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("runs");
+    let mut seen = HashSet::new();
+    for (_, m) in r.metrics() {
+        let key = (
+            m.name.clone(),
+            m.column.clone(),
+            m.dataset.clone(),
+            m.segment.clone(),
+        );
+        assert!(seen.insert(key.clone()), "duplicate metric {key:?}");
+        assert!(m.value.is_finite());
+    }
+    assert!(seen.len() > 100);
+}
