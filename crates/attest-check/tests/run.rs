@@ -123,8 +123,10 @@ fn task_override_and_kind_override() {
         })
         .collect();
     let text = table(&rows);
-    let mut config = Config::default();
-    config.task = Task::Regression;
+    let mut config = Config {
+        task: Task::Regression,
+        ..Config::default()
+    };
     config
         .kinds
         .insert("x".into(), attest_check::columns::Kind::Categorical);
