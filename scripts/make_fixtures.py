@@ -71,6 +71,8 @@ def main():
     for i in range(40, 140):
         corrupt[i] ^= 0x5A
     (bad / "corrupt_page.parquet").write_bytes(bytes(corrupt))
+    nested = small.append_column("tags", pa.array([[i % 3, i % 5] for i in range(small.num_rows)], pa.list_(pa.int64())))
+    pq.write_table(nested, codecs.parent / "nested.parquet")
     print("wrote", out, codecs, bad)
 
 

@@ -39,6 +39,12 @@ pub enum Error {
     /// A dataset holds no rows.
     #[error("{dataset} ({name}): the file has no rows; a check needs at least one row")]
     Empty { dataset: String, name: String },
+    /// Two columns of one file share a name.
+    #[error("{name}: two columns are named `{column}`; column names must be unique")]
+    DuplicateColumn { name: String, column: String },
+    /// The file claims more rows than can be held in memory.
+    #[error("{name}: {rows} rows do not fit in memory")]
+    TooLarge { name: String, rows: u64 },
     /// The caller cancelled the run (see `run::Progress::cancelled`).
     #[error("the run was cancelled")]
     Cancelled,

@@ -112,6 +112,8 @@ pub struct ColumnPlan {
     pub segment: bool,
     /// Why the column is not compared, if it is not.
     pub problem: Option<String>,
+    /// A nested type in both datasets: listed, never compared.
+    pub unsupported: bool,
 }
 
 impl ColumnPlan {
@@ -138,9 +140,9 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         prediction: cfg.prediction.clone(),
         score: cfg.score.clone(),
         label: cfg.label.clone(),
-        sensitive: cfg.sensitive.clone(),
-        segments: cfg.segments.clone(),
-        ignore: cfg.ignore.clone(),
+        sensitive: dedup(&cfg.sensitive),
+        segments: dedup(&cfg.segments),
+        ignore: dedup(&cfg.ignore),
     };
     let ref_names: Vec<String> = reference
         .schema()
@@ -201,6 +203,8 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
             .iter()
             .any(|(r, _)| roles.single(*r).as_deref() == Some(c))
             || roles.ignore.iter().any(|i| i == c)
+            || roles.sensitive.iter().any(|i| i == c)
+            || roles.segments.iter().any(|i| i == c)
     };
     for (role, names) in AUTO_NAMES {
         if roles.single(role).is_some() {
@@ -237,6 +241,7 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         let rk = rt.as_ref().and_then(natural_kind);
         let ck = ct.as_ref().and_then(natural_kind);
         let mut problem = None;
+        let mut unsupported = false;
         let kind = match (&rt, &ct) {
             (Some(_), None) => {
                 problem = Some(format!(
@@ -267,8 +272,19 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
                     ));
                     None
                 }
+                (None, None, None) => {
+                    unsupported = true;
+                    problem = Some("nested type: not compared".into());
+                    None
+                }
                 _ => {
-                    problem = Some("unsupported (nested) type".into());
+                    problem = Some(format!(
+                        "kind differs: {} in {}, {} in {}",
+                        rk.map_or("nested", kind_name),
+                        reference.label(),
+                        ck.map_or("nested", kind_name),
+                        current.label()
+                    ));
                     None
                 }
             },
@@ -281,10 +297,22 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
             sensitive: roles.sensitive.contains(name),
             segment: roles.segments.contains(name),
             problem,
+            unsupported,
             name: name.clone(),
         });
     }
     Ok(Plan { roles, columns })
+}
+
+/// The list without repeats, first occurrence kept.
+fn dedup(list: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in list {
+        if !out.contains(s) {
+            out.push(s.clone());
+        }
+    }
+    out
 }
 
 fn kind_name(k: Kind) -> &'static str {

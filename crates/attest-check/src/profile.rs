@@ -193,6 +193,17 @@ pub fn sorted_finite(values: &[f64]) -> (Vec<f64>, Counts) {
 pub fn numeric_profile(reference: &[f64], current: &[f64], with_drift: bool) -> NumericProfile {
     let (r, ref_counts) = sorted_finite(reference);
     let (c, cur_counts) = sorted_finite(current);
+    let out_of_range_share = match (r.first(), r.last()) {
+        (Some(&lo), Some(&hi)) if cur_counts.present() > 0 => {
+            let outside = current
+                .iter()
+                .filter(|v| !v.is_nan() && (**v < lo || **v > hi))
+                .count();
+            Some(outside as f64 / cur_counts.present() as f64)
+        }
+        _ => None,
+    };
+
     if !with_drift {
         return NumericProfile {
             reference_summary: summary(&r),
@@ -200,7 +211,7 @@ pub fn numeric_profile(reference: &[f64], current: &[f64], with_drift: bool) -> 
             reference: ref_counts,
             current: cur_counts,
             drift: None,
-            out_of_range_share: None,
+            out_of_range_share,
             histogram: None,
             bins: None,
             ecdf: None,
@@ -224,17 +235,6 @@ pub fn numeric_profile(reference: &[f64], current: &[f64], with_drift: bool) -> 
             jensen_shannon: jensen_shannon(&rs, &cs),
         })
     });
-
-    let out_of_range_share = match (r.first(), r.last()) {
-        (Some(&lo), Some(&hi)) if cur_counts.present() > 0 => {
-            let outside = current
-                .iter()
-                .filter(|v| !v.is_nan() && (**v < lo || **v > hi))
-                .count();
-            Some(outside as f64 / cur_counts.present() as f64)
-        }
-        _ => None,
-    };
 
     let bins = (!r.is_empty() && !c.is_empty()).then(|| {
         let edges = decile_edges(&r);

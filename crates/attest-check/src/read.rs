@@ -119,7 +119,27 @@ impl Dataset {
                     }
                 })?;
             let schema = meta.schema().clone();
-            let rows = usize::try_from(meta.metadata().file_metadata().num_rows()).unwrap_or(0);
+            // Trust the row groups only when they agree with the footer's total.
+            let md = meta.metadata();
+            let groups: Option<i64> = md.row_groups().iter().try_fold(0i64, |acc, g| {
+                acc.checked_add(g.num_rows()).filter(|_| g.num_rows() >= 0)
+            });
+            let total = md.file_metadata().num_rows();
+            let rows = match groups {
+                Some(sum) if sum == total => usize::try_from(total).map_err(|_| Error::Parquet {
+                    name: name.clone(),
+                    message: format!("invalid row count {total}"),
+                })?,
+                _ => {
+                    return Err(Error::Parquet {
+                        name,
+                        message: format!(
+                            "the footer says {total} rows but its row groups disagree (corrupt footer?)"
+                        ),
+                    })
+                }
+            };
+            unique_names(&name, &schema)?;
             return Ok(Self {
                 label,
                 source,
@@ -142,6 +162,7 @@ impl Dataset {
             message,
         })?;
         let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        unique_names(&name, &schema)?;
         Ok(Self {
             label,
             source,
@@ -235,6 +256,19 @@ impl Dataset {
     }
 }
 
+fn unique_names(name: &str, schema: &SchemaRef) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    for f in schema.fields() {
+        if !seen.insert(f.name().as_str()) {
+            return Err(Error::DuplicateColumn {
+                name: name.to_string(),
+                column: f.name().clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn read_csv(source: &Arc<dyn ByteSource>) -> Result<(SchemaRef, Vec<RecordBatch>), String> {
     use arrow_csv::reader::{Format as CsvFormat, ReaderBuilder};
     let format = CsvFormat::default().with_header(true);
@@ -286,6 +320,14 @@ mod tests {
         let err = ds.read_column("z").expect_err("no such column").to_string();
         assert!(err.contains("no column `z`"), "{err}");
         assert!(err.contains("x, y"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_column_names_are_an_error() {
+        let err = open("a.csv", b"a,a\n1,2\n")
+            .expect_err("duplicate")
+            .to_string();
+        assert!(err.contains("two columns are named `a`"), "{err}");
     }
 
     #[test]

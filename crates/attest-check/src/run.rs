@@ -190,9 +190,19 @@ pub fn run(
         }
     }
     let plan = plan(reference, current, config)?;
+    let zeros = |ds: &Dataset| -> Result<Vec<u64>> {
+        let mut v = Vec::new();
+        v.try_reserve_exact(ds.rows())
+            .map_err(|_| Error::TooLarge {
+                name: ds.name().to_string(),
+                rows: ds.rows() as u64,
+            })?;
+        v.resize(ds.rows(), 0);
+        Ok(v)
+    };
     let hashes = RowHashes {
-        reference: Mutex::new(vec![0; reference.rows()]),
-        current: Mutex::new(vec![0; current.rows()]),
+        reference: Mutex::new(zeros(reference)?),
+        current: Mutex::new(zeros(current)?),
     };
     let total = plan.columns.len();
     let done = std::sync::atomic::AtomicUsize::new(0);

@@ -13,6 +13,31 @@ use crate::read::Dataset;
 
 /// At most this many distinct integer labels make a multiclass task (auto).
 pub const MAX_AUTO_CLASSES: usize = 20;
+/// At most this many classes in a multiclass task.
+pub const MAX_CLASSES: usize = 1000;
+
+/// Class codes of a label or prediction column. Numbers are keyed by value
+/// (so 1, 1.0 and "1" are the same class); other types by their text.
+pub fn to_class_codes(arrays: &[ArrayRef], classes: &mut Interner) -> Result<Vec<u32>, String> {
+    let numeric = arrays
+        .first()
+        .is_some_and(|a| natural_kind(a.data_type()) == Some(Kind::Numeric));
+    if !numeric {
+        return to_codes(arrays, classes);
+    }
+    Ok(to_numeric(arrays)?
+        .into_iter()
+        .map(|v| {
+            if v.is_nan() {
+                MISSING
+            } else if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                classes.intern(&format!("{}", v as i64))
+            } else {
+                classes.intern(&format!("{v}"))
+            }
+        })
+        .collect())
+}
 
 /// Labels and predictions of one dataset, by task.
 #[derive(Debug, Clone, PartialEq)]
@@ -262,7 +287,7 @@ pub fn load(
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let rows = dataset.rows();
+    let rows: usize = label.iter().map(|a| a.len()).sum();
     let mut keep: Vec<bool> = vec![true; rows];
     let result: Result<TaskData, String> = (|| match task {
         Task::Binary | Task::Auto => {
@@ -283,11 +308,10 @@ pub fn load(
                     .collect(),
                 (None, None) => return Err("no prediction or score column".to_string()),
             };
+            // A missing score only removes the row from the score metrics
+            // (see `checks::performance`), not from accuracy, precision, …
             for (i, k) in keep.iter_mut().enumerate() {
-                let s_ok = score
-                    .as_ref()
-                    .is_none_or(|s| s.get(i).is_some_and(|v| v.is_finite()));
-                *k = y.get(i).is_some_and(|&v| v < 2) && p.get(i).is_some_and(|&v| v < 2) && s_ok;
+                *k = y.get(i).is_some_and(|&v| v < 2) && p.get(i).is_some_and(|&v| v < 2);
             }
             let pick = |v: &[u8]| -> Vec<bool> {
                 v.iter()
@@ -331,12 +355,19 @@ pub fn load(
             })
         }
         Task::Multiclass => {
-            let y = to_codes(&label, classes).map_err(|m| col_err(columns.label, m))?;
+            let y = to_class_codes(&label, classes).map_err(|m| col_err(columns.label, m))?;
             let Some(pred) = &pred else {
                 return Err("no prediction column".to_string());
             };
-            let p = to_codes(pred, classes)
+            let p = to_class_codes(pred, classes)
                 .map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
+            if classes.len() > MAX_CLASSES {
+                return Err(format!(
+                    "`{}` and the prediction hold {} distinct classes; at most {MAX_CLASSES} are supported (is the task really multiclass? set `task`)",
+                    columns.label,
+                    classes.len()
+                ));
+            }
             for (i, k) in keep.iter_mut().enumerate() {
                 *k = y.get(i).is_some_and(|&v| v != MISSING)
                     && p.get(i).is_some_and(|&v| v != MISSING);
@@ -426,6 +457,26 @@ mod tests {
         assert_eq!(
             detect_task(Task::Auto, &[(DataType::Utf8, s)]),
             Ok(Task::Binary)
+        );
+    }
+
+    #[test]
+    fn numeric_classes_are_keyed_by_value() {
+        let mut classes = Interner::default();
+        let ints = arr(Int64Array::from(vec![Some(1), Some(2), None]));
+        let floats = arr(Float64Array::from(vec![1.0, 2.0, 2.5]));
+        let texts = arr(StringArray::from(vec!["1", "x"]));
+        assert_eq!(
+            to_class_codes(&ints, &mut classes).expect("codes"),
+            vec![0, 1, MISSING]
+        );
+        assert_eq!(
+            to_class_codes(&floats, &mut classes).expect("codes"),
+            vec![0, 1, 2]
+        );
+        assert_eq!(
+            to_class_codes(&texts, &mut classes).expect("codes"),
+            vec![0, 3]
         );
     }
 

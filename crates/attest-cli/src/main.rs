@@ -98,7 +98,7 @@ fn main() -> ExitCode {
         Command::Check(args) => match check(&args) {
             Ok(failed) => ExitCode::from(u8::from(failed)),
             Err(e) => {
-                eprintln!("attest: error: {e:#}");
+                let _ = writeln!(std::io::stderr(), "attest: error: {e:#}");
                 ExitCode::from(2)
             }
         },
@@ -193,9 +193,13 @@ fn check(args: &CheckArgs) -> Result<bool> {
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));
     if let Some(path) = &args.json {
         if json_to_stdout {
-            std::io::stdout()
+            match std::io::stdout()
+                .lock()
                 .write_all(report.to_json().as_bytes())
-                .context("cannot write the report to standard output")?;
+            {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r.context("cannot write the report to standard output")?,
+            }
         } else {
             write_file(path, &report.to_json(), "report JSON")?;
         }
@@ -207,11 +211,13 @@ fn check(args: &CheckArgs) -> Result<bool> {
         write_file(path, &html::render(&report), "HTML report")?;
     }
     let text = summary::render(&report, elapsed);
-    if json_to_stdout {
-        eprint!("{text}");
+    // A closed pipe (`attest check … | head`) is not an error worth a panic:
+    // the verdict is still in the exit status.
+    let _ = if json_to_stdout {
+        std::io::stderr().lock().write_all(text.as_bytes())
     } else {
-        print!("{text}");
-    }
+        std::io::stdout().lock().write_all(text.as_bytes())
+    };
     Ok(matches!(
         report.summary.status,
         Status::Fail | Status::Error

@@ -239,15 +239,45 @@ fn data_problems_become_check_verdicts() {
             .contains("income: 100.0% missing in current"),
         "{c:?}"
     );
-    // A label missing from current: schema fails and says which.
+    // A label missing from current (production data): not a schema failure;
+    // performance reports the reference only.
     let (_, c) = status("no_label.parquet", "schema");
+    assert_eq!(c.status, Status::Pass, "{c:?}");
+    let (_, c) = status("no_label.parquet", "performance");
     assert!(
         c.message
             .as_deref()
             .unwrap_or("")
-            .contains("`label`: missing in current"),
+            .contains("current has no labels"),
         "{c:?}"
     );
+    let (_, c) = status("no_label.parquet", "label_drift");
+    assert_eq!(c.status, Status::Skipped, "{c:?}");
+}
+
+#[test]
+fn nested_columns_are_listed_not_compared() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let f = data("nested.parquet");
+    let json = tmp.path().join("r.json");
+    let out = check(&f, &f, &[], &json);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = read_report(&json);
+    let schema = report
+        .checks
+        .iter()
+        .find(|c| c.id == "schema")
+        .expect("schema");
+    assert_eq!(schema.status, Status::Pass);
+    let unsupported = schema
+        .metrics
+        .iter()
+        .find(|m| m.name == "unsupported_columns")
+        .expect("metric");
+    assert_eq!(unsupported.value, 1.0);
+    assert!(report
+        .metrics()
+        .all(|(_, m)| m.column.as_deref() != Some("tags")));
 }
 
 #[test]
@@ -288,6 +318,45 @@ fn usage_errors_exit_two() {
     assert!(
         err.contains("/nonexistent/ref.parquet") && err.matches("No such file").count() == 1,
         "{err}"
+    );
+}
+
+#[test]
+fn a_closed_stdout_is_not_a_panic() {
+    let demo = repo().join("public/demo");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("attest"))
+        .arg("check")
+        .arg("--reference")
+        .arg(demo.join("reference.parquet"))
+        .arg("--current")
+        .arg(demo.join("current.parquet"))
+        .args(["--json", "-"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    drop(child.stdout.take()); // the reader goes away before anything is written
+    let out = child.wait_with_output().expect("waits");
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{:?}: {}",
+        out.status,
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn duplicate_column_names_exit_two() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let f = tmp.path().join("dup.csv");
+    std::fs::write(&f, "a,a\n1,2\n3,4\n").expect("write");
+    let out = check(&f, &f, &[], &tmp.path().join("r.json"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("two columns are named `a`"),
+        "{}",
+        stderr(&out)
     );
 }
 

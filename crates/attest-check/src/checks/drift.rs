@@ -155,13 +155,9 @@ fn drift_check(
     let mut metrics = Vec::new();
     let mut evidence = Vec::new();
     let (mut judged, mut drifted) = (0usize, Vec::new());
-    // Column statuses: with a dataset-share rule, a drifted column is a `fail`
-    // metric but only the share decides the check.
-    let col_status = if dataset_share {
-        Status::Fail
-    } else {
-        severity.into()
-    };
+    // A drifted column is marked `fail` here and given the check's own
+    // status below, so entries never contradict their check.
+    let col_status = Status::Fail;
     for c in &cols {
         let v = match &c.profile {
             Some(Ok(p)) => verdict(p, data.config),
@@ -219,7 +215,13 @@ fn drift_check(
         status = severity.into();
     }
     if judged == 0 {
-        message = "no column could be judged (see evidence)".into();
+        status = Status::Skipped;
+        message = "no column could be judged: a dataset has no values (see evidence)".into();
+    }
+    for m in metrics.iter_mut().filter(|m| m.column.is_some()) {
+        if m.status == Some(Status::Fail) {
+            m.status = Some(status);
+        }
     }
     Check {
         id: id.into(),

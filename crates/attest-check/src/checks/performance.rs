@@ -48,6 +48,15 @@ fn segment_metric(task: Task) -> &'static str {
     }
 }
 
+/// The rows with a finite score: labels and scores.
+fn scored(y: &[bool], score: &[f64]) -> (Vec<bool>, Vec<f64>) {
+    y.iter()
+        .zip(score)
+        .filter(|(_, s)| s.is_finite())
+        .map(|(y, s)| (*y, *s))
+        .unzip()
+}
+
 fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
     match data {
         TaskData::Binary { y, pred, score } => {
@@ -64,7 +73,9 @@ fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
                 "positive_rate": if y.is_empty() { 0.0 } else { y.iter().filter(|b| **b).count() as f64 / y.len() as f64 },
                 "confusion": { "tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn_ },
             });
-            if let Some(s) = score {
+            if let Some((y, s)) = score.as_ref().map(|s| scored(y, s)) {
+                let (y, s) = (&y, &s);
+                ev["scored_rows"] = json!(y.len());
                 let counts = threshold_counts(y, s);
                 v.extend(roc_auc(&counts).map(|x| ("roc_auc", x)));
                 v.extend(average_precision(&counts).map(|x| ("pr_auc", x)));
@@ -421,8 +432,8 @@ fn baseline(
             let pos = ty.iter().filter(|b| **b).count() * 2 >= ty.len();
             let dummy_acc = y.iter().filter(|b| **b == pos).count() as f64 / y.len() as f64;
             let acc = Confusion::from_labels(y, pred).accuracy().unwrap_or(0.0);
-            if let Some(s) = score {
-                if let Some(auc) = roc_auc(&threshold_counts(y, s)) {
+            if let Some((ys, s)) = score.as_ref().map(|s| scored(y, s)) {
+                if let Some(auc) = roc_auc(&threshold_counts(&ys, &s)) {
                     push("roc_auc", auc, 0.5, true);
                 }
             } else {

@@ -12,6 +12,7 @@ use crate::run::RunData;
 pub fn schema(data: &RunData<'_>) -> Check {
     let severity: Status = data.config.data_quality.schema_severity.into();
     let (mut missing, mut kind_mismatch, mut type_change) = (0u32, 0u32, 0u32);
+    let mut unsupported = 0u32;
     let mut problems = Vec::new();
     let mut errors = Vec::new();
     let mut rows = Vec::new();
@@ -19,9 +20,16 @@ pub fn schema(data: &RunData<'_>) -> Check {
         let p = &c.plan;
         let mut status = Status::Pass;
         let mut note = p.problem.clone();
-        if p.reference_type.is_none() || p.current_type.is_none() {
+        let label_only_in_reference =
+            p.role == Role::Label && p.reference_type.is_some() && p.current_type.is_none();
+        if label_only_in_reference {
+            // Production data often has no ground truth yet: not a schema problem.
+            note = Some("label only in reference: current is checked without labels".into());
+        } else if p.reference_type.is_none() || p.current_type.is_none() {
             missing += 1;
             status = severity;
+        } else if p.unsupported {
+            unsupported += 1;
         } else if p.kind.is_none() {
             kind_mismatch += 1;
             status = severity;
@@ -66,6 +74,7 @@ pub fn schema(data: &RunData<'_>) -> Check {
         judged("missing_columns", missing, severity),
         judged("kind_mismatches", kind_mismatch, severity),
         judged("type_changes", type_change, Status::Warn),
+        Metric::new("unsupported_columns", f64::from(unsupported)).map(|m| m.dataset("current")),
     ]
     .into_iter()
     .flatten()
@@ -128,10 +137,19 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
             Metric::new("missing_share", cm)
                 .map(|m| m.column(col).dataset("current").judged(thr, judge(bad))),
         );
-        // Range and category checks compare values; ids and times are expected to be new.
+        // Ids and times are expected to be new: their shares are informational.
         let values_matter = !matches!(c.plan.role, Role::Id | Role::Timestamp);
         match profile {
-            _ if !values_matter => {}
+            Profile::Numeric(p) if !values_matter => metrics.extend(
+                p.out_of_range_share
+                    .and_then(|v| Metric::new("out_of_range_share", v))
+                    .map(|m| m.column(col).dataset("current")),
+            ),
+            Profile::Categorical(p) if !values_matter => metrics.extend(
+                p.new_category_share
+                    .and_then(|v| Metric::new("new_category_share", v))
+                    .map(|m| m.column(col).dataset("current")),
+            ),
             Profile::Numeric(p) => {
                 if let Some(v) = p.out_of_range_share {
                     let bad = v > dq.max_out_of_range_share;

@@ -105,12 +105,12 @@ pub fn roc_auc(counts: &[(f64, u64, u64)]) -> Option<f64> {
 }
 
 /// Average precision Σ_k (R_k − R_{k−1})·P_k over distinct thresholds in
-/// decreasing order, as `sklearn.metrics.average_precision_score`.
-/// `None` without positives.
+/// decreasing order, as `sklearn.metrics.average_precision_score`: 0 without
+/// positives (as sklearn), `None` for no rows.
 pub fn average_precision(counts: &[(f64, u64, u64)]) -> Option<f64> {
     let &(_, p, _) = counts.last()?;
     if p == 0 {
-        return None;
+        return Some(0.0);
     }
     let mut ap = 0.0;
     let mut prev_t = 0u64;
@@ -298,7 +298,12 @@ mod tests {
     fn one_class_has_no_auc() {
         let counts = threshold_counts(&[true, true], &[0.2, 0.4]);
         assert_eq!(roc_auc(&counts), None);
-        assert_eq!(average_precision(&threshold_counts(&[false], &[0.2])), None);
+        // average_precision_score([0], [0.2]) == 0.0 (sklearn 1.9.1)
+        assert_eq!(
+            average_precision(&threshold_counts(&[false], &[0.2])),
+            Some(0.0)
+        );
+        assert_eq!(average_precision(&[]), None);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! Multiclass classification metrics over class codes.
 
+/// Confusion matrices are kept only up to this many classes.
+pub const MAX_MATRIX_CLASSES: usize = 50;
+
 /// Multiclass metrics of one dataset.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MulticlassMetrics {
@@ -9,26 +12,41 @@ pub struct MulticlassMetrics {
     pub macro_f1: f64,
     /// Per-class F1 weighted by the class's label count.
     pub weighted_f1: f64,
-    /// Confusion matrix: `matrix[true][pred]`, indexed by class code.
-    pub matrix: Vec<Vec<u64>>,
+    /// Confusion matrix `matrix[true][pred]` by class code, when there are at
+    /// most [`MAX_MATRIX_CLASSES`] classes.
+    pub matrix: Option<Vec<Vec<u64>>>,
 }
 
 /// Accuracy, macro and weighted F1 over class codes `0..n_classes`, as
 /// `sklearn.metrics.accuracy_score` and `f1_score(average="macro"|"weighted")`
 /// with the labels present in either input (per-class F1 = 0 when undefined).
-/// Codes outside `0..n_classes` are ignored. `None` when empty.
+/// Time and memory are O(rows + classes). Codes outside `0..n_classes` are
+/// ignored. `None` when empty.
 pub fn multiclass_metrics(y: &[u32], pred: &[u32], n_classes: usize) -> Option<MulticlassMetrics> {
-    let mut matrix = vec![vec![0u64; n_classes]; n_classes];
-    let mut n = 0u64;
-    let mut correct = 0u64;
+    let mut tp = vec![0u64; n_classes];
+    let mut support = vec![0u64; n_classes];
+    let mut predicted = vec![0u64; n_classes];
+    let mut matrix =
+        (n_classes <= MAX_MATRIX_CLASSES).then(|| vec![vec![0u64; n_classes]; n_classes]);
+    let (mut n, mut correct) = (0u64, 0u64);
     for (&t, &p) in y.iter().zip(pred) {
         let (t, p) = (t as usize, p as usize);
-        if let Some(cell) = matrix.get_mut(t).and_then(|row| row.get_mut(p)) {
+        if t >= n_classes || p >= n_classes {
+            continue;
+        }
+        n += 1;
+        support[t] += 1;
+        predicted[p] += 1;
+        if t == p {
+            correct += 1;
+            tp[t] += 1;
+        }
+        if let Some(cell) = matrix
+            .as_mut()
+            .and_then(|m| m.get_mut(t))
+            .and_then(|row| row.get_mut(p))
+        {
             *cell += 1;
-            n += 1;
-            if t == p {
-                correct += 1;
-            }
         }
     }
     if n == 0 {
@@ -36,21 +54,14 @@ pub fn multiclass_metrics(y: &[u32], pred: &[u32], n_classes: usize) -> Option<M
     }
     let (mut macro_sum, mut weighted_sum, mut present) = (0.0, 0.0, 0usize);
     for k in 0..n_classes {
-        let tp = matrix[k][k];
-        let support: u64 = matrix[k].iter().sum();
-        let predicted: u64 = matrix.iter().map(|row| row[k]).sum();
-        if support == 0 && predicted == 0 {
+        let denom = support[k] + predicted[k];
+        if denom == 0 {
             continue;
         }
         present += 1;
-        let denom = support + predicted;
-        let f1 = if denom == 0 {
-            0.0
-        } else {
-            2.0 * tp as f64 / denom as f64
-        };
+        let f1 = 2.0 * tp[k] as f64 / denom as f64;
         macro_sum += f1;
-        weighted_sum += f1 * support as f64;
+        weighted_sum += f1 * support[k] as f64;
     }
     Some(MulticlassMetrics {
         accuracy: correct as f64 / n as f64,
