@@ -22,6 +22,13 @@ if [ -z "$LLVM_AR" ]; then
 fi
 export CC_wasm32_unknown_unknown=clang AR_wasm32_unknown_unknown="$LLVM_AR"
 
+# wasm-bindgen-test-runner must match the wasm-bindgen version in Cargo.lock.
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+if [ "$(wasm-bindgen-test-runner --version 2>/dev/null | awk '{print $2}')" != "$WB_VERSION" ]; then
+    cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+command -v node >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs >/dev/null; }
+
 if [ ! -f ../shared/conformance/expected.json ] && [ -z "${ATTEST_CONFORMANCE_DIR:-}" ]; then
     echo "error: ../shared/conformance/expected.json not found (set ATTEST_CONFORMANCE_DIR)" >&2
     exit 1
@@ -40,8 +47,13 @@ passed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) passed.*/\1/' | 
 failed=$(grep -E '^test result:' "$log" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s += $1} END {print s + 0}')
 rm -f "$log"
 
-step "wasm32 build of the check library and the app"
+step "wasm32: build the library and the app, run the wasm tests (conformance, codecs) in Node.js"
 cargo build --locked --target wasm32-unknown-unknown -p attest-check -p attest-app
+wlog=$(mktemp)
+cargo test --locked --target wasm32-unknown-unknown -p attest-app 2>&1 | tee "$wlog"
+passed=$((passed + $(grep -E '^test result:' "$wlog" | sed -E 's/.* ([0-9]+) passed.*/\1/' | awk '{s += $1} END {print s + 0}')))
+failed=$((failed + $(grep -E '^test result:' "$wlog" | sed -E 's/.* ([0-9]+) failed.*/\1/' | awk '{s += $1} END {print s + 0}')))
+rm -f "$wlog"
 
 step "done"
 echo "tests: ${passed} passed, ${failed} failed"
