@@ -1,9 +1,23 @@
 //! The Attest web app (client-side, no server).
 //!
-//! This milestone ships a minimal page that proves the check library runs in
-//! the browser: `index.html` loads this crate as WebAssembly and calls
-//! [`check_bytes`] on the demo pair. The full viewer (drop zone, Web Worker,
-//! range reads with `Blob.slice`, interactive report) replaces it next.
+//! - [`app`] (wasm32): the Leptos page — file pickers, the demo, the report view.
+//! - [`worker_entry`] (wasm32): the Web Worker that reads files by ranges
+//!   ([`blob_source`]) and runs the same checks as the CLI.
+//! - [`protocol`]: the messages between them.
+//! - [`view_model`] and [`charts`]: pure functions from the report document to
+//!   what the views show, tested natively.
+//!
+//! [`check_bytes`] also exposes a run on in-memory files to JavaScript.
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod blob_source;
+pub mod charts;
+pub mod protocol;
+pub mod view_model;
+#[cfg(target_arch = "wasm32")]
+pub mod worker_entry;
 
 use std::sync::Arc;
 

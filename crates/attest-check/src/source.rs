@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::sync::Arc;
 
-use bytes::Bytes;
+pub use bytes::Bytes;
 
 use crate::error::{Error, Result};
 

@@ -1,0 +1,370 @@
+//! The report view, rendered only from the report document: a live run and
+//! a reopened report look the same.
+
+use std::sync::Arc;
+
+use attest_check::report::{Report, Status};
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+
+use super::charts::{ColumnCharts, RocChart};
+use crate::view_model::{self, fmt_num, fmt_pct, DriftRow, SortKey};
+
+fn status_class(s: Status) -> &'static str {
+    s.as_str()
+}
+
+/// Save text as a file through a temporary link.
+fn download(name: &str, text: &str, mime: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    let doc = web_sys::window().and_then(|w| w.document());
+    if let Some(a) = doc
+        .and_then(|d| d.create_element("a").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(&url);
+        a.set_download(name);
+        a.click();
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The whole report.
+#[component]
+pub fn ReportView(
+    /// The report document to show.
+    report: Arc<Report>,
+) -> impl IntoView {
+    let r = report.clone();
+    let save = move |_| download("attest-report.json", &r.to_json(), "application/json");
+    let status = report.summary.status;
+    let c = report.summary.counts;
+    view! {
+        <section id="report" class="report">
+            <div class="summary">
+                <h2>"Result: " <span id="summary-status" class=format!("badge {}", status_class(status))>{status.as_str().to_uppercase()}</span></h2>
+                <p class="counts">
+                    {format!("{} pass · {} warn · {} fail · {} error · {} skipped", c.pass, c.warn, c.fail, c.error, c.skipped)}
+                </p>
+                <p class="meta">{format!("Created {} by {} {}", report.created_at, report.tool.name, report.tool.version)}</p>
+                <button id="download-json" class="secondary" on:click=save>"Download report JSON"</button>
+            </div>
+            <table class="inputs-table">
+                <thead><tr><th>"Dataset"</th><th>"File"</th><th class="num">"Rows"</th><th>"SHA-256"</th></tr></thead>
+                <tbody>
+                    {report.inputs.iter().map(|i| view! {
+                        <tr>
+                            <td>{i.dataset.clone()}</td>
+                            <td>{i.name.clone()}</td>
+                            <td class="num">{i.rows}</td>
+                            <td><code title=i.sha256.clone()>{i.sha256.chars().take(16).collect::<String>()}"…"</code></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <h2>"Checks"</h2>
+            <ul class="checks">
+                {report.checks.iter().map(|c| view! {
+                    <li data-check=c.id.clone()>
+                        <span class=format!("badge {}", status_class(c.status))>{c.status.as_str()}</span>
+                        <strong>{c.title.clone()}</strong>
+                        <span class="msg">{c.message.clone().unwrap_or_default()}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <Findings report=report.clone()/>
+            <DriftTable report=report.clone()/>
+            <Performance report=report.clone()/>
+            <Segments report=report.clone()/>
+            <Fairness report=report.clone()/>
+        </section>
+    }
+}
+
+/// Data-quality findings in plain words.
+#[component]
+fn Findings(
+    /// The report.
+    report: Arc<Report>,
+) -> impl IntoView {
+    let Some(dq) = view_model::check(&report, "data_quality") else {
+        return ().into_any();
+    };
+    let list = |key: &str| -> Vec<String> {
+        dq.evidence
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (findings, notes) = (list("findings"), list("observations"));
+    view! {
+        <h2>"Data quality"</h2>
+        <ul id="dq-findings" class="findings">
+            {findings.into_iter().map(|f| view! { <li class="warn">{f}</li> }).collect_view()}
+            {notes.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+const METRIC_COLUMNS: [&str; 6] = [
+    "ks_statistic",
+    "ks_p_value",
+    "wasserstein_norm",
+    "psi",
+    "jensen_shannon",
+    "chi2_p_value",
+];
+
+/// The drift table: sortable, filterable, worst first; a row opens its charts.
+#[component]
+fn DriftTable(
+    /// The report.
+    report: Arc<Report>,
+) -> impl IntoView {
+    let all = view_model::drift_rows(&report);
+    let sort = RwSignal::new((SortKey::Severity, true));
+    let filter = RwSignal::new(String::new());
+    let selected = RwSignal::new(all.first().map(|r| r.column.clone()));
+    let all_rows = all.clone();
+    let rows = move || {
+        let mut rows = view_model::filter_rows(&all_rows, &filter.get());
+        let (key, desc) = sort.get();
+        view_model::sort_rows(&mut rows, key, desc);
+        rows
+    };
+    let header = move |label: &'static str, key: SortKey| {
+        let click = move |_| {
+            sort.update(|(k, d)| {
+                if *k == key {
+                    *d = !*d;
+                } else {
+                    *k = key;
+                    *d = !matches!(key, SortKey::Column);
+                }
+            })
+        };
+        view! { <th><button class="sort" on:click=click>{label}</button></th> }
+    };
+    let detail_rows = all.clone();
+    view! {
+        <h2>"Drift"</h2>
+        <input id="drift-filter" class="filter" type="search" placeholder="filter columns"
+            on:input=move |ev| filter.set(event_target_value(&ev))/>
+        <table id="drift-table" class="drift">
+            <thead>
+                <tr>
+                    {header("Column", SortKey::Column)}
+                    <th>"Kind"</th>
+                    <th>"Deciding metric"</th>
+                    {header("Value", SortKey::Severity)}
+                    <th>"Threshold"</th>
+                    {METRIC_COLUMNS.iter().map(|m| header(m, SortKey::Metric(m))).collect_view()}
+                    <th>"Missing (current)"</th>
+                    <th>"Status"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {move || rows().into_iter().map(|row| {
+                    let name = row.column.clone();
+                    let pick = name.clone();
+                    view! {
+                        <tr data-column=name.clone() class:selected=move || selected.get().as_deref() == Some(name.as_str())
+                            on:click=move |_| selected.set(Some(pick.clone()))>
+                            <td class="col">{row.column.clone()}<small>{format!(" {}", row.role)}</small></td>
+                            <td>{row.kind.clone()}</td>
+                            <td>{row.deciding.as_ref().map(|d| d.0.clone()).unwrap_or_default()}</td>
+                            <td class="num">{row.deciding.as_ref().map(|d| fmt_num(d.1)).unwrap_or_else(|| row.note.clone().unwrap_or_default())}</td>
+                            <td class="num">{row.deciding.as_ref().map(|d| format!("{} {}", if d.0.ends_with("p_value") { "<" } else { "≥" }, fmt_tick(d.2))).unwrap_or_default()}</td>
+                            {METRIC_COLUMNS.iter().map(|m| {
+                                let v = row.metrics.get(*m).copied();
+                                view! {
+                                    <td class="num" data-metric=*m data-value=v.map(|v| v.to_string()).unwrap_or_default()>
+                                        {v.map(fmt_num).unwrap_or_default()}
+                                    </td>
+                                }
+                            }).collect_view()}
+                            <td class="num">{row.missing_current.map(fmt_pct).unwrap_or_default()}</td>
+                            <td>{row.status.map(|s| view! { <span class=format!("badge {}", s.as_str())>{s.as_str()}</span> })}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        {move || {
+            let name = selected.get()?;
+            let row: DriftRow = detail_rows.iter().find(|r| r.column == name)?.clone();
+            Some(view! { <ColumnCharts row=row/> })
+        }}
+    }
+}
+
+/// Performance: reference vs current cards, ROC curve, confusion matrix.
+#[component]
+fn Performance(
+    /// The report.
+    report: Arc<Report>,
+) -> impl IntoView {
+    let Some(perf) = view_model::check(&report, "performance") else {
+        return ().into_any();
+    };
+    if perf.status == Status::Skipped {
+        return view! { <h2>"Performance"</h2><p class="hint">{perf.message.clone().unwrap_or_default()}</p> }.into_any();
+    }
+    let pairs = view_model::performance_pairs(&report);
+    let ev = perf.evidence.clone();
+    let confusion = ev.get("current").and_then(|c| c.get("confusion")).cloned();
+    view! {
+        <h2>"Performance"</h2>
+        <div id="performance" class="cards">
+            {pairs.into_iter().map(|(name, r, c)| {
+                let change = match (r, c) { (Some(r), Some(c)) => format!("{:+.4}", c - r), _ => String::new() };
+                view! {
+                    <div class="card" data-metric=name.clone()>
+                        <div class="name">{name.clone()}</div>
+                        <div class="value" data-dataset="current" data-value=c.map(|v| v.to_string()).unwrap_or_default()>{c.map(fmt_num).unwrap_or_else(|| "—".into())}</div>
+                        <div class="ref">"reference " {r.map(fmt_num).unwrap_or_else(|| "—".into())}</div>
+                        <div class="change">{change}</div>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+        <div class="charts">
+            <RocChart evidence=ev/>
+            {confusion.map(|c| {
+                let n = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
+                view! {
+                    <table class="confusion">
+                        <caption>"Confusion matrix (current)"</caption>
+                        <tr><th></th><th>"predicted 0"</th><th>"predicted 1"</th></tr>
+                        <tr><th>"actual 0"</th><td class="num">{n("tn")}</td><td class="num">{n("fp")}</td></tr>
+                        <tr><th>"actual 1"</th><td class="num">{n("fn")}</td><td class="num">{n("tp")}</td></tr>
+                    </table>
+                }
+            })}
+        </div>
+    }
+    .into_any()
+}
+
+/// Metrics by segment: bars per segment with the worst marked.
+#[component]
+fn Segments(
+    /// The report.
+    report: Arc<Report>,
+) -> impl IntoView {
+    let Some(seg) = view_model::check(&report, "performance_by_segment") else {
+        return ().into_any();
+    };
+    let tables = seg
+        .evidence
+        .get("tables")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if tables.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <h2>"Performance by segment"</h2>
+        {tables.into_iter().map(|t| {
+            let metric = t.get("metric").and_then(Value::as_str).unwrap_or("accuracy").to_string();
+            let worst = t.get("worst").and_then(Value::as_str).map(str::to_string);
+            let segs = t.get("segments").and_then(Value::as_array).cloned().unwrap_or_default();
+            let max = segs.iter().filter_map(|s| s.get(&metric).and_then(Value::as_f64)).fold(0.0f64, f64::max);
+            view! {
+                <table class="segments" data-segment-column=t.get("column").and_then(Value::as_str).unwrap_or("").to_string()>
+                    <caption>{format!("{} by {}", metric, t.get("column").and_then(Value::as_str).unwrap_or(""))}</caption>
+                    {segs.into_iter().map(|s| {
+                        let value = s.get("value").and_then(Value::as_str).unwrap_or("").to_string();
+                        let v = s.get(&metric).and_then(Value::as_f64).unwrap_or(0.0);
+                        let is_worst = worst.as_deref() == Some(value.as_str());
+                        let w = if max > 0.0 { v / max * 100.0 } else { 0.0 };
+                        view! {
+                            <tr class:worst=is_worst>
+                                <th>{value}</th>
+                                <td class="bar"><span style=format!("width:{w:.1}%")></span></td>
+                                <td class="num">{fmt_num(v)}</td>
+                                <td class="num">{s.get("rows").and_then(Value::as_u64).unwrap_or(0)}" rows"</td>
+                                <td>{if is_worst { "worst" } else { "" }}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </table>
+            }
+        }).collect_view()}
+    }
+    .into_any()
+}
+
+/// Fairness: selection rate, TPR and FPR per group, with the differences.
+#[component]
+fn Fairness(
+    /// The report.
+    report: Arc<Report>,
+) -> impl IntoView {
+    let Some(fair) = view_model::check(&report, "fairness") else {
+        return ().into_any();
+    };
+    if fair.status == Status::Skipped {
+        return ().into_any();
+    }
+    let tables = fair
+        .evidence
+        .get("tables")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let metrics = fair.metrics.clone();
+    let opt = |v: Option<&Value>| {
+        v.and_then(Value::as_f64)
+            .map(fmt_num)
+            .unwrap_or_else(|| "—".into())
+    };
+    view! {
+        <h2>"Fairness"</h2>
+        {tables.into_iter().map(|t| {
+            let col = t.get("column").and_then(Value::as_str).unwrap_or("").to_string();
+            let groups = t.get("groups").and_then(Value::as_array).cloned().unwrap_or_default();
+            let diffs: Vec<_> = metrics.iter().filter(|m| m.column.as_deref() == Some(col.as_str())).cloned().collect();
+            view! {
+                <table class="fairness" data-sensitive=col.clone()>
+                    <caption>{format!("Groups of {col} (current)")}</caption>
+                    <tr><th>"Group"</th><th class="num">"Rows"</th><th class="num">"Selection rate"</th><th class="num">"TPR"</th><th class="num">"FPR"</th></tr>
+                    {groups.into_iter().map(|g| view! {
+                        <tr>
+                            <th>{g.get("value").and_then(Value::as_str).unwrap_or("").to_string()}</th>
+                            <td class="num">{g.get("rows").and_then(Value::as_u64).unwrap_or(0)}</td>
+                            <td class="num">{opt(g.get("selection_rate"))}</td>
+                            <td class="num">{opt(g.get("tpr"))}</td>
+                            <td class="num">{opt(g.get("fpr"))}</td>
+                        </tr>
+                    }).collect_view()}
+                </table>
+                <ul class="fairness-metrics">
+                    {diffs.into_iter().map(|m| view! {
+                        <li data-metric=m.name.clone() data-value=m.value.to_string()>
+                            {m.status.map(|s| view! { <span class=format!("badge {}", s.as_str())>{s.as_str()}</span> })}
+                            {format!(" {} = {} (limit {})", m.name, fmt_num(m.value), m.threshold.map(fmt_num).unwrap_or_default())}
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }
+        }).collect_view()}
+    }
+    .into_any()
+}

@@ -1,0 +1,281 @@
+//! Report document → what the views show. Pure functions, tested natively;
+//! every number shown comes from the report's metric entries.
+
+use std::collections::BTreeMap;
+
+use attest_check::report::{Check, Report, Status};
+use serde_json::Value;
+
+/// One row of the drift table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DriftRow {
+    pub column: String,
+    /// The check it belongs to (`feature_drift`, `prediction_drift`, `label_drift`).
+    pub check: String,
+    pub role: String,
+    pub kind: String,
+    /// The deciding metric's name, value and threshold, if judged.
+    pub deciding: Option<(String, f64, f64)>,
+    pub status: Option<Status>,
+    /// Every drift metric of the column by name.
+    pub metrics: BTreeMap<String, f64>,
+    /// Missing share in the current dataset (from data_quality).
+    pub missing_current: Option<f64>,
+    /// Why the column has no verdict, if it has none.
+    pub note: Option<String>,
+    /// The column's evidence (profile with histogram, ECDF, categories).
+    pub evidence: Value,
+}
+
+impl DriftRow {
+    /// How far past its threshold the deciding metric is (> 1 drifted);
+    /// p-values are inverted so that larger is always worse.
+    pub fn severity(&self) -> f64 {
+        match &self.deciding {
+            Some((name, v, t)) if name.ends_with("p_value") => t / v.max(1e-300),
+            Some((_, v, t)) if *t > 0.0 => v / t,
+            Some((_, v, _)) => *v,
+            None => -1.0,
+        }
+    }
+}
+
+/// The check with this id.
+pub fn check<'a>(report: &'a Report, id: &str) -> Option<&'a Check> {
+    report.checks.iter().find(|c| c.id == id)
+}
+
+/// Drift rows of the three drift checks, worst first.
+pub fn drift_rows(report: &Report) -> Vec<DriftRow> {
+    let mut missing: BTreeMap<String, f64> = BTreeMap::new();
+    if let Some(dq) = check(report, "data_quality") {
+        for m in &dq.metrics {
+            if m.name == "missing_share" && m.dataset.as_deref() == Some("current") {
+                if let Some(c) = &m.column {
+                    missing.insert(c.clone(), m.value);
+                }
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for id in ["feature_drift", "prediction_drift", "label_drift"] {
+        let Some(c) = check(report, id) else { continue };
+        let empty = Vec::new();
+        let columns = c
+            .evidence
+            .get("columns")
+            .and_then(Value::as_array)
+            .unwrap_or(&empty);
+        for ev in columns {
+            let Some(name) = ev.get("column").and_then(Value::as_str) else {
+                continue;
+            };
+            let mut metrics = BTreeMap::new();
+            let mut deciding = None;
+            let mut status = None;
+            for m in c
+                .metrics
+                .iter()
+                .filter(|m| m.column.as_deref() == Some(name))
+            {
+                metrics.insert(m.name.clone(), m.value);
+                if let (Some(t), Some(s)) = (m.threshold, m.status) {
+                    deciding = Some((m.name.clone(), m.value, t));
+                    status = Some(s);
+                }
+            }
+            let text = |k: &str| ev.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+            rows.push(DriftRow {
+                column: name.to_string(),
+                check: id.to_string(),
+                role: text("role"),
+                kind: text("kind"),
+                deciding,
+                status,
+                metrics,
+                missing_current: missing.get(name).copied(),
+                note: ev.get("note").and_then(Value::as_str).map(str::to_string),
+                evidence: ev.clone(),
+            });
+        }
+    }
+    rows.sort_by(|a, b| {
+        b.severity()
+            .total_cmp(&a.severity())
+            .then_with(|| a.column.cmp(&b.column))
+    });
+    rows
+}
+
+/// Sort keys of the drift table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    /// Worst first (severity of the deciding metric).
+    Severity,
+    Column,
+    /// A metric by name (missing values last).
+    Metric(&'static str),
+}
+
+/// Sort rows in place; `descending` flips the order (missing values stay last).
+pub fn sort_rows(rows: &mut [DriftRow], key: SortKey, descending: bool) {
+    rows.sort_by(|a, b| {
+        let ord = match key {
+            SortKey::Severity => a.severity().total_cmp(&b.severity()),
+            SortKey::Column => a.column.cmp(&b.column),
+            SortKey::Metric(name) => {
+                let (x, y) = (a.metrics.get(name), b.metrics.get(name));
+                match (x, y) {
+                    (Some(x), Some(y)) => x.total_cmp(y),
+                    (Some(_), None) => return std::cmp::Ordering::Less,
+                    (None, Some(_)) => return std::cmp::Ordering::Greater,
+                    (None, None) => std::cmp::Ordering::Equal,
+                }
+            }
+        };
+        if descending {
+            ord.reverse()
+        } else {
+            ord
+        }
+    });
+}
+
+/// Rows whose column name contains `filter` (case-insensitive).
+pub fn filter_rows(rows: &[DriftRow], filter: &str) -> Vec<DriftRow> {
+    let f = filter.trim().to_lowercase();
+    rows.iter()
+        .filter(|r| f.is_empty() || r.column.to_lowercase().contains(&f))
+        .cloned()
+        .collect()
+}
+
+/// A performance metric in both datasets: (name, reference, current).
+pub fn performance_pairs(report: &Report) -> Vec<(String, Option<f64>, Option<f64>)> {
+    let Some(c) = check(report, "performance") else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Option<f64>, Option<f64>)> = Vec::new();
+    for m in c
+        .metrics
+        .iter()
+        .filter(|m| m.segment.is_none() && !m.name.ends_with("_degradation"))
+    {
+        let pos = match out.iter().position(|(n, _, _)| *n == m.name) {
+            Some(p) => p,
+            None => {
+                out.push((m.name.clone(), None, None));
+                out.len() - 1
+            }
+        };
+        match m.dataset.as_deref() {
+            Some("reference") => out[pos].1 = Some(m.value),
+            Some("current") => out[pos].2 = Some(m.value),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A number for people: integers plainly, small p-values in scientific form,
+/// others with 4 significant digits.
+pub fn fmt_num(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    if v.fract() == 0.0 && v.abs() < 1e12 {
+        return format!("{v:.0}");
+    }
+    let a = v.abs();
+    if !(1e-3..1e6).contains(&a) {
+        return format!("{v:.3e}");
+    }
+    let digits = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{v:.digits$}")
+}
+
+/// A tick label: up to 4 significant digits without trailing zeros.
+pub fn fmt_tick(v: f64) -> String {
+    let s = fmt_num(v);
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A share as a percentage with one decimal.
+pub fn fmt_pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo_report() -> Report {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/public/demo/");
+        let r = std::fs::read(format!("{dir}reference.parquet")).expect("demo");
+        let c = std::fs::read(format!("{dir}current.parquet")).expect("demo");
+        let json = crate::check("r", r, "c", c, "", "2024-01-01T00:00:00Z").expect("runs");
+        serde_json::from_str(&json).expect("report")
+    }
+
+    #[test]
+    fn drift_rows_come_from_the_metrics_worst_first() {
+        let report = demo_report();
+        let rows = drift_rows(&report);
+        assert!(rows.len() >= 8);
+        for w in rows.windows(2) {
+            assert!(w[0].severity() >= w[1].severity());
+        }
+        let income = rows
+            .iter()
+            .find(|r| r.column == "income")
+            .expect("income row");
+        let psi = report
+            .metrics()
+            .find(|(_, m)| m.name == "psi" && m.column.as_deref() == Some("income"))
+            .map(|(_, m)| m.value);
+        assert_eq!(income.metrics.get("psi").copied(), psi);
+        assert_eq!(income.kind, "numeric");
+        assert!(income.deciding.is_some());
+        assert!(income.evidence["profile"]["histogram"]["edges"].is_array());
+    }
+
+    #[test]
+    fn sorting_and_filtering() {
+        let mut rows = drift_rows(&demo_report());
+        sort_rows(&mut rows, SortKey::Column, false);
+        assert!(rows.windows(2).all(|w| w[0].column <= w[1].column));
+        sort_rows(&mut rows, SortKey::Metric("psi"), true);
+        assert!(rows[0].metrics.contains_key("psi"));
+        assert_eq!(filter_rows(&rows, "INC").len(), 1);
+        assert_eq!(filter_rows(&rows, "").len(), rows.len());
+    }
+
+    #[test]
+    fn performance_pairs_have_both_datasets() {
+        let pairs = performance_pairs(&demo_report());
+        let acc = pairs
+            .iter()
+            .find(|(n, _, _)| n == "accuracy")
+            .expect("accuracy");
+        assert!(acc.1.is_some() && acc.2.is_some());
+    }
+
+    #[test]
+    fn numbers_for_people() {
+        assert_eq!(fmt_num(63.0), "63");
+        assert_eq!(fmt_num(0.23448771), "0.2345");
+        assert_eq!(fmt_num(1.9127e-33), "1.913e-33");
+        assert_eq!(fmt_num(12.3456), "12.35");
+        assert_eq!(fmt_num(f64::NAN), "—");
+        assert_eq!(fmt_pct(0.0286), "2.9%");
+        assert_eq!(fmt_tick(0.2), "0.2");
+        assert_eq!(fmt_tick(1500.0), "1500");
+    }
+}

@@ -1,0 +1,171 @@
+// End-to-end tests of the Attest web app in Debian's Chromium.
+//
+// Serves dist/ (built by `trunk build --release`) on 127.0.0.1, drives the
+// real page with playwright-core, and compares the numbers it shows with
+// `attest check --json` on the same files. Run from the repository root:
+//   (cd tests/e2e && npm test)
+// Needs: dist/, target/release/attest, ../shared/conformance, /usr/bin/chromium.
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { readFile, mkdir, writeFile, stat } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const dist = path.join(root, "dist");
+const conformance = process.env.ATTEST_CONFORMANCE_DIR || path.resolve(root, "../shared/conformance");
+const artifacts = path.join(root, "target", "e2e-artifacts");
+const attest = path.join(root, "target", "release", "attest");
+
+const types = {
+  ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".css": "text/css", ".json": "application/json", ".parquet": "application/octet-stream",
+};
+
+let server, origin, browser;
+const requests = [];
+
+before(async () => {
+  await mkdir(artifacts, { recursive: true });
+  server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://x");
+    let file = path.join(dist, decodeURIComponent(url.pathname));
+    if (url.pathname.endsWith("/")) file = path.join(file, "index.html");
+    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--no-first-run", "--disable-sync"],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+  // Nothing the page asked for may leave its own origin.
+  const foreign = requests.filter((u) => !u.startsWith(origin) && !u.startsWith("blob:") && !u.startsWith("data:"));
+  assert.deepEqual(foreign, [], "requests outside the page's origin");
+  assert.ok(requests.length > 0, "no request was recorded");
+});
+
+async function newPage() {
+  const page = await browser.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto(origin + "/");
+  await page.waitForSelector("#run");
+  return page;
+}
+
+function cliReport(ref, cur) {
+  const run = spawnSync(attest, ["check", "--reference", ref, "--current", cur, "--json", "-"], {
+    env: { ...process.env, SOURCE_DATE_EPOCH: "0" },
+    maxBuffer: 64 << 20,
+  });
+  // 0: no check failed, 1: a check failed; both write the report
+  assert.ok(run.status === 0 || run.status === 1, `attest exited ${run.status}: ${run.stderr}`);
+  return JSON.parse(run.stdout.toString());
+}
+
+function expectedMetric(report, name, column) {
+  for (const c of report.checks)
+    for (const m of c.metrics)
+      if (m.name === name && m.column === column && m.dataset === undefined && m.segment === undefined) return m.value;
+  return undefined;
+}
+
+function close(got, want, what) {
+  assert.ok(Number.isFinite(got), `${what}: no number shown`);
+  const tol = 1e-12 + 1e-9 * Math.abs(want);
+  assert.ok(Math.abs(got - want) <= tol, `${what}: page ${got}, CLI ${want}`);
+}
+
+async function shownMetric(page, column, metric) {
+  const cell = page.locator(`#drift-table tr[data-column="${column}"] td[data-metric="${metric}"]`);
+  return Number(await cell.getAttribute("data-value"));
+}
+
+const COLUMNS = [
+  ["age", ["ks_statistic", "ks_p_value", "wasserstein_norm", "psi", "jensen_shannon"]],
+  ["income", ["ks_statistic", "psi", "jensen_shannon"]],
+  ["region", ["psi", "jensen_shannon", "chi2_p_value"]],
+  ["score", ["ks_statistic", "wasserstein_norm"]],
+];
+
+async function assertNumbersMatch(page, expected) {
+  for (const [column, metrics] of COLUMNS)
+    for (const metric of metrics)
+      close(await shownMetric(page, column, metric), expectedMetric(expected, metric, column), `${column} ${metric}`);
+  const status = (await page.locator("#summary-status").textContent()).trim().toLowerCase();
+  assert.equal(status, expected.summary.status);
+}
+
+test("dropping the conformance pair shows the CLI's numbers", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const expected = cliReport(ref, cur);
+  const page = await newPage();
+  await page.setInputFiles("#reference-file", ref);
+  await page.setInputFiles("#current-file", cur);
+  await page.click("#run");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  await assertNumbersMatch(page, expected);
+  // the charts of the first (worst) column are drawn
+  await page.waitForSelector("#column-charts svg rect");
+  await page.screenshot({ path: path.join(artifacts, "report.png"), fullPage: true });
+  await page.close();
+});
+
+test("a saved report opens to the same view", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const expected = cliReport(ref, cur);
+  const saved = path.join(artifacts, "saved-report.json");
+  await writeFile(saved, JSON.stringify(expected));
+  const page = await newPage();
+  await page.setInputFiles("#report-file", saved);
+  await page.waitForSelector("#report");
+  await assertNumbersMatch(page, expected);
+  await page.close();
+});
+
+test("a corrupt file gives a clear message and the page stays usable", async () => {
+  const bad = path.join(root, "tests/data/malformed/not_parquet.parquet");
+  const good = path.join(root, "tests/data/codecs/snappy.parquet");
+  const page = await newPage();
+  await page.setInputFiles("#reference-file", bad);
+  await page.setInputFiles("#current-file", good);
+  await page.click("#run");
+  const error = page.locator("#error");
+  await error.waitFor({ timeout: 60_000 });
+  assert.match(await error.textContent(), /not_parquet\.parquet: unsupported file format/);
+  // still usable: a good pair runs afterwards
+  await page.setInputFiles("#reference-file", good);
+  await page.click("#run");
+  await page.waitForSelector("#report", { timeout: 60_000 });
+  await page.close();
+});
+
+test("the demo button runs the shipped pair", async () => {
+  await stat(path.join(dist, "demo/reference.parquet"));
+  const page = await newPage();
+  await page.click("#demo");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  assert.ok((await page.locator("#drift-table tbody tr").count()) >= 8);
+  await page.close();
+});
