@@ -6,8 +6,6 @@
 //! - [`protocol`]: the messages between them.
 //! - [`view_model`] and [`charts`]: pure functions from the report document to
 //!   what the views show, tested natively.
-//!
-//! [`check_bytes`] also exposes a run on in-memory files to JavaScript.
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -25,39 +23,9 @@ use attest_check::read::Dataset;
 use attest_check::run::{run, NoProgress, RunOptions};
 use attest_check::source::MemorySource;
 use attest_check::Config;
-use wasm_bindgen::prelude::*;
 
-/// The library version.
-#[wasm_bindgen]
-pub fn version() -> String {
-    attest_check::VERSION.to_string()
-}
-
-/// Run every check on two in-memory files and return the report JSON.
-///
-/// `created_at` is written as the report's time (the library reads no clock).
-/// Errors are returned as text for the page to show.
-#[wasm_bindgen]
-pub fn check_bytes(
-    reference_name: &str,
-    reference: Vec<u8>,
-    current_name: &str,
-    current: Vec<u8>,
-    config_toml: &str,
-    created_at: &str,
-) -> Result<String, JsError> {
-    check(
-        reference_name,
-        reference,
-        current_name,
-        current,
-        config_toml,
-        created_at,
-    )
-    .map_err(|e| JsError::new(&e.to_string()))
-}
-
-/// The platform-independent part of [`check_bytes`].
+/// Run every check on two in-memory files and return the report JSON
+/// (`created_at` is written as given: the library reads no clock).
 pub fn check(
     reference_name: &str,
     reference: Vec<u8>,

@@ -19,8 +19,12 @@ pub enum FromWorker {
         total: usize,
         column: String,
     },
-    /// The run finished: the report document.
-    Report { json: String },
+    /// The run finished: the report document, and the size the worker's
+    /// WebAssembly memory grew to (it never shrinks: the run's peak).
+    Report {
+        json: String,
+        wasm_memory_bytes: u64,
+    },
     /// The run failed: a message for people.
     Error { message: String },
 }
@@ -50,7 +54,10 @@ mod tests {
                 total: 9,
                 column: "age".into(),
             },
-            FromWorker::Report { json: "{}".into() },
+            FromWorker::Report {
+                json: "{}".into(),
+                wasm_memory_bytes: 1 << 20,
+            },
             FromWorker::Error {
                 message: "bad file".into(),
             },

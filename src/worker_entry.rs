@@ -80,6 +80,16 @@ fn job(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> Result<String, Str
     Ok(report.to_json())
 }
 
+/// Current size of this worker's WebAssembly memory.
+fn wasm_memory_bytes() -> u64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .ok()
+        .and_then(|m| m.buffer().dyn_into::<js_sys::ArrayBuffer>().ok())
+        .map(|b| b.byte_length() as u64)
+        .unwrap_or(0)
+}
+
 /// Start the worker: listen for jobs, then say it is ready.
 pub fn start() {
     console_error_panic_hook::set_once();
@@ -87,7 +97,10 @@ pub fn start() {
     let reply_scope = scope.clone();
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
         let reply = match job(&reply_scope, &msg.data()) {
-            Ok(json) => FromWorker::Report { json },
+            Ok(json) => FromWorker::Report {
+                json,
+                wasm_memory_bytes: wasm_memory_bytes(),
+            },
             Err(message) => FromWorker::Error { message },
         };
         post(&reply_scope, &reply);

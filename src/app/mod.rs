@@ -32,7 +32,14 @@ enum Phase {
         total: usize,
         column: String,
     },
-    Done(Arc<Report>),
+    Done(Arc<Report>, Option<RunStats>),
+}
+
+/// How a live run went (not part of the report).
+#[derive(Clone, Copy)]
+struct RunStats {
+    millis: f64,
+    wasm_memory_bytes: u64,
 }
 
 /// A dataset chosen by the user: the Blob and its display name.
@@ -145,6 +152,7 @@ fn App() -> impl IntoView {
             column: String::new(),
         });
         let sender = w.clone();
+        let started = js_sys::Date::now();
         let mut pending = Some(job);
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
             let text = msg.data().as_string().unwrap_or_default();
@@ -163,8 +171,17 @@ fn App() -> impl IntoView {
                     total,
                     column,
                 }),
-                Ok(FromWorker::Report { json }) => match parse_report(&json) {
-                    Ok(report) => phase.set(Phase::Done(Arc::new(report))),
+                Ok(FromWorker::Report {
+                    json,
+                    wasm_memory_bytes,
+                }) => match parse_report(&json) {
+                    Ok(report) => {
+                        let stats = RunStats {
+                            millis: js_sys::Date::now() - started,
+                            wasm_memory_bytes,
+                        };
+                        phase.set(Phase::Done(Arc::new(report), Some(stats)))
+                    }
                     Err(e) => {
                         error.set(Some(e));
                         phase.set(Phase::Idle);
@@ -230,7 +247,7 @@ fn App() -> impl IntoView {
         move |text: Result<String, String>| match text.and_then(|t| parse_report(&t)) {
             Ok(report) => {
                 error.set(None);
-                phase.set(Phase::Done(Arc::new(report)));
+                phase.set(Phase::Done(Arc::new(report), None));
             }
             Err(e) => error.set(Some(e)),
         };
@@ -312,7 +329,14 @@ fn App() -> impl IntoView {
                     <button id="cancel" class="secondary" on:click=cancel>"Cancel"</button>
                 </section>
             }.into_any(),
-            Phase::Done(report) => view! { <report::ReportView report=report/> }.into_any(),
+            Phase::Done(report, stats) => view! {
+                {stats.map(|s| view! {
+                    <p id="run-stats" class="meta" data-run-ms=s.millis.to_string() data-wasm-memory=s.wasm_memory_bytes.to_string()>
+                        {format!("Checked in {:.2} s in this browser; the worker used {:.0} MB.", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0)}
+                    </p>
+                })}
+                <report::ReportView report=report/>
+            }.into_any(),
         }}
     }
 }

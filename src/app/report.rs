@@ -9,7 +9,7 @@ use serde_json::Value;
 use wasm_bindgen::JsCast;
 
 use super::charts::{ColumnCharts, RocChart};
-use crate::view_model::{self, fmt_num, fmt_pct, DriftRow, SortKey};
+use crate::view_model::{self, fmt_num, fmt_pct, fmt_tick, DriftRow, SortKey};
 
 fn status_class(s: Status) -> &'static str {
     s.as_str()

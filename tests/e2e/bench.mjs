@@ -1,0 +1,47 @@
+// Browser benchmark: the 1M-row pair in headless Chromium, from files given
+// to report drawn, and the worker's WebAssembly memory (its peak: wasm memory
+// never shrinks). Run from the repository root after `trunk build --release`:
+//   node tests/e2e/bench.mjs [RUNS]
+// Uses bench-data/ from scripts/bench.sh.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = path.join(root, "dist");
+const runs = Number(process.argv[2] || 3);
+const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+const server = createServer(async (req, res) => {
+  const p = new URL(req.url, "http://x").pathname;
+  const file = path.join(dist, p.endsWith("/") ? p + "index.html" : p);
+  try {
+    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
+    res.end(await readFile(file));
+  } catch { res.writeHead(404).end(); }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const origin = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--enable-precise-memory-info"],
+});
+console.log("run  seconds  worker_wasm_MB  page_js_heap_MB");
+for (let i = 1; i <= runs; i++) {
+  const page = await browser.newPage();
+  await page.goto(origin + "/");
+  await page.setInputFiles("#reference-file", path.join(root, "bench-data/reference.parquet"));
+  await page.setInputFiles("#current-file", path.join(root, "bench-data/current.parquet"));
+  const t0 = Date.now();
+  await page.click("#run");
+  await page.waitForSelector("#report #drift-table", { timeout: 600_000 });
+  const seconds = (Date.now() - t0) / 1000;
+  const wasm = Number(await page.getAttribute("#run-stats", "data-wasm-memory")) / 1048576;
+  const heap = (await page.evaluate(() => performance.memory?.usedJSHeapSize || 0)) / 1048576;
+  console.log(`${i}    ${seconds.toFixed(2)}     ${wasm.toFixed(0)}             ${heap.toFixed(0)}`);
+  await page.close();
+}
+await browser.close();
+server.close();
