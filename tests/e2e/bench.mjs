@@ -16,10 +16,10 @@ const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "applic
 const server = createServer(async (req, res) => {
   const p = new URL(req.url, "http://x").pathname;
   const file = path.join(dist, p.endsWith("/") ? p + "index.html" : p);
-  try {
-    res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
-    res.end(await readFile(file));
-  } catch { res.writeHead(404).end(); }
+  let body;
+  try { body = await readFile(file); } catch { res.writeHead(404).end(); return; }
+  res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
+  res.end(body);
 });
 await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
 const origin = `http://127.0.0.1:${server.address().port}`;
