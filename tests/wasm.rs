@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use attest_check::conformance::{disagreements, Cases};
+use attest_check::conformance::{check_case, Cases};
 use attest_check::read::Dataset;
 use attest_check::report::Metric;
 use attest_check::run::{run, NoProgress, RunOptions};
@@ -36,21 +36,10 @@ fn conformance_cases_agree_in_wasm() {
     for case in &cases.cases {
         let reference = dataset("reference", &case.reference, file(&case.reference));
         let current = dataset("current", &case.current, file(&case.current));
-        let config = Config {
-            roles: case.roles.to_roles(),
-            ..Config::default()
-        };
-        let report = run(
+        failures.extend(check_case(
+            case,
             &reference,
             &current,
-            &config,
-            &RunOptions::default(),
-            &NoProgress,
-        )
-        .expect("runs");
-        failures.extend(disagreements(
-            &report,
-            &case.expected,
             cases.default_tolerance,
         ));
     }

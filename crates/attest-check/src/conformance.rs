@@ -4,7 +4,10 @@
 use serde::Deserialize;
 
 use crate::config::Roles;
+use crate::read::Dataset;
 use crate::report::{Metric, Report, Segment};
+use crate::run::{run, NoProgress, RunOptions};
+use crate::Config;
 
 /// Tolerance: |got − expected| ≤ abs + rel·|expected|.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
@@ -132,4 +135,32 @@ pub fn disagreements(report: &Report, expected: &[Expected], default: Tolerance)
         }
     }
     out
+}
+
+/// Run one case on its two opened datasets with the case's roles and the
+/// default configuration, and return its disagreements (an error running it
+/// is one disagreement).
+pub fn check_case(
+    case: &Case,
+    reference: &Dataset,
+    current: &Dataset,
+    default: Tolerance,
+) -> Vec<String> {
+    let config = Config {
+        roles: case.roles.to_roles(),
+        ..Config::default()
+    };
+    match run(
+        reference,
+        current,
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+    ) {
+        Ok(report) => disagreements(&report, &case.expected, default)
+            .into_iter()
+            .map(|d| format!("{}: {d}", case.name))
+            .collect(),
+        Err(e) => vec![format!("{}: run failed: {e}", case.name)],
+    }
 }

@@ -258,6 +258,16 @@ pub fn to_binary(arrays: &[ArrayRef]) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// The values whose row is kept.
+fn kept<T: Copy>(values: &[T], keep: &[bool]) -> Vec<T> {
+    values
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(v, _)| *v)
+        .collect()
+}
+
 /// Read the performance columns of one dataset and keep the complete rows.
 /// `classes` is shared by all datasets (multiclass codes must agree).
 pub fn load(
@@ -313,23 +323,12 @@ pub fn load(
             for (i, k) in keep.iter_mut().enumerate() {
                 *k = y.get(i).is_some_and(|&v| v < 2) && p.get(i).is_some_and(|&v| v < 2);
             }
-            let pick = |v: &[u8]| -> Vec<bool> {
-                v.iter()
-                    .zip(&keep)
-                    .filter(|(_, k)| **k)
-                    .map(|(x, _)| *x == 1)
-                    .collect()
-            };
+            let pick =
+                |v: &[u8]| -> Vec<bool> { kept(v, &keep).into_iter().map(|x| x == 1).collect() };
             Ok(TaskData::Binary {
                 y: pick(&y),
                 pred: pick(&p),
-                score: score.as_ref().map(|s| {
-                    s.iter()
-                        .zip(&keep)
-                        .filter(|(_, k)| **k)
-                        .map(|(x, _)| *x)
-                        .collect()
-                }),
+                score: score.as_ref().map(|s| kept(s, &keep)),
             })
         }
         Task::Regression => {
@@ -342,16 +341,9 @@ pub fn load(
                 *k = y.get(i).is_some_and(|v| v.is_finite())
                     && p.get(i).is_some_and(|v| v.is_finite());
             }
-            let pick = |v: &[f64]| -> Vec<f64> {
-                v.iter()
-                    .zip(&keep)
-                    .filter(|(_, k)| **k)
-                    .map(|(x, _)| *x)
-                    .collect()
-            };
             Ok(TaskData::Regression {
-                y: pick(&y),
-                pred: pick(&p),
+                y: kept(&y, &keep),
+                pred: kept(&p, &keep),
             })
         }
         Task::Multiclass => {
@@ -372,16 +364,9 @@ pub fn load(
                 *k = y.get(i).is_some_and(|&v| v != MISSING)
                     && p.get(i).is_some_and(|&v| v != MISSING);
             }
-            let pick = |v: &[u32]| -> Vec<u32> {
-                v.iter()
-                    .zip(&keep)
-                    .filter(|(_, k)| **k)
-                    .map(|(x, _)| *x)
-                    .collect()
-            };
             Ok(TaskData::Multiclass {
-                y: pick(&y),
-                pred: pick(&p),
+                y: kept(&y, &keep),
+                pred: kept(&p, &keep),
             })
         }
     })();
@@ -398,12 +383,7 @@ pub fn load(
         };
         groupings.push(Grouping {
             column: g.to_string(),
-            codes: codes
-                .iter()
-                .zip(&keep)
-                .filter(|(_, k)| **k)
-                .map(|(c, _)| *c)
-                .collect(),
+            codes: kept(&codes, &keep),
             names: (0..interner.len() as u32)
                 .map(|c| interner.name(c).unwrap_or_default().to_string())
                 .collect(),

@@ -7,11 +7,9 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use attest_check::conformance::{disagreements, Cases};
+use attest_check::conformance::{check_case, Cases};
 use attest_check::read::Dataset;
-use attest_check::run::{run, NoProgress, RunOptions};
 use attest_check::source::FileSource;
-use attest_check::Config;
 
 fn conformance_dir() -> PathBuf {
     std::env::var_os("ATTEST_CONFORMANCE_DIR")
@@ -38,21 +36,12 @@ fn every_conformance_case_agrees() {
         };
         let reference = open("reference", &case.reference);
         let current = open("current", &case.current);
-        let config = Config {
-            roles: case.roles.to_roles(),
-            ..Config::default()
-        };
-        let report = run(
+        failures.extend(check_case(
+            case,
             &reference,
             &current,
-            &config,
-            &RunOptions::default(),
-            &NoProgress,
-        )
-        .unwrap_or_else(|e| panic!("{}: run failed: {e}", case.name));
-        for d in disagreements(&report, &case.expected, cases.default_tolerance) {
-            failures.push(format!("{}: {d}", case.name));
-        }
+            cases.default_tolerance,
+        ));
         checked += case.expected.len();
     }
     assert!(
