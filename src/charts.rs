@@ -120,6 +120,33 @@ pub fn ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     out
 }
 
+/// The (x, y) points of a performance curve in one dataset's evidence:
+/// `"roc"` and `"pr"` are lists of pairs; `"calibration"` is the list of bins,
+/// drawn as (mean score, positive rate) for the bins that have rows.
+pub fn curve_points(evidence: &serde_json::Value, dataset: &str, key: &str) -> Vec<(f64, f64)> {
+    let Some(list) = evidence
+        .get(dataset)
+        .and_then(|d| d.get(key))
+        .and_then(|v| v.as_array())
+    else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|p| {
+            if key == "calibration" {
+                let count = p.get("count")?.as_u64()?;
+                (count > 0).then_some(())?;
+                Some((
+                    p.get("mean_score")?.as_f64()?,
+                    p.get("positive_rate")?.as_f64()?,
+                ))
+            } else {
+                Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?))
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,6 +177,28 @@ mod tests {
             ecdf_steps(&[1.0, 2.0], &[0.5, 1.0]),
             vec![(1.0, 0.0), (1.0, 0.5), (2.0, 0.5), (2.0, 1.0)]
         );
+    }
+
+    #[test]
+    fn curve_points_from_evidence() {
+        let ev = serde_json::json!({
+            "current": {
+                "roc": [[0.0, 0.0], [0.5, 0.8], [1.0, 1.0]],
+                "calibration": [
+                    {"count": 0, "mean_score": 0.0, "positive_rate": 0.0},
+                    {"count": 4, "mean_score": 0.15, "positive_rate": 0.25}
+                ]
+            }
+        });
+        assert_eq!(
+            curve_points(&ev, "current", "roc"),
+            vec![(0.0, 0.0), (0.5, 0.8), (1.0, 1.0)]
+        );
+        assert_eq!(
+            curve_points(&ev, "current", "calibration"),
+            vec![(0.15, 0.25)]
+        );
+        assert!(curve_points(&ev, "reference", "roc").is_empty());
     }
 
     #[test]

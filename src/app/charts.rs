@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use crate::charts::{ecdf_steps, histogram_bars, polyline, ticks, to_shares, Scale};
+use crate::charts::{curve_points, ecdf_steps, histogram_bars, polyline, ticks, to_shares, Scale};
 use crate::view_model::{fmt_num, fmt_pct, fmt_tick, DriftRow};
 
 const W: f64 = 460.0;
@@ -176,39 +176,39 @@ fn categorical(profile: &Value) -> impl IntoView {
     }
 }
 
-/// ROC curves of both datasets (binary classification with a score).
+/// A performance curve of both datasets (binary classification with a
+/// score): `key` is `"roc"`, `"pr"` or `"calibration"` in the evidence.
 #[component]
-pub fn RocChart(
+pub fn CurveChart(
     /// The performance check's evidence.
     evidence: Value,
+    /// Which curve.
+    key: &'static str,
+    /// Axis labels.
+    x_label: &'static str,
+    y_label: &'static str,
+    /// Draw the y = x diagonal (chance for ROC, perfect calibration).
+    diagonal: bool,
 ) -> impl IntoView {
-    let points = |ds: &str| -> Vec<(f64, f64)> {
-        evidence
-            .get(ds)
-            .and_then(|d| d.get("roc"))
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let (r, c) = (points("reference"), points("current"));
+    let (r, c) = (
+        curve_points(&evidence, "reference", key),
+        curve_points(&evidence, "current", key),
+    );
     if r.is_empty() && c.is_empty() {
         return ().into_any();
     }
     let xs = Scale::new(0.0, 1.0, 0.0, W);
     let ys = Scale::new(0.0, 1.0, H, 0.0);
     view! {
-        <svg class="chart roc" viewBox=format!("0 0 {} {}", W + PAD_L + 10.0, H + PAD_B + 6.0) role="img" aria-label="ROC curves">
-            {y_axis(1.0, "true positive rate", false)}
+        <svg class=format!("chart {key}") viewBox=format!("0 0 {} {}", W + PAD_L + 10.0, H + PAD_B + 6.0) role="img"
+            aria-label=format!("{y_label} against {x_label}")>
+            {y_axis(1.0, y_label, false)}
             <g transform=format!("translate({PAD_L} 0)")>
-                <line class="diag" x1=0.0 y1=H x2=W y2=0.0/>
+                {diagonal.then(|| view! { <line class="diag" x1=0.0 y1=H x2=W y2=0.0/> })}
                 <polyline class="ref-line" points=polyline(&r, &xs, &ys)/>
                 <polyline class="cur-line" points=polyline(&c, &xs, &ys)/>
             </g>
-            {x_axis(xs, 0.0, 1.0, "false positive rate".to_string())}
+            {x_axis(xs, 0.0, 1.0, x_label.to_string())}
         </svg>
     }
     .into_any()

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
 
-use super::charts::{ColumnCharts, RocChart};
+use super::charts::{ColumnCharts, CurveChart};
 use crate::view_model::{self, fmt_num, fmt_pct, fmt_tick, DriftRow, SortKey};
 
 fn status_class(s: Status) -> &'static str {
@@ -244,7 +244,9 @@ fn Performance(
             }).collect_view()}
         </div>
         <div class="charts">
-            <RocChart evidence=ev/>
+            <CurveChart evidence=ev.clone() key="roc" x_label="false positive rate" y_label="true positive rate" diagonal=true/>
+            <CurveChart evidence=ev.clone() key="pr" x_label="recall" y_label="precision" diagonal=false/>
+            <CurveChart evidence=ev.clone() key="calibration" x_label="mean predicted score" y_label="share of positives" diagonal=true/>
             {confusion.map(|c| {
                 let n = |k: &str| c.get(k).and_then(Value::as_u64).unwrap_or(0);
                 view! {

@@ -125,8 +125,11 @@ test("dropping the conformance pair shows the CLI's numbers", async () => {
   await page.click("#run");
   await page.waitForSelector("#report", { timeout: 120_000 });
   await assertNumbersMatch(page, expected);
-  // the charts of the first (worst) column are drawn
+  // the charts of the first (worst) column are drawn, and the ROC, PR and
+  // calibration curves of both datasets
   await page.waitForSelector("#column-charts svg rect");
+  for (const key of ["roc", "pr", "calibration"])
+    assert.equal(await page.locator(`svg.chart.${key} polyline`).count(), 2, `${key} curves`);
   await page.screenshot({ path: path.join(artifacts, "report.png"), fullPage: true });
   await page.close();
 });
