@@ -296,10 +296,15 @@ pub fn build(data: &RunData<'_>) -> Vec<Check> {
     }
     let r = r.and_then(Result::ok);
     let c = c.and_then(Result::ok);
+    let computed = [r, c].map(|d| {
+        d.filter(|d| !d.data.is_empty())
+            .map(|d| compute(&d.data, &loaded.classes))
+    });
     vec![
-        performance(data, task, r, c, &loaded.classes),
+        // Each dataset's metrics and curves are computed once, here.
+        performance(data, task, [r, c], &computed),
         baseline(data, r, c, &loaded.classes),
-        by_segment(data, task, c, &loaded.classes),
+        by_segment(data, task, c, &loaded.classes, &computed[1]),
         fairness(data, task, c),
     ]
 }
@@ -315,9 +320,8 @@ fn task_name(task: Task) -> &'static str {
 fn performance(
     data: &RunData<'_>,
     task: Task,
-    r: Option<&PerfData>,
-    c: Option<&PerfData>,
-    classes: &Interner,
+    [r, c]: [Option<&PerfData>; 2],
+    computed: &[Option<(Values, Value)>; 2],
 ) -> Check {
     let cfg = &data.config.performance;
     let mut metrics = Vec::new();
@@ -329,7 +333,10 @@ fn performance(
             evidence[ds] = json!({ "rows": 0, "dropped": d.dropped });
             continue;
         }
-        let (v, mut ev) = compute(&d.data, classes);
+        let Some((v, ev)) = &computed[i] else {
+            continue;
+        };
+        let (v, mut ev) = (v.clone(), ev.clone());
         ev["dropped"] = json!(d.dropped);
         metrics.extend(
             v.iter()
@@ -498,7 +505,13 @@ fn baseline(
     }
 }
 
-fn by_segment(data: &RunData<'_>, task: Task, c: Option<&PerfData>, classes: &Interner) -> Check {
+fn by_segment(
+    data: &RunData<'_>,
+    task: Task,
+    c: Option<&PerfData>,
+    classes: &Interner,
+    current: &Option<(Values, Value)>,
+) -> Check {
     let cfg = &data.config.segments;
     let roles = &data.plan.roles;
     if roles.segments.is_empty() {
@@ -508,11 +521,9 @@ fn by_segment(data: &RunData<'_>, task: Task, c: Option<&PerfData>, classes: &In
         return Check::skipped(SEG.0, SEG.1, "current has no labels");
     };
     let key = segment_metric(task);
-    let overall = compute(&c.data, classes)
-        .0
-        .iter()
-        .find(|(n, _)| *n == key)
-        .map(|(_, v)| *v);
+    let overall = current
+        .as_ref()
+        .and_then(|(v, _)| v.iter().find(|(n, _)| *n == key).map(|(_, v)| *v));
     let mut metrics = Vec::new();
     let mut tables = Vec::new();
     let mut flagged = Vec::new();
