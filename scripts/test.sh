@@ -19,6 +19,8 @@ trap 'rm -f "$log"' EXIT
 step "tools"
 source scripts/tools.sh
 command -v chromium >/dev/null || apt_install chromium
+command -v chromedriver >/dev/null || apt_install chromium-driver
+export CHROMEDRIVER=${CHROMEDRIVER:-$(command -v chromedriver)}
 if [ ! -f ../shared/conformance/expected.json ] && [ -z "${ATTEST_CONFORMANCE_DIR:-}" ]; then
     echo "error: ../shared/conformance/expected.json not found (set ATTEST_CONFORMANCE_DIR)" >&2
     exit 1
@@ -35,7 +37,7 @@ step "tests (native: unit, conformance through the library and the CLI, malforme
 cargo test --workspace --locked 2>&1 | tee "$log"
 count_cargo "$log"
 
-step "wasm32 tests in Node.js (conformance, codecs, the JS entry point)"
+step "wasm32 tests: Node.js (conformance, codecs) and headless Chromium (the worker)"
 cargo test --locked --target wasm32-unknown-unknown -p attest-app 2>&1 | tee "$log"
 count_cargo "$log"
 

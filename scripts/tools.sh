@@ -36,3 +36,4 @@ fi
 export TRUNK_OFFLINE=true
 
 command -v node >/dev/null || apt_install nodejs npm
+

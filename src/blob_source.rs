@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use attest_check::source::{ByteSource, Bytes};
+use attest_check::source::{range_end, ByteSource, Bytes};
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, FileReaderSync};
 
@@ -61,10 +61,9 @@ impl ByteSource for BlobSource {
         self.len
     }
     fn read_range(&self, start: u64, len: usize) -> std::io::Result<Bytes> {
-        let end = start.saturating_add(len as u64).min(self.len);
-        if start >= end {
+        let Some(end) = range_end(start, len, self.len) else {
             return Ok(Bytes::new());
-        }
+        };
         let slice = BLOBS.with(|b| {
             b.borrow()
                 .get(&self.id)

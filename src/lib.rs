@@ -3,7 +3,9 @@
 //! - [`app`] (wasm32): the Leptos page — file pickers, the demo, the report view.
 //! - [`worker_entry`] (wasm32): the Web Worker that reads files by ranges
 //!   ([`blob_source`]) and runs the same checks as the CLI.
+//! - [`http_source`] (wasm32): `?reference=URL` files read with HTTP ranges.
 //! - [`protocol`]: the messages between them.
+//! - [`setup`]: the "before the run" choices (roles, kinds, checks) → a config.
 //! - [`view_model`] and [`charts`]: pure functions from the report document to
 //!   what the views show, tested natively.
 
@@ -12,7 +14,11 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod blob_source;
 pub mod charts;
+#[cfg(target_arch = "wasm32")]
+pub mod http_source;
 pub mod protocol;
+pub mod ranges;
+pub mod setup;
 pub mod view_model;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_entry;

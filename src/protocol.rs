@@ -1,11 +1,87 @@
 //! Messages between the page and the Web Worker.
 //!
-//! Page → worker: a plain JS object `{kind: "run", reference: Blob,
-//! reference_name, current: Blob, current_name, config, created_at}` (Blobs
-//! cannot go through serde; `File` is a `Blob`). Worker → page: one of
-//! [`FromWorker`], sent as a JSON string.
+//! Page → worker: a plain JS object (Blobs cannot go through serde; a `File`
+//! is a `Blob`), one of
+//! - `{kind: "inspect", reference: Blob, reference_name, current: Blob, current_name}`:
+//!   read both footers and answer [`FromWorker::Preview`];
+//! - `{kind: "run", reference, reference_name, current, current_name, config, created_at}`:
+//!   run the checks (`config` is a [`attest_check::Config`] as JSON, or "" for
+//!   the defaults) and answer with [`FromWorker::Progress`] messages, then
+//!   [`FromWorker::Report`].
+//!
+//! A source may also be given as a URL instead of a Blob:
+//! `reference_url`/`current_url` (read with HTTP range requests).
+//! Worker → page: one of [`FromWorker`], sent as a JSON string.
 
 use serde::{Deserialize, Serialize};
+
+/// Progress of one dataset in a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DatasetProgress {
+    /// "reference" or "current".
+    pub dataset: String,
+    /// Rows of the column being read that are decoded so far.
+    pub rows: u64,
+    /// Rows in the dataset.
+    pub total_rows: u64,
+    /// Bytes of the file hashed so far (SHA-256).
+    pub hashed: u64,
+    /// Size of the file.
+    pub total_bytes: u64,
+}
+
+/// Progress of a run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RunProgress {
+    /// Columns profiled (in both datasets).
+    pub columns_done: usize,
+    pub columns_total: usize,
+    /// The column being read, if any.
+    pub column: String,
+    pub datasets: Vec<DatasetProgress>,
+}
+
+impl RunProgress {
+    /// Share of the work done, 0–1: reading and profiling columns counts for
+    /// 80 %, hashing the files for 20 %.
+    pub fn fraction(&self) -> f64 {
+        let columns = if self.columns_total == 0 {
+            0.0
+        } else {
+            let partial = self
+                .datasets
+                .iter()
+                .map(|d| d.rows as f64 / d.total_rows.max(1) as f64)
+                .sum::<f64>()
+                / self.datasets.len().max(1) as f64;
+            let done = (self.columns_done as f64 + partial).min(self.columns_total as f64);
+            done / self.columns_total as f64
+        };
+        let total: u64 = self.datasets.iter().map(|d| d.total_bytes).sum();
+        let hashed: u64 = self.datasets.iter().map(|d| d.hashed).sum();
+        let hashing = if total == 0 {
+            0.0
+        } else {
+            hashed as f64 / total as f64
+        };
+        (0.8 * columns + 0.2 * hashing).clamp(0.0, 1.0)
+    }
+
+    /// The dataset with this label, added if missing.
+    pub fn dataset_mut(&mut self, label: &str) -> &mut DatasetProgress {
+        let i = match self.datasets.iter().position(|d| d.dataset == label) {
+            Some(i) => i,
+            None => {
+                self.datasets.push(DatasetProgress {
+                    dataset: label.to_string(),
+                    ..DatasetProgress::default()
+                });
+                self.datasets.len() - 1
+            }
+        };
+        &mut self.datasets[i]
+    }
+}
 
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -13,19 +89,17 @@ use serde::{Deserialize, Serialize};
 pub enum FromWorker {
     /// The worker has loaded and listens for jobs.
     Ready,
-    /// A column's profile is done.
-    Progress {
-        done: usize,
-        total: usize,
-        column: String,
-    },
+    /// The answer to an `inspect` job: an [`attest_check::plan::Preview`] as JSON.
+    Preview { json: String },
+    /// How far the run is.
+    Progress(RunProgress),
     /// The run finished: the report document, and the size the worker's
     /// WebAssembly memory grew to (it never shrinks: the run's peak).
     Report {
         json: String,
         wasm_memory_bytes: u64,
     },
-    /// The run failed: a message for people.
+    /// The job failed: a message for people.
     Error { message: String },
 }
 
@@ -45,15 +119,27 @@ impl FromWorker {
 mod tests {
     use super::*;
 
+    fn progress() -> RunProgress {
+        let mut p = RunProgress {
+            columns_done: 1,
+            columns_total: 4,
+            column: "age".into(),
+            datasets: Vec::new(),
+        };
+        for label in ["reference", "current"] {
+            let d = p.dataset_mut(label);
+            d.total_rows = 100;
+            d.total_bytes = 1000;
+        }
+        p
+    }
+
     #[test]
     fn messages_round_trip() {
         for m in [
             FromWorker::Ready,
-            FromWorker::Progress {
-                done: 3,
-                total: 9,
-                column: "age".into(),
-            },
+            FromWorker::Preview { json: "{}".into() },
+            FromWorker::Progress(progress()),
             FromWorker::Report {
                 json: "{}".into(),
                 wasm_memory_bytes: 1 << 20,
@@ -65,5 +151,25 @@ mod tests {
             assert_eq!(FromWorker::from_json(&m.to_json()), Ok(m));
         }
         assert!(FromWorker::from_json("{\"kind\":\"nope\"}").is_err());
+    }
+
+    #[test]
+    fn fraction_counts_rows_columns_and_hashing() {
+        let mut p = progress();
+        // One column of four done: 0.8 × 1/4.
+        assert!((p.fraction() - 0.2).abs() < 1e-12);
+        // Half of the next column read in both datasets.
+        p.dataset_mut("reference").rows = 50;
+        p.dataset_mut("current").rows = 50;
+        assert!((p.fraction() - 0.8 * 1.5 / 4.0).abs() < 1e-12);
+        // All columns, then all bytes hashed.
+        p.columns_done = 4;
+        p.dataset_mut("reference").rows = 0;
+        p.dataset_mut("current").rows = 0;
+        assert!((p.fraction() - 0.8).abs() < 1e-12);
+        p.dataset_mut("reference").hashed = 1000;
+        p.dataset_mut("current").hashed = 1000;
+        assert!((p.fraction() - 1.0).abs() < 1e-12);
+        assert_eq!(RunProgress::default().fraction(), 0.0);
     }
 }

@@ -212,6 +212,58 @@ pub fn fmt_pct(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
+/// A count with thousands separators: 1,234,567.
+pub fn fmt_count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A size in MB with one decimal.
+pub fn fmt_mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+/// The progress of a run in words: the columns, then one line per dataset.
+pub fn progress_lines(p: &crate::protocol::RunProgress) -> (String, Vec<(String, String)>) {
+    let columns = if p.columns_total == 0 {
+        "starting…".to_string()
+    } else {
+        format!(
+            "columns: {} of {} done{}",
+            p.columns_done,
+            p.columns_total,
+            if p.column.is_empty() {
+                String::new()
+            } else {
+                format!(" · reading {}", p.column)
+            }
+        )
+    };
+    let datasets = p
+        .datasets
+        .iter()
+        .map(|d| {
+            let mut line = format!("rows {} of {}", fmt_count(d.rows), fmt_count(d.total_rows));
+            if d.total_bytes > 0 {
+                line.push_str(&format!(
+                    " · SHA-256 {} of {}",
+                    fmt_mb(d.hashed),
+                    fmt_mb(d.total_bytes)
+                ));
+            }
+            (d.dataset.clone(), line)
+        })
+        .collect();
+    (columns, datasets)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,6 +274,34 @@ mod tests {
         let c = std::fs::read(format!("{dir}current.parquet")).expect("demo");
         let json = crate::check("r", r, "c", c, "", "2024-01-01T00:00:00Z").expect("runs");
         serde_json::from_str(&json).expect("report")
+    }
+
+    #[test]
+    fn counts_and_progress_read_well() {
+        assert_eq!(fmt_count(0), "0");
+        assert_eq!(fmt_count(999), "999");
+        assert_eq!(fmt_count(1000), "1,000");
+        assert_eq!(fmt_count(1_234_567), "1,234,567");
+        let mut p = crate::protocol::RunProgress {
+            columns_done: 2,
+            columns_total: 5,
+            column: "age".into(),
+            datasets: Vec::new(),
+        };
+        let d = p.dataset_mut("reference");
+        d.rows = 8192;
+        d.total_rows = 1_000_000;
+        d.hashed = 4_194_304;
+        d.total_bytes = 170_000_000;
+        let (columns, lines) = progress_lines(&p);
+        assert_eq!(columns, "columns: 2 of 5 done · reading age");
+        assert_eq!(
+            lines,
+            [(
+                "reference".to_string(),
+                "rows 8,192 of 1,000,000 · SHA-256 4.2 MB of 170.0 MB".to_string()
+            )]
+        );
     }
 
     #[test]

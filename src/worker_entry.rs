@@ -1,10 +1,13 @@
-//! The Web Worker: receives a job (two Blobs and a configuration), runs the
-//! same checks as the CLI on them, and posts progress and the report.
+//! The Web Worker: receives jobs (two files, given as Blobs or URLs), reads
+//! their footers (`inspect`) or runs the same checks as the CLI on them
+//! (`run`), and posts progress, the preview or the report.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use attest_check::plan::preview;
 use attest_check::read::Dataset;
 use attest_check::run::{run, Progress, RunOptions};
+use attest_check::source::ByteSource;
 use attest_check::Config;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -12,26 +15,60 @@ use wasm_bindgen::JsCast;
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use crate::blob_source::BlobSource;
-use crate::protocol::FromWorker;
+use crate::protocol::{FromWorker, RunProgress};
 
 fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
     let _ = scope.post_message(&JsValue::from_str(&msg.to_json()));
 }
 
-struct PostProgress {
-    scope: DedicatedWorkerGlobalScope,
+/// Where a job's messages go (the page, or a test).
+pub type Post<'a> = &'a (dyn Fn(&FromWorker) + Sync);
+
+/// Posts progress: every finished column, and rows and hashing at most every
+/// 100 ms so that the page is not flooded.
+struct PostProgress<'a> {
+    post: Post<'a>,
+    state: Mutex<(RunProgress, f64)>,
 }
 
-impl Progress for PostProgress {
+impl PostProgress<'_> {
+    fn update(&self, force: bool, change: impl FnOnce(&mut RunProgress)) {
+        let Ok(mut guard) = self.state.lock() else {
+            return;
+        };
+        let (progress, last) = &mut *guard;
+        change(progress);
+        let now = js_sys::Date::now();
+        if force || now - *last >= 100.0 {
+            *last = now;
+            (self.post)(&FromWorker::Progress(progress.clone()));
+        }
+    }
+}
+
+impl Progress for PostProgress<'_> {
     fn column_done(&self, column: &str, done: usize, total: usize) {
-        post(
-            &self.scope,
-            &FromWorker::Progress {
-                done,
-                total,
-                column: column.to_string(),
-            },
-        );
+        self.update(true, |p| {
+            p.columns_done = done;
+            p.columns_total = total;
+            p.column = column.to_string();
+            for d in &mut p.datasets {
+                d.rows = 0;
+            }
+        });
+    }
+    fn rows_read(&self, dataset: &str, column: &str, rows: usize, _total: usize) {
+        self.update(false, |p| {
+            p.column = column.to_string();
+            p.dataset_mut(dataset).rows = rows as u64;
+        });
+    }
+    fn hashed(&self, dataset: &str, bytes: u64, total: u64) {
+        self.update(bytes == total, |p| {
+            let d = p.dataset_mut(dataset);
+            d.hashed = bytes;
+            d.total_bytes = total;
+        });
     }
 }
 
@@ -45,39 +82,70 @@ fn text(obj: &JsValue, key: &str) -> Result<String, String> {
         .ok_or_else(|| format!("job field `{key}` is not text"))
 }
 
-fn job(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> Result<String, String> {
-    let blob = |key: &str| -> Result<Blob, String> {
-        field(data, key)?
-            .dyn_into::<Blob>()
-            .map_err(|_| format!("job field `{key}` is not a file"))
+/// Open the dataset `label` of a job: a Blob under `label`, or a URL under
+/// `{label}_url` (read with HTTP ranges).
+fn dataset(data: &JsValue, label: &str) -> Result<Dataset, String> {
+    let name = text(data, &format!("{label}_name"))?;
+    let url = field(data, &format!("{label}_url"))?.as_string();
+    let source: Arc<dyn ByteSource> = match url {
+        Some(url) => Arc::from(crate::http_source::open(&url, &name)?),
+        None => {
+            let blob = field(data, label)?
+                .dyn_into::<Blob>()
+                .map_err(|_| format!("job field `{label}` is not a file"))?;
+            Arc::new(BlobSource::new(blob, name))
+        }
     };
-    let config = Config::from_toml(&text(data, "config")?).map_err(|e| e.to_string())?;
-    let reference = Dataset::open(
-        "reference",
-        Arc::new(BlobSource::new(
-            blob("reference")?,
-            text(data, "reference_name")?,
-        )),
-    )
-    .map_err(|e| e.to_string())?;
-    let current = Dataset::open(
-        "current",
-        Arc::new(BlobSource::new(
-            blob("current")?,
-            text(data, "current_name")?,
-        )),
-    )
-    .map_err(|e| e.to_string())?;
-    let options = RunOptions {
-        created_at: text(data, "created_at")?,
-        ..RunOptions::default()
-    };
-    let progress = PostProgress {
-        scope: scope.clone(),
-    };
-    let report =
-        run(&reference, &current, &config, &options, &progress).map_err(|e| e.to_string())?;
-    Ok(report.to_json())
+    Dataset::open(label, source).map_err(|e| e.to_string())
+}
+
+/// A configuration as JSON (the page's choices), or the defaults.
+fn config(data: &JsValue) -> Result<Config, String> {
+    let text = text(data, "config")?;
+    if text.trim().is_empty() {
+        return Ok(Config::default());
+    }
+    let config: Config = serde_json::from_str(&text).map_err(|e| format!("configuration: {e}"))?;
+    config.validate().map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
+/// Do one job (see [`crate::protocol`]): progress goes to `post`, the
+/// answer (preview, report or error) is returned.
+pub fn handle(data: &JsValue, post: Post) -> FromWorker {
+    job(data, post).unwrap_or_else(|message| FromWorker::Error { message })
+}
+
+fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
+    let kind = text(data, "kind")?;
+    let reference = dataset(data, "reference")?;
+    let current = dataset(data, "current")?;
+    match kind.as_str() {
+        "inspect" => {
+            let preview =
+                preview(&reference, &current, &Config::default()).map_err(|e| e.to_string())?;
+            let json = serde_json::to_string(&preview).map_err(|e| e.to_string())?;
+            Ok(FromWorker::Preview { json })
+        }
+        "run" => {
+            let config = config(data)?;
+            let options = RunOptions {
+                created_at: text(data, "created_at")?,
+                ..RunOptions::default()
+            };
+            let progress = PostProgress {
+                post,
+                state: Mutex::new((RunProgress::default(), 0.0)),
+            };
+            let report = run(&reference, &current, &config, &options, &progress)
+                .map_err(|e| e.to_string())?;
+            Ok(FromWorker::Report {
+                json: report.to_json(),
+                wasm_memory_bytes: wasm_memory_bytes(),
+            })
+        }
+        other => Err(format!("unknown job `{other}`")),
+    }
 }
 
 /// Current size of this worker's WebAssembly memory.
@@ -96,13 +164,8 @@ pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_scope = scope.clone();
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
-        let reply = match job(&reply_scope, &msg.data()) {
-            Ok(json) => FromWorker::Report {
-                json,
-                wasm_memory_bytes: wasm_memory_bytes(),
-            },
-            Err(message) => FromWorker::Error { message },
-        };
+        let send = |m: &FromWorker| post(&reply_scope, m);
+        let reply = handle(&msg.data(), &send);
         post(&reply_scope, &reply);
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));

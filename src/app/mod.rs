@@ -1,12 +1,15 @@
 //! The Leptos app (client-side only). `mount` starts it; the views are in
-//! `report.rs` and `charts.rs`; this file holds the page state and getting
-//! data in (file pickers, the demo, `?reference=`/`?current=`/`?report=`).
+//! `setup.rs` (before the run), `report.rs` and `charts.rs`; this file holds
+//! the page state, the worker, and getting data in (file pickers, the demo,
+//! `?reference=`/`?current=`/`?report=`).
 
 mod charts;
 mod report;
+mod setup;
 
 use std::sync::Arc;
 
+use attest_check::plan::Preview;
 use attest_check::Report;
 use leptos::mount::mount_to_body;
 use leptos::prelude::*;
@@ -15,7 +18,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, File, HtmlInputElement, MessageEvent, Worker};
 
-use crate::protocol::FromWorker;
+use crate::protocol::{FromWorker, RunProgress};
+use crate::setup::Choices;
+use crate::view_model::progress_lines;
 
 /// Start the app.
 pub fn mount() {
@@ -27,11 +32,12 @@ pub fn mount() {
 #[derive(Clone)]
 enum Phase {
     Idle,
-    Running {
-        done: usize,
-        total: usize,
-        column: String,
-    },
+    /// Reading the footers of the chosen files.
+    Inspecting,
+    /// Showing both schemas; the choices are in their own signal.
+    Setup(Arc<Preview>),
+    /// A run is under way; its progress is in its own signal.
+    Running,
     Done(Arc<Report>, Option<RunStats>),
 }
 
@@ -42,11 +48,39 @@ struct RunStats {
     wasm_memory_bytes: u64,
 }
 
-/// A dataset chosen by the user: the Blob and its display name.
+/// A dataset chosen by the user: a file (Blob) or a URL, and its display name.
 #[derive(Clone)]
-struct Input {
-    blob: Blob,
-    name: String,
+enum Input {
+    File { blob: Blob, name: String },
+    Url { url: String, name: String },
+}
+
+impl Input {
+    fn name(&self) -> &str {
+        match self {
+            Input::File { name, .. } | Input::Url { name, .. } => name,
+        }
+    }
+    /// Put this input in a job under `label` (see `protocol`).
+    fn add_to(&self, job: &js_sys::Object, label: &str) {
+        let set = |k: &str, v: &JsValue| {
+            let _ = js_sys::Reflect::set(job, &JsValue::from_str(k), v);
+        };
+        set(&format!("{label}_name"), &self.name().into());
+        match self {
+            Input::File { blob, .. } => set(label, blob),
+            Input::Url { url, .. } => set(&format!("{label}_url"), &url.as_str().into()),
+        }
+    }
+}
+
+/// `url` made absolute against the page's address (the worker lives elsewhere).
+fn absolute(url: &str) -> String {
+    web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .and_then(|base| web_sys::Url::new_with_base(url, &base).ok())
+        .map(|u| u.href())
+        .unwrap_or_else(|| url.to_string())
 }
 
 fn now_rfc3339() -> String {
@@ -115,30 +149,77 @@ fn App() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let reference = RwSignal::new_local(None::<Input>);
     let current = RwSignal::new_local(None::<Input>);
+    let choices = RwSignal::new(None::<Choices>);
     let worker = StoredValue::new_local(None::<Worker>);
+    // Whether the worker has loaded, and a job waiting for it.
+    let ready = StoredValue::new(false);
+    let pending = StoredValue::new_local(None::<js_sys::Object>);
+    let started = StoredValue::new(0.0f64);
+    let progress = RwSignal::new(RunProgress::default());
 
     let stop_worker = move || {
         if let Some(w) = worker.get_value() {
             w.terminate();
         }
         worker.set_value(None);
+        ready.set_value(false);
+        pending.set_value(None);
     };
 
-    // Run the checks in a fresh worker; the job is sent once it is ready.
-    let start = move |r: Input, c: Input| {
-        stop_worker();
+    let on_message = move |msg: FromWorker| match msg {
+        FromWorker::Ready => {
+            ready.set_value(true);
+            if let (Some(job), Some(w)) = (pending.get_value(), worker.get_value()) {
+                pending.set_value(None);
+                let _ = w.post_message(&job);
+            }
+        }
+        // A preview that arrives after a run started is stale.
+        FromWorker::Preview { .. } if !matches!(phase.get_untracked(), Phase::Inspecting) => {}
+        FromWorker::Preview { json } => match serde_json::from_str::<Preview>(&json) {
+            Ok(preview) => {
+                choices.set(Some(Choices::from_preview(&preview)));
+                phase.set(Phase::Setup(Arc::new(preview)));
+            }
+            Err(e) => {
+                error.set(Some(format!("bad preview from the worker: {e}")));
+                phase.set(Phase::Idle);
+            }
+        },
+        FromWorker::Progress(p) => progress.set(p),
+        FromWorker::Report {
+            json,
+            wasm_memory_bytes,
+        } => match parse_report(&json) {
+            Ok(report) => {
+                let stats = RunStats {
+                    millis: js_sys::Date::now() - started.get_value(),
+                    wasm_memory_bytes,
+                };
+                phase.set(Phase::Done(Arc::new(report), Some(stats)))
+            }
+            Err(e) => {
+                error.set(Some(e));
+                phase.set(Phase::Idle);
+            }
+        },
+        FromWorker::Error { message } => {
+            error.set(Some(message));
+            phase.set(Phase::Idle);
+        }
+    };
+
+    // Send a job to the worker, starting one if there is none.
+    let send = move |job: js_sys::Object| {
         error.set(None);
-        let job = js_sys::Object::new();
-        let set = |k: &str, v: &JsValue| {
-            let _ = js_sys::Reflect::set(&job, &JsValue::from_str(k), v);
-        };
-        set("kind", &"run".into());
-        set("reference", &r.blob);
-        set("reference_name", &r.name.clone().into());
-        set("current", &c.blob);
-        set("current_name", &c.name.clone().into());
-        set("config", &"".into());
-        set("created_at", &now_rfc3339().into());
+        if let (Some(w), true) = (worker.get_value(), ready.get_value()) {
+            let _ = w.post_message(&job);
+            return;
+        }
+        pending.set_value(Some(job));
+        if worker.get_value().is_some() {
+            return;
+        }
         let w = match Worker::new("./worker_loader.js") {
             Ok(w) => w,
             Err(e) => {
@@ -146,51 +227,10 @@ fn App() -> impl IntoView {
                 return;
             }
         };
-        phase.set(Phase::Running {
-            done: 0,
-            total: 0,
-            column: String::new(),
-        });
-        let sender = w.clone();
-        let started = js_sys::Date::now();
-        let mut pending = Some(job);
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
             let text = msg.data().as_string().unwrap_or_default();
             match FromWorker::from_json(&text) {
-                Ok(FromWorker::Ready) => {
-                    if let Some(job) = pending.take() {
-                        let _ = sender.post_message(&job);
-                    }
-                }
-                Ok(FromWorker::Progress {
-                    done,
-                    total,
-                    column,
-                }) => phase.set(Phase::Running {
-                    done,
-                    total,
-                    column,
-                }),
-                Ok(FromWorker::Report {
-                    json,
-                    wasm_memory_bytes,
-                }) => match parse_report(&json) {
-                    Ok(report) => {
-                        let stats = RunStats {
-                            millis: js_sys::Date::now() - started,
-                            wasm_memory_bytes,
-                        };
-                        phase.set(Phase::Done(Arc::new(report), Some(stats)))
-                    }
-                    Err(e) => {
-                        error.set(Some(e));
-                        phase.set(Phase::Idle);
-                    }
-                },
-                Ok(FromWorker::Error { message }) => {
-                    error.set(Some(message));
-                    phase.set(Phase::Idle);
-                }
+                Ok(m) => on_message(m),
                 Err(e) => error.set(Some(e)),
             }
         });
@@ -200,6 +240,7 @@ fn App() -> impl IntoView {
             error.set(Some(
                 "the worker stopped with an error (see the browser console)".into(),
             ));
+            stop_worker();
             phase.set(Phase::Idle);
         });
         w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -207,41 +248,74 @@ fn App() -> impl IntoView {
         worker.set_value(Some(w));
     };
 
+    let job = |kind: &str, r: &Input, c: &Input| {
+        let job = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&job, &"kind".into(), &kind.into());
+        r.add_to(&job, "reference");
+        c.add_to(&job, "current");
+        job
+    };
+
+    // Read both footers and show the setup step.
+    let inspect = move |r: Input, c: Input| {
+        choices.set(None);
+        phase.set(Phase::Inspecting);
+        send(job("inspect", &r, &c));
+    };
+
+    // Run the checks with `config` (JSON; "" for the defaults).
+    let start = move |r: Input, c: Input, config: String| {
+        let job = job("run", &r, &c);
+        let _ = js_sys::Reflect::set(&job, &"config".into(), &config.into());
+        let _ = js_sys::Reflect::set(&job, &"created_at".into(), &now_rfc3339().into());
+        started.set_value(js_sys::Date::now());
+        progress.set(RunProgress::default());
+        phase.set(Phase::Running);
+        send(job);
+    };
+
     let run_chosen = move |_| match (reference.get_untracked(), current.get_untracked()) {
-        (Some(r), Some(c)) => start(r, c),
+        (Some(r), Some(c)) => {
+            let config = choices
+                .get_untracked()
+                .and_then(|ch| serde_json::to_string(&ch.to_config()).ok())
+                .unwrap_or_default();
+            start(r, c, config)
+        }
         _ => error.set(Some("choose a reference and a current file first".into())),
     };
     let cancel = move |_| {
         stop_worker();
         phase.set(Phase::Idle);
-        error.set(Some("cancelled".into()));
+        error.set(Some("cancelled: the run was stopped".into()));
     };
     let pick = move |target: RwSignal<Option<Input>, LocalStorage>| {
         move |ev: web_sys::Event| {
             let input: HtmlInputElement = event_target(&ev);
             let file: Option<File> = input.files().and_then(|f| f.get(0));
-            target.set(file.map(|f| Input {
+            target.set(file.map(|f| Input::File {
                 name: f.name(),
                 blob: f.into(),
             }));
+            if let (Some(r), Some(c)) = (reference.get_untracked(), current.get_untracked()) {
+                inspect(r, c);
+            }
         }
     };
-    let load_urls = move |r_url: String, c_url: String| {
-        wasm_bindgen_futures::spawn_local(async move {
-            match (fetch_blob(&r_url).await, fetch_blob(&c_url).await) {
-                (Ok(r), Ok(c)) => start(
-                    Input {
-                        blob: r,
-                        name: name_of(&r_url),
-                    },
-                    Input {
-                        blob: c,
-                        name: name_of(&c_url),
-                    },
-                ),
-                (Err(e), _) | (_, Err(e)) => error.set(Some(e)),
-            }
-        });
+    // Files on a web server: read by the worker with HTTP range requests.
+    let run_urls = move |r_url: String, c_url: String| {
+        let r = Input::Url {
+            name: name_of(&r_url),
+            url: absolute(&r_url),
+        };
+        let c = Input::Url {
+            name: name_of(&c_url),
+            url: absolute(&c_url),
+        };
+        reference.set(Some(r.clone()));
+        current.set(Some(c.clone()));
+        choices.set(None);
+        start(r, c, String::new());
     };
     let show_report_text =
         move |text: Result<String, String>| match text.and_then(|t| parse_report(&t)) {
@@ -261,7 +335,7 @@ fn App() -> impl IntoView {
         }
     };
     let demo = move |_| {
-        load_urls(
+        run_urls(
             "demo/reference.parquet".into(),
             "demo/current.parquet".into(),
         )
@@ -279,7 +353,7 @@ fn App() -> impl IntoView {
                     show_report_text(text);
                 });
             } else if let (Some(r), Some(c)) = (params.get("reference"), params.get("current")) {
-                load_urls(r, c);
+                run_urls(r, c);
             }
         }
     }
@@ -288,7 +362,7 @@ fn App() -> impl IntoView {
         move || {
             s.with(|i| {
                 i.as_ref()
-                    .map(|i| i.name.clone())
+                    .map(|i| i.name().to_string())
                     .unwrap_or_else(|| "no file".into())
             })
         }
@@ -322,11 +396,22 @@ fn App() -> impl IntoView {
         {move || error.get().map(|e| view! { <p id="error" class="error" role="alert">{e}</p> })}
         {move || match phase.get() {
             Phase::Idle => view! { <p class="hint">"Choose two files, or try the demo."</p> }.into_any(),
-            Phase::Running { done, total, column } => view! {
+            Phase::Inspecting => view! { <p class="hint" id="inspecting">"Reading the files' schemas…"</p> }.into_any(),
+            Phase::Setup(preview) => view! {
+                <setup::SetupView preview=(*preview).clone() choices=choices/>
+            }.into_any(),
+            Phase::Running => view! {
                 <section id="running" class="running">
-                    <progress id="progress" max=total.max(1) value=done></progress>
-                    <span>{format!("profiling columns: {done} of {total} {column}")}</span>
+                    <progress id="progress" max="1000" value=move || progress.with(|p| (p.fraction() * 1000.0).round())></progress>
                     <button id="cancel" class="secondary" on:click=cancel>"Cancel"</button>
+                    <p id="progress-columns"
+                        data-done=move || progress.with(|p| p.columns_done.to_string())
+                        data-total=move || progress.with(|p| p.columns_total.to_string())>
+                        {move || progress.with(|p| progress_lines(p).0)}
+                    </p>
+                    {move || progress.with(|p| progress_lines(p).1).into_iter().map(|(label, line)| view! {
+                        <p id=format!("progress-{label}")><strong>{label.clone()}</strong>": "{line}</p>
+                    }).collect_view()}
                 </section>
             }.into_any(),
             Phase::Done(report, stats) => view! {

@@ -297,10 +297,10 @@ fn Segments(
                         let is_worst = worst.as_deref() == Some(value.as_str());
                         let w = if max > 0.0 { v / max * 100.0 } else { 0.0 };
                         view! {
-                            <tr class:worst=is_worst>
-                                <th>{value}</th>
+                            <tr class:worst=is_worst data-segment=value.clone()>
+                                <th>{value.clone()}</th>
                                 <td class="bar"><span style=format!("width:{w:.1}%")></span></td>
-                                <td class="num">{fmt_num(v)}</td>
+                                <td class="num" data-value=v.to_string()>{fmt_num(v)}</td>
                                 <td class="num">{s.get("rows").and_then(Value::as_u64).unwrap_or(0)}" rows"</td>
                                 <td>{if is_worst { "worst" } else { "" }}</td>
                             </tr>
@@ -357,7 +357,7 @@ fn Fairness(
                         </tr>
                     }).collect_view()}
                 </table>
-                <ul class="fairness-metrics">
+                <ul class="fairness-metrics" data-sensitive=col.clone()>
                     {diffs.into_iter().map(|m| view! {
                         <li data-metric=m.name.clone() data-value=m.value.to_string()>
                             {m.status.map(|s| view! { <span class=format!("badge {}", s.as_str())>{s.as_str()}</span> })}

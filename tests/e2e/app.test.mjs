@@ -29,18 +29,40 @@ const types = {
 
 let server, origin, browser;
 const requests = [];
+// What the server sent: every request's path and Range header.
+const served = [];
 
 before(async () => {
   await mkdir(artifacts, { recursive: true });
   server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://x");
-    let file = path.join(dist, decodeURIComponent(url.pathname));
-    if (url.pathname.endsWith("/")) file = path.join(file, "index.html");
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+    // /data/… serves the conformance cases; /slow/… the same, 300 ms per request
+    let base = dist, rel = decodeURIComponent(url.pathname), slow = false;
+    for (const [prefix, dir, isSlow] of [["/data/", conformance, false], ["/slow/", conformance, true]])
+      if (rel.startsWith(prefix)) { base = dir; rel = rel.slice(prefix.length - 1); slow = isSlow; }
+    let file = path.join(base, rel);
+    if (rel.endsWith("/")) file = path.join(file, "index.html");
+    if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
+    const arrived = Date.now();
+    if (slow) await new Promise((ok) => setTimeout(ok, 300));
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
-      res.end(body);
+      const headers = { "content-type": types[path.extname(file)] || "application/octet-stream", "accept-ranges": "bytes" };
+      const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || "");
+      served.push({ path: url.pathname, range: req.headers.range || null, arrived });
+      if (range) {
+        const first = Number(range[1]);
+        const last = Math.min(range[2] === "" ? body.length - 1 : Number(range[2]), body.length - 1);
+        if (first >= body.length) {
+          res.writeHead(416, { "content-range": `bytes */${body.length}` }).end();
+          return;
+        }
+        res.writeHead(206, { ...headers, "content-range": `bytes ${first}-${last}/${body.length}` });
+        res.end(req.method === "HEAD" ? undefined : body.subarray(first, last + 1));
+        return;
+      }
+      res.writeHead(200, { ...headers, "content-length": body.length });
+      res.end(req.method === "HEAD" ? undefined : body);
     } catch {
       res.writeHead(404).end("not found");
     }
@@ -72,8 +94,8 @@ async function newPage() {
   return page;
 }
 
-function cliReport(ref, cur) {
-  const run = spawnSync(attest, ["check", "--reference", ref, "--current", cur, "--json", "-"], {
+function cliReport(ref, cur, extra = []) {
+  const run = spawnSync(attest, ["check", "--reference", ref, "--current", cur, "--json", "-", ...extra], {
     env: { ...process.env, SOURCE_DATE_EPOCH: "0" },
     maxBuffer: 64 << 20,
   });
@@ -170,5 +192,100 @@ test("the demo button runs the shipped pair", async () => {
   await page.click("#demo");
   await page.waitForSelector("#report", { timeout: 120_000 });
   assert.ok((await page.locator("#drift-table tbody tr").count()) >= 8);
+  await page.close();
+});
+
+test("before the run: schemas, roles and marks chosen in the page reach the report", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const config = path.join(artifacts, "skip-label-drift.toml");
+  await writeFile(config, '[checks]\nskip = ["label_drift"]\n');
+  const expected = cliReport(ref, cur, ["--sensitive", "gender", "--segment", "region", "--config", config]);
+  const page = await newPage();
+  await page.setInputFiles("#reference-file", ref);
+  await page.setInputFiles("#current-file", cur);
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  // both schemas with their row counts, and the auto-detected roles
+  for (const input of expected.inputs) {
+    const rows = await page.locator(`#setup [data-dataset="${input.dataset}"] .rows`).getAttribute("data-rows");
+    assert.equal(Number(rows), input.rows, `${input.dataset} rows`);
+  }
+  for (const role of ["id", "prediction", "score", "label"])
+    assert.equal(await page.locator(`#setup-columns tr[data-column="${role}"] select.role`).inputValue(), role);
+  assert.equal(await page.locator(`#setup-columns tr[data-column="age"] select.role`).inputValue(), "feature");
+  assert.equal(await page.locator(`#setup-columns tr[data-column="age"] select.kind`).inputValue(), "numeric");
+  await page.screenshot({ path: path.join(artifacts, "setup.png"), fullPage: true });
+  // mark gender sensitive and region a segment, skip label drift
+  await page.check(`#setup-columns tr[data-column="gender"] input.sensitive`);
+  await page.check(`#setup-columns tr[data-column="region"] input.segment`);
+  await page.uncheck(`#setup input[data-check="label_drift"]`);
+  await page.click("#run");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  await assertNumbersMatch(page, expected);
+  assert.equal((await page.locator(`li[data-check="label_drift"] .badge`).textContent()).trim(), "skipped");
+  // fairness metrics of gender equal the CLI's with --sensitive gender
+  const fairness = expected.checks.find((c) => c.id === "fairness");
+  assert.ok(fairness.metrics.length >= 4, "the CLI computed fairness metrics");
+  for (const m of fairness.metrics.filter((m) => m.column === "gender")) {
+    const cell = page.locator(`ul.fairness-metrics[data-sensitive="gender"] li[data-metric="${m.name}"]`);
+    close(Number(await cell.getAttribute("data-value")), m.value, `fairness ${m.name}`);
+  }
+  assert.ok((await page.locator(`table.segments[data-segment-column="region"] tr[data-segment]`).count()) >= 2);
+  await page.close();
+});
+
+test("a label turned into a feature stays a feature", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const page = await newPage();
+  await page.setInputFiles("#reference-file", ref);
+  await page.setInputFiles("#current-file", cur);
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  await page.selectOption(`#setup-columns tr[data-column="label"] select.role`, "feature");
+  await page.click("#run");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  assert.equal((await page.locator(`li[data-check="performance"] .badge`).textContent()).trim(), "skipped");
+  // and `label` is profiled as a feature, in the drift table
+  assert.equal(await page.locator(`#drift-table tr[data-column="label"]`).count(), 1);
+  await page.close();
+});
+
+test("files given by URL are read with HTTP range requests", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const expected = cliReport(ref, cur);
+  const before = served.length;
+  const page = await browser.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(`${origin}/?reference=data/binary_0/reference.parquet&current=data/binary_0/current.parquet`);
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  await assertNumbersMatch(page, expected);
+  const data = served.slice(before).filter((r) => r.path.startsWith("/data/"));
+  assert.ok(data.length > 2, "the files were requested");
+  assert.deepEqual(data.filter((r) => r.range === null), [], "every request for the data asked for a range");
+  await page.close();
+});
+
+test("cancel stops a run: no more reads, and the page says so", async () => {
+  const page = await browser.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(`${origin}/?reference=slow/binary_0/reference.parquet&current=slow/binary_0/current.parquet`);
+  await page.waitForSelector("#cancel", { timeout: 60_000 });
+  // let it read a few ranges, then cancel
+  await page.waitForFunction(() => document.querySelector("#progress-columns")?.textContent.includes("reading"), null, { timeout: 60_000 });
+  const cancelAt = Date.now();
+  await page.click("#cancel");
+  assert.match(await page.locator("#error").textContent(), /cancelled/);
+  // Requests already under way when the worker is terminated fail at once;
+  // none may start later. (The server logs a request 300 ms after it arrives.)
+  await new Promise((ok) => setTimeout(ok, 2500));
+  const slow = served.filter((r) => r.path.startsWith("/slow/"));
+  assert.ok(slow.some((r) => r.arrived < cancelAt), "the run had started reading");
+  const late = slow.filter((r) => r.arrived > cancelAt + 1000);
+  assert.deepEqual(late, [], "reads went on after cancel");
+  assert.equal(await page.locator("#report").count(), 0);
+  // the page still works
+  await page.click("#demo");
+  await page.waitForSelector("#report", { timeout: 120_000 });
   await page.close();
 });

@@ -36,10 +36,15 @@ pub enum Severity {
     Fail,
 }
 
-/// Column roles (SPEC §2). Unset single roles are auto-detected by name.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Column roles (SPEC §2). Unset single roles are auto-detected by name
+/// unless `auto_detect` is false.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Roles {
+    /// Detect unset single roles from column names (default true). The web
+    /// app turns it off when the user has reviewed every role, so that a role
+    /// the user cleared stays cleared.
+    pub auto_detect: bool,
     pub id: Option<String>,
     pub timestamp: Option<String>,
     pub prediction: Option<String>,
@@ -49,6 +54,22 @@ pub struct Roles {
     pub segments: Vec<String>,
     /// Columns left out of every check.
     pub ignore: Vec<String>,
+}
+
+impl Default for Roles {
+    fn default() -> Self {
+        Self {
+            auto_detect: true,
+            id: None,
+            timestamp: None,
+            prediction: None,
+            score: None,
+            label: None,
+            sensitive: Vec::new(),
+            segments: Vec::new(),
+            ignore: Vec::new(),
+        }
+    }
 }
 
 /// Drift thresholds (SPEC §3, "Default drift verdict").

@@ -56,7 +56,7 @@ impl CaseRoles {
             label: self.label.clone(),
             sensitive: self.sensitive.clone(),
             segments: self.segments.clone(),
-            ignore: Vec::new(),
+            ..Roles::default()
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Column roles and kinds: which column plays which part, and how each is compared.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::columns::{natural_kind, Kind};
 use crate::config::Config;
@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::read::Dataset;
 
 /// A column's role (SPEC §2). Sensitive and segment columns are features too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Feature,
@@ -52,7 +52,7 @@ pub const AUTO_NAMES: [(Role, &[&str]); 5] = [
 ];
 
 /// The resolved roles of a run.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResolvedRoles {
     pub id: Option<String>,
     pub timestamp: Option<String>,
@@ -97,7 +97,7 @@ impl ResolvedRoles {
 }
 
 /// How one column takes part in the run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnPlan {
     pub name: String,
     pub role: Role,
@@ -124,7 +124,7 @@ impl ColumnPlan {
 }
 
 /// Roles and per-column plans.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub roles: ResolvedRoles,
     pub columns: Vec<ColumnPlan>,
@@ -207,7 +207,7 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
             || roles.segments.iter().any(|i| i == c)
     };
     for (role, names) in AUTO_NAMES {
-        if roles.single(role).is_some() {
+        if roles.single(role).is_some() || !cfg.auto_detect {
             continue;
         }
         let found = ref_names
@@ -302,6 +302,45 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         });
     }
     Ok(Plan { roles, columns })
+}
+
+/// One dataset as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatasetInfo {
+    /// "reference" or "current".
+    pub dataset: String,
+    /// File name.
+    pub name: String,
+    pub rows: u64,
+    /// "parquet" or "csv".
+    pub format: String,
+    /// Column names in file order.
+    pub columns: Vec<String>,
+}
+
+/// What a run would do, before it runs: both schemas and the plan (roles
+/// and kinds) that `config` gives. Read from the files' footers (Parquet) or
+/// headers (CSV) only; no column is decoded.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Preview {
+    pub datasets: Vec<DatasetInfo>,
+    pub plan: Plan,
+}
+
+/// The [`Preview`] of a run of `config` on `reference` vs `current`.
+pub fn preview(reference: &Dataset, current: &Dataset, config: &Config) -> Result<Preview> {
+    let info = |ds: &Dataset| DatasetInfo {
+        dataset: ds.label().to_string(),
+        name: ds.name().to_string(),
+        rows: ds.rows() as u64,
+        format: ds.format().as_str().to_string(),
+        columns: ds.column_names(),
+    };
+
+    Ok(Preview {
+        datasets: vec![info(reference), info(current)],
+        plan: plan(reference, current, config)?,
+    })
 }
 
 /// The list without repeats, first occurrence kept.

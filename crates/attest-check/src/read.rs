@@ -34,6 +34,16 @@ pub enum Format {
     Csv,
 }
 
+impl Format {
+    /// Lower-case name, as in reports: "parquet" or "csv".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Parquet => "parquet",
+            Format::Csv => "csv",
+        }
+    }
+}
+
 /// Adapts a [`ByteSource`] to parquet's [`ChunkReader`].
 #[derive(Clone)]
 struct SourceReader(Arc<dyn ByteSource>);
@@ -198,8 +208,27 @@ impl Dataset {
         self.rows
     }
 
+    /// The column names, in file order.
+    pub fn column_names(&self) -> Vec<String> {
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
+    }
+
     /// Decode one column (all row groups) as Arrow arrays, one per batch.
     pub fn read_column(&self, column: &str) -> Result<Vec<ArrayRef>> {
+        self.read_column_with(column, &mut |_| {})
+    }
+
+    /// [`read_column`](Self::read_column), calling `rows_read` with the
+    /// number of rows decoded so far after each batch.
+    pub fn read_column_with(
+        &self,
+        column: &str,
+        rows_read: &mut dyn FnMut(usize),
+    ) -> Result<Vec<ArrayRef>> {
         let index = self
             .schema
             .index_of(column)
@@ -211,7 +240,10 @@ impl Dataset {
                 available: self.column_list(),
             })?;
         match &self.inner {
-            Inner::Csv(batches) => Ok(batches.iter().map(|b| b.column(index).clone()).collect()),
+            Inner::Csv(batches) => {
+                rows_read(self.rows);
+                Ok(batches.iter().map(|b| b.column(index).clone()).collect())
+            }
             Inner::Parquet(meta) => {
                 let perr = |e: &dyn std::fmt::Display| Error::Parquet {
                     name: self.name().to_string(),
@@ -227,13 +259,15 @@ impl Dataset {
                 .build()
                 .map_err(|e| perr(&e))?;
                 let mut out = Vec::new();
+                let mut got = 0usize;
                 for batch in reader {
                     let batch = batch.map_err(|e| perr(&e))?;
                     if let Some(col) = batch.columns().first() {
+                        got += col.len();
                         out.push(col.clone());
                     }
+                    rows_read(got);
                 }
-                let got: usize = out.iter().map(|a| a.len()).sum();
                 if got != self.rows {
                     return Err(perr(&format!(
                         "decoded {got} values but the footer says {} rows",

@@ -15,7 +15,7 @@ use crate::plan::{plan, ColumnPlan, Plan, Role};
 use crate::profile::{categorical_profile, numeric_profile, Profile};
 use crate::read::Dataset;
 use crate::report::{Input, Report, Tool, FORMAT, SCHEMA_VERSION};
-use crate::source::sha256_hex;
+use crate::source::sha256_hex_with;
 
 /// Options of a run that are not part of the configuration.
 #[derive(Debug, Clone)]
@@ -35,10 +35,15 @@ impl Default for RunOptions {
     }
 }
 
-/// Progress of a run, reported column by column.
+/// Progress of a run: columns profiled, rows decoded, bytes hashed.
 pub trait Progress: Sync {
     /// A column's profile is done (`done` of `total`).
     fn column_done(&self, _column: &str, _done: usize, _total: usize) {}
+    /// `rows` of the `total` rows of `column` decoded in `dataset` (its label,
+    /// e.g. "reference"); called after each batch.
+    fn rows_read(&self, _dataset: &str, _column: &str, _rows: usize, _total: usize) {}
+    /// `bytes` of the `total` bytes of `dataset`'s file hashed (SHA-256).
+    fn hashed(&self, _dataset: &str, _bytes: u64, _total: u64) {}
     /// Return true to stop the run as soon as possible.
     fn cancelled(&self) -> bool {
         false
@@ -102,6 +107,7 @@ fn profile_column(
     reference: &Dataset,
     current: &Dataset,
     hashes: &RowHashes,
+    progress: &dyn Progress,
 ) -> Result<ColumnResult> {
     let Some(kind) = plan.kind.filter(|_| plan.comparable()) else {
         return Ok(ColumnResult {
@@ -109,8 +115,13 @@ fn profile_column(
             profile: None,
         });
     };
-    let ra = reference.read_column(&plan.name)?;
-    let ca = current.read_column(&plan.name)?;
+    let read = |ds: &Dataset| {
+        ds.read_column_with(&plan.name, &mut |rows| {
+            progress.rows_read(ds.label(), &plan.name, rows, ds.rows())
+        })
+    };
+    let ra = read(reference)?;
+    let ca = read(current)?;
     let drift = !matches!(plan.role, Role::Id | Role::Timestamp);
     let where_ = |ds: &Dataset, m: String| format!("{} ({}): {m}", ds.label(), ds.name());
     let profile = match kind {
@@ -210,17 +221,18 @@ pub fn run(
         if progress.cancelled() {
             return Err(Error::Cancelled);
         }
-        let r = profile_column(i, p, reference, current, &hashes);
+        let r = profile_column(i, p, reference, current, &hashes, progress);
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress.column_done(&p.name, n, total);
         r
     };
-    let hash_inputs = || -> Result<(String, String)> {
-        Ok((
-            sha256_hex(reference.source().as_ref())?,
-            sha256_hex(current.source().as_ref())?,
-        ))
+    let hash = |ds: &Dataset| {
+        let total = ds.source().len();
+        sha256_hex_with(ds.source().as_ref(), &mut |bytes| {
+            progress.hashed(ds.label(), bytes, total)
+        })
     };
+    let hash_inputs = || -> Result<(String, String)> { Ok((hash(reference)?, hash(current)?)) };
     let prepare_performance = || checks::performance::prepare(&plan, reference, current, config);
     #[cfg(feature = "parallel")]
     let (columns, (digests, performance)) = {
@@ -265,20 +277,10 @@ pub fn run(
         name: ds.name().to_string(),
         sha256: sha,
         rows: ds.rows() as u64,
-        columns: ds
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect(),
-        format: Some(
-            match ds.format() {
-                crate::read::Format::Parquet => "parquet",
-                crate::read::Format::Csv => "csv",
-            }
-            .to_string(),
-        ),
+        columns: ds.column_names(),
+        format: Some(ds.format().as_str().to_string()),
     };
+
     let mut effective = config.clone();
     let roles = &data.plan.roles;
     effective.roles.id = roles.id.clone();

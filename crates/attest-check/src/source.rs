@@ -164,8 +164,21 @@ impl Read for RangeReader {
     }
 }
 
+/// The end of the byte range `start..start + len` of a source of `total`
+/// bytes, clamped to the end; `None` when the range is empty.
+pub fn range_end(start: u64, len: usize, total: u64) -> Option<u64> {
+    let end = start.saturating_add(len as u64).min(total);
+    (start < end).then_some(end)
+}
+
 /// SHA-256 of a whole source, read block by block (hex, lower case).
 pub fn sha256_hex(source: &dyn ByteSource) -> Result<String> {
+    sha256_hex_with(source, &mut |_| {})
+}
+
+/// [`sha256_hex`], calling `hashed` with the bytes hashed so far after each
+/// 4 MiB block.
+pub fn sha256_hex_with(source: &dyn ByteSource, hashed: &mut dyn FnMut(u64)) -> Result<String> {
     use sha2::{Digest, Sha256};
     const BLOCK: usize = 4 << 20;
     let mut hasher = Sha256::new();
@@ -180,6 +193,7 @@ pub fn sha256_hex(source: &dyn ByteSource) -> Result<String> {
         }
         pos += chunk.len() as u64;
         hasher.update(&chunk);
+        hashed(pos);
     }
     let digest = hasher.finalize();
     Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
@@ -195,6 +209,15 @@ mod tests {
         assert_eq!(&s.read_range(1, 2).expect("in range")[..], &[2, 3]);
         assert_eq!(&s.read_range(3, 10).expect("clamped")[..], &[4]);
         assert!(s.read_range(10, 10).expect("past end").is_empty());
+    }
+
+    #[test]
+    fn range_end_clamps_and_rejects_empty_ranges() {
+        assert_eq!(range_end(0, 4, 10), Some(4));
+        assert_eq!(range_end(8, 4, 10), Some(10));
+        assert_eq!(range_end(10, 4, 10), None);
+        assert_eq!(range_end(3, 0, 10), None);
+        assert_eq!(range_end(u64::MAX, usize::MAX, u64::MAX), None);
     }
 
     #[test]

@@ -222,3 +222,40 @@ fn every_metric_key_is_unique() {
     }
     assert!(seen.len() > 100);
 }
+
+#[test]
+fn preview_shows_schemas_and_auto_roles_without_decoding() {
+    use attest_check::plan::{preview, Role};
+    let reference = csv("reference", "id,y,score,x\n1,0,0.2,a\n2,1,0.9,b\n");
+    let current = csv("current", "id,y,score,x,extra\n1,0,0.4,a,1\n");
+    let p = preview(&reference, &current, &Config::default()).expect("preview");
+    assert_eq!(p.datasets[0].rows, 2);
+    assert_eq!(p.datasets[1].rows, 1);
+    assert_eq!(p.datasets[1].columns, ["id", "y", "score", "x", "extra"]);
+    assert_eq!(p.plan.roles.label.as_deref(), Some("y"));
+    assert_eq!(p.plan.roles.id.as_deref(), Some("id"));
+    assert_eq!(p.plan.roles.score.as_deref(), Some("score"));
+    let role = |n: &str| p.plan.columns.iter().find(|c| c.name == n).map(|c| c.role);
+    assert_eq!(role("x"), Some(Role::Feature));
+    let extra = p.plan.columns.iter().find(|c| c.name == "extra");
+    assert!(extra.and_then(|c| c.problem.as_deref()).is_some());
+    // The page sends it back and forth as JSON.
+    let json = serde_json::to_string(&p).expect("serialise");
+    let back: attest_check::plan::Preview = serde_json::from_str(&json).expect("parse");
+    assert_eq!(back, p);
+}
+
+#[test]
+fn auto_detect_off_keeps_a_cleared_role_cleared() {
+    let data = "label,prediction,x\n0,0,1\n1,1,2\n0,1,3\n1,1,4\n";
+    let auto = report(data, data, &Config::default());
+    assert_ne!(check(&auto, "performance").status, Status::Skipped);
+    let mut config = Config::default();
+    config.roles.auto_detect = false;
+    config.roles.prediction = Some("prediction".into());
+    let manual = report(data, data, &config);
+    // No label: performance is skipped and `label` is profiled as a feature.
+    assert_eq!(check(&manual, "performance").status, Status::Skipped);
+    assert!(metric(&manual, "psi", Some("label"), None).is_some());
+    assert_eq!(manual.config["roles"]["label"], serde_json::Value::Null);
+}

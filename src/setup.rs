@@ -1,0 +1,293 @@
+//! "Before the run": the user's choices over a [`Preview`] — a role, a kind
+//! and the sensitive/segment marks per column, the task and the checks to
+//! run — turned into the [`Config`] the worker runs with. Pure, tested
+//! natively; the view is `app::setup`.
+
+use attest_check::columns::Kind;
+use attest_check::config::{Task, CHECK_IDS};
+use attest_check::plan::{Preview, Role};
+use attest_check::Config;
+
+/// What a column does in the run, as the role menu offers it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    Role(Role),
+    /// Left out of every check.
+    Ignore,
+}
+
+impl Use {
+    /// Every choice, in menu order.
+    pub const ALL: [Use; 7] = [
+        Use::Role(Role::Feature),
+        Use::Role(Role::Id),
+        Use::Role(Role::Timestamp),
+        Use::Role(Role::Prediction),
+        Use::Role(Role::Score),
+        Use::Role(Role::Label),
+        Use::Ignore,
+    ];
+    /// The menu value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Use::Role(r) => r.as_str(),
+            Use::Ignore => "ignore",
+        }
+    }
+    /// Parse a menu value.
+    pub fn parse(s: &str) -> Option<Use> {
+        Use::ALL.into_iter().find(|u| u.as_str() == s)
+    }
+    /// Roles only one column can hold.
+    fn single(self) -> bool {
+        !matches!(self, Use::Role(Role::Feature) | Use::Ignore)
+    }
+}
+
+/// One column's choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnChoice {
+    pub name: String,
+    pub reference_type: Option<String>,
+    pub current_type: Option<String>,
+    pub usage: Use,
+    /// The kind it is compared as (`None`: not comparable as it stands).
+    pub kind: Option<Kind>,
+    /// The kind the plan gave, to tell an override from the default.
+    pub detected_kind: Option<Kind>,
+    pub sensitive: bool,
+    pub segment: bool,
+    /// Why the plan cannot compare it, if so.
+    pub problem: Option<String>,
+    /// Nested type: no kind can be chosen.
+    pub unsupported: bool,
+}
+
+/// Every choice of the "before the run" step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choices {
+    pub columns: Vec<ColumnChoice>,
+    pub task: Task,
+    /// Check ids to run (all by default).
+    pub checks: Vec<String>,
+}
+
+impl Choices {
+    /// The defaults: what the auto-detected plan says, every check on.
+    pub fn from_preview(preview: &Preview) -> Self {
+        let columns = preview
+            .plan
+            .columns
+            .iter()
+            .map(|c| ColumnChoice {
+                name: c.name.clone(),
+                reference_type: c.reference_type.clone(),
+                current_type: c.current_type.clone(),
+                usage: Use::Role(c.role),
+                kind: c.kind,
+                detected_kind: c.kind,
+                sensitive: c.sensitive,
+                segment: c.segment,
+                problem: c.problem.clone(),
+                unsupported: c.unsupported,
+            })
+            .collect();
+        Choices {
+            columns,
+            task: Task::Auto,
+            checks: CHECK_IDS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn column_mut(&mut self, name: &str) -> Option<&mut ColumnChoice> {
+        self.columns.iter_mut().find(|c| c.name == name)
+    }
+
+    /// Give `column` a role; a single role moves from whichever column had it.
+    pub fn set_use(&mut self, column: &str, usage: Use) {
+        if usage.single() {
+            for c in &mut self.columns {
+                if c.usage == usage && c.name != column {
+                    c.usage = Use::Role(Role::Feature);
+                }
+            }
+        }
+        if let Some(c) = self.column_mut(column) {
+            c.usage = usage;
+            if usage == Use::Ignore {
+                c.sensitive = false;
+                c.segment = false;
+            }
+        }
+    }
+
+    /// Compare `column` as `kind`.
+    pub fn set_kind(&mut self, column: &str, kind: Kind) {
+        if let Some(c) = self.column_mut(column).filter(|c| !c.unsupported) {
+            c.kind = Some(kind);
+        }
+    }
+
+    /// Mark or unmark a sensitive column (only columns in the current data).
+    pub fn set_sensitive(&mut self, column: &str, on: bool) {
+        if let Some(c) = self.column_mut(column) {
+            c.sensitive = on && c.current_type.is_some() && c.usage != Use::Ignore;
+        }
+    }
+
+    /// Mark or unmark a segment column (only columns in the current data).
+    pub fn set_segment(&mut self, column: &str, on: bool) {
+        if let Some(c) = self.column_mut(column) {
+            c.segment = on && c.current_type.is_some() && c.usage != Use::Ignore;
+        }
+    }
+
+    /// Run or skip a check.
+    pub fn set_check(&mut self, id: &str, on: bool) {
+        self.checks.retain(|c| c != id);
+        if on && CHECK_IDS.contains(&id) {
+            self.checks.push(id.to_string());
+        }
+    }
+
+    /// The configuration these choices mean: every role explicit (auto
+    /// detection off, so a cleared role stays cleared), kind overrides where
+    /// the user changed a kind, skipped checks.
+    pub fn to_config(&self) -> Config {
+        let mut config = Config {
+            task: self.task,
+            ..Config::default()
+        };
+        let roles = &mut config.roles;
+        roles.auto_detect = false;
+        for c in &self.columns {
+            let name = Some(c.name.clone());
+            match c.usage {
+                Use::Role(Role::Feature) => {}
+                Use::Role(Role::Id) => roles.id = name,
+                Use::Role(Role::Timestamp) => roles.timestamp = name,
+                Use::Role(Role::Prediction) => roles.prediction = name,
+                Use::Role(Role::Score) => roles.score = name,
+                Use::Role(Role::Label) => roles.label = name,
+                Use::Ignore => roles.ignore.push(c.name.clone()),
+            }
+            if c.usage == Use::Ignore {
+                continue;
+            }
+            if c.sensitive {
+                roles.sensitive.push(c.name.clone());
+            }
+            if c.segment {
+                roles.segments.push(c.name.clone());
+            }
+            if let Some(k) = c.kind.filter(|k| Some(*k) != c.detected_kind) {
+                config.kinds.insert(c.name.clone(), k);
+            }
+        }
+        config.checks.skip = CHECK_IDS
+            .iter()
+            .filter(|id| !self.checks.iter().any(|c| c == *id))
+            .map(|s| s.to_string())
+            .collect();
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use attest_check::plan::preview;
+    use attest_check::read::Dataset;
+    use attest_check::run::{run, NoProgress, RunOptions};
+    use attest_check::source::MemorySource;
+
+    use super::*;
+
+    fn csv(label: &str, text: &str) -> Dataset {
+        let source = MemorySource::new(format!("{label}.csv"), text.as_bytes().to_vec());
+        Dataset::open(label, Arc::new(source)).expect("csv")
+    }
+
+    const DATA: &str = "id,label,prediction,region,x\n1,0,0,a,1\n2,1,1,b,2\n3,0,1,a,3\n4,1,1,b,4\n";
+
+    fn choices() -> (Choices, Dataset, Dataset) {
+        let (r, c) = (csv("reference", DATA), csv("current", DATA));
+        let p = preview(&r, &c, &Config::default()).expect("preview");
+        (Choices::from_preview(&p), r, c)
+    }
+
+    #[test]
+    fn defaults_give_the_auto_detected_roles() {
+        let (ch, r, c) = choices();
+        let config = ch.to_config();
+        assert_eq!(config.roles.id.as_deref(), Some("id"));
+        assert_eq!(config.roles.label.as_deref(), Some("label"));
+        assert_eq!(config.roles.prediction.as_deref(), Some("prediction"));
+        assert!(config.checks.skip.is_empty());
+        assert!(config.kinds.is_empty());
+        // The same report as a run with auto detection, but for the config echo.
+        let opts = RunOptions::default();
+        let auto = run(&r, &c, &Config::default(), &opts, &NoProgress).expect("run");
+        let chosen = run(&r, &c, &config, &opts, &NoProgress).expect("run");
+        assert_eq!(auto.checks, chosen.checks);
+    }
+
+    #[test]
+    fn a_single_role_moves_and_a_cleared_role_stays_cleared() {
+        let (mut ch, r, c) = choices();
+        ch.set_use("x", Use::Role(Role::Label));
+        let config = ch.to_config();
+        assert_eq!(config.roles.label.as_deref(), Some("x"));
+        let label = ch
+            .columns
+            .iter()
+            .find(|c| c.name == "label")
+            .expect("column");
+        assert_eq!(label.usage, Use::Role(Role::Feature));
+
+        ch.set_use("x", Use::Role(Role::Feature));
+        let config = ch.to_config();
+        assert_eq!(config.roles.label, None);
+        let report = run(&r, &c, &config, &RunOptions::default(), &NoProgress).expect("run");
+        let perf = report
+            .checks
+            .iter()
+            .find(|c| c.id == "performance")
+            .expect("check");
+        assert_eq!(perf.status, attest_check::report::Status::Skipped);
+    }
+
+    #[test]
+    fn marks_kinds_ignores_and_checks_reach_the_config() {
+        let (mut ch, r, c) = choices();
+        ch.set_sensitive("region", true);
+        ch.set_segment("region", true);
+        ch.set_kind("x", Kind::Categorical);
+        ch.set_use("id", Use::Ignore);
+        ch.set_check("fairness", false);
+        ch.set_check("no_such_check", true);
+        ch.task = Task::Binary;
+        let config = ch.to_config();
+        assert_eq!(config.roles.sensitive, ["region"]);
+        assert_eq!(config.roles.segments, ["region"]);
+        assert_eq!(config.roles.ignore, ["id"]);
+        assert_eq!(config.roles.id, None);
+        assert_eq!(config.kinds.get("x"), Some(&Kind::Categorical));
+        assert_eq!(config.checks.skip, ["fairness"]);
+        assert_eq!(config.task, Task::Binary);
+        config.validate().expect("valid");
+        // The config survives JSON (how it reaches the worker) and runs.
+        let json = serde_json::to_string(&config).expect("json");
+        let back: Config = serde_json::from_str(&json).expect("parse");
+        assert_eq!(back, config);
+        let report = run(&r, &c, &back, &RunOptions::default(), &NoProgress).expect("run");
+        let fairness = report
+            .checks
+            .iter()
+            .find(|c| c.id == "fairness")
+            .expect("check");
+        assert_eq!(fairness.status, attest_check::report::Status::Skipped);
+        assert!(report.inputs[0].columns.contains(&"id".to_string()));
+    }
+}
