@@ -57,10 +57,12 @@ impl Progress for PostProgress<'_> {
             }
         });
     }
-    fn rows_read(&self, dataset: &str, column: &str, rows: usize, _total: usize) {
+    fn rows_read(&self, dataset: &str, column: &str, rows: usize, total: usize) {
         self.update(false, |p| {
             p.column = column.to_string();
-            p.dataset_mut(dataset).rows = rows as u64;
+            let d = p.dataset_mut(dataset);
+            d.rows = rows as u64;
+            d.total_rows = total as u64;
         });
     }
     fn hashed(&self, dataset: &str, bytes: u64, total: u64) {
