@@ -58,6 +58,15 @@ pub fn ReportView(
                 <p class="meta">{format!("Created {} by {} {}", report.created_at, report.tool.name, report.tool.version)}</p>
                 <button id="download-json" class="secondary" on:click=save>"Download report JSON"</button>
             </div>
+            {
+                let card = report.model_card();
+                let fields: Vec<(String, String)> = card.fields().into_iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+                (!fields.is_empty()).then(|| view! {
+                    <dl id="model-card" class="model-card">
+                        {fields.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                    </dl>
+                })
+            }
             <table class="inputs-table">
                 <thead><tr><th>"Dataset"</th><th>"File"</th><th class="num">"Rows"</th><th>"SHA-256"</th></tr></thead>
                 <tbody>

@@ -289,3 +289,51 @@ test("cancel stops a run: no more reads, and the page says so", async () => {
   await page.waitForSelector("#report", { timeout: 120_000 });
   await page.close();
 });
+
+test("a report's model card is shown, and text in it stays text", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const config = path.join(artifacts, "model-card.toml");
+  const example = await readFile(path.join(root, "attest.example.toml"), "utf8");
+  await writeFile(config, example.replace('owner = "Retention analytics"', 'owner = "<img src=x onerror=alert(1)> team"'));
+  const report = cliReport(ref, cur, ["--config", config]);
+  const saved = path.join(artifacts, "model-card-report.json");
+  await writeFile(saved, JSON.stringify(report));
+  const page = await newPage();
+  let dialogs = 0;
+  page.on("dialog", (d) => { dialogs++; d.dismiss(); });
+  await page.setInputFiles("#report-file", saved);
+  await page.waitForSelector("#model-card");
+  const card = await page.locator("#model-card").textContent();
+  assert.match(card, /churn-classifier/);
+  assert.match(card, /<img src=x onerror=alert\(1\)> team/);
+  assert.equal(await page.locator("#model-card img").count(), 0);
+  assert.equal(dialogs, 0);
+  await page.close();
+});
+
+test("the page's report is byte-identical to the CLI's for every conformance case (but the time)", async () => {
+  const { cases } = JSON.parse(await readFile(path.join(conformance, "expected.json"), "utf8"));
+  assert.ok(cases.length >= 2);
+  for (const c of cases) {
+    // run where the files are, so that both name them by their file names
+    const dir = path.join(conformance, path.dirname(c.reference));
+    const run = spawnSync(attest, ["check", "--reference", path.relative(dir, path.join(conformance, c.reference)),
+      "--current", path.relative(dir, path.join(conformance, c.current)), "--json", "-"],
+    { cwd: dir, env: { ...process.env, SOURCE_DATE_EPOCH: "0" }, maxBuffer: 64 << 20 });
+    assert.ok(run.status === 0 || run.status === 1, `attest exited ${run.status}: ${run.stderr}`);
+    const page = await browser.newPage();
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(`${origin}/?reference=data/${c.reference}&current=data/${c.current}`);
+    await page.waitForSelector("#report", { timeout: 120_000 });
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+    const fromPage = await readFile(await download.path(), "utf8");
+    const untimed = (t) => t.replace(/"created_at": "[^"]*"/, '"created_at": ""');
+    const fromCli = run.stdout.toString();
+    assert.ok(fromPage.length > 1000);
+    await writeFile(path.join(artifacts, `${c.name}.page.json`), fromPage);
+    await writeFile(path.join(artifacts, `${c.name}.cli.json`), fromCli);
+    assert.equal(untimed(fromPage), untimed(fromCli), `${c.name}: wasm and native reports differ`);
+    await page.close();
+  }
+});

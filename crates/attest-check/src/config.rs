@@ -218,6 +218,41 @@ impl Default for FairnessConfig {
     }
 }
 
+/// The model card: what is being validated, for the report's readers.
+/// Free text, echoed in the report's `config.model`; no check reads it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ModelCard {
+    pub name: Option<String>,
+    pub version: Option<String>,
+    pub owner: Option<String>,
+    pub intended_use: Option<String>,
+    /// What the reference and current data are.
+    pub data: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl ModelCard {
+    /// The filled-in fields as (label, text), in card order.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("Model", &self.name),
+            ("Version", &self.version),
+            ("Owner", &self.owner),
+            ("Intended use", &self.intended_use),
+            ("Data", &self.data),
+            ("Notes", &self.notes),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| (k, t))
+        })
+        .collect()
+    }
+}
+
 /// Which checks run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -230,6 +265,8 @@ pub struct ChecksConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
+    /// The model card (name, version, owner, intended use, data, notes).
+    pub model: ModelCard,
     pub task: Task,
     pub roles: Roles,
     /// Column kind overrides: `column = "numeric" | "categorical"`.
@@ -340,5 +377,9 @@ mod tests {
         let text = include_str!("../../../attest.example.toml");
         let config = Config::from_toml(text).expect("example is valid");
         assert_eq!(config.roles.segments, vec!["region".to_string()]);
+        let card = config.model.fields();
+        assert_eq!(card[0], ("Model", "churn-classifier"));
+        assert_eq!(card.len(), 6);
+        assert!(ModelCard::default().fields().is_empty());
     }
 }

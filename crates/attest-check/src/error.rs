@@ -51,6 +51,9 @@ pub enum Error {
     /// The configuration is invalid.
     #[error("configuration: {0}")]
     Config(String),
+
+    #[error("sign-off: {0}")]
+    Signature(String),
     /// A column could not be converted to the kind asked for.
     #[error("{dataset} ({name}): column `{column}`: {message}")]
     Column {

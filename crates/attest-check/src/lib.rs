@@ -33,6 +33,7 @@ pub mod profile;
 pub mod read;
 pub mod report;
 pub mod run;
+pub mod sign;
 pub mod source;
 pub mod stats;
 pub mod targets;

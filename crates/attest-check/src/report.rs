@@ -228,6 +228,15 @@ pub struct Report {
 }
 
 impl Report {
+    /// The model card from the configuration echo (empty when absent or
+    /// malformed: a viewer shows what it can).
+    pub fn model_card(&self) -> crate::config::ModelCard {
+        self.config
+            .get("model")
+            .and_then(|m| serde_json::from_value(m.clone()).ok())
+            .unwrap_or_default()
+    }
+
     /// Summarise the checks' statuses.
     pub fn summarise(checks: &[Check]) -> Summary {
         let mut counts = Counts::default();

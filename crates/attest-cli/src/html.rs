@@ -51,6 +51,15 @@ pub fn render(report: &Report) -> String {
         escape(&report.tool.name),
         escape(&report.tool.version)
     );
+    let card = report.model_card();
+    let fields = card.fields();
+    if !fields.is_empty() {
+        o.push_str("<dl class=\"model-card\">\n");
+        for (k, v) in fields {
+            let _ = writeln!(o, "<dt>{k}</dt><dd>{}</dd>", escape(v));
+        }
+        o.push_str("</dl>\n");
+    }
     o.push_str("<table><tr><th>Dataset</th><th>File</th><th>Rows</th><th>SHA-256</th></tr>\n");
     for i in &report.inputs {
         let _ = writeln!(

@@ -5,6 +5,7 @@
 
 mod html;
 mod junit;
+mod signoff;
 mod summary;
 
 use std::io::Write;
@@ -40,6 +41,13 @@ struct Cli {
 enum Command {
     /// Compare a current dataset with a reference and write a report.
     Check(CheckArgs),
+    /// Make an Ed25519 key for signing reports; prints the public key.
+    Keygen(signoff::KeygenArgs),
+    /// Sign a report (a signature binds the report and the sign-off).
+    Sign(signoff::SignArgs),
+    /// Check a report's signatures: exit 0 when all are valid (and trusted,
+    /// with --trusted-keys), 1 otherwise, 2 on usage errors.
+    Verify(signoff::VerifyArgs),
 }
 
 #[derive(clap::Args)]
@@ -94,14 +102,20 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match cli.command {
-        Command::Check(args) => match check(&args) {
-            Ok(failed) => ExitCode::from(u8::from(failed)),
-            Err(e) => {
-                let _ = writeln!(std::io::stderr(), "attest: error: {e:#}");
-                ExitCode::from(2)
-            }
-        },
+    let outcome = match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Keygen(args) => signoff::keygen(&args).map(|()| false),
+        Command::Sign(args) => created_at()
+            .and_then(|t| signoff::sign(&args, t))
+            .map(|()| false),
+        Command::Verify(args) => signoff::verify(&args).map(|ok| !ok),
+    };
+    match outcome {
+        Ok(failed) => ExitCode::from(u8::from(failed)),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "attest: error: {e:#}");
+            ExitCode::from(2)
+        }
     }
 }
 

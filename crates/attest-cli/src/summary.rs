@@ -41,6 +41,14 @@ pub fn render(report: &Report, elapsed: Duration) -> String {
         report.tool.version,
         inputs.join(", ")
     );
+    let card = report.model_card();
+    let model: Vec<&str> = [&card.name, &card.version]
+        .into_iter()
+        .filter_map(|v| v.as_deref())
+        .collect();
+    if !model.is_empty() {
+        let _ = writeln!(out, "model: {}", model.join(" "));
+    }
     let _ = writeln!(out);
     let _ = writeln!(out, "{:<24} {:<8} FINDING", "CHECK", "STATUS");
     for c in &report.checks {

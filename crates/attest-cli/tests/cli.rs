@@ -399,6 +399,32 @@ fn example_config_is_accepted_and_skips_checks() {
         .expect("fairness");
     assert_eq!(fairness.status, Status::Skipped);
     assert_eq!(report.config["roles"]["segments"][0], "region");
+    // The model card reaches the report, the text summary and the HTML.
+    assert_eq!(
+        report.model_card().name.as_deref(),
+        Some("churn-classifier")
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("model: churn-classifier 2.3.1"));
+    let html = tmp.path().join("r.html");
+    let out = check(
+        &good,
+        &good,
+        &[
+            "--config",
+            cfg.to_str().expect("utf8"),
+            "--html",
+            html.to_str().expect("utf8"),
+        ],
+        &json,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(&html).expect("html");
+    assert!(
+        page.contains(
+            "<dt>Intended use</dt><dd>Rank customers for retention offers; not for pricing.</dd>"
+        ),
+        "{page}"
+    );
 }
 
 #[test]

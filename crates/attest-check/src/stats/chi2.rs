@@ -1,5 +1,7 @@
 //! Pearson chi-square test of homogeneity.
 
+use crate::stats::math::gamma_q;
+
 /// Result of [`chi2_two_rows`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Chi2Result {
@@ -54,7 +56,7 @@ pub fn chi2_sf(x: f64, dof: f64) -> f64 {
     if x <= 0.0 {
         return 1.0;
     }
-    statrs::function::gamma::gamma_ur(dof / 2.0, x / 2.0)
+    gamma_q(dof / 2.0, x / 2.0)
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //!
 //! Inputs are row-aligned slices with missing rows already removed.
 
+use crate::stats::math::Det;
+
 use serde::Serialize;
 
 /// Confusion counts of a binary classifier.
@@ -135,9 +137,9 @@ pub fn log_loss(y_true: &[bool], score: &[f64]) -> Option<f64> {
     let total = super::stable_sum(y_true.iter().zip(score).map(|(&y, &s)| {
         let s = s.clamp(EPS, 1.0 - EPS);
         if y {
-            -s.ln()
+            -s.d_ln()
         } else {
-            -(1.0 - s).ln()
+            -(1.0 - s).d_ln()
         }
     }));
     Some(total / n as f64)

@@ -1,5 +1,7 @@
 //! Distances between binned distributions.
 
+use crate::stats::math::Det;
+
 /// Population stability index Σ (c_i − r_i)·ln(c_i / r_i), where `r` and
 /// `c` are the reference and current shares per bin and a zero share is
 /// replaced by 0.0001 (no renormalisation). Returns 0 for empty input.
@@ -11,7 +13,7 @@ pub fn psi(r: &[f64], c: &[f64]) -> f64 {
         .map(|(&r, &c)| {
             let r = if r == 0.0 { FLOOR } else { r };
             let c = if c == 0.0 { FLOOR } else { c };
-            (c - r) * (c / r).ln()
+            (c - r) * (c / r).d_ln()
         })
         .sum()
 }
@@ -28,7 +30,7 @@ pub fn jensen_shannon(p: &[f64], q: &[f64]) -> Option<f64> {
     }
     let rel_entr = |x: f64, y: f64| {
         if x > 0.0 && y > 0.0 {
-            x * (x / y).ln()
+            x * (x / y).d_ln()
         } else {
             0.0
         }
@@ -58,7 +60,7 @@ mod tests {
     #[test]
     fn psi_replaces_zero_shares() {
         // (0.0001 - 0.5) ln(0.0001/0.5) + (1 - 0.5) ln(1/0.5)
-        let expected = (0.0001f64 - 0.5) * (0.0001f64 / 0.5).ln() + 0.5 * 2f64.ln();
+        let expected = (0.0001f64 - 0.5) * (0.0001f64 / 0.5).d_ln() + 0.5 * 2f64.d_ln();
         assert_close(psi(&[0.5, 0.5], &[0.0, 1.0]), expected, 1e-15);
     }
 

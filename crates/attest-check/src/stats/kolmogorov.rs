@@ -3,6 +3,8 @@
 //! See [`kolmogorov_sf`] for the definition, the reference implementation it
 //! reproduces and the algorithm used in each region of `(n, x)`.
 
+use crate::stats::math::Det;
+
 use std::f64::consts::{LN_2, PI};
 
 /// `ln(sqrt(2 pi))`.
@@ -94,12 +96,12 @@ pub fn kolmogorov_sf(n: u64, x: f64) -> f64 {
             let inv_n = 1.0 / nf;
             (1..=n).fold(1.0, |acc, i| acc * (i as f64 * inv_n * base))
         } else {
-            (ln_factorial_over_power(nf) + nf * (2.0 * t - 1.0).ln()).exp()
+            (ln_factorial_over_power(nf) + nf * (2.0 * t - 1.0).d_ln()).d_exp()
         };
         return clip01(1.0 - cdf);
     }
     if t >= nf - 1.0 {
-        return clip01(2.0 * (1.0 - x).powf(nf));
+        return clip01(2.0 * (1.0 - x).d_powf(nf));
     }
     if x >= 0.5 {
         return clip01(2.0 * smirnov_sf(n, x));
@@ -120,7 +122,7 @@ pub fn kolmogorov_sf(n: u64, x: f64) -> f64 {
     if nx2 >= 2.2 {
         return clip01(2.0 * smirnov_sf(n, x));
     }
-    let cdf = if n <= 100_000 && nf * x.powf(1.5) <= 1.4 {
+    let cdf = if n <= 100_000 && nf * x.d_powf(1.5) <= 1.4 {
         durbin_cdf(n, x)
     } else {
         pelz_good_cdf(nf, x)
@@ -168,7 +170,7 @@ fn stirling_residual(k: f64) -> f64 {
             fact *= i;
             i += 1.0;
         }
-        return fact.ln() - k * k.ln() + k;
+        return fact.d_ln() - k * k.d_ln() + k;
     }
     // B_{2j} / (2j (2j - 1)) for j = 1..8.
     const C: [f64; 8] = [
@@ -184,7 +186,7 @@ fn stirling_residual(k: f64) -> f64 {
     let r = 1.0 / k;
     let r2 = r * r;
     let series = C.iter().rev().fold(0.0, |acc, &c| acc * r2 + c);
-    0.5 * k.ln() + LN_SQRT_2PI + r * series
+    0.5 * k.d_ln() + LN_SQRT_2PI + r * series
 }
 
 /// `ln(n!/n^n)` through Stirling's series.
@@ -240,21 +242,21 @@ fn smirnov_sf(n: u64, x: f64) -> f64 {
     let (nx_floor, alpha) = split_nx(n, x);
     if nx_floor == 0 || (nx_floor == 1 && alpha == 0.0) {
         // x <= 1/n: the CDF is x (1 + x)^(n-1).
-        let cdf = x * ((nf - 1.0) * x.ln_1p()).exp();
+        let cdf = x * ((nf - 1.0) * x.d_ln_1p()).d_exp();
         return clip01(1.0 - cdf);
     }
     if -2.0 * nf * x * x < MIN_LOG {
         return 0.0;
     }
     if nx_floor >= n - 1 {
-        return clip01((nf * (-x).ln_1p()).exp());
+        return clip01((nf * (-x).d_ln_1p()).d_exp());
     }
     if n > SMIRNOV_MAX_EXACT_N {
-        let log_p = -(6.0 * nf * x + 1.0).powi(2) / 18.0 / nf;
+        let log_p = -(6.0 * nf * x + 1.0).d_powi(2) / 18.0 / nf;
         let sf = if log_p < -LN_2 {
-            log_p.exp()
+            log_p.d_exp()
         } else {
-            1.0 + log_p.exp_m1()
+            1.0 + log_p.d_exp_m1()
         };
         return clip01(sf);
     }
@@ -264,22 +266,22 @@ fn smirnov_sf(n: u64, x: f64) -> f64 {
     let n_terms = n - nx_floor;
     let r_n = stirling_residual(nf);
     // v = 0 term: (1 - x)^n.
-    let mut sum = (nf * (-x).ln_1p()).exp();
+    let mut sum = (nf * (-x).d_ln_1p()).d_exp();
     let v_mid = n / 2;
     for v in 1..n_terms {
         let vf = v as f64;
         let rest = (n - v) as f64;
         let ratio = nx / rest;
         let ln_tail = if ratio < 0.5 {
-            (-ratio).ln_1p()
+            (-ratio).d_ln_1p()
         } else {
             // 1 - nx/(n-v) = ((n - v - floor(nx)) - frac(nx)) / (n - v), exactly.
-            (((n - v - nx_floor) as f64 - alpha) / rest).ln()
+            (((n - v - nx_floor) as f64 - alpha) / rest).d_ln()
         };
-        let log_term = r_n - stirling_residual(vf) - stirling_residual(rest) - (vf / nx).ln_1p()
-            + vf * (nx / vf).ln_1p()
+        let log_term = r_n - stirling_residual(vf) - stirling_residual(rest) - (vf / nx).d_ln_1p()
+            + vf * (nx / vf).d_ln_1p()
             + rest * ln_tail;
-        let term = log_term.exp();
+        let term = log_term.d_exp();
         if term > 0.0 && term.is_finite() {
             sum += term;
             let remaining = (n_terms - v) as f64;
@@ -377,9 +379,9 @@ fn durbin_cdf(n: u64, d: f64) -> f64 {
     for j in 0..m {
         inv_fact[j] = fac;
         fac /= (j + 1) as f64;
-        first_col[j] = (1.0 - h.powi((j + 1) as i32)) * fac;
+        first_col[j] = (1.0 - h.d_powi((j + 1) as i32)) * fac;
     }
-    let corner = (2.0 * h - 1.0).max(0.0).powi(m as i32) - 2.0 * h.powi(m as i32);
+    let corner = (2.0 * h - 1.0).max(0.0).d_powi(m as i32) - 2.0 * h.d_powi(m as i32);
     first_col[m - 1] = (1.0 + corner) * fac;
 
     let mut hm = ScaledMatrix {
@@ -560,7 +562,7 @@ fn pelz_good_cdf(n: f64, x: f64) -> f64 {
     if q_log < -708.0 {
         return 0.0;
     }
-    let q = q_log.exp();
+    let q = q_log.d_exp();
 
     let k1a = -z2;
     let k1b = pi2 / 4.0;
@@ -579,7 +581,7 @@ fn pelz_good_cdf(n: f64, x: f64) -> f64 {
         let m2 = m * m;
         let m4 = m2 * m2;
         let m6 = m4 * m2;
-        let q_pow = q.powf(8.0 * k as f64);
+        let q_pow = q.d_powf(8.0 * k as f64);
         let coeffs = [
             1.0,
             k1a + k1b * m2,
@@ -590,19 +592,19 @@ fn pelz_good_cdf(n: f64, x: f64) -> f64 {
             *s = *s * q_pow + c;
         }
     }
-    let denom = [z, 6.0 * z4, 72.0 * z.powi(7), 6480.0 * z.powi(10)];
+    let denom = [z, 6.0 * z4, 72.0 * z.d_powi(7), 6480.0 * z.d_powi(10)];
     for (s, d) in kk.iter_mut().zip(denom) {
         *s = *s * q * SQRT_2PI / d;
     }
 
-    let q2 = (-pi2 / 2.0 / z2).exp();
+    let q2 = (-pi2 / 2.0 / z2).d_exp();
     let sqrt3z = SQRT_3 * z;
     let mut k2_extra = 0.0;
     let mut k3_extra = 0.0;
     for k in (1..=max_k).rev() {
         let kf = k as f64;
         let k2 = kf * kf;
-        let qk = q2.powf(k2);
+        let qk = q2.d_powf(k2);
         let kpi = PI * kf;
         k2_extra += k2 * qk;
         k3_extra += (sqrt3z + kpi) * (sqrt3z - kpi) * k2 * qk;
@@ -885,9 +887,9 @@ mod tests {
     fn stirling_residual_is_accurate() {
         // ln(k!) - k ln k + k from exact factorials / the series.
         let direct = |k: u32| -> f64 {
-            let lf: f64 = (1..=k).map(|i| f64::from(i).ln()).sum();
+            let lf: f64 = (1..=k).map(|i| f64::from(i).d_ln()).sum();
             let kf = f64::from(k);
-            lf - kf * kf.ln() + kf
+            lf - kf * kf.d_ln() + kf
         };
         for k in [1, 2, 5, 15, 16, 17, 30, 100] {
             let got = stirling_residual(f64::from(k));
@@ -902,8 +904,8 @@ mod tests {
         assert_eq!(scale_by_pow2(1.0, -1074), 5e-324);
         assert_eq!(scale_by_pow2(3.0, 5000), f64::INFINITY);
         assert_eq!(scale_by_pow2(3.0, -5000), 0.0);
-        assert_eq!(scale_by_pow2(0.75, 2000 - 1024), 0.75 * 2f64.powi(976));
-        assert_eq!(scale_by_pow2(2f64.powi(1000), -2000), 2f64.powi(-1000));
+        assert_eq!(scale_by_pow2(0.75, 2000 - 1024), 0.75 * 2f64.d_powi(976));
+        assert_eq!(scale_by_pow2(2f64.d_powi(1000), -2000), 2f64.d_powi(-1000));
     }
 
     #[test]

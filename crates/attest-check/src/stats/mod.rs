@@ -14,6 +14,7 @@ pub mod divergence;
 pub mod fairness;
 pub mod kolmogorov;
 pub mod ks;
+pub mod math;
 pub mod moments;
 pub mod multiclass;
 pub mod regression;
