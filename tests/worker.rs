@@ -143,3 +143,66 @@ fn bad_jobs_answer_errors() {
     let reply = handle(&JsValue::from_str("nonsense"), &|_| {});
     assert!(matches!(reply, FromWorker::Error { .. }), "{reply:?}");
 }
+
+#[wasm_bindgen_test]
+fn a_verify_job_checks_signatures_against_trusted_keys() {
+    use attest_check::sign::{
+        sign_report, to_hex, Decision, KeyFile, SignOff, State, TrustedKey, TrustedKeys,
+        Verification,
+    };
+    let report = attest_app::check(
+        "reference.parquet",
+        reference().to_vec(),
+        "current.parquet",
+        current().to_vec(),
+        "",
+        "2024-01-01T00:00:00Z",
+    )
+    .expect("runs");
+    let key_text = serde_json::to_string(&KeyFile::from_seed([9; 32])).expect("json");
+    let (file, key) = KeyFile::parse(&key_text).expect("key");
+    let signoff = SignOff {
+        signer: "Ada".into(),
+        role: "validator".into(),
+        decision: Decision::Approved,
+        comment: None,
+        signed_at: "2024-01-02T00:00:00Z".into(),
+    };
+    let signed = sign_report(&report, &key, &signoff).expect("signs");
+    let trusted = TrustedKeys {
+        keys: vec![TrustedKey {
+            name: "Model Risk".into(),
+            public_key: file.public_key.clone(),
+        }],
+    };
+    let verify = |text: &str, trusted: &str| {
+        let job = js_sys::Object::new();
+        for (k, v) in [
+            ("kind", "verify"),
+            ("report", text),
+            ("trusted_keys", trusted),
+        ] {
+            js_sys::Reflect::set(&job, &k.into(), &v.into()).expect("set");
+        }
+        match handle(&job.into(), &|_| {}) {
+            FromWorker::Verification { json } => {
+                serde_json::from_str::<Verification>(&json).expect("verification")
+            }
+            other => panic!("expected a verification, got {other:?}"),
+        }
+    };
+    let v = verify(&signed, &serde_json::to_string(&trusted).expect("json"));
+    assert_eq!(
+        v.signatures[0].state,
+        State::Trusted {
+            name: "Model Risk".into()
+        }
+    );
+    assert_eq!(verify(&signed, "").signatures[0].state, State::Unknown);
+    let forged = signed.replacen("\"signer\": \"Ada\"", "\"signer\": \"Bob\"", 1);
+    assert!(matches!(
+        verify(&forged, "").signatures[0].state,
+        State::Invalid { .. }
+    ));
+    assert_eq!(to_hex(&[0xab]), "ab");
+}

@@ -10,6 +10,7 @@ mod setup;
 use std::sync::Arc;
 
 use attest_check::plan::Preview;
+use attest_check::sign::Verification;
 use attest_check::Report;
 use leptos::mount::mount_to_body;
 use leptos::prelude::*;
@@ -156,6 +157,8 @@ fn App() -> impl IntoView {
     let pending = StoredValue::new_local(None::<js_sys::Object>);
     let started = StoredValue::new(0.0f64);
     let progress = RwSignal::new(RunProgress::default());
+    // The signatures of the report shown, as the worker verified them.
+    let verification = RwSignal::new(None::<Result<Verification, String>>);
 
     let stop_worker = move || {
         if let Some(w) = worker.get_value() {
@@ -187,6 +190,9 @@ fn App() -> impl IntoView {
             }
         },
         FromWorker::Progress(p) => progress.set(p),
+        FromWorker::Verification { json } => verification.set(Some(
+            serde_json::from_str::<Verification>(&json).map_err(|e| e.to_string()),
+        )),
         FromWorker::Report {
             json,
             wasm_memory_bytes,
@@ -289,19 +295,35 @@ fn App() -> impl IntoView {
         phase.set(Phase::Idle);
         error.set(Some("cancelled: the run was stopped".into()));
     };
+    let choose = move |target: RwSignal<Option<Input>, LocalStorage>, file: Option<File>| {
+        target.set(file.map(|f| Input::File {
+            name: f.name(),
+            blob: f.into(),
+        }));
+        if let (Some(r), Some(c)) = (reference.get_untracked(), current.get_untracked()) {
+            inspect(r, c);
+        }
+    };
     let pick = move |target: RwSignal<Option<Input>, LocalStorage>| {
         move |ev: web_sys::Event| {
             let input: HtmlInputElement = event_target(&ev);
-            let file: Option<File> = input.files().and_then(|f| f.get(0));
-            target.set(file.map(|f| Input::File {
-                name: f.name(),
-                blob: f.into(),
-            }));
-            if let (Some(r), Some(c)) = (reference.get_untracked(), current.get_untracked()) {
-                inspect(r, c);
+            choose(target, input.files().and_then(|f| f.get(0)));
+        }
+    };
+    // Each file field is also a drop zone.
+    let drop_on = move |target: RwSignal<Option<Input>, LocalStorage>| {
+        move |ev: web_sys::DragEvent| {
+            ev.prevent_default();
+            let file = ev
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if file.is_some() {
+                choose(target, file);
             }
         }
     };
+    let allow_drop = |ev: web_sys::DragEvent| ev.prevent_default();
     // Files on a web server: read by the worker with HTTP range requests.
     let run_urls = move |r_url: String, c_url: String| {
         let r = Input::Url {
@@ -317,20 +339,34 @@ fn App() -> impl IntoView {
         choices.set(None);
         start(r, c, String::new());
     };
-    let show_report_text =
-        move |text: Result<String, String>| match text.and_then(|t| parse_report(&t)) {
-            Ok(report) => {
-                error.set(None);
-                phase.set(Phase::Done(Arc::new(report), None));
+    // Show a report's text; its signatures are checked in the worker, against
+    // `trusted` (the text of a trusted-keys.json) when there is one.
+    let show_report_text = move |text: Result<String, String>, trusted: Option<String>| match text
+        .and_then(|t| parse_report(&t).map(|r| (t, r)))
+    {
+        Ok((text, report)) => {
+            error.set(None);
+            verification.set(None);
+            if !report.signatures.is_empty() {
+                let job = js_sys::Object::new();
+                let set = |k: &str, v: &str| {
+                    let _ = js_sys::Reflect::set(&job, &k.into(), &v.into());
+                };
+                set("kind", "verify");
+                set("report", &text);
+                set("trusted_keys", trusted.as_deref().unwrap_or(""));
+                send(job);
             }
-            Err(e) => error.set(Some(e)),
-        };
+            phase.set(Phase::Done(Arc::new(report), None));
+        }
+        Err(e) => error.set(Some(e)),
+    };
     let open_report = move |ev: web_sys::Event| {
         let input: HtmlInputElement = event_target(&ev);
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
             let blob: Blob = file.into();
             wasm_bindgen_futures::spawn_local(async move {
-                show_report_text(blob_text(&blob).await);
+                show_report_text(blob_text(&blob).await, None);
             });
         }
     };
@@ -350,7 +386,19 @@ fn App() -> impl IntoView {
                         Ok(b) => blob_text(&b).await,
                         Err(e) => Err(e),
                     };
-                    show_report_text(text);
+                    // A trusted-keys.json beside the report counts (static hosting).
+                    let keys_url =
+                        web_sys::Url::new_with_base("trusted-keys.json", &absolute(&url))
+                            .map(|u| u.href())
+                            .ok();
+                    let trusted = match keys_url {
+                        Some(k) => match fetch_blob(&k).await {
+                            Ok(b) => blob_text(&b).await.ok(),
+                            Err(_) => None,
+                        },
+                        None => None,
+                    };
+                    show_report_text(text, trusted);
                 });
             } else if let (Some(r), Some(c)) = (params.get("reference"), params.get("current")) {
                 run_urls(r, c);
@@ -374,15 +422,17 @@ fn App() -> impl IntoView {
             <p class="tag">"Model-validation checks in your browser. Nothing is uploaded."</p>
         </header>
         <section class="inputs" aria-label="Data">
-            <label class="file">
+            <label class="file drop" id="reference-drop" on:dragover=allow_drop on:drop=drop_on(reference)>
                 <span>"Reference"</span>
                 <input id="reference-file" type="file" accept=".parquet,.csv" on:change=pick(reference)/>
                 <small id="reference-name">{chosen(reference)}</small>
+                <small class="muted">"choose or drop a file"</small>
             </label>
-            <label class="file">
+            <label class="file drop" id="current-drop" on:dragover=allow_drop on:drop=drop_on(current)>
                 <span>"Current"</span>
                 <input id="current-file" type="file" accept=".parquet,.csv" on:change=pick(current)/>
                 <small id="current-name">{chosen(current)}</small>
+                <small class="muted">"choose or drop a file"</small>
             </label>
             <div class="actions">
                 <button id="run" on:click=run_chosen>"Run checks"</button>
@@ -420,7 +470,7 @@ fn App() -> impl IntoView {
                         {format!("Checked in {:.2} s in this browser; the worker used {:.0} MB.", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0)}
                     </p>
                 })}
-                <report::ReportView report=report/>
+                <report::ReportView report=report verification=verification/>
             }.into_any(),
         }}
     }

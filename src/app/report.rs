@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use attest_check::report::{Report, Status};
+use attest_check::sign::{State, Verification};
 use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -43,7 +44,10 @@ fn download(name: &str, text: &str, mime: &str) {
 pub fn ReportView(
     /// The report document to show.
     report: Arc<Report>,
+    /// Its signatures as verified by the worker (none yet, or an error).
+    verification: RwSignal<Option<Result<Verification, String>>>,
 ) -> impl IntoView {
+    let n_signatures = report.signatures.len();
     let r = report.clone();
     let save = move |_| download("attest-report.json", &r.to_json(), "application/json");
     let status = report.summary.status;
@@ -67,6 +71,7 @@ pub fn ReportView(
                     </dl>
                 })
             }
+            <Signatures count=n_signatures verification=verification/>
             <table class="inputs-table">
                 <thead><tr><th>"Dataset"</th><th>"File"</th><th class="num">"Rows"</th><th>"SHA-256"</th></tr></thead>
                 <tbody>
@@ -376,6 +381,56 @@ fn Fairness(
                 </ul>
             }
         }).collect_view()}
+    }
+    .into_any()
+}
+
+/// The report's signatures: who signed, in which role, what they decided,
+/// and whether each signature is valid (checked in the worker).
+#[component]
+fn Signatures(
+    /// How many entries the report's `signatures` array has.
+    count: usize,
+    /// The worker's verification.
+    verification: RwSignal<Option<Result<Verification, String>>>,
+) -> impl IntoView {
+    if count == 0 {
+        return view! { <p id="signatures" class="meta" data-count="0">"Not signed. Sign with `attest sign`."</p> }.into_any();
+    }
+    view! {
+        <section id="signatures" class="signatures" data-count=count.to_string()>
+            <h2>"Sign-off"</h2>
+            {move || match verification.get() {
+                None => view! { <p class="meta">"Checking the signatures…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="error">{format!("cannot check the signatures: {e}")}</p> }.into_any(),
+                Some(Ok(v)) => view! {
+                    {v.problem.clone().map(|p| view! { <p class="error" id="signature-problem">{format!("This report was changed after signing: {p}")}</p> })}
+                    <ul class="signature-list">
+                        {v.signatures.into_iter().map(|s| {
+                            let (class, state) = match &s.state {
+                                State::Trusted { name } => ("pass", format!("valid, trusted key of {name}")),
+                                State::Unknown => ("warn", "valid, unknown key".to_string()),
+                                State::Invalid { reason } => ("fail", format!("invalid: {reason}")),
+                            };
+                            let kind = match &s.state {
+                                State::Trusted { .. } => "trusted",
+                                State::Unknown => "unknown",
+                                State::Invalid { .. } => "invalid",
+                            };
+                            view! {
+                                <li data-state=kind>
+                                    <span class=format!("badge {class}")>{state}</span>
+                                    <strong>{s.signer.clone()}</strong>
+                                    {format!(" ({}) — {} — {}", s.role, s.decision.replace('_', " "), s.signed_at)}
+                                    <small class="meta">{format!(" key {}", s.fingerprint.clone().unwrap_or_else(|| "?".into()))}</small>
+                                    {s.comment.clone().map(|c| view! { <p class="comment">{c}</p> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
     }
     .into_any()
 }

@@ -21,6 +21,8 @@ const dist = path.join(root, "dist");
 const conformance = process.env.ATTEST_CONFORMANCE_DIR || path.resolve(root, "../shared/conformance");
 const artifacts = path.join(root, "target", "e2e-artifacts");
 const attest = path.join(root, "target", "release", "attest");
+// Signed reports and a trusted-keys.json, served under /reports/ (static hosting).
+const reportsDir = path.join(artifacts, "reports");
 
 const types = {
   ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm",
@@ -38,7 +40,7 @@ before(async () => {
     const url = new URL(req.url, "http://x");
     // /data/… serves the conformance cases; /slow/… the same, 300 ms per request
     let base = dist, rel = decodeURIComponent(url.pathname), slow = false;
-    for (const [prefix, dir, isSlow] of [["/data/", conformance, false], ["/slow/", conformance, true]])
+    for (const [prefix, dir, isSlow] of [["/data/", conformance, false], ["/slow/", conformance, true], ["/reports/", reportsDir, false]])
       if (rel.startsWith(prefix)) { base = dir; rel = rel.slice(prefix.length - 1); slow = isSlow; }
     let file = path.join(base, rel);
     if (rel.endsWith("/")) file = path.join(file, "index.html");
@@ -336,4 +338,80 @@ test("the page's report is byte-identical to the CLI's for every conformance cas
     assert.equal(untimed(fromPage), untimed(fromCli), `${c.name}: wasm and native reports differ`);
     await page.close();
   }
+});
+
+test("signatures are verified in the page: trusted, unknown key, and tampered", async () => {
+  const { rm } = await import("node:fs/promises");
+  await rm(reportsDir, { recursive: true, force: true });
+  await mkdir(reportsDir, { recursive: true });
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const unsigned = path.join(reportsDir, "unsigned.json");
+  const plain = spawnSync(attest, ["check", "--reference", ref, "--current", cur, "--json", unsigned], { env: { ...process.env, SOURCE_DATE_EPOCH: "0" } });
+  assert.ok(plain.status === 0 || plain.status === 1);
+  const key = (name) => {
+    const k = path.join(reportsDir, `${name}.key`);
+    const o = spawnSync(attest, ["keygen", "--out", k]);
+    assert.equal(o.status, 0, o.stderr.toString());
+    return [k, o.stdout.toString().trim()];
+  };
+  const [validatorKey, validatorPublic] = key("validator");
+  const [approverKey] = key("approver");
+  const signed = path.join(reportsDir, "signed.json");
+  const sign = (input, k, role, decision, comment) => {
+    const o = spawnSync(attest, ["sign", input, "--key", k, "--signer", "Grace Hopper", "--role", role,
+      "--decision", decision, "--comment", comment, "-o", signed]);
+    assert.equal(o.status, 0, o.stderr.toString());
+  };
+  sign(unsigned, validatorKey, "validator", "approved", "<img src=x onerror=alert(1)> fine");
+  sign(signed, approverKey, "approver", "approved_with_conditions", "monitor drift monthly");
+  await writeFile(path.join(reportsDir, "trusted-keys.json"),
+    JSON.stringify({ keys: [{ name: "Model Risk", public_key: validatorPublic }] }));
+  // a copy with the first decision changed, layout kept
+  const text = await readFile(signed, "utf8");
+  await writeFile(path.join(reportsDir, "tampered.json"), text.replace('"decision": "approved"', '"decision": "rejected"'));
+
+  const open = async (name) => {
+    const page = await browser.newPage();
+    page.on("request", (r) => requests.push(r.url()));
+    let dialogs = 0;
+    page.on("dialog", (d) => { dialogs++; d.dismiss(); });
+    await page.goto(`${origin}/?report=reports/${name}`);
+    await page.waitForSelector("#signatures li[data-state]", { timeout: 60_000 });
+    const states = await page.locator("#signatures li").evaluateAll((lis) => lis.map((li) => li.dataset.state));
+    return { page, states, dialogs: () => dialogs };
+  };
+  const good = await open("signed.json");
+  assert.deepEqual(good.states, ["trusted", "unknown"]);
+  const first = await good.page.locator("#signatures li").first().textContent();
+  assert.match(first, /trusted key of Model Risk/);
+  assert.match(first, /<img src=x onerror=alert\(1\)> fine/);
+  assert.equal(await good.page.locator("#signatures img").count(), 0);
+  assert.equal(good.dialogs(), 0);
+  await good.page.close();
+
+  const bad = await open("tampered.json");
+  assert.deepEqual(bad.states, ["invalid", "unknown"]);
+  await bad.page.close();
+});
+
+test("files dropped on the two fields run like chosen ones", async () => {
+  const page = await newPage();
+  const drop = async (target, file) => {
+    const bytes = (await readFile(file)).toString("base64");
+    const transfer = await page.evaluateHandle(([b64, name]) => {
+      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([raw], name));
+      return dt;
+    }, [bytes, path.basename(file)]);
+    await page.dispatchEvent(target, "drop", { dataTransfer: transfer });
+  };
+  await drop("#reference-drop", path.join(conformance, "binary_0/reference.parquet"));
+  await drop("#current-drop", path.join(conformance, "binary_0/current.parquet"));
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  assert.equal((await page.locator("#current-name").textContent()).trim(), "current.parquet");
+  await page.click("#run");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  await page.close();
 });

@@ -239,7 +239,7 @@ fn to_value<T: Serialize>(v: &T) -> Result<Value> {
 }
 
 /// What verification says of one signature.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum State {
     /// Valid, and the key is in the trusted keys (held by `name`).
@@ -251,12 +251,14 @@ pub enum State {
 }
 
 /// One signature's verification.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignatureCheck {
     pub signer: String,
     pub role: String,
     pub decision: String,
     pub signed_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
     /// Of the public key, when it is readable.
     pub fingerprint: Option<String>,
     #[serde(flatten)]
@@ -264,7 +266,7 @@ pub struct SignatureCheck {
 }
 
 /// The verification of a whole report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verification {
     /// Why the document as a whole cannot be trusted (not JSON, a token
     /// spelled differently from how Attest writes it, …): then every
@@ -326,6 +328,10 @@ pub fn verify_report(text: &str, trusted: Option<&TrustedKeys>) -> Verification 
                 role: text_of(entry, "role"),
                 decision: text_of(entry, "decision"),
                 signed_at: text_of(entry, "signed_at"),
+                comment: entry
+                    .get("comment")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 fingerprint: fp,
                 state,
             }
