@@ -452,6 +452,10 @@ mod tests {
         v.signatures.iter().map(|s| s.state.clone()).collect()
     }
 
+    mod common {
+        include!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/mod.rs"));
+    }
+
     #[test]
     fn signatures_stack_and_verify_with_trust() {
         let once =
@@ -459,6 +463,7 @@ mod tests {
         let mut approver = signoff(Decision::ApprovedWithConditions);
         approver.role = "approver".into();
         let twice = sign_report(&once, &key(2), &approver).expect("sign");
+        common::assert_valid_report(&twice);
         let v = verify_report(&twice, None);
         assert_eq!(states(&v), [State::Unknown, State::Unknown]);
         assert!(v.all_valid(false));

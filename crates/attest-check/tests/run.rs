@@ -11,6 +11,8 @@ use attest_check::run::{run, NoProgress, RunOptions};
 use attest_check::source::MemorySource;
 use attest_check::Config;
 
+mod common;
+
 fn csv(label: &str, text: &str) -> Dataset {
     Dataset::open(
         label,
@@ -23,14 +25,46 @@ fn csv(label: &str, text: &str) -> Dataset {
 }
 
 fn report(reference: &str, current: &str, config: &Config) -> Report {
-    run(
+    let report = run(
         &csv("reference", reference),
         &csv("current", current),
         config,
         &RunOptions::default(),
         &NoProgress,
     )
-    .expect("run succeeds")
+    .expect("run succeeds");
+    common::assert_valid_report(&report.to_json());
+    report
+}
+
+#[test]
+fn the_schema_rejects_what_is_not_a_report() {
+    let good = report("x,y\n1,a\n2,b\n", "x,y\n1,a\n3,b\n", &Config::default()).to_json();
+    assert!(common::schema_errors(&good).is_empty());
+    let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+    v["checks"][0]["metrics"] = serde_json::json!([{"name": "psi", "value": "0.2"}]);
+    assert!(
+        !common::schema_errors(&v.to_string()).is_empty(),
+        "a value that is a string"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+    v["inputs"][0]["sha256"] = "ABC".into();
+    assert!(
+        !common::schema_errors(&v.to_string()).is_empty(),
+        "a bad hash"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+    v.as_object_mut().expect("object").remove("signatures");
+    assert!(
+        !common::schema_errors(&v.to_string()).is_empty(),
+        "no signatures member"
+    );
+    let mut v: serde_json::Value = serde_json::from_str(&good).expect("json");
+    v["signatures"] = serde_json::json!([{"signer": "x"}]);
+    assert!(
+        !common::schema_errors(&v.to_string()).is_empty(),
+        "a malformed signature"
+    );
 }
 
 fn metric(r: &Report, name: &str, column: Option<&str>, dataset: Option<&str>) -> Option<f64> {

@@ -9,6 +9,9 @@ use attest_check::conformance::{disagreements, Cases};
 use attest_check::report::{Metric, Status};
 use attest_check::Report;
 
+#[path = "../../attest-check/tests/common/mod.rs"]
+mod common;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -45,6 +48,7 @@ fn check(reference: &Path, current: &Path, extra: &[&str], json: &Path) -> Outpu
 
 fn read_report(path: &Path) -> Report {
     let text = std::fs::read_to_string(path).expect("report written");
+    common::assert_valid_report(&text);
     serde_json::from_str(&text).expect("report parses")
 }
 

@@ -6,6 +6,9 @@ use std::process::Output;
 
 use assert_cmd::Command;
 
+#[path = "../../attest-check/tests/common/mod.rs"]
+mod common;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -94,6 +97,7 @@ fn sign_stack_and_verify_with_trusted_keys() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
+    common::assert_valid_report(&std::fs::read_to_string(&signed).expect("read"));
     let o = run(&["verify", s(&signed)]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = text(&o);
