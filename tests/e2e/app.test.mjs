@@ -415,3 +415,23 @@ test("files dropped on the two fields run like chosen ones", async () => {
   await page.waitForSelector("#report", { timeout: 120_000 });
   await page.close();
 });
+
+test("printing gives the report without controls", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const saved = path.join(artifacts, "print-report.json");
+  await writeFile(saved, JSON.stringify(cliReport(ref, cur)));
+  const page = await newPage();
+  await page.setInputFiles("#report-file", saved);
+  await page.waitForSelector("#report");
+  await page.emulateMedia({ media: "print" });
+  const shown = (sel) => page.locator(sel).first().evaluate((e) => getComputedStyle(e).display !== "none");
+  assert.equal(await shown(".inputs"), false, "the file inputs are hidden");
+  assert.equal(await shown("#download-json"), false, "buttons are hidden");
+  assert.equal(await shown("#summary-status"), true);
+  assert.equal(await shown("#drift-table"), true);
+  assert.equal(await shown("ul.checks"), true);
+  const pdf = await page.pdf({ path: path.join(artifacts, "report.pdf"), format: "A4" });
+  assert.ok(pdf.length > 10_000, "a PDF was written");
+  await page.close();
+});
