@@ -40,7 +40,7 @@ before(async () => {
     const url = new URL(req.url, "http://x");
     // /data/… serves the conformance cases; /slow/… the same, 300 ms per request
     let base = dist, rel = decodeURIComponent(url.pathname), slow = false;
-    for (const [prefix, dir, isSlow] of [["/data/", conformance, false], ["/slow/", conformance, true], ["/reports/", reportsDir, false]])
+    for (const [prefix, dir, isSlow] of [["/data/", conformance, false], ["/slow/", conformance, true], ["/reports/", reportsDir, false], ["/sub/folder/", dist, false]])
       if (rel.startsWith(prefix)) { base = dir; rel = rel.slice(prefix.length - 1); slow = isSlow; }
     let file = path.join(base, rel);
     if (rel.endsWith("/")) file = path.join(file, "index.html");
@@ -433,5 +433,21 @@ test("printing gives the report without controls", async () => {
   assert.equal(await shown("ul.checks"), true);
   const pdf = await page.pdf({ path: path.join(artifacts, "report.pdf"), format: "A4" });
   assert.ok(pdf.length > 10_000, "a PDF was written");
+  await page.close();
+});
+
+test("the built app works from a sub-folder of a static host", async () => {
+  const page = await browser.newPage();
+  const mine = [];
+  page.on("request", (r) => { requests.push(r.url()); mine.push(r.url()); });
+  page.on("worker", (w) => mine.push(w.url()));
+  await page.goto(`${origin}/sub/folder/`);
+  await page.waitForSelector("#demo");
+  await page.click("#demo");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  // every asset, the worker and the demo data come from the folder
+  const outside = mine.filter((u) => u.startsWith(origin) && !u.startsWith(`${origin}/sub/folder/`));
+  assert.deepEqual(outside, []);
+  assert.ok(mine.some((u) => u.endsWith("worker_loader.js")));
   await page.close();
 });
