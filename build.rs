@@ -39,6 +39,12 @@ fn main() {
         );
     }
     code.push_str("];\n");
+    code.push_str(
+        "\n/// The bytes of an embedded conformance file (path relative to the folder).\n\
+         pub fn file(rel: &str) -> &'static [u8] {\n    \
+         CONFORMANCE_FILES\n        .iter()\n        .find(|(p, _)| *p == rel)\n        \
+         .map(|(_, b)| *b)\n        .unwrap_or_else(|| panic!(\"{rel} not embedded\"))\n}\n",
+    );
     let out =
         PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("conformance_files.rs");
     if let Err(e) = std::fs::write(&out, code) {
