@@ -4,7 +4,14 @@
 #   bash scripts/demo.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --locked -p attest-cli
+# With the web app built (dist/ from `trunk build --release`), the CLI
+# carries the viewer and out/demo-report.html is the interactive one-file
+# report; without it, a static page.
+if [ -f dist/app_bg.wasm ]; then
+    ATTEST_VIEWER_DIR="$PWD/dist" cargo build --release --locked -p attest-cli
+else
+    cargo build --release --locked -p attest-cli
+fi
 mkdir -p out
 set +e
 ./target/release/attest check \

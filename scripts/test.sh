@@ -42,8 +42,9 @@ cargo test --locked --target wasm32-unknown-unknown -p attest-app 2>&1 | tee "$l
 count_cargo "$log"
 
 step "web app: trunk build --release, end-to-end tests in Chromium"
-cargo build --release --locked -p attest-cli
 trunk build --release
+# The release CLI carries the viewer just built (attest bundle, check --html).
+ATTEST_VIEWER_DIR="$PWD/dist" cargo build --release --locked -p attest-cli
 (cd tests/e2e && npm ci --silent --no-audit --no-fund && npm test) 2>&1 | tee "$log"
 passed=$((passed + $(awk '/^# pass / {print $3}' "$log" | tail -1)))
 failed=$((failed + $(awk '/^# fail / {print $3}' "$log" | tail -1)))

@@ -6,6 +6,8 @@
 //! - [`http_source`] (wasm32): `?reference=URL` files read with HTTP ranges.
 //! - [`protocol`]: the messages between them.
 //! - [`setup`]: the "before the run" choices (roles, kinds, checks) → a config.
+//! - [`share`]: signature checks, the one-file HTML export and reproduction,
+//!   as the page does them.
 //! - [`view_model`] and [`charts`]: pure functions from the report document to
 //!   what the views show, tested natively.
 
@@ -19,6 +21,7 @@ pub mod http_source;
 pub mod protocol;
 pub mod ranges;
 pub mod setup;
+pub mod share;
 pub mod view_model;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_entry;

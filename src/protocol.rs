@@ -9,10 +9,6 @@
 //!   the defaults) and answer with [`FromWorker::Progress`] messages, then
 //!   [`FromWorker::Report`].
 //!
-//! - `{kind: "verify", report, trusted_keys}`: check the signatures of a
-//!   report's text (`trusted_keys`: the text of a `trusted-keys.json`, or "")
-//!   and answer [`FromWorker::Verification`].
-//!
 //! A source may also be given as a URL instead of a Blob:
 //! `reference_url`/`current_url` (read with HTTP range requests).
 //! Worker → page: one of [`FromWorker`], sent as a JSON string.
@@ -103,8 +99,6 @@ pub enum FromWorker {
         json: String,
         wasm_memory_bytes: u64,
     },
-    /// The answer to a `verify` job: an [`attest_check::sign::Verification`] as JSON.
-    Verification { json: String },
     /// The job failed: a message for people.
     Error { message: String },
 }
@@ -145,7 +139,6 @@ mod tests {
         for m in [
             FromWorker::Ready,
             FromWorker::Preview { json: "{}".into() },
-            FromWorker::Verification { json: "{}".into() },
             FromWorker::Progress(progress()),
             FromWorker::Report {
                 json: "{}".into(),

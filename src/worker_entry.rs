@@ -120,9 +120,6 @@ pub fn handle(data: &JsValue, post: Post) -> FromWorker {
 
 fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     let kind = text(data, "kind")?;
-    if kind == "verify" {
-        return verify(data);
-    }
     let reference = dataset(data, "reference")?;
     let current = dataset(data, "current")?;
     match kind.as_str() {
@@ -151,23 +148,6 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
         }
         other => Err(format!("unknown job `{other}`")),
     }
-}
-
-/// Check a report's signatures, against the trusted keys if given.
-fn verify(data: &JsValue) -> Result<FromWorker, String> {
-    let report = text(data, "report")?;
-    let trusted_text = text(data, "trusted_keys").unwrap_or_default();
-    let trusted = if trusted_text.trim().is_empty() {
-        None
-    } else {
-        Some(
-            serde_json::from_str::<attest_check::sign::TrustedKeys>(&trusted_text)
-                .map_err(|e| format!("trusted-keys.json: {e}"))?,
-        )
-    };
-    let v = attest_check::sign::verify_report(&report, trusted.as_ref());
-    let json = serde_json::to_string(&v).map_err(|e| e.to_string())?;
-    Ok(FromWorker::Verification { json })
 }
 
 /// Current size of this worker's WebAssembly memory.

@@ -4,12 +4,15 @@
 //! `?reference=`/`?current=`/`?report=`).
 
 mod charts;
+mod inventory;
 mod report;
 mod setup;
+mod sign;
 
 use std::sync::Arc;
 
 use attest_check::plan::Preview;
+use attest_check::reproduce::Reproduction;
 use attest_check::sign::Verification;
 use attest_check::Report;
 use leptos::mount::mount_to_body;
@@ -117,6 +120,33 @@ async fn fetch_blob(url: &str) -> Result<Blob, String> {
     blob.dyn_into().map_err(|_| format!("{url}: not a blob"))
 }
 
+/// The viewer's own files, to write a one-file HTML report: from this page's
+/// elements when it is one, else fetched from beside the page (Trunk's
+/// `app.js`, `app_bg.wasm`, `main.css`).
+async fn this_viewer() -> Result<attest_check::bundle::Viewer, String> {
+    if let (Some(script), Some(wasm), Some(css)) = (
+        element_text("attest-viewer"),
+        element_text("attest-viewer-wasm"),
+        element_text("attest-css"),
+    ) {
+        return crate::share::viewer_from_page(&script, &wasm, &css);
+    }
+    let js = blob_text(&fetch_blob("app.js").await?).await?;
+    let wasm = fetch_blob("app_bg.wasm").await?;
+    let wasm = JsFuture::from(wasm.array_buffer())
+        .await
+        .map_err(|e| js_message(&e))?;
+    let wasm = js_sys::Uint8Array::new(&wasm).to_vec();
+    let css = blob_text(&fetch_blob("main.css").await?).await?;
+    attest_check::bundle::Viewer::from_files(js, &wasm, css).map_err(|e| e.to_string())
+}
+
+/// The report `text` as one self-contained HTML file.
+async fn one_file_html(text: String) -> Result<String, String> {
+    let viewer = this_viewer().await?;
+    attest_check::bundle::one_file_html(&viewer, &text).map_err(|e| e.to_string())
+}
+
 async fn blob_text(blob: &Blob) -> Result<String, String> {
     let text = JsFuture::from(blob.text())
         .await
@@ -124,14 +154,32 @@ async fn blob_text(blob: &Blob) -> Result<String, String> {
     text.as_string().ok_or_else(|| "not text".to_string())
 }
 
-/// Parse a report document, with a message people can act on.
+/// Parse a report document, with a message people can act on (hostile
+/// documents are refused here, see `attest_check::report::parse`).
 fn parse_report(text: &str) -> Result<Report, String> {
-    let report: Report =
-        serde_json::from_str(text).map_err(|e| format!("this is not an Attest report: {e}"))?;
-    if report.format != attest_check::report::FORMAT {
-        return Err(format!("unknown format {:?}", report.format));
-    }
-    Ok(report)
+    attest_check::report::parse(text).map_err(|e| e.to_string())
+}
+
+/// The text of an element of this page, by id.
+fn element_text(id: &str) -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .text_content()
+}
+
+/// The report embedded in this page when it is a one-file HTML report.
+fn embedded_report() -> Option<String> {
+    element_text("attest-report")
+}
+
+/// A reproduction of the report shown: files being chosen, running, or its
+/// outcome.
+#[derive(Clone)]
+enum Repro {
+    Running,
+    Done(Arc<Reproduction>),
+    Failed(String),
 }
 
 fn name_of(url: &str) -> String {
@@ -157,8 +205,19 @@ fn App() -> impl IntoView {
     let pending = StoredValue::new_local(None::<js_sys::Object>);
     let started = StoredValue::new(0.0f64);
     let progress = RwSignal::new(RunProgress::default());
-    // The signatures of the report shown, as the worker verified them.
+    // The signatures of the report shown, as checked in the page.
     let verification = RwSignal::new(None::<Result<Verification, String>>);
+    // A one-file HTML report: the report is in the page, there is no worker.
+    let embedded = embedded_report();
+    let standalone = embedded.is_some();
+    // Reproducing the report shown: the files, and how it went.
+    let repro_reference = RwSignal::new_local(None::<Input>);
+    let repro_current = RwSignal::new_local(None::<Input>);
+    let reproduction = RwSignal::new(None::<Repro>);
+    // The names of the files of the reproduction shown.
+    let repro_files = RwSignal::new((String::new(), String::new()));
+    // The catalogue of a published folder (index.json beside the page).
+    let catalogue = RwSignal::new(None::<Arc<attest_check::publish::Index>>);
 
     let stop_worker = move || {
         if let Some(w) = worker.get_value() {
@@ -190,9 +249,24 @@ fn App() -> impl IntoView {
             }
         },
         FromWorker::Progress(p) => progress.set(p),
-        FromWorker::Verification { json } => verification.set(Some(
-            serde_json::from_str::<Verification>(&json).map_err(|e| e.to_string()),
-        )),
+        // The rerun of a reproduction: compared, not shown.
+        FromWorker::Report { json, .. }
+            if matches!(reproduction.get_untracked(), Some(Repro::Running)) =>
+        {
+            let outcome = match phase.get_untracked() {
+                Phase::Done(original, _) => crate::share::reproduction(&original, &json),
+                _ => Err("no report is open".into()),
+            };
+            reproduction.set(Some(match outcome {
+                Ok(r) => Repro::Done(Arc::new(r)),
+                Err(e) => Repro::Failed(e),
+            }));
+        }
+        FromWorker::Error { message }
+            if matches!(reproduction.get_untracked(), Some(Repro::Running)) =>
+        {
+            reproduction.set(Some(Repro::Failed(message)));
+        }
         FromWorker::Report {
             json,
             wasm_memory_bytes,
@@ -339,27 +413,87 @@ fn App() -> impl IntoView {
         choices.set(None);
         start(r, c, String::new());
     };
-    // Show a report's text; its signatures are checked in the worker, against
+    // The trusted-keys.json that came with the report shown, if any.
+    let trusted_keys = StoredValue::new(None::<String>);
+    // Show a report's text; its signatures are checked here, against
     // `trusted` (the text of a trusted-keys.json) when there is one.
     let show_report_text = move |text: Result<String, String>, trusted: Option<String>| match text
         .and_then(|t| parse_report(&t).map(|r| (t, r)))
     {
         Ok((text, report)) => {
             error.set(None);
-            verification.set(None);
-            if !report.signatures.is_empty() {
-                let job = js_sys::Object::new();
-                let set = |k: &str, v: &str| {
-                    let _ = js_sys::Reflect::set(&job, &k.into(), &v.into());
-                };
-                set("kind", "verify");
-                set("report", &text);
-                set("trusted_keys", trusted.as_deref().unwrap_or(""));
-                send(job);
-            }
+            trusted_keys.set_value(trusted.clone());
+            // A new report: its reproduction starts afresh (the file fields
+            // are drawn anew, empty).
+            reproduction.set(None);
+            repro_reference.set(None);
+            repro_current.set(None);
+            verification.set(
+                (!report.signatures.is_empty())
+                    .then(|| crate::share::verify_text(&text, trusted.as_deref().unwrap_or(""))),
+            );
             phase.set(Phase::Done(Arc::new(report), None));
         }
         Err(e) => error.set(Some(e)),
+    };
+    // Run the open report's checks again on the files chosen for it.
+    let reproduce = move || {
+        let (Some(r), Some(c)) = (
+            repro_reference.get_untracked(),
+            repro_current.get_untracked(),
+        ) else {
+            return;
+        };
+        let Phase::Done(original, _) = phase.get_untracked() else {
+            return;
+        };
+        let config = match crate::share::rerun_config(&original) {
+            Ok(c) => c,
+            Err(e) => {
+                reproduction.set(Some(Repro::Failed(e)));
+                return;
+            }
+        };
+        let job = job("run", &r, &c);
+        let _ = js_sys::Reflect::set(&job, &"config".into(), &config.into());
+        let _ = js_sys::Reflect::set(
+            &job,
+            &"created_at".into(),
+            &original.created_at.as_str().into(),
+        );
+        // A file changed while a rerun was under way: that rerun is stale.
+        if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
+            stop_worker();
+        }
+        progress.set(RunProgress::default());
+        repro_files.set((r.name().to_string(), c.name().to_string()));
+        reproduction.set(Some(Repro::Running));
+        send(job);
+    };
+    let set_repro = move |target: RwSignal<Option<Input>, LocalStorage>, file: Option<File>| {
+        target.set(file.map(|f| Input::File {
+            name: f.name(),
+            blob: f.into(),
+        }));
+        reproduce();
+    };
+    let pick_repro = move |target: RwSignal<Option<Input>, LocalStorage>| {
+        move |ev: web_sys::Event| {
+            let input: HtmlInputElement = event_target(&ev);
+            set_repro(target, input.files().and_then(|f| f.get(0)));
+        }
+    };
+    let drop_repro = move |target: RwSignal<Option<Input>, LocalStorage>| {
+        move |ev: web_sys::DragEvent| {
+            ev.prevent_default();
+            let file = ev
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if file.is_some() {
+                set_repro(target, file);
+            }
+        }
     };
     let open_report = move |ev: web_sys::Event| {
         let input: HtmlInputElement = event_target(&ev);
@@ -377,8 +511,11 @@ fn App() -> impl IntoView {
         )
     };
 
+    // A one-file HTML report shows its own report; otherwise
     // ?reference=URL&current=URL or ?report=URL
-    if let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) {
+    if let Some(text) = embedded {
+        show_report_text(Ok(text), None);
+    } else if let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) {
         if let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) {
             if let Some(url) = params.get("report") {
                 wasm_bindgen_futures::spawn_local(async move {
@@ -402,6 +539,20 @@ fn App() -> impl IntoView {
                 });
             } else if let (Some(r), Some(c)) = (params.get("reference"), params.get("current")) {
                 run_urls(r, c);
+            } else {
+                // A published folder (attest publish) has an index.json beside
+                // the page: show it as the model inventory.
+                wasm_bindgen_futures::spawn_local(async move {
+                    let Ok(blob) = fetch_blob("index.json").await else {
+                        return;
+                    };
+                    match blob_text(&blob).await.and_then(|t| {
+                        attest_check::publish::parse_index(&t).map_err(|e| e.to_string())
+                    }) {
+                        Ok(index) => catalogue.set(Some(Arc::new(index))),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
             }
         }
     }
@@ -421,6 +572,7 @@ fn App() -> impl IntoView {
             <h1>"Attest"</h1>
             <p class="tag">"Model-validation checks in your browser. Nothing is uploaded."</p>
         </header>
+        {(!standalone).then(|| view! {
         <section class="inputs" aria-label="Data">
             <label class="file drop" id="reference-drop" on:dragover=allow_drop on:drop=drop_on(reference)>
                 <span>"Reference"</span>
@@ -443,8 +595,13 @@ fn App() -> impl IntoView {
                 </label>
             </div>
         </section>
+        })}
         {move || error.get().map(|e| view! { <p id="error" class="error" role="alert">{e}</p> })}
         {move || match phase.get() {
+            Phase::Idle if standalone => ().into_any(),
+            Phase::Idle if catalogue.with(Option::is_some) => view! {
+                {move || catalogue.get().map(|index| view! { <inventory::Inventory index=index/> })}
+            }.into_any(),
             Phase::Idle => view! { <p class="hint">"Choose two files, or try the demo."</p> }.into_any(),
             Phase::Inspecting => view! { <p class="hint" id="inspecting">"Reading the files' schemas…"</p> }.into_any(),
             Phase::Setup(preview) => view! {
@@ -470,7 +627,64 @@ fn App() -> impl IntoView {
                         {format!("Checked in {:.2} s in this browser; the worker used {:.0} MB.", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0)}
                     </p>
                 })}
-                <report::ReportView report=report verification=verification/>
+                <report::ReportView report=report.clone() verification=verification/>
+                <sign::SignPanel report=report on_signed=Callback::new(move |signed: String| {
+                    show_report_text(Ok(signed), trusted_keys.get_value())
+                })/>
+                {(!standalone).then(|| view! {
+                    <section id="reproduce" class="reproduce">
+                        <h2>"Reproduce"</h2>
+                        <p class="meta">"Give this report's two files: the checks run again in this browser with the report's configuration, and every value is compared with the report."</p>
+                        <div class="inputs">
+                            <label class="file drop" id="reproduce-reference-drop" on:dragover=allow_drop on:drop=drop_repro(repro_reference)>
+                                <span>"Reference"</span>
+                                <input id="reproduce-reference" type="file" accept=".parquet,.csv" on:change=pick_repro(repro_reference)/>
+                            </label>
+                            <label class="file drop" id="reproduce-current-drop" on:dragover=allow_drop on:drop=drop_repro(repro_current)>
+                                <span>"Current"</span>
+                                <input id="reproduce-current" type="file" accept=".parquet,.csv" on:change=pick_repro(repro_current)/>
+                            </label>
+                        </div>
+                        {move || reproduction.get().map(|r| {
+                            let (ref_name, cur_name) = repro_files.get();
+                            view! { <div id="reproduction-of" data-reference=ref_name data-current=cur_name>{match r {
+                            Repro::Running => view! {
+                                <p id="reproduction" class="meta" data-state="running">
+                                    {move || progress.with(|p| format!("Running the checks again… {:.0} %", p.fraction() * 100.0))}
+                                </p>
+                            }.into_any(),
+                            Repro::Failed(e) => view! {
+                                <p id="reproduction" class="error" data-state="error">{format!("cannot reproduce: {e}")}</p>
+                            }.into_any(),
+                            Repro::Done(r) => view! {
+                                <div id="reproduction" data-state=if r.identical { "identical" } else { "different" }>
+                                    <p class=if r.identical { "badge pass" } else { "badge fail" }>
+                                        {if r.identical { "reproduced: identical".to_string() } else {
+                                            format!("not reproduced: {} value{} differ{}", r.differences.len(),
+                                                if r.differences.len() == 1 { "" } else { "s" },
+                                                if r.differences.len() == 1 { "s" } else { "" })
+                                        }}
+                                    </p>
+                                    {r.tool_versions.clone().map(|(was, now)| view! {
+                                        <p class="meta">{format!("The report was made by attest {was}; this page is attest {now}.")}</p>
+                                    })}
+                                    <ul class="differences">
+                                        {r.differences.iter().map(|d| {
+                                            let show = |v: &Option<serde_json::Value>| v.as_ref().map_or("(absent)".to_string(), |v| v.to_string());
+                                            view! {
+                                                <li data-path=d.path.clone()>
+                                                    <code>{d.path.clone()}</code>
+                                                    {format!(": report {} · rerun {}", show(&d.expected), show(&d.actual))}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                </div>
+                            }.into_any(),
+                        }}</div> }
+                        })}
+                    </section>
+                })}
             }.into_any(),
         }}
     }

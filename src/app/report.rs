@@ -17,7 +17,7 @@ fn status_class(s: Status) -> &'static str {
 }
 
 /// Save text as a file through a temporary link.
-fn download(name: &str, text: &str, mime: &str) {
+pub(super) fn download(name: &str, text: &str, mime: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
@@ -50,6 +50,17 @@ pub fn ReportView(
     let n_signatures = report.signatures.len();
     let r = report.clone();
     let save = move |_| download("attest-report.json", &r.to_json(), "application/json");
+    let html_state = RwSignal::new(None::<Result<(), String>>);
+    let r2 = report.clone();
+    let save_html = move |_| {
+        let text = r2.to_json();
+        wasm_bindgen_futures::spawn_local(async move {
+            let outcome = super::one_file_html(text).await.map(|html| {
+                download("attest-report.html", &html, "text/html");
+            });
+            html_state.set(Some(outcome));
+        });
+    };
     let status = report.summary.status;
     let c = report.summary.counts;
     view! {
@@ -61,6 +72,13 @@ pub fn ReportView(
                 </p>
                 <p class="meta">{format!("Created {} by {} {}", report.created_at, report.tool.name, report.tool.version)}</p>
                 <button id="download-json" class="secondary" on:click=save>"Download report JSON"</button>
+                " "
+                <button id="download-html" class="secondary" on:click=save_html
+                    title="One HTML file with the viewer and this report: opens anywhere, even offline">"Download as HTML"</button>
+                {move || html_state.get().map(|s| match s {
+                    Ok(()) => view! { <small id="download-html-state" class="meta" data-state="ok">" saved"</small> }.into_any(),
+                    Err(e) => view! { <p id="download-html-state" class="error" data-state="error">{format!("cannot write the HTML file: {e}")}</p> }.into_any(),
+                })}
             </div>
             {
                 let card = report.model_card();

@@ -23,6 +23,8 @@ const artifacts = path.join(root, "target", "e2e-artifacts");
 const attest = path.join(root, "target", "release", "attest");
 // Signed reports and a trusted-keys.json, served under /reports/ (static hosting).
 const reportsDir = path.join(artifacts, "reports");
+// A folder written by `attest publish`, served under /site/.
+const siteDir = path.join(artifacts, "site");
 
 const types = {
   ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm",
@@ -40,7 +42,7 @@ before(async () => {
     const url = new URL(req.url, "http://x");
     // /data/… serves the conformance cases; /slow/… the same, 300 ms per request
     let base = dist, rel = decodeURIComponent(url.pathname), slow = false;
-    for (const [prefix, dir, isSlow] of [["/data/", conformance, false], ["/slow/", conformance, true], ["/reports/", reportsDir, false], ["/sub/folder/", dist, false]])
+    for (const [prefix, dir, isSlow] of [["/data/", conformance, false], ["/slow/", conformance, true], ["/reports/", reportsDir, false], ["/sub/folder/", dist, false], ["/site/", siteDir, false]])
       if (rel.startsWith(prefix)) { base = dir; rel = rel.slice(prefix.length - 1); slow = isSlow; }
     let file = path.join(base, rel);
     if (rel.endsWith("/")) file = path.join(file, "index.html");
@@ -450,4 +452,294 @@ test("the built app works from a sub-folder of a static host", async () => {
   assert.deepEqual(outside, []);
   assert.ok(mine.some((u) => u.endsWith("worker_loader.js")));
   await page.close();
+});
+
+// ---- sharing: CSP, one-file HTML, reproduction, hostile reports ----
+
+/** Record CSP violations in every page of `context` (an init script is not subject to the CSP). */
+async function watchCsp(page) {
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+}
+
+test("the page carries a Content-Security-Policy, runs under it, and it blocks inline script", async () => {
+  const page = await browser.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+  await watchCsp(page);
+  await page.goto(origin + "/");
+  const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'/);
+  assert.doesNotMatch(csp, /unsafe-inline'[^;]*;.*script|script-src[^;]*unsafe-inline/);
+  await page.click("#demo");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], "no violation while the app runs");
+  // an injected inline script does not run
+  const ran = await page.evaluate(async () => {
+    const s = document.createElement("script");
+    s.textContent = "window.__injected = true";
+    document.body.append(s);
+    await new Promise((ok) => setTimeout(ok, 50));
+    return window.__injected === true;
+  });
+  assert.equal(ran, false);
+  assert.ok((await page.evaluate(() => window.__csp)).some((v) => v.startsWith("script-src")));
+  await page.close();
+});
+
+function runCli(args, okStatuses = [0]) {
+  const o = spawnSync(attest, args, { env: { ...process.env, SOURCE_DATE_EPOCH: "0" }, maxBuffer: 64 << 20 });
+  assert.ok(okStatuses.includes(o.status), `attest ${args[0]} exited ${o.status}: ${o.stderr}`);
+  return o;
+}
+
+test("a one-file HTML report opens from file:// with no network and shows the same numbers", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const html = path.join(artifacts, "one-file.html");
+  const json = path.join(artifacts, "one-file.json");
+  runCli(["check", "--reference", ref, "--current", cur, "--json", json, "--html", html], [0, 1]);
+  const expected = JSON.parse(await readFile(json, "utf8"));
+  const size = (await stat(html)).size;
+  assert.ok(size <= 1.5 * 1024 * 1024, `one-file report is ${size} bytes`);
+  console.log(`one-file HTML report: ${size} bytes`);
+  // and signed, bundled again
+  const key = path.join(artifacts, "one-file.key");
+  await (await import("node:fs/promises")).rm(key, { force: true });
+  runCli(["keygen", "--out", key]);
+  const signed = path.join(artifacts, "one-file-signed.json");
+  runCli(["sign", json, "--key", key, "--signer", "Ada", "--role", "validator", "--decision", "approved", "-o", signed]);
+  const signedHtml = path.join(artifacts, "one-file-signed.html");
+  runCli(["bundle", signed, "-o", signedHtml]);
+
+  const context = await browser.newContext({ offline: true });
+  const page = await context.newPage();
+  const seen = [];
+  page.on("request", (r) => seen.push(r.url()));
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await watchCsp(page);
+  await page.goto("file://" + html);
+  await page.waitForSelector("#report", { timeout: 60_000 });
+  await assertNumbersMatch(page, expected);
+  await page.waitForSelector("#column-charts svg rect");
+  assert.equal(await page.locator("#run").count(), 0, "no data inputs without a worker");
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
+  assert.deepEqual(seen.filter((u) => !u.startsWith("file:") && !u.startsWith("data:") && !u.startsWith("blob:")), []);
+  await page.screenshot({ path: path.join(artifacts, "one-file.png") });
+  // "Download as HTML" from inside it writes the same file again
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-html")]);
+  assert.equal(await readFile(await download.path(), "utf8"), await readFile(html, "utf8"));
+  await page.goto("file://" + signedHtml);
+  await page.waitForSelector("#signatures li[data-state]", { timeout: 60_000 });
+  assert.deepEqual(await page.locator("#signatures li").evaluateAll((l) => l.map((li) => li.dataset.state)), ["unknown"]);
+  // sign it again inside the one-file page, save it as HTML: the CLI verifies both signatures
+  await page.setInputFiles("#sign-key", key);
+  await page.waitForFunction(() => /one-file\.key/.test(document.querySelector("#sign-key-name").textContent));
+  await page.fill("#sign-signer", "Grace Hopper");
+  await page.fill("#sign-role", "approver");
+  await page.click("#sign-button");
+  await page.waitForFunction(() => document.querySelectorAll("#signatures li[data-state]").length === 2);
+  const [again] = await Promise.all([page.waitForEvent("download"), page.click("#download-html")]);
+  const twice = path.join(artifacts, "one-file-signed-twice.html");
+  await writeFile(twice, await readFile(await again.path()));
+  assert.match(runCli(["verify", twice]).stdout.toString(), /Grace Hopper/);
+  assert.deepEqual(await page.evaluate(() => window.__csp), [], "no CSP violation");
+  await context.close();
+});
+
+test("Download as HTML in the app writes the same file as `attest bundle`", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const json = path.join(artifacts, "download-html.json");
+  runCli(["check", "--reference", ref, "--current", cur, "--json", json], [0, 1]);
+  const bundled = path.join(artifacts, "download-html.cli.html");
+  runCli(["bundle", json, "-o", bundled]);
+  const page = await newPage();
+  await page.setInputFiles("#report-file", json);
+  await page.waitForSelector("#report");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-html")]);
+  assert.equal(await readFile(await download.path(), "utf8"), await readFile(bundled, "utf8"));
+  await page.close();
+});
+
+test("reproduction in the page: the same files say identical, other files list what differs", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const json = path.join(artifacts, "reproduce.json");
+  runCli(["check", "--reference", ref, "--current", cur, "--json", json], [0, 1]);
+  const page = await newPage();
+  await page.setInputFiles("#report-file", json);
+  await page.waitForSelector("#reproduce");
+  await page.setInputFiles("#reproduce-reference", ref);
+  await page.setInputFiles("#reproduce-current", cur);
+  await page.waitForSelector('#reproduction[data-state="identical"]', { timeout: 120_000 });
+  assert.match(await page.locator("#reproduction").textContent(), /reproduced: identical/);
+  // the files swapped
+  await page.setInputFiles("#reproduce-reference", cur);
+  await page.setInputFiles("#reproduce-current", ref);
+  // (the first change starts a rerun of current vs current; the second replaces it)
+  await page.waitForSelector('#reproduction-of[data-reference="current.parquet"][data-current="reference.parquet"] #reproduction[data-state="different"]', { timeout: 120_000 });
+  assert.equal(await page.locator('#reproduction li[data-path="inputs[reference].sha256"]').count(), 1);
+  // the page lists the same differences as `attest reproduce`
+  const cli = runCli(["reproduce", json, "--reference", cur, "--current", ref], [1]).stdout.toString();
+  const cliPaths = cli.split("\n").slice(1).filter((l) => l.startsWith("  ") && !l.startsWith("  (")).map((l) => l.trim().split(": report ")[0]);
+  const pagePaths = await page.locator("#reproduction li").evaluateAll((l) => l.map((li) => li.dataset.path));
+  assert.deepEqual(pagePaths, cliPaths);
+  await page.close();
+});
+
+test("every conformance case reproduces in the page: identical", async () => {
+  const { cases } = JSON.parse(await readFile(path.join(conformance, "expected.json"), "utf8"));
+  const page = await newPage();
+  for (const c of cases) {
+    const ref = path.join(conformance, c.reference);
+    const cur = path.join(conformance, c.current);
+    const json = path.join(artifacts, `reproduce-${c.name}.json`);
+    runCli(["check", "--reference", ref, "--current", cur, "--json", json], [0, 1]);
+    await page.setInputFiles("#report-file", json);
+    await page.waitForFunction((n) => document.querySelector("#reproduce") && !document.querySelector("#reproduction"), c.name);
+    await page.setInputFiles("#reproduce-reference", ref);
+    await page.setInputFiles("#reproduce-current", cur);
+    await page.waitForSelector('#reproduction:not([data-state="running"])', { timeout: 120_000 });
+    assert.equal(await page.locator("#reproduction").getAttribute("data-state"), "identical",
+      `${c.name}: ${await page.locator("#reproduction").textContent()}`);
+  }
+  await page.close();
+});
+
+test("hostile reports render as text or are refused with a clear message", async () => {
+  // a real report of a CSV whose column names and values are markup
+  const evil = "<img src=x onerror=alert(1)>";
+  const csv = path.join(artifacts, "hostile.csv");
+  await writeFile(csv, `"${evil}",region\n1,"<script>alert(2)</script>"\n2,b\n3,a\n`);
+  const good = path.join(artifacts, "hostile-report.json");
+  runCli(["check", "--reference", csv, "--current", csv, "--json", good], [0, 1]);
+  const base = JSON.parse(await readFile(good, "utf8"));
+  base.checks[0].title = "</script><script>alert(3)</script>";
+  const page = await newPage();
+  let dialogs = 0;
+  page.on("dialog", (d) => { dialogs++; d.dismiss(); });
+  const open = async (name, doc) => {
+    const file = path.join(artifacts, `hostile-${name}.json`);
+    await writeFile(file, typeof doc === "string" ? doc : JSON.stringify(doc, null, 1));
+    await page.setInputFiles("#report-file", file);
+  };
+  await open("markup", base);
+  await page.waitForSelector("#report");
+  assert.match(await page.locator("#drift-table").textContent(), /<img src=x onerror=alert\(1\)>/);
+  assert.match(await page.locator("#report").textContent(), /<\/script><script>alert\(3\)<\/script>/);
+  assert.equal(await page.locator("#report img, #report script").count(), 0);
+
+  const refused = async (name, doc, message) => {
+    await open(name, doc);
+    // wait for this document's message (the previous one may still show)
+    await page.waitForFunction((re) => new RegExp(re).test(document.querySelector("#error")?.textContent || ""),
+      message.source, { timeout: 30_000 });
+  };
+  const huge = structuredClone(base);
+  huge.checks[0].evidence = { bins: new Array(2_000_000).fill(0) };
+  await refused("huge", huge, /checks\[0\]\.evidence\.bins: 2000000 items/);
+  await refused("deep", "[".repeat(100_000) + "]".repeat(100_000), /not valid JSON: recursion limit/);
+  const wrong = structuredClone(base);
+  wrong.inputs = "two files";
+  await refused("wrong-type", wrong, /inputs: invalid type/);
+  const nested = structuredClone(base);
+  let deep = 1;
+  for (let i = 0; i < 60; i++) deep = [deep];
+  nested.checks[1].evidence = deep;
+  await refused("nested", nested, /nested deeper than 32 levels/);
+  await refused("not-json", "<html><script>alert(4)</script>", /not valid JSON/);
+  assert.equal(dialogs, 0);
+  // still usable: the good report opens again
+  await open("markup-again", base);
+  await page.waitForSelector("#report");
+  await page.close();
+});
+
+test("a published folder shows the model inventory and opens each report by link", async () => {
+  const { rm } = await import("node:fs/promises");
+  const input = path.join(artifacts, "to-publish");
+  await rm(input, { recursive: true, force: true });
+  await rm(siteDir, { recursive: true, force: true });
+  await mkdir(path.join(input, "older"), { recursive: true });
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const config = path.join(artifacts, "publish.toml");
+  const example = await readFile(path.join(root, "attest.example.toml"), "utf8");
+  await writeFile(config, example.replace('name = "churn-classifier"', 'name = "<b>churn</b>"'));
+  const plain = path.join(input, "older/plain.json");
+  runCli(["check", "--reference", ref, "--current", cur, "--config", config, "--json", plain], [0, 1]);
+  const key = path.join(artifacts, "publish.key");
+  await rm(key, { force: true });
+  const pub = runCli(["keygen", "--out", key]).stdout.toString().trim();
+  runCli(["sign", plain, "--key", key, "--signer", "Grace Hopper", "--role", "approver", "--decision", "approved",
+    "-o", path.join(input, "signed.json")]);
+  await writeFile(path.join(input, "trusted-keys.json"), JSON.stringify({ keys: [{ name: "Model Risk", public_key: pub }] }));
+  const out = runCli(["publish", input, siteDir]).stdout.toString();
+  assert.match(out, /published 2 reports/);
+
+  const page = await browser.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(`${origin}/site/`);
+  await page.waitForSelector("#inventory tbody tr");
+  const rows = await page.locator("#inventory tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.path));
+  assert.deepEqual(rows.sort(), ["reports/older/plain.json", "reports/signed.json"]);
+  const signedRow = page.locator('#inventory tr[data-path="reports/signed.json"]');
+  assert.match(await signedRow.locator(".model").textContent(), /<b>churn<\/b>/);
+  assert.equal(await page.locator("#inventory b").count(), 0, "names are text");
+  assert.equal(await signedRow.locator('.signer[data-state="trusted"]').count(), 1);
+  assert.match(await signedRow.textContent(), /Grace Hopper \(approver\): approved/);
+  await signedRow.locator("a.open").click();
+  await page.waitForSelector("#signatures li[data-state]", { timeout: 60_000 });
+  assert.deepEqual(await page.locator("#signatures li").evaluateAll((l) => l.map((li) => li.dataset.state)), ["trusted"]);
+  assert.ok(page.url().includes("?report=reports%2Fsigned.json"), page.url());
+  await page.close();
+});
+
+test("signing in the page: a new key or the user's key file; the CLI verifies the result", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  const json = path.join(artifacts, "page-sign.json");
+  runCli(["check", "--reference", ref, "--current", cur, "--json", json], [0, 1]);
+  const page = await newPage();
+  await page.setInputFiles("#report-file", json);
+  await page.waitForSelector("#sign");
+  // a key made in the page is downloaded at once
+  const [keyDownload] = await Promise.all([page.waitForEvent("download"), page.click("#sign-new-key")]);
+  const madeKey = path.join(artifacts, "page-made.key");
+  await writeFile(madeKey, await readFile(await keyDownload.path()));
+  await page.fill("#sign-signer", "Ada Lovelace");
+  await page.fill("#sign-role", "validator");
+  await page.selectOption("#sign-decision", "approved_with_conditions");
+  await page.fill("#sign-comment", "monitor <b>drift</b>");
+  await page.click("#sign-button");
+  await page.waitForSelector('#signatures li[data-state="unknown"]');
+  // then a key file from `attest keygen`
+  const cliKey = path.join(artifacts, "page-cli.key");
+  await (await import("node:fs/promises")).rm(cliKey, { force: true });
+  const cliPublic = runCli(["keygen", "--out", cliKey]).stdout.toString().trim();
+  await page.setInputFiles("#sign-key", cliKey);
+  await page.waitForFunction(() => /page-cli\.key/.test(document.querySelector("#sign-key-name").textContent));
+  await page.fill("#sign-signer", "Grace Hopper");
+  await page.fill("#sign-role", "approver");
+  await page.selectOption("#sign-decision", "approved");
+  await page.click("#sign-button");
+  await page.waitForFunction(() => document.querySelectorAll("#signatures li[data-state]").length === 2);
+  const text = await page.locator("#signatures").textContent();
+  assert.match(text, /Ada Lovelace/);
+  assert.match(text, /monitor <b>drift<\/b>/);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+  const signed = path.join(artifacts, "page-signed.json");
+  await writeFile(signed, await readFile(await download.path()));
+  await page.close();
+  // the CLI agrees: both valid; trusted when both keys are listed
+  runCli(["verify", signed]);
+  const madePublic = JSON.parse(await readFile(madeKey, "utf8")).public_key;
+  const keys = path.join(artifacts, "page-trusted.json");
+  await writeFile(keys, JSON.stringify({ keys: [{ name: "A", public_key: madePublic }, { name: "G", public_key: cliPublic }] }));
+  runCli(["verify", signed, "--trusted-keys", keys]);
+  const doc = JSON.parse(await readFile(signed, "utf8"));
+  assert.deepEqual(doc.signatures.map((s) => [s.signer, s.role, s.decision]),
+    [["Ada Lovelace", "validator", "approved_with_conditions"], ["Grace Hopper", "approver", "approved"]]);
 });

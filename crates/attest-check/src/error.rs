@@ -54,6 +54,12 @@ pub enum Error {
 
     #[error("sign-off: {0}")]
     Signature(String),
+    /// The viewer's files cannot be put into one HTML file.
+    #[error("one-file HTML: {0}")]
+    Bundle(String),
+    /// A report document is malformed or exceeds the viewer's limits.
+    #[error("not a readable Attest report: {0}")]
+    Report(String),
     /// A column could not be converted to the kind asked for.
     #[error("{dataset} ({name}): column `{column}`: {message}")]
     Column {

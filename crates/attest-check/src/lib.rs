@@ -23,6 +23,7 @@
 //! Data flows one way: bytes ([`source`]) → Arrow arrays ([`read`]) → column
 //! views ([`columns`]) → profiles ([`profile`], [`stats`]) → checks → [`report`].
 
+pub mod bundle;
 pub mod checks;
 pub mod columns;
 pub mod config;
@@ -30,8 +31,10 @@ pub mod conformance;
 pub mod error;
 pub mod plan;
 pub mod profile;
+pub mod publish;
 pub mod read;
 pub mod report;
+pub mod reproduce;
 pub mod run;
 pub mod sign;
 pub mod source;
@@ -44,3 +47,32 @@ pub use report::Report;
 
 /// This library's version, written into reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::sync::Arc;
+
+    use crate::read::Dataset;
+    use crate::run::{run, NoProgress, RunOptions};
+    use crate::source::MemorySource;
+    use crate::{Config, Report};
+
+    /// A small report: schema and data quality of a three-row CSV, no evidence.
+    pub fn small_report() -> Report {
+        let data = "x,region\n1.5,a\n2.25,b\n3e-9,a\n";
+        let ds = |label: &str| {
+            let source = MemorySource::new(format!("{label}.csv"), data.as_bytes().to_vec());
+            Dataset::open(label, Arc::new(source)).expect("csv")
+        };
+        let (r, c) = (ds("reference"), ds("current"));
+        let options = RunOptions::default();
+        let mut report = run(&r, &c, &Config::default(), &options, &NoProgress).expect("run");
+        report
+            .checks
+            .retain(|c| c.id == "schema" || c.id == "data_quality");
+        for c in &mut report.checks {
+            c.evidence = serde_json::Value::Null;
+        }
+        report
+    }
+}

@@ -274,6 +274,168 @@ impl Report {
     }
 }
 
+/// Limits of what [`parse`] accepts: far above any report Attest writes,
+/// low enough that a viewer given a hostile document stays responsive.
+pub mod limits {
+    /// Size of the document's text.
+    pub const MAX_BYTES: usize = 256 << 20;
+    /// Nesting of arrays and objects.
+    pub const MAX_DEPTH: usize = 32;
+    /// Items of any one array inside a check's `evidence`
+    /// (Attest writes at most a few hundred: bins, curve points).
+    pub const MAX_EVIDENCE_ITEMS: usize = 10_000;
+    /// Checks in a report (Attest writes 9).
+    pub const MAX_CHECKS: usize = 1_000;
+    /// Metric entries of one check (one per column and metric).
+    pub const MAX_METRICS: usize = 1_000_000;
+    /// Inputs (Attest writes 2) and signatures.
+    pub const MAX_INPUTS: usize = 64;
+    pub const MAX_SIGNATURES: usize = 1_000;
+}
+
+/// Read a report document, refusing what is not one with a message that
+/// says where: not JSON, another format or a newer schema, a field of the
+/// wrong type, or a document past [`limits`] (huge arrays, deep nesting).
+/// Viewers and the CLI read every report through this.
+pub fn parse(text: &str) -> crate::Result<Report> {
+    use crate::error::Error;
+    use serde_json::Value;
+    if text.len() > limits::MAX_BYTES {
+        return Err(Error::Report(format!(
+            "{} MB is more than the {} MB a report may have",
+            text.len() >> 20,
+            limits::MAX_BYTES >> 20
+        )));
+    }
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::Report(if e.is_syntax() || e.is_eof() {
+            format!("not valid JSON: {e}")
+        } else {
+            e.to_string()
+        })
+    })?;
+    let Value::Object(top) = &value else {
+        return Err(Error::Report("the document is not a JSON object".into()));
+    };
+    match top.get("format").and_then(Value::as_str) {
+        Some(FORMAT) => {}
+        Some(other) => return Err(Error::Report(format!("unknown format {other:?}"))),
+        None => return Err(Error::Report("no \"format\": \"attest-report\"".into())),
+    }
+    match top.get("schema_version").and_then(Value::as_u64) {
+        Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Err(Error::Report(format!(
+                "schema_version {v}: this viewer reads version {SCHEMA_VERSION}"
+            )))
+        }
+        None => return Err(Error::Report("no whole-number schema_version".into())),
+    }
+    check_shape(&value, &mut String::new(), 0, false).map_err(Error::Report)?;
+    for (field, max) in [
+        ("checks", limits::MAX_CHECKS),
+        ("inputs", limits::MAX_INPUTS),
+        ("signatures", limits::MAX_SIGNATURES),
+    ] {
+        if let Some(n) = top.get(field).and_then(Value::as_array).map(Vec::len) {
+            if n > max {
+                return Err(Error::Report(format!(
+                    "{field}: {n} items; a report may have at most {max}"
+                )));
+            }
+        }
+    }
+    if let Some(checks) = top.get("checks").and_then(Value::as_array) {
+        for (i, c) in checks.iter().enumerate() {
+            let n = c
+                .get("metrics")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            if n > limits::MAX_METRICS {
+                return Err(Error::Report(format!(
+                    "checks[{i}].metrics: {n} items; a check may have at most {}",
+                    limits::MAX_METRICS
+                )));
+            }
+        }
+    }
+    // Name the field whose type is wrong: serde's own message does not.
+    type Typed = fn(&Value) -> Result<(), serde_json::Error>;
+    let fields: [(&str, Typed); 6] = [
+        ("tool", |v| {
+            serde_json::from_value::<Tool>(v.clone()).map(drop)
+        }),
+        ("inputs", |v| {
+            serde_json::from_value::<Vec<Input>>(v.clone()).map(drop)
+        }),
+        ("summary", |v| {
+            serde_json::from_value::<Summary>(v.clone()).map(drop)
+        }),
+        ("checks", |v| {
+            serde_json::from_value::<Vec<Check>>(v.clone()).map(drop)
+        }),
+        ("created_at", |v| {
+            serde_json::from_value::<String>(v.clone()).map(drop)
+        }),
+        ("signatures", |v| {
+            serde_json::from_value::<Vec<serde_json::Map<String, Value>>>(v.clone()).map(drop)
+        }),
+    ];
+    for (field, check) in fields {
+        match top.get(field) {
+            None => return Err(Error::Report(format!("no `{field}`"))),
+            Some(v) => check(v).map_err(|e| Error::Report(format!("{field}: {e}")))?,
+        }
+    }
+    serde_json::from_value(value).map_err(|e| Error::Report(e.to_string()))
+}
+
+/// Depth and evidence-array limits, with the path of the first offence.
+fn check_shape(
+    v: &serde_json::Value,
+    path: &mut String,
+    depth: usize,
+    in_evidence: bool,
+) -> Result<(), String> {
+    use serde_json::Value;
+    if depth > limits::MAX_DEPTH {
+        return Err(format!(
+            "{path}: nested deeper than {} levels",
+            limits::MAX_DEPTH
+        ));
+    }
+    let len = path.len();
+    match v {
+        Value::Array(items) => {
+            if in_evidence && items.len() > limits::MAX_EVIDENCE_ITEMS {
+                return Err(format!(
+                    "{path}: {} items; evidence arrays may have at most {}",
+                    items.len(),
+                    limits::MAX_EVIDENCE_ITEMS
+                ));
+            }
+            for (i, item) in items.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                check_shape(item, path, depth + 1, in_evidence)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                let evidence = in_evidence || k == "evidence";
+                check_shape(item, path, depth + 1, evidence)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 /// RFC 3339 UTC time (`YYYY-MM-DDTHH:MM:SSZ`) of Unix seconds.
 pub fn rfc3339_utc(unix_secs: i64) -> String {
     let days = unix_secs.div_euclid(86_400);
@@ -300,6 +462,72 @@ pub fn rfc3339_utc(unix_secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn small() -> serde_json::Value {
+        serde_json::to_value(crate::test_support::small_report()).expect("value")
+    }
+
+    fn refused(doc: &serde_json::Value) -> String {
+        parse(&doc.to_string()).expect_err("refused").to_string()
+    }
+
+    #[test]
+    fn parse_reads_what_run_writes() {
+        let report = crate::test_support::small_report();
+        assert_eq!(parse(&report.to_json()).expect("parse"), report);
+    }
+
+    #[test]
+    fn parse_refuses_hostile_documents_with_a_path() {
+        assert!(parse("{")
+            .expect_err("eof")
+            .to_string()
+            .contains("not valid JSON"));
+        assert!(parse("[1]")
+            .expect_err("array")
+            .to_string()
+            .contains("not a JSON object"));
+        let mut doc = small();
+        doc["format"] = "other".into();
+        assert!(refused(&doc).contains("unknown format"));
+        let mut doc = small();
+        doc["schema_version"] = 2.into();
+        assert!(refused(&doc).contains("schema_version 2"));
+        // wrong types, named by field
+        let mut doc = small();
+        doc["inputs"][0]["rows"] = "many".into();
+        assert!(refused(&doc).starts_with("not a readable Attest report: inputs:"));
+        let mut doc = small();
+        doc["checks"][0]["status"] = 7.into();
+        assert!(refused(&doc).contains("checks:"));
+        let mut doc = small();
+        doc["signatures"] = serde_json::json!(["not an object"]);
+        assert!(refused(&doc).contains("signatures:"));
+        let mut doc = small();
+        doc.as_object_mut().expect("object").remove("summary");
+        assert!(refused(&doc).contains("no `summary`"));
+        // huge evidence arrays
+        let mut doc = small();
+        doc["checks"][0]["evidence"] =
+            serde_json::json!({"bins": vec![0; limits::MAX_EVIDENCE_ITEMS + 1]});
+        let e = refused(&doc);
+        assert!(e.contains("checks[0].evidence.bins: 10001 items"), "{e}");
+        // deep nesting: past our limit, and past serde_json's own
+        let mut deep = serde_json::json!(1);
+        for _ in 0..40 {
+            deep = serde_json::json!([deep]);
+        }
+        let mut doc = small();
+        doc["checks"][0]["evidence"] = deep;
+        assert!(refused(&doc).contains("nested deeper than 32"));
+        let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert!(parse(&text).is_err());
+        // too many checks
+        let mut doc = small();
+        let check = doc["checks"][0].clone();
+        doc["checks"] = serde_json::Value::Array(vec![check; limits::MAX_CHECKS + 1]);
+        assert!(refused(&doc).contains("checks: 1001 items"));
+    }
 
     #[test]
     fn rfc3339_known_times() {

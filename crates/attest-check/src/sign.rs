@@ -196,15 +196,7 @@ fn payload(report: &Value, entry: &Value) -> Result<Vec<u8>> {
 }
 
 fn parse_report(text: &str) -> Result<Report> {
-    let report: Report = serde_json::from_str(text)
-        .map_err(|e| Error::Signature(format!("not an Attest report: {e}")))?;
-    if report.format != crate::report::FORMAT {
-        return Err(Error::Signature(format!(
-            "not an Attest report (format {:?})",
-            report.format
-        )));
-    }
-    Ok(report)
+    crate::report::parse(text)
 }
 
 /// Add a signature to the report `text`; returns the signed report's JSON.
@@ -399,37 +391,11 @@ pub fn check_layout(text: &str) -> std::result::Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::read::Dataset;
-    use crate::run::{run, NoProgress, RunOptions};
-    use crate::source::MemorySource;
-    use crate::Config;
 
     /// A small report (the flip test verifies once per byte).
     fn report_json() -> String {
-        let data = "x,region\n1.5,a\n2.25,b\n3e-9,a\n";
-        let ds = |label: &str| {
-            let source = MemorySource::new(format!("{label}.csv"), data.as_bytes().to_vec());
-            Dataset::open(label, Arc::new(source)).expect("csv")
-        };
-        let (r, c) = (ds("reference"), ds("current"));
-        let mut report = run(
-            &r,
-            &c,
-            &Config::default(),
-            &RunOptions::default(),
-            &NoProgress,
-        )
-        .expect("run");
-        report
-            .checks
-            .retain(|c| c.id == "schema" || c.id == "data_quality");
-        for c in &mut report.checks {
-            c.evidence = Value::Null;
-        }
-        report.to_json()
+        crate::test_support::small_report().to_json()
     }
 
     fn key(n: u8) -> SigningKey {

@@ -6,21 +6,7 @@ use std::fmt::Write;
 use attest_check::report::{Report, Status};
 
 /// Escape text for XML attributes and content.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in s.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\r' | '\t') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use attest_check::bundle::escape_markup as escape;
 
 /// Render the report as JUnit XML.
 pub fn render(report: &Report) -> String {

@@ -5,8 +5,10 @@
 
 mod html;
 mod junit;
+mod publish;
 mod signoff;
 mod summary;
+mod viewer;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,6 +50,44 @@ enum Command {
     /// Check a report's signatures: exit 0 when all are valid (and trusted,
     /// with --trusted-keys), 1 otherwise, 2 on usage errors.
     Verify(signoff::VerifyArgs),
+    /// Write a report as one self-contained HTML file (viewer included).
+    Bundle(BundleArgs),
+    /// Write a folder of reports for a static host: the web app, the
+    /// reports and an index.json catalogue (a model inventory).
+    Publish(publish::PublishArgs),
+    /// Run a report's checks again on the given files and compare: exit 0
+    /// when every value is identical, 1 when some differ, 2 on errors.
+    Reproduce(ReproduceArgs),
+}
+
+#[derive(clap::Args)]
+struct BundleArgs {
+    /// The report JSON.
+    #[arg(value_name = "REPORT")]
+    report: PathBuf,
+    /// The HTML file to write.
+    #[arg(short = 'o', long, value_name = "OUT")]
+    out: PathBuf,
+    /// The viewer's folder (`dist/` of `trunk build --release`); default:
+    /// the viewer built into this binary.
+    #[arg(long, value_name = "DIR")]
+    viewer: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct ReproduceArgs {
+    /// The report to reproduce (JSON, or a one-file HTML report).
+    #[arg(value_name = "REPORT")]
+    report: PathBuf,
+    /// The reference dataset the report names.
+    #[arg(long, value_name = "REF")]
+    reference: PathBuf,
+    /// The current dataset the report names.
+    #[arg(long, value_name = "CUR")]
+    current: PathBuf,
+    /// Also write the comparison as JSON here.
+    #[arg(long, value_name = "diff.json")]
+    json: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -85,9 +125,14 @@ struct CheckArgs {
     /// Write the report JSON here (`-` for standard output).
     #[arg(long, value_name = "report.json")]
     json: Option<PathBuf>,
-    /// Write an HTML report here.
+    /// Write the report as one self-contained HTML file here (the
+    /// interactive viewer; a static page when no viewer is available).
     #[arg(long, value_name = "report.html")]
     html: Option<PathBuf>,
+    /// The viewer's folder for --html (`dist/` of `trunk build --release`);
+    /// default: the viewer built into this binary.
+    #[arg(long, value_name = "DIR")]
+    viewer: Option<PathBuf>,
     /// Write a JUnit XML file here (one test case per check).
     #[arg(long, value_name = "junit.xml")]
     junit: Option<PathBuf>,
@@ -109,6 +154,9 @@ fn main() -> ExitCode {
             .and_then(|t| signoff::sign(&args, t))
             .map(|()| false),
         Command::Verify(args) => signoff::verify(&args).map(|ok| !ok),
+        Command::Bundle(args) => bundle(&args).map(|()| false),
+        Command::Reproduce(args) => reproduce(&args).map(|same| !same),
+        Command::Publish(args) => publish::publish(&args).map(|()| false),
     };
     match outcome {
         Ok(failed) => ExitCode::from(u8::from(failed)),
@@ -163,7 +211,65 @@ fn write_file(path: &Path, text: &str, what: &str) -> Result<()> {
         .with_context(|| format!("cannot write the {what} to {}", path.display()))
 }
 
+/// Read a report file: JSON, or the report embedded in a one-file HTML.
+pub(crate) fn read_report_text(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the report {}", path.display()))?;
+    // Anything that does not look like HTML is taken as JSON, and judged as
+    // such (a damaged report is an invalid report, not a usage error).
+    if !text.trim_start().starts_with('<') {
+        return Ok(text);
+    }
+    let parts = attest_check::bundle::parts(&text).with_context(|| {
+        format!(
+            "{} is neither a report JSON nor a one-file HTML report",
+            path.display()
+        )
+    })?;
+    Ok(parts.report_json)
+}
+
+fn bundle(args: &BundleArgs) -> Result<()> {
+    let viewer = viewer::require(args.viewer.as_deref())?;
+    let text = read_report_text(&args.report)?;
+    let html = attest_check::bundle::one_file_html(&viewer, &text)
+        .with_context(|| format!("in {}", args.report.display()))?;
+    write_file(&args.out, &html, "HTML report")
+}
+
+fn reproduce(args: &ReproduceArgs) -> Result<bool> {
+    let text = read_report_text(&args.report)?;
+    let original = attest_check::report::parse(&text)
+        .with_context(|| format!("in {}", args.report.display()))?;
+    let config = attest_check::reproduce::config_of(&original)
+        .with_context(|| format!("in {}", args.report.display()))?;
+    let reference = open("reference", &args.reference)?;
+    let current = open("current", &args.current)?;
+    let options = RunOptions {
+        created_at: original.created_at.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let progress = TerminalProgress {
+        enabled: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    };
+    let rerun = run(&reference, &current, &config, &options, &progress)?;
+    let outcome = attest_check::reproduce::compare(&original, &rerun);
+    if let Some(path) = &args.json {
+        let json = serde_json::to_string_pretty(&outcome).context("cannot serialise")? + "\n";
+        write_file(path, &json, "comparison JSON")?;
+    }
+    let _ = std::io::stdout()
+        .lock()
+        .write_all(outcome.describe().as_bytes());
+    Ok(outcome.identical)
+}
+
 fn check(args: &CheckArgs) -> Result<bool> {
+    // Fail on a bad viewer folder before the (long) run, not after.
+    let viewer = match &args.html {
+        Some(_) => viewer::find(args.viewer.as_deref())?,
+        None => None,
+    };
     let mut config = match &args.config {
         Some(p) => {
             let text = std::fs::read_to_string(p)
@@ -222,7 +328,19 @@ fn check(args: &CheckArgs) -> Result<bool> {
         write_file(path, &junit::render(&report), "JUnit XML")?;
     }
     if let Some(path) = &args.html {
-        write_file(path, &html::render(&report), "HTML report")?;
+        let html = match &viewer {
+            Some(v) => attest_check::bundle::one_file_html(v, &report.to_json())?,
+            None => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "attest: note: no web viewer in this build, so {} is a static page \
+                     (pass --viewer DIR for the interactive one-file report)",
+                    path.display()
+                );
+                html::render(&report)
+            }
+        };
+        write_file(path, &html, "HTML report")?;
     }
     let text = summary::render(&report, elapsed);
     // A closed pipe (`attest check … | head`) is not an error worth a panic:

@@ -44,7 +44,7 @@ pub struct SignArgs {
 
 #[derive(clap::Args)]
 pub struct VerifyArgs {
-    /// The signed report JSON.
+    /// The signed report (JSON, or a one-file HTML report).
     #[arg(value_name = "REPORT")]
     report: PathBuf,
     /// Only keys listed here count (`{"keys": [{"name": …, "public_key": …}]}`).
@@ -120,7 +120,7 @@ pub fn sign(args: &SignArgs, signed_at: String) -> Result<()> {
 
 /// Check every signature; true when all are valid (and trusted, if asked).
 pub fn verify(args: &VerifyArgs) -> Result<bool> {
-    let text = read(&args.report, "report")?;
+    let text = crate::read_report_text(&args.report)?;
     let trusted = match &args.trusted_keys {
         Some(p) => Some(
             serde_json::from_str::<TrustedKeys>(&read(p, "trusted keys")?)

@@ -106,6 +106,25 @@ fn conformance_through_the_cli() {
             failures.push(format!("{}: {d}", case.name));
         }
         checked += case.expected.len();
+        // The report reproduces from its own configuration, bit for bit.
+        let again = attest()
+            .arg("reproduce")
+            .arg(&json)
+            .arg("--reference")
+            .arg(dir.join(&case.reference))
+            .arg("--current")
+            .arg(dir.join(&case.current))
+            .output()
+            .expect("attest reproduce runs");
+        let said = String::from_utf8_lossy(&again.stdout);
+        if again.status.code() != Some(0) || said != "reproduced: identical\n" {
+            failures.push(format!(
+                "{}: reproduce exit {:?}: {said}{}",
+                case.name,
+                again.status.code(),
+                stderr(&again)
+            ));
+        }
     }
     assert!(
         failures.is_empty(),
@@ -538,7 +557,10 @@ fn json_to_stdout_and_junit_and_html() {
     assert!(xml.contains(&format!("failures=\"{}\"", report.summary.counts.fail)));
     let page = std::fs::read_to_string(&html).expect("html");
     assert!(page.starts_with("<!doctype html>"));
+    // Test builds have no viewer built in (ATTEST_VIEWER_DIR unset): the
+    // HTML is the static page, and stderr says so.
     assert!(!page.contains("<script"));
+    assert!(stderr(&out).contains("no web viewer in this build"));
     for c in report.checks.iter().filter(|c| !c.metrics.is_empty()) {
         assert!(page.contains(&format!("id=\"{}\"", c.id)), "{}", c.id);
     }

@@ -1,0 +1,131 @@
+//! `attest publish REPORTS_DIR OUT_DIR`: a folder for any static host — the
+//! web app, the reports, and the `index.json` catalogue the app shows as a
+//! model inventory (layout in `attest_check::publish`).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use attest_check::publish::{entry, index};
+use attest_check::sign::TrustedKeys;
+
+#[derive(clap::Args)]
+pub struct PublishArgs {
+    /// A folder of report JSON files (searched recursively). A
+    /// `trusted-keys.json` in it is published beside the reports.
+    #[arg(value_name = "REPORTS_DIR")]
+    reports: PathBuf,
+    /// The folder to write (created if missing; files in it are replaced).
+    #[arg(value_name = "OUT_DIR")]
+    out: PathBuf,
+    /// The web app's folder (`dist/` of `trunk build --release`); default:
+    /// the app built into this binary.
+    #[arg(long, value_name = "DIR")]
+    viewer: Option<PathBuf>,
+}
+
+const KEYS: &str = "trusted-keys.json";
+
+/// Report files under `dir`: (path relative to `dir` with `/`, full path).
+fn json_files(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, rel)) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&d).with_context(|| format!("cannot list {}", d.display()))?;
+        for e in entries {
+            let e = e.with_context(|| format!("cannot list {}", d.display()))?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let r = if rel.is_empty() {
+                name.clone()
+            } else {
+                format!("{rel}/{name}")
+            };
+            let p = e.path();
+            if p.is_dir() {
+                stack.push((p, r));
+            } else if name.ends_with(".json") && name != KEYS {
+                out.push((r, p));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+pub fn publish(args: &PublishArgs) -> Result<()> {
+    if !args.reports.is_dir() {
+        bail!("{} is not a folder of reports", args.reports.display());
+    }
+    let site = crate::viewer::site(args.viewer.as_deref())?;
+    let keys_path = args.reports.join(KEYS);
+    let keys_text = match std::fs::read_to_string(&keys_path) {
+        Ok(t) => Some(t),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", keys_path.display())),
+    };
+    let trusted = match &keys_text {
+        Some(t) => Some(
+            serde_json::from_str::<TrustedKeys>(t)
+                .with_context(|| format!("{} is not a trusted-keys file", keys_path.display()))?,
+        ),
+        None => None,
+    };
+
+    let mut entries = Vec::new();
+    let mut folders = std::collections::BTreeSet::new();
+    let mut err = std::io::stderr().lock();
+    for (rel, path) in json_files(&args.reports)? {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        let url = format!("reports/{rel}");
+        match entry(&url, &text, trusted.as_ref()) {
+            Ok(e) => {
+                write(&args.out.join(&url), text.as_bytes())?;
+                folders.insert(
+                    Path::new(&url)
+                        .parent()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_default(),
+                );
+                entries.push(e);
+            }
+            Err(e) => {
+                let _ = writeln!(err, "attest: skipped {}: {e}", path.display());
+            }
+        }
+    }
+    if entries.is_empty() {
+        bail!("no Attest report in {}", args.reports.display());
+    }
+    if let Some(t) = &keys_text {
+        for folder in &folders {
+            write(&args.out.join(folder).join(KEYS), t.as_bytes())?;
+        }
+    }
+    for (rel, bytes) in &site {
+        write(&args.out.join(rel), bytes)?;
+    }
+    let n = entries.len();
+    write(
+        &args.out.join("index.json"),
+        index(entries).to_json().as_bytes(),
+    )?;
+    let _ = writeln!(
+        std::io::stdout(),
+        "published {n} report{} and the viewer to {}; serve that folder from any static host \
+         (a local check: python3 -m http.server -d {})",
+        if n == 1 { "" } else { "s" },
+        args.out.display(),
+        args.out.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! Sign the open report in the page: with a key file the user holds, or a
+//! key made here (downloaded at once; the page keeps nothing).
+
+use std::sync::Arc;
+
+use attest_check::sign::{Decision, SignOff};
+use attest_check::Report;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
+
+use super::report::download;
+
+/// 32 random bytes from the browser's CSPRNG.
+fn random_seed() -> Result<[u8; 32], String> {
+    let mut seed = [0u8; 32];
+    let crypto = web_sys::window()
+        .ok_or("no window")?
+        .crypto()
+        .map_err(|_| "this browser has no crypto.getRandomValues")?;
+    crypto
+        .get_random_values_with_u8_array(&mut seed)
+        .map_err(|_| "crypto.getRandomValues failed")?;
+    Ok(seed)
+}
+
+fn input_value(id: &str) -> String {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .or_else(|| {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(id))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .map(|s| s.value())
+        })
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn SignPanel(
+    /// The report shown.
+    report: Arc<Report>,
+    /// Called with the signed report's JSON.
+    on_signed: Callback<String>,
+) -> impl IntoView {
+    // The key file's text, and what to call it.
+    let key = RwSignal::new(None::<(String, String)>);
+    let message = RwSignal::new(None::<Result<String, String>>);
+    let pick_key = move |ev: web_sys::Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            let name = file.name();
+            let blob: web_sys::Blob = file.into();
+            wasm_bindgen_futures::spawn_local(async move {
+                match super::blob_text(&blob).await {
+                    Ok(text) => key.set(Some((text, name))),
+                    Err(e) => message.set(Some(Err(format!("cannot read the key file: {e}")))),
+                }
+            });
+        }
+    };
+    let generate = move |_| match random_seed().and_then(crate::share::new_key) {
+        Ok((json, fp)) => {
+            download("attest-key.json", &json, "application/json");
+            key.set(Some((json, format!("a new key ({fp})"))));
+            message.set(Some(Ok(format!(
+                "Made a new key, fingerprint {fp}, and saved it as attest-key.json: keep it secret; give its public key to whoever keeps trusted-keys.json."
+            ))));
+        }
+        Err(e) => message.set(Some(Err(e))),
+    };
+    let sign = move |_| {
+        let Some((key_text, _)) = key.get_untracked() else {
+            message.set(Some(Err("choose your key file, or make a new key".into())));
+            return;
+        };
+        let comment = input_value("sign-comment");
+        let signoff = SignOff {
+            signer: input_value("sign-signer").trim().to_string(),
+            role: input_value("sign-role").trim().to_string(),
+            decision: Decision::parse(&input_value("sign-decision")).unwrap_or(Decision::Approved),
+            comment: (!comment.trim().is_empty()).then(|| comment.trim().to_string()),
+            signed_at: super::now_rfc3339(),
+        };
+        match crate::share::sign_text(&report.to_json(), &key_text, &signoff) {
+            Ok(signed) => {
+                message.set(Some(Ok(format!(
+                    "Signed by {} as {}. Download the report to keep the signature.",
+                    signoff.signer, signoff.role
+                ))));
+                on_signed.run(signed);
+            }
+            Err(e) => message.set(Some(Err(e))),
+        }
+    };
+    view! {
+        <section id="sign" class="sign">
+            <h2>"Sign off"</h2>
+            <p class="meta">"Your signature covers this report exactly and your decision. The key never leaves this browser."</p>
+            <div class="sign-fields">
+                <label>"Name " <input id="sign-signer" type="text" autocomplete="name"/></label>
+                <label>"Role " <input id="sign-role" type="text" placeholder="validator, approver…"/></label>
+                <label>"Decision "
+                    <select id="sign-decision">
+                        <option value="approved">"approved"</option>
+                        <option value="approved_with_conditions">"approved with conditions"</option>
+                        <option value="rejected">"rejected"</option>
+                    </select>
+                </label>
+                <label class="wide">"Comment " <input id="sign-comment" type="text"/></label>
+                <label class="file small">
+                    <span>"Key file"</span>
+                    <input id="sign-key" type="file" accept=".json,.key,application/json" on:change=pick_key/>
+                </label>
+                <button id="sign-new-key" class="secondary" on:click=generate>"Make a new key"</button>
+                <small id="sign-key-name" class="meta">{move || key.with(|k| k.as_ref().map(|(_, n)| format!("key: {n}")).unwrap_or_else(|| "no key chosen".into()))}</small>
+            </div>
+            <button id="sign-button" on:click=sign>"Sign this report"</button>
+            {move || message.get().map(|m| match m {
+                Ok(t) => view! { <p id="sign-message" class="meta" data-state="ok">{t}</p> }.into_any(),
+                Err(e) => view! { <p id="sign-message" class="error" data-state="error">{e}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
