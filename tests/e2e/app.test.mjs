@@ -399,16 +399,7 @@ test("signatures are verified in the page: trusted, unknown key, and tampered", 
 
 test("files dropped on the two fields run like chosen ones", async () => {
   const page = await newPage();
-  const drop = async (target, file) => {
-    const bytes = (await readFile(file)).toString("base64");
-    const transfer = await page.evaluateHandle(([b64, name]) => {
-      const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-      const dt = new DataTransfer();
-      dt.items.add(new File([raw], name));
-      return dt;
-    }, [bytes, path.basename(file)]);
-    await page.dispatchEvent(target, "drop", { dataTransfer: transfer });
-  };
+  const drop = (target, file) => dropFile(page, target, file);
   await drop("#reference-drop", path.join(conformance, "binary_0/reference.parquet"));
   await drop("#current-drop", path.join(conformance, "binary_0/current.parquet"));
   await page.waitForSelector("#setup", { timeout: 60_000 });
@@ -487,6 +478,18 @@ test("the page carries a Content-Security-Policy, runs under it, and it blocks i
   assert.ok((await page.evaluate(() => window.__csp)).some((v) => v.startsWith("script-src")));
   await page.close();
 });
+
+/** Drop `file` on the element `target` of `page`, as a user dragging it from the desktop. */
+async function dropFile(page, target, file) {
+  const bytes = (await readFile(file)).toString("base64");
+  const transfer = await page.evaluateHandle(([b64, name]) => {
+    const raw = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([raw], name));
+    return dt;
+  }, [bytes, path.basename(file)]);
+  await page.dispatchEvent(target, "drop", { dataTransfer: transfer });
+}
 
 function runCli(args, okStatuses = [0]) {
   const o = spawnSync(attest, args, { env: { ...process.env, SOURCE_DATE_EPOCH: "0" }, maxBuffer: 64 << 20 });
@@ -571,8 +574,9 @@ test("reproduction in the page: the same files say identical, other files list w
   const page = await newPage();
   await page.setInputFiles("#report-file", json);
   await page.waitForSelector("#reproduce");
-  await page.setInputFiles("#reproduce-reference", ref);
-  await page.setInputFiles("#reproduce-current", cur);
+  // the same files dropped onto the open report
+  await dropFile(page, "#reproduce-reference-drop", ref);
+  await dropFile(page, "#reproduce-current-drop", cur);
   await page.waitForSelector('#reproduction[data-state="identical"]', { timeout: 120_000 });
   assert.match(await page.locator("#reproduction").textContent(), /reproduced: identical/);
   // the files swapped
