@@ -9,6 +9,18 @@
 //!   the defaults) and answer with [`FromWorker::Progress`] messages, then
 //!   [`FromWorker::Report`].
 //!
+//! - `{kind: "run", …, hash: false}`: the same without hashing the files
+//!   (`inputs[].sha256` left empty): the page hashes them at the same time in
+//!   a second worker;
+//! - `{kind: "columns", …, config, modulus, remainders}`: profile only the
+//!   columns whose index `i` has `i % modulus` in `remainders` (e.g. `"0,2"`)
+//!   and answer [`FromWorker::Columns`]; a `run` job given those parts
+//!   (`parts`: an array of their texts) reads only the other columns. The
+//!   page splits a run's columns between its two workers this way;
+//! - `{kind: "hash", reference, reference_name, current, current_name}`: only
+//!   the SHA-256 of both files, with [`FromWorker::Progress`] messages
+//!   (bytes hashed), then [`FromWorker::Digests`].
+//!
 //! A source may also be given as a URL instead of a Blob:
 //! `reference_url`/`current_url` (read with HTTP range requests).
 //! Worker → page: one of [`FromWorker`], sent as a JSON string.
@@ -67,6 +79,33 @@ impl RunProgress {
         (0.8 * columns + 0.2 * hashing).clamp(0.0, 1.0)
     }
 
+    /// Two workers' progress on the columns of one run, added up: columns
+    /// done and in all, the first's rows being read.
+    pub fn plus_columns_of(mut self, other: &RunProgress) -> RunProgress {
+        self.columns_done += other.columns_done;
+        self.columns_total += other.columns_total;
+        if self.column.is_empty() {
+            self.column.clone_from(&other.column);
+        }
+        for d in &other.datasets {
+            let mine = self.dataset_mut(&d.dataset);
+            mine.total_rows = mine.total_rows.max(d.total_rows);
+        }
+        self
+    }
+
+    /// This progress, with the hashing (bytes hashed of each dataset) taken
+    /// from `other`: the run's worker reports columns and rows, the hashing
+    /// worker reports bytes, and the page shows both.
+    pub fn with_hashing_of(mut self, other: &RunProgress) -> RunProgress {
+        for d in &other.datasets {
+            let mine = self.dataset_mut(&d.dataset);
+            mine.hashed = d.hashed;
+            mine.total_bytes = d.total_bytes;
+        }
+        self
+    }
+
     /// The dataset with this label, added if missing.
     pub fn dataset_mut(&mut self, label: &str) -> &mut DatasetProgress {
         let i = match self.datasets.iter().position(|d| d.dataset == label) {
@@ -99,6 +138,11 @@ pub enum FromWorker {
         json: String,
         wasm_memory_bytes: u64,
     },
+    /// The answer to a `columns` job: an `attest_check::run::ColumnsPart`,
+    /// as base64 of its bytes.
+    Columns { part: String },
+    /// The answer to a `hash` job: both files' SHA-256, hex.
+    Digests { reference: String, current: String },
     /// The job failed: a message for people.
     Error { message: String },
 }
@@ -144,6 +188,13 @@ mod tests {
                 json: "{}".into(),
                 wasm_memory_bytes: 1 << 20,
             },
+            FromWorker::Columns {
+                part: "AAEC".into(),
+            },
+            FromWorker::Digests {
+                reference: "ab".into(),
+                current: "cd".into(),
+            },
             FromWorker::Error {
                 message: "bad file".into(),
             },
@@ -151,6 +202,45 @@ mod tests {
             assert_eq!(FromWorker::from_json(&m.to_json()), Ok(m));
         }
         assert!(FromWorker::from_json("{\"kind\":\"nope\"}").is_err());
+    }
+
+    #[test]
+    fn hashing_progress_merges_into_the_run_progress() {
+        let mut run = progress();
+        run.dataset_mut("reference").rows = 40;
+        let mut hashing = RunProgress::default();
+        hashing.dataset_mut("current").hashed = 700;
+        hashing.dataset_mut("current").total_bytes = 1000;
+        let both = run.clone().with_hashing_of(&hashing);
+        assert_eq!(both.dataset_mut_ro("reference"), (40, 0));
+        assert_eq!(both.dataset_mut_ro("current"), (0, 700));
+        assert_eq!(both.columns_done, run.columns_done);
+        // and the other way: the run's columns and rows, the hashing kept
+        let later = progress().with_hashing_of(&both);
+        assert_eq!(later.dataset_mut_ro("current"), (0, 700));
+    }
+
+    #[test]
+    fn two_workers_columns_add_up() {
+        let mut a = progress();
+        a.columns_done = 2;
+        a.columns_total = 3;
+        let mut b = progress();
+        b.columns_done = 1;
+        b.columns_total = 2;
+        let both = a.plus_columns_of(&b);
+        assert_eq!((both.columns_done, both.columns_total), (3, 5));
+    }
+
+    impl RunProgress {
+        /// (rows, hashed) of a dataset, for the tests.
+        fn dataset_mut_ro(&self, label: &str) -> (u64, u64) {
+            self.datasets
+                .iter()
+                .find(|d| d.dataset == label)
+                .map(|d| (d.rows, d.hashed))
+                .unwrap_or_default()
+        }
     }
 
     #[test]

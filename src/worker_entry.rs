@@ -1,14 +1,16 @@
 //! The Web Worker: receives jobs (two files, given as Blobs or URLs), reads
-//! their footers (`inspect`) or runs the same checks as the CLI on them
-//! (`run`), and posts progress, the preview or the report.
+//! their footers (`inspect`), runs the same checks as the CLI on them
+//! (`run`) or hashes them (`hash`), and posts progress, the preview, the
+//! report or the digests.
 
 use std::sync::{Arc, Mutex};
 
 use attest_check::plan::preview;
 use attest_check::read::Dataset;
-use attest_check::run::{run, Progress, RunOptions};
-use attest_check::source::ByteSource;
+use attest_check::run::{profile_columns, run_with_parts, ColumnsPart, Progress, RunOptions};
+use attest_check::source::{sha256_hex_with, ByteSource};
 use attest_check::Config;
+use base64::Engine;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -84,12 +86,12 @@ fn text(obj: &JsValue, key: &str) -> Result<String, String> {
         .ok_or_else(|| format!("job field `{key}` is not text"))
 }
 
-/// Open the dataset `label` of a job: a Blob under `label`, or a URL under
+/// The file `label` of a job: a Blob under `label`, or a URL under
 /// `{label}_url` (read with HTTP ranges).
-fn dataset(data: &JsValue, label: &str) -> Result<Dataset, String> {
+fn source(data: &JsValue, label: &str) -> Result<Arc<dyn ByteSource>, String> {
     let name = text(data, &format!("{label}_name"))?;
     let url = field(data, &format!("{label}_url"))?.as_string();
-    let source: Arc<dyn ByteSource> = match url {
+    Ok(match url {
         Some(url) => Arc::from(crate::http_source::open(&url, &name)?),
         None => {
             let blob = field(data, label)?
@@ -97,8 +99,12 @@ fn dataset(data: &JsValue, label: &str) -> Result<Dataset, String> {
                 .map_err(|_| format!("job field `{label}` is not a file"))?;
             Arc::new(BlobSource::new(blob, name))
         }
-    };
-    Dataset::open(label, source).map_err(|e| e.to_string())
+    })
+}
+
+/// Open the dataset `label` of a job.
+fn dataset(data: &JsValue, label: &str) -> Result<Dataset, String> {
+    Dataset::open(label, source(data, label)?).map_err(|e| e.to_string())
 }
 
 /// A configuration as JSON (the page's choices), or the defaults.
@@ -120,6 +126,25 @@ pub fn handle(data: &JsValue, post: Post) -> FromWorker {
 
 fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     let kind = text(data, "kind")?;
+    let progress = PostProgress {
+        post,
+        state: Mutex::new((RunProgress::default(), 0.0)),
+    };
+    if kind == "hash" {
+        let mut digests = Vec::new();
+        for label in ["reference", "current"] {
+            let source = source(data, label)?;
+            let total = source.len();
+            let digest = sha256_hex_with(source.as_ref(), &mut |bytes| {
+                progress.hashed(label, bytes, total)
+            })
+            .map_err(|e| e.to_string())?;
+            digests.push(digest);
+        }
+        let current = digests.pop().unwrap_or_default();
+        let reference = digests.pop().unwrap_or_default();
+        return Ok(FromWorker::Digests { reference, current });
+    }
     let reference = dataset(data, "reference")?;
     let current = dataset(data, "current")?;
     match kind.as_str() {
@@ -129,17 +154,47 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
             let json = serde_json::to_string(&preview).map_err(|e| e.to_string())?;
             Ok(FromWorker::Preview { json })
         }
+        "columns" => {
+            let config = config(data)?;
+            let modulus = field(data, "modulus")?
+                .as_f64()
+                .filter(|m| *m >= 1.0)
+                .ok_or("job field `modulus` is not a positive number")?
+                as usize;
+            let remainders: Vec<usize> = text(data, "remainders")?
+                .split(',')
+                .filter_map(|r| r.trim().parse().ok())
+                .collect();
+            let take = |i: usize| remainders.contains(&(i % modulus));
+            let part = profile_columns(&reference, &current, &config, &take, &progress)
+                .and_then(|p| p.to_bytes())
+                .map_err(|e| e.to_string())?;
+            Ok(FromWorker::Columns {
+                part: base64::engine::general_purpose::STANDARD.encode(part),
+            })
+        }
         "run" => {
             let config = config(data)?;
+            // Columns another worker profiled (`columns` jobs), if any.
+            let mut parts = Vec::new();
+            if let Some(list) = field(data, "parts")?.dyn_ref::<js_sys::Array>() {
+                for item in list.iter() {
+                    let b64 = item
+                        .as_string()
+                        .ok_or("job field `parts` holds a non-text item")?;
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(b64.as_bytes())
+                        .map_err(|e| format!("job field `parts`: {e}"))?;
+                    parts.push(ColumnsPart::from_bytes(&bytes).map_err(|e| e.to_string())?);
+                }
+            }
             let options = RunOptions {
                 created_at: text(data, "created_at")?,
+                // `hash: false`: the page hashes the files in another worker.
+                hash_inputs: field(data, "hash")?.as_bool() != Some(false),
                 ..RunOptions::default()
             };
-            let progress = PostProgress {
-                post,
-                state: Mutex::new((RunProgress::default(), 0.0)),
-            };
-            let report = run(&reference, &current, &config, &options, &progress)
+            let report = run_with_parts(&reference, &current, &config, &options, &progress, parts)
                 .map_err(|e| e.to_string())?;
             Ok(FromWorker::Report {
                 json: report.to_json(),

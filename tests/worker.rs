@@ -141,3 +141,63 @@ fn bad_jobs_answer_errors() {
     let reply = handle(&JsValue::from_str("nonsense"), &|_| {});
     assert!(matches!(reply, FromWorker::Error { .. }), "{reply:?}");
 }
+
+/// The page's split run: the checks without hashing in one worker, the
+/// digests from a `hash` job in another; put together, the library's report.
+#[wasm_bindgen_test]
+fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
+    let run = job("run", reference(), current(), "");
+    js_sys::Reflect::set(&run, &"hash".into(), &false.into()).expect("set");
+    let posted = Mutex::new(Vec::new());
+    let json = match handle(&run, &|m| posted.lock().expect("lock").push(m.clone())) {
+        FromWorker::Report { json, .. } => json,
+        other => panic!("expected a report, got {other:?}"),
+    };
+    let mut report = attest_check::report::parse(&json).expect("report");
+    assert!(report.inputs.iter().all(|i| i.sha256.is_empty()));
+    // no hashing progress from the run
+    assert!(posted.lock().expect("lock").iter().all(|m| match m {
+        FromWorker::Progress(p) => p.datasets.iter().all(|d| d.hashed == 0),
+        _ => true,
+    }));
+    let hashing = Mutex::new(Vec::new());
+    let hash = job("hash", reference(), current(), "");
+    let (r, c) = match handle(&hash, &|m| hashing.lock().expect("lock").push(m.clone())) {
+        FromWorker::Digests { reference, current } => (reference, current),
+        other => panic!("expected digests, got {other:?}"),
+    };
+    assert!(hashing.lock().expect("lock").iter().any(|m| matches!(
+        m,
+        FromWorker::Progress(p) if p.datasets.iter().any(|d| d.hashed > 0 && d.hashed == d.total_bytes)
+    )));
+    report.set_digests(&r, &c);
+    assert_eq!(report.to_json(), library_report());
+}
+
+/// The page's split of the columns: `columns` jobs in two workers, then a
+/// `run` job given both parts: the library's report.
+#[wasm_bindgen_test]
+fn columns_jobs_and_a_run_with_their_parts_give_the_whole_report() {
+    let part = |remainders: &str| {
+        let j = job("columns", reference(), current(), "");
+        js_sys::Reflect::set(&j, &"modulus".into(), &3.into()).expect("set");
+        js_sys::Reflect::set(&j, &"remainders".into(), &remainders.into()).expect("set");
+        match handle(&j, &|_| {}) {
+            FromWorker::Columns { part } => part,
+            other => panic!("expected columns, got {other:?}"),
+        }
+    };
+    let (a, b) = (part("0,2"), part("1"));
+    let run = job("run", reference(), current(), "");
+    let list = js_sys::Array::of2(&a.into(), &b.into());
+    js_sys::Reflect::set(&run, &"parts".into(), &list).expect("set");
+    match handle(&run, &|_| {}) {
+        FromWorker::Report { json, .. } => assert_eq!(json, library_report()),
+        other => panic!("expected a report, got {other:?}"),
+    }
+    // a damaged part is an error, not a panic
+    let run = job("run", reference(), current(), "");
+    let list = js_sys::Array::of1(&"not base64!".into());
+    js_sys::Reflect::set(&run, &"parts".into(), &list).expect("set");
+    assert!(matches!(handle(&run, &|_| {}), FromWorker::Error { .. }));
+}

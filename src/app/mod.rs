@@ -173,6 +173,90 @@ fn embedded_report() -> Option<String> {
     element_text("attest-report")
 }
 
+/// A Web Worker of the page, started on its first job: its handle, whether
+/// it has loaded, and the jobs waiting for it to load (in order).
+#[derive(Clone, Copy)]
+struct Slot {
+    worker: StoredValue<Option<Worker>, LocalStorage>,
+    ready: StoredValue<bool>,
+    pending: StoredValue<Vec<js_sys::Object>, LocalStorage>,
+}
+
+impl Slot {
+    fn new() -> Self {
+        Slot {
+            worker: StoredValue::new_local(None),
+            ready: StoredValue::new(false),
+            pending: StoredValue::new_local(Vec::new()),
+        }
+    }
+
+    /// Terminate the worker (a new one starts with the next job).
+    fn stop(&self) {
+        if let Some(w) = self.worker.get_value() {
+            w.terminate();
+        }
+        self.worker.set_value(None);
+        self.ready.set_value(false);
+        self.pending.set_value(Vec::new());
+    }
+
+    /// Send `job`, starting the worker if there is none; its messages go to
+    /// `on_message`, a crash to `on_error`.
+    fn send(
+        self,
+        job: js_sys::Object,
+        on_message: impl Fn(FromWorker) + 'static,
+        on_error: impl Fn(String) + Copy + 'static,
+    ) -> Result<(), String> {
+        if let (Some(w), true) = (self.worker.get_value(), self.ready.get_value()) {
+            let _ = w.post_message(&job);
+            return Ok(());
+        }
+        self.pending.update_value(|p| p.push(job));
+        self.start(on_message, on_error)
+    }
+
+    /// Start the worker if there is none (loading its WebAssembly takes a
+    /// moment: the page starts its workers before they are needed).
+    fn start(
+        self,
+        on_message: impl Fn(FromWorker) + 'static,
+        on_error: impl Fn(String) + Copy + 'static,
+    ) -> Result<(), String> {
+        if self.worker.get_value().is_some() {
+            return Ok(());
+        }
+        let w = Worker::new("./worker_loader.js")
+            .map_err(|e| format!("cannot start the worker: {}", js_message(&e)))?;
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
+            let text = msg.data().as_string().unwrap_or_default();
+            match FromWorker::from_json(&text) {
+                Ok(FromWorker::Ready) => {
+                    self.ready.set_value(true);
+                    if let Some(w) = self.worker.get_value() {
+                        for job in self.pending.get_value() {
+                            let _ = w.post_message(&job);
+                        }
+                        self.pending.set_value(Vec::new());
+                    }
+                }
+                Ok(m) => on_message(m),
+                Err(e) => on_error(e),
+            }
+        });
+        w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        onmessage.forget();
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
+            on_error("the worker stopped with an error (see the browser console)".into());
+        });
+        w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        onerror.forget();
+        self.worker.set_value(Some(w));
+        Ok(())
+    }
+}
+
 /// A reproduction of the report shown: files being chosen, running, or its
 /// outcome.
 #[derive(Clone)]
@@ -199,10 +283,23 @@ fn App() -> impl IntoView {
     let reference = RwSignal::new_local(None::<Input>);
     let current = RwSignal::new_local(None::<Input>);
     let choices = RwSignal::new(None::<Choices>);
-    let worker = StoredValue::new_local(None::<Worker>);
-    // Whether the worker has loaded, and a job waiting for it.
-    let ready = StoredValue::new(false);
-    let pending = StoredValue::new_local(None::<js_sys::Object>);
+    // The worker that reads and checks, and a second one that hashes the
+    // files at the same time (the two cores of a laptop).
+    let main_slot = Slot::new();
+    let hash_slot = Slot::new();
+    // A run's two halves, as they arrive: the report without digests (and
+    // the worker's memory), and the digests.
+    let run_report = StoredValue::new(None::<(String, u64)>);
+    let run_digests = StoredValue::new(None::<(String, String)>);
+    // The columns are split between the workers (`columns` jobs); then the
+    // main one finishes the run with both parts (`run_job` plus `parts`).
+    let run_job = StoredValue::new_local(None::<js_sys::Object>);
+    let parts = StoredValue::new((None::<String>, None::<String>));
+    // What each worker is doing, for the progress shown: the main one
+    // finishing, the other hashing (after its columns).
+    let finishing = StoredValue::new(false);
+    let aux_hashing = StoredValue::new(false);
+    let progress_parts = StoredValue::new(<[RunProgress; 3]>::default());
     let started = StoredValue::new(0.0f64);
     let progress = RwSignal::new(RunProgress::default());
     // The signatures of the report shown, as checked in the page.
@@ -220,22 +317,91 @@ fn App() -> impl IntoView {
     let catalogue = RwSignal::new(None::<Arc<attest_check::publish::Index>>);
 
     let stop_worker = move || {
-        if let Some(w) = worker.get_value() {
-            w.terminate();
+        main_slot.stop();
+        hash_slot.stop();
+        run_report.set_value(None);
+        run_digests.set_value(None);
+        run_job.set_value(None);
+        parts.set_value((None, None));
+    };
+    // Progress from one of the three streams (0: the main worker's columns,
+    // 1: the other's columns, 2: its hashing), shown as one.
+    let show_progress = move |stream: usize, p: RunProgress| {
+        progress_parts.update_value(|ps| ps[stream] = p);
+        let [main, aux, hashing] = progress_parts.get_value();
+        progress.set(main.plus_columns_of(&aux).with_hashing_of(&hashing));
+    };
+
+    // A run's report and digests are both in: finish it (a reproduction's
+    // rerun is compared, not shown).
+    let finish_run = move || {
+        let (Some((json, wasm_memory_bytes)), Some((r_sha, c_sha))) =
+            (run_report.get_value(), run_digests.get_value())
+        else {
+            return;
+        };
+        run_report.set_value(None);
+        run_digests.set_value(None);
+        let report = parse_report(&json).map(|mut report| {
+            report.set_digests(&r_sha, &c_sha);
+            report
+        });
+        if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
+            let outcome = report.and_then(|rerun| match phase.get_untracked() {
+                Phase::Done(original, _) => Ok(attest_check::reproduce::compare(&original, &rerun)),
+                _ => Err("no report is open".into()),
+            });
+            reproduction.set(Some(match outcome {
+                Ok(r) => Repro::Done(Arc::new(r)),
+                Err(e) => Repro::Failed(e),
+            }));
+            return;
         }
-        worker.set_value(None);
-        ready.set_value(false);
-        pending.set_value(None);
+        match report {
+            Ok(report) => {
+                let stats = RunStats {
+                    millis: js_sys::Date::now() - started.get_value(),
+                    wasm_memory_bytes,
+                };
+                phase.set(Phase::Done(Arc::new(report), Some(stats)))
+            }
+            Err(e) => {
+                error.set(Some(e));
+                phase.set(Phase::Idle);
+            }
+        }
+    };
+    let fail_run = move |message: String| {
+        stop_worker();
+        if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
+            reproduction.set(Some(Repro::Failed(message)));
+        } else {
+            error.set(Some(message));
+            phase.set(Phase::Idle);
+        }
+    };
+
+    // Both halves of the columns are in: the main worker finishes the run.
+    let finish_columns = move || {
+        let (Some(a), Some(b)) = parts.get_value() else {
+            return;
+        };
+        parts.set_value((None, None));
+        // Taken: the parts are large, and posting copies them.
+        let Some(job) = run_job.get_value() else {
+            return;
+        };
+        run_job.set_value(None);
+        let list = js_sys::Array::of2(&a.into(), &b.into());
+        let _ = js_sys::Reflect::set(&job, &"parts".into(), &list);
+        finishing.set_value(true);
+        if let (Some(w), true) = (main_slot.worker.get_value(), main_slot.ready.get_value()) {
+            let _ = w.post_message(&job);
+        }
     };
 
     let on_message = move |msg: FromWorker| match msg {
-        FromWorker::Ready => {
-            ready.set_value(true);
-            if let (Some(job), Some(w)) = (pending.get_value(), worker.get_value()) {
-                pending.set_value(None);
-                let _ = w.post_message(&job);
-            }
-        }
+        FromWorker::Ready | FromWorker::Digests { .. } => {}
         // A preview that arrives after a run started is stale.
         FromWorker::Preview { .. } if !matches!(phase.get_untracked(), Phase::Inspecting) => {}
         FromWorker::Preview { json } => match serde_json::from_str::<Preview>(&json) {
@@ -248,84 +414,95 @@ fn App() -> impl IntoView {
                 phase.set(Phase::Idle);
             }
         },
-        FromWorker::Progress(p) => progress.set(p),
-        // The rerun of a reproduction: compared, not shown.
-        FromWorker::Report { json, .. }
-            if matches!(reproduction.get_untracked(), Some(Repro::Running)) =>
-        {
-            let outcome = match phase.get_untracked() {
-                Phase::Done(original, _) => crate::share::reproduction(&original, &json),
-                _ => Err("no report is open".into()),
-            };
-            reproduction.set(Some(match outcome {
-                Ok(r) => Repro::Done(Arc::new(r)),
-                Err(e) => Repro::Failed(e),
-            }));
+        // Columns and rows (not while finishing: its columns are given).
+        FromWorker::Progress(p) => {
+            if !finishing.get_value() {
+                show_progress(0, p)
+            }
         }
-        FromWorker::Error { message }
-            if matches!(reproduction.get_untracked(), Some(Repro::Running)) =>
-        {
-            reproduction.set(Some(Repro::Failed(message)));
+        FromWorker::Columns { part } => {
+            parts.update_value(|p| p.0 = Some(part));
+            finish_columns();
         }
         FromWorker::Report {
             json,
             wasm_memory_bytes,
-        } => match parse_report(&json) {
-            Ok(report) => {
-                let stats = RunStats {
-                    millis: js_sys::Date::now() - started.get_value(),
-                    wasm_memory_bytes,
-                };
-                phase.set(Phase::Done(Arc::new(report), Some(stats)))
-            }
-            Err(e) => {
-                error.set(Some(e));
-                phase.set(Phase::Idle);
-            }
-        },
-        FromWorker::Error { message } => {
-            error.set(Some(message));
-            phase.set(Phase::Idle);
+        } => {
+            run_report.set_value(Some((json, wasm_memory_bytes)));
+            finish_run();
         }
+        FromWorker::Error { message } => fail_run(message),
+    };
+    let on_hash_message = move |msg: FromWorker| match msg {
+        FromWorker::Progress(p) => show_progress(if aux_hashing.get_value() { 2 } else { 1 }, p),
+        FromWorker::Columns { part } => {
+            parts.update_value(|p| p.1 = Some(part));
+            aux_hashing.set_value(true);
+            finish_columns();
+        }
+        FromWorker::Digests { reference, current } => {
+            run_digests.set_value(Some((reference, current)));
+            finish_run();
+        }
+        FromWorker::Error { message } => fail_run(message),
+        _ => {}
     };
 
-    // Send a job to the worker, starting one if there is none.
-    let send = move |job: js_sys::Object| {
-        error.set(None);
-        if let (Some(w), true) = (worker.get_value(), ready.get_value()) {
-            let _ = w.post_message(&job);
-            return;
-        }
-        pending.set_value(Some(job));
-        if worker.get_value().is_some() {
-            return;
-        }
-        let w = match Worker::new("./worker_loader.js") {
-            Ok(w) => w,
-            Err(e) => {
-                error.set(Some(format!("cannot start the worker: {}", js_message(&e))));
-                return;
+    // Send a job to a worker, starting it if there is none.
+    let send_to = move |slot: Slot, job: js_sys::Object, hasher: bool| {
+        let dispatch = move |m: FromWorker| {
+            if hasher {
+                on_hash_message(m)
+            } else {
+                on_message(m)
             }
         };
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
-            let text = msg.data().as_string().unwrap_or_default();
-            match FromWorker::from_json(&text) {
-                Ok(m) => on_message(m),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-        w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        onmessage.forget();
-        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
-            error.set(Some(
-                "the worker stopped with an error (see the browser console)".into(),
-            ));
-            stop_worker();
-            phase.set(Phase::Idle);
-        });
-        w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        onerror.forget();
-        worker.set_value(Some(w));
+        if let Err(e) = slot.send(job, dispatch, fail_run) {
+            error.set(Some(e));
+        }
+    };
+    let send = move |job: js_sys::Object| {
+        error.set(None);
+        send_to(main_slot, job, false);
+    };
+    // Start both workers now, while the user picks files (not in a one-file
+    // report, which has no worker).
+    if !standalone {
+        let _ = main_slot.start(on_message, fail_run);
+        let _ = hash_slot.start(on_hash_message, fail_run);
+    }
+    // A run on two workers: two thirds of the columns in the main one, a
+    // third in the other, which then hashes the files; the main one then
+    // finishes the run with both parts (`finish_columns`).
+    let send_run = move |r: &Input, c: &Input, config: String, created_at: String| {
+        error.set(None);
+        run_report.set_value(None);
+        run_digests.set_value(None);
+        parts.set_value((None, None));
+        finishing.set_value(false);
+        aux_hashing.set_value(false);
+        progress_parts.set_value(Default::default());
+        progress.set(RunProgress::default());
+        let make = |kind: &str| {
+            let j = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&j, &"kind".into(), &kind.into());
+            r.add_to(&j, "reference");
+            c.add_to(&j, "current");
+            let _ = js_sys::Reflect::set(&j, &"config".into(), &config.as_str().into());
+            let _ = js_sys::Reflect::set(&j, &"created_at".into(), &created_at.as_str().into());
+            let _ = js_sys::Reflect::set(&j, &"modulus".into(), &3.into());
+            j
+        };
+        let run = make("run");
+        let _ = js_sys::Reflect::set(&run, &"hash".into(), &false.into());
+        run_job.set_value(Some(run));
+        let mine = make("columns");
+        let _ = js_sys::Reflect::set(&mine, &"remainders".into(), &"0,2".into());
+        let theirs = make("columns");
+        let _ = js_sys::Reflect::set(&theirs, &"remainders".into(), &"1".into());
+        send_to(main_slot, mine, false);
+        send_to(hash_slot, theirs, true);
+        send_to(hash_slot, make("hash"), true);
     };
 
     let job = |kind: &str, r: &Input, c: &Input| {
@@ -345,13 +522,9 @@ fn App() -> impl IntoView {
 
     // Run the checks with `config` (JSON; "" for the defaults).
     let start = move |r: Input, c: Input, config: String| {
-        let job = job("run", &r, &c);
-        let _ = js_sys::Reflect::set(&job, &"config".into(), &config.into());
-        let _ = js_sys::Reflect::set(&job, &"created_at".into(), &now_rfc3339().into());
         started.set_value(js_sys::Date::now());
-        progress.set(RunProgress::default());
         phase.set(Phase::Running);
-        send(job);
+        send_run(&r, &c, config, now_rfc3339());
     };
 
     let run_chosen = move |_| match (reference.get_untracked(), current.get_untracked()) {
@@ -454,21 +627,13 @@ fn App() -> impl IntoView {
                 return;
             }
         };
-        let job = job("run", &r, &c);
-        let _ = js_sys::Reflect::set(&job, &"config".into(), &config.into());
-        let _ = js_sys::Reflect::set(
-            &job,
-            &"created_at".into(),
-            &original.created_at.as_str().into(),
-        );
         // A file changed while a rerun was under way: that rerun is stale.
         if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
             stop_worker();
         }
-        progress.set(RunProgress::default());
         repro_files.set((r.name().to_string(), c.name().to_string()));
         reproduction.set(Some(Repro::Running));
-        send(job);
+        send_run(&r, &c, config, original.created_at.clone());
     };
     let set_repro = move |target: RwSignal<Option<Input>, LocalStorage>, file: Option<File>| {
         target.set(file.map(|f| Input::File {

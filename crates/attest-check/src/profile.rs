@@ -4,7 +4,7 @@
 //! A numeric column is sorted once; the sorted values feed KS, Wasserstein,
 //! the decile bins, the histogram and the ECDF.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::columns::{Interner, Kind, MISSING};
 use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
@@ -21,7 +21,7 @@ pub const ECDF_POINTS: usize = 101;
 pub const MAX_CATEGORIES: usize = 30;
 
 /// Counts of one column in one dataset.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Counts {
     /// All rows.
     pub rows: u64,
@@ -49,7 +49,7 @@ impl Counts {
 }
 
 /// Summary statistics of the finite values.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub min: f64,
     pub p25: f64,
@@ -73,7 +73,7 @@ fn summary(sorted: &[f64]) -> Option<Summary> {
 }
 
 /// Drift statistics of a numeric column.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct NumericDrift {
     pub ks_statistic: f64,
     pub ks_p_value: f64,
@@ -87,7 +87,7 @@ pub struct NumericDrift {
 }
 
 /// Drift statistics of a categorical column.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct CategoricalDrift {
     pub chi2_statistic: Option<f64>,
     pub chi2_p_value: Option<f64>,
@@ -97,7 +97,7 @@ pub struct CategoricalDrift {
 }
 
 /// Overlaid histogram on common equal-width bins.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Histogram {
     /// `bins + 1` edges.
     pub edges: Vec<f64>,
@@ -106,7 +106,7 @@ pub struct Histogram {
 }
 
 /// Shares of both datasets in the PSI/JS bins.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bins {
     /// Decile edges (numeric); empty for categorical.
     pub edges: Vec<f64>,
@@ -115,7 +115,7 @@ pub struct Bins {
 }
 
 /// One category's counts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoryCount {
     pub value: String,
     pub reference: u64,
@@ -123,7 +123,7 @@ pub struct CategoryCount {
 }
 
 /// ECDF curves: `x` values at evenly spaced cumulative shares `p`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ecdf {
     pub p: Vec<f64>,
     pub reference: Vec<f64>,
@@ -131,7 +131,7 @@ pub struct Ecdf {
 }
 
 /// Numeric column profile.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NumericProfile {
     pub reference: Counts,
     pub current: Counts,
@@ -145,7 +145,7 @@ pub struct NumericProfile {
 }
 
 /// Categorical column profile.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CategoricalProfile {
     pub reference: Counts,
     pub current: Counts,

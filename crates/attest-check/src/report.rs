@@ -237,6 +237,18 @@ impl Report {
             .unwrap_or_default()
     }
 
+    /// Fill in the inputs' SHA-256 digests (hex) of a run made with
+    /// `RunOptions::hash_inputs = false`.
+    pub fn set_digests(&mut self, reference: &str, current: &str) {
+        for input in &mut self.inputs {
+            match input.dataset.as_str() {
+                "reference" => input.sha256 = reference.to_string(),
+                "current" => input.sha256 = current.to_string(),
+                _ => {}
+            }
+        }
+    }
+
     /// Summarise the checks' statuses.
     pub fn summarise(checks: &[Check]) -> Summary {
         let mut counts = Counts::default();

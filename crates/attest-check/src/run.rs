@@ -24,6 +24,11 @@ pub struct RunOptions {
     pub created_at: String,
     /// Tool name and version written in the report.
     pub tool_version: String,
+    /// Hash the input files (SHA-256) in the run. A caller that hashes them
+    /// elsewhere at the same time (the web app, in a second worker) sets
+    /// this to false and then gives the digests with
+    /// [`Report::set_digests`]; until then `inputs[].sha256` is empty.
+    pub hash_inputs: bool,
 }
 
 impl Default for RunOptions {
@@ -31,6 +36,7 @@ impl Default for RunOptions {
         Self {
             created_at: "1970-01-01T00:00:00Z".into(),
             tool_version: crate::VERSION.into(),
+            hash_inputs: true,
         }
     }
 }
@@ -59,6 +65,53 @@ impl Progress for NoProgress {}
 pub struct ColumnResult {
     pub plan: ColumnPlan,
     pub profile: Option<std::result::Result<Profile, String>>,
+}
+
+/// A profile as it crosses between workers (externally tagged: the
+/// report's evidence tags `Profile` internally, which a compact binary
+/// format cannot read back).
+#[derive(serde::Serialize, serde::Deserialize)]
+enum WireProfile {
+    Numeric(Box<crate::profile::NumericProfile>),
+    Categorical(crate::profile::CategoricalProfile),
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WireColumn {
+    index: u32,
+    name: String,
+    profile: Option<std::result::Result<WireProfile, String>>,
+}
+
+/// Profiles of some columns and their share of the row hashes, made by one
+/// worker for a run finished by another ([`run_with_parts`]). The browser
+/// has no threads: the page splits the columns between two Web Workers.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct ColumnsPart {
+    columns: Vec<WireColumn>,
+    reference_hashes: Vec<u64>,
+    current_hashes: Vec<u64>,
+}
+
+impl ColumnsPart {
+    /// Compact bytes (postcard; floats bit for bit).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        postcard::to_allocvec(self)
+            .map_err(|e| Error::Config(format!("cannot encode columns: {e}")))
+    }
+    /// Read [`to_bytes`](Self::to_bytes) back.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        postcard::from_bytes(bytes)
+            .map_err(|e| Error::Config(format!("cannot decode columns: {e}")))
+    }
+    /// How many columns it holds.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+    /// Whether it holds no column.
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
 }
 
 /// Row hashes summed over columns, to count duplicate rows.
@@ -191,6 +244,11 @@ pub fn run(
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<Report> {
+    run_with_parts(reference, current, config, options, progress, Vec::new())
+}
+
+/// The plan and zeroed row hashes of a run.
+fn start(reference: &Dataset, current: &Dataset, config: &Config) -> Result<(Plan, RowHashes)> {
     config.validate()?;
     for ds in [reference, current] {
         if ds.rows() == 0 {
@@ -215,13 +273,114 @@ pub fn run(
         reference: Mutex::new(zeros(reference)?),
         current: Mutex::new(zeros(current)?),
     };
+    Ok((plan, hashes))
+}
+
+/// Profile only the columns whose index (in the run's plan) `take` accepts,
+/// for a run that another worker finishes with [`run_with_parts`].
+pub fn profile_columns(
+    reference: &Dataset,
+    current: &Dataset,
+    config: &Config,
+    take: &dyn Fn(usize) -> bool,
+    progress: &dyn Progress,
+) -> Result<ColumnsPart> {
+    let (plan, hashes) = start(reference, current, config)?;
+    let chosen: Vec<(usize, &ColumnPlan)> = plan
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| take(*i))
+        .collect();
+    let mut columns = Vec::with_capacity(chosen.len());
+    for (n, (i, p)) in chosen.iter().enumerate() {
+        if progress.cancelled() {
+            return Err(Error::Cancelled);
+        }
+        let r = profile_column(*i, p, reference, current, &hashes, progress)?;
+        progress.column_done(&p.name, n + 1, chosen.len());
+        columns.push(WireColumn {
+            index: *i as u32,
+            name: p.name.clone(),
+            profile: r.profile.map(|p| {
+                p.map(|p| match p {
+                    Profile::Numeric(n) => WireProfile::Numeric(n),
+                    Profile::Categorical(c) => WireProfile::Categorical(c),
+                })
+            }),
+        });
+    }
+    let take_hashes = |m: Mutex<Vec<u64>>| m.into_inner().unwrap_or_default();
+    Ok(ColumnsPart {
+        columns,
+        reference_hashes: take_hashes(hashes.reference),
+        current_hashes: take_hashes(hashes.current),
+    })
+}
+
+/// [`run`], with some columns already profiled elsewhere (`parts`, from
+/// [`profile_columns`] on the same files and configuration): only the
+/// others are read here. The report is the same as `run`'s.
+pub fn run_with_parts(
+    reference: &Dataset,
+    current: &Dataset,
+    config: &Config,
+    options: &RunOptions,
+    progress: &dyn Progress,
+    parts: Vec<ColumnsPart>,
+) -> Result<Report> {
+    let (plan, hashes) = start(reference, current, config)?;
+    let mut given: std::collections::HashMap<usize, ColumnResult> = Default::default();
+    for part in parts {
+        let mismatch = |what: &str| {
+            Error::Config(format!(
+                "columns profiled elsewhere do not match this run ({what})"
+            ))
+        };
+        for (target, add) in [
+            (&hashes.reference, part.reference_hashes),
+            (&hashes.current, part.current_hashes),
+        ] {
+            let mut t = target.lock().map_err(|_| mismatch("row hashes"))?;
+            if t.len() != add.len() {
+                return Err(mismatch("row counts"));
+            }
+            for (slot, v) in t.iter_mut().zip(add) {
+                *slot = slot.wrapping_add(v);
+            }
+        }
+        for c in part.columns {
+            let i = c.index as usize;
+            let p = plan
+                .columns
+                .get(i)
+                .filter(|p| p.name == c.name)
+                .ok_or_else(|| mismatch(&c.name))?;
+            let profile = c.profile.map(|r| {
+                r.map(|w| match w {
+                    WireProfile::Numeric(n) => Profile::Numeric(n),
+                    WireProfile::Categorical(c) => Profile::Categorical(c),
+                })
+            });
+            given.insert(
+                i,
+                ColumnResult {
+                    plan: p.clone(),
+                    profile,
+                },
+            );
+        }
+    }
     let total = plan.columns.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let work = |(i, p): (usize, &ColumnPlan)| -> Result<ColumnResult> {
         if progress.cancelled() {
             return Err(Error::Cancelled);
         }
-        let r = profile_column(i, p, reference, current, &hashes, progress);
+        let r = match given.get(&i) {
+            Some(r) => Ok(r.clone()),
+            None => profile_column(i, p, reference, current, &hashes, progress),
+        };
         let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
         progress.column_done(&p.name, n, total);
         r
@@ -232,7 +391,13 @@ pub fn run(
             progress.hashed(ds.label(), bytes, total)
         })
     };
-    let hash_inputs = || -> Result<(String, String)> { Ok((hash(reference)?, hash(current)?)) };
+    let hash_inputs = || -> Result<(String, String)> {
+        if options.hash_inputs {
+            Ok((hash(reference)?, hash(current)?))
+        } else {
+            Ok((String::new(), String::new()))
+        }
+    };
     let prepare_performance = || checks::performance::prepare(&plan, reference, current, config);
     #[cfg(feature = "parallel")]
     let (columns, (digests, performance)) = {

@@ -293,3 +293,63 @@ fn auto_detect_off_keeps_a_cleared_role_cleared() {
     assert!(metric(&manual, "psi", Some("label"), None).is_some());
     assert_eq!(manual.config["roles"]["label"], serde_json::Value::Null);
 }
+
+#[test]
+fn digests_given_later_give_the_same_report() {
+    let r = csv("reference", "x,y\n1,a\n2,b\n3,a\n");
+    let c = csv("current", "x,y\n1,a\n5,b\n");
+    let config = Config::default();
+    let hashed = run(&r, &c, &config, &RunOptions::default(), &NoProgress).expect("run");
+    let options = RunOptions {
+        hash_inputs: false,
+        ..RunOptions::default()
+    };
+    let mut later = run(&r, &c, &config, &options, &NoProgress).expect("run");
+    assert!(later.inputs.iter().all(|i| i.sha256.is_empty()));
+    later.set_digests(&hashed.inputs[0].sha256, &hashed.inputs[1].sha256);
+    assert_eq!(later.to_json(), hashed.to_json());
+}
+
+#[test]
+fn columns_profiled_in_two_parts_give_the_same_report() {
+    use attest_check::run::{profile_columns, run_with_parts, ColumnsPart};
+    let demo = |name: &str| {
+        let path = format!(
+            "{}/../../public/demo/{name}.parquet",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let bytes = std::fs::read(&path).expect("demo file");
+        Dataset::open(name, Arc::new(MemorySource::new(name, bytes))).expect("parquet")
+    };
+    let (r, c) = (demo("reference"), demo("current"));
+    let config = Config::default();
+    let whole = run(&r, &c, &config, &RunOptions::default(), &NoProgress).expect("run");
+    // a third of the columns elsewhere, through bytes, as between workers
+    let part = profile_columns(&r, &c, &config, &|i| i % 3 == 1, &NoProgress).expect("part");
+    assert!(!part.is_empty());
+    let part = ColumnsPart::from_bytes(&part.to_bytes().expect("encode")).expect("decode");
+    let mine = profile_columns(&r, &c, &config, &|i| i % 3 != 1, &NoProgress).expect("part");
+    let split = run_with_parts(
+        &r,
+        &c,
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+        vec![part, mine],
+    )
+    .expect("run");
+    assert_eq!(split.to_json(), whole.to_json());
+    // parts from other files are refused
+    let other = csv("reference", "x\n1\n2\n");
+    let foreign = profile_columns(&other, &other, &config, &|_| true, &NoProgress).expect("part");
+    assert!(run_with_parts(
+        &r,
+        &c,
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+        vec![foreign]
+    )
+    .is_err());
+    assert!(ColumnsPart::from_bytes(b"\xff\xff\xff").is_err());
+}

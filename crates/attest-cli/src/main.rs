@@ -248,6 +248,7 @@ fn reproduce(args: &ReproduceArgs) -> Result<bool> {
     let options = RunOptions {
         created_at: original.created_at.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        hash_inputs: true,
     };
     let progress = TerminalProgress {
         enabled: std::io::IsTerminal::is_terminal(&std::io::stderr()),
@@ -302,6 +303,7 @@ fn check(args: &CheckArgs) -> Result<bool> {
     let options = RunOptions {
         created_at: created_at()?,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        hash_inputs: true,
     };
     let started = std::time::Instant::now();
     let progress = TerminalProgress {

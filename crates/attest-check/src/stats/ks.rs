@@ -7,7 +7,7 @@ use super::kolmogorov::kolmogorov_sf;
 pub const MAX_EXACT_N: usize = 10_000;
 
 /// How a KS p-value was obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KsMethod {
     /// Exact lattice-path count (Hodges; Viehmann's stable recursion).
