@@ -771,6 +771,8 @@ fn App() -> impl IntoView {
             Phase::Inspecting => view! { <p class="hint" id="inspecting">"Reading the files' schemas…"</p> }.into_any(),
             Phase::Setup(preview) => view! {
                 <setup::SetupView preview=(*preview).clone() choices=choices/>
+                // The table can be long: the same button again below it.
+                <p class="actions"><button id="run-below" on:click=run_chosen>"Run checks"</button></p>
             }.into_any(),
             Phase::Running => view! {
                 <section id="running" class="running">
