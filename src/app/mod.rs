@@ -65,6 +65,13 @@ impl Input {
             Input::File { name, .. } | Input::Url { name, .. } => name,
         }
     }
+    /// A file the user chose or dropped.
+    fn file(f: File) -> Self {
+        Input::File {
+            name: f.name(),
+            blob: f.into(),
+        }
+    }
     /// Put this input in a job under `label` (see `protocol`).
     fn add_to(&self, job: &js_sys::Object, label: &str) {
         let set = |k: &str, v: &JsValue| {
@@ -76,6 +83,20 @@ impl Input {
             Input::Url { url, .. } => set(&format!("{label}_url"), &url.as_str().into()),
         }
     }
+}
+
+/// The file chosen in a file input's `change` event.
+fn picked_file(ev: &web_sys::Event) -> Option<File> {
+    let input: HtmlInputElement = event_target(ev);
+    input.files().and_then(|f| f.get(0))
+}
+
+/// The file dropped in a `drop` event (the browser is kept from opening it).
+fn dropped_file(ev: &web_sys::DragEvent) -> Option<File> {
+    ev.prevent_default();
+    ev.data_transfer()
+        .and_then(|d| d.files())
+        .and_then(|f| f.get(0))
 }
 
 /// `url` made absolute against the page's address (the worker lives elsewhere).
@@ -543,30 +564,19 @@ fn App() -> impl IntoView {
         error.set(Some("cancelled: the run was stopped".into()));
     };
     let choose = move |target: RwSignal<Option<Input>, LocalStorage>, file: Option<File>| {
-        target.set(file.map(|f| Input::File {
-            name: f.name(),
-            blob: f.into(),
-        }));
+        target.set(file.map(Input::file));
         if let (Some(r), Some(c)) = (reference.get_untracked(), current.get_untracked()) {
             inspect(r, c);
         }
     };
     let pick = move |target: RwSignal<Option<Input>, LocalStorage>| {
-        move |ev: web_sys::Event| {
-            let input: HtmlInputElement = event_target(&ev);
-            choose(target, input.files().and_then(|f| f.get(0)));
-        }
+        move |ev: web_sys::Event| choose(target, picked_file(&ev))
     };
     // Each file field is also a drop zone.
     let drop_on = move |target: RwSignal<Option<Input>, LocalStorage>| {
         move |ev: web_sys::DragEvent| {
-            ev.prevent_default();
-            let file = ev
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|f| f.get(0));
-            if file.is_some() {
-                choose(target, file);
+            if let Some(file) = dropped_file(&ev) {
+                choose(target, Some(file));
             }
         }
     };
@@ -636,33 +646,21 @@ fn App() -> impl IntoView {
         send_run(&r, &c, config, original.created_at.clone());
     };
     let set_repro = move |target: RwSignal<Option<Input>, LocalStorage>, file: Option<File>| {
-        target.set(file.map(|f| Input::File {
-            name: f.name(),
-            blob: f.into(),
-        }));
+        target.set(file.map(Input::file));
         reproduce();
     };
     let pick_repro = move |target: RwSignal<Option<Input>, LocalStorage>| {
-        move |ev: web_sys::Event| {
-            let input: HtmlInputElement = event_target(&ev);
-            set_repro(target, input.files().and_then(|f| f.get(0)));
-        }
+        move |ev: web_sys::Event| set_repro(target, picked_file(&ev))
     };
     let drop_repro = move |target: RwSignal<Option<Input>, LocalStorage>| {
         move |ev: web_sys::DragEvent| {
-            ev.prevent_default();
-            let file = ev
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|f| f.get(0));
-            if file.is_some() {
-                set_repro(target, file);
+            if let Some(file) = dropped_file(&ev) {
+                set_repro(target, Some(file));
             }
         }
     };
     let open_report = move |ev: web_sys::Event| {
-        let input: HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+        if let Some(file) = picked_file(&ev) {
             let blob: Blob = file.into();
             wasm_bindgen_futures::spawn_local(async move {
                 show_report_text(blob_text(&blob).await, None);

@@ -51,8 +51,7 @@ pub fn SignPanel(
     let key = RwSignal::new(None::<(String, String)>);
     let message = RwSignal::new(None::<Result<String, String>>);
     let pick_key = move |ev: web_sys::Event| {
-        let input: HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+        if let Some(file) = super::picked_file(&ev) {
             let name = file.name();
             let blob: web_sys::Blob = file.into();
             wasm_bindgen_futures::spawn_local(async move {
