@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::report::Report;
 
 /// The only algorithm: Ed25519 (RFC 8032).
 pub const ALGORITHM: &str = "ed25519";
@@ -195,13 +194,9 @@ fn payload(report: &Value, entry: &Value) -> Result<Vec<u8>> {
         .map_err(|e| Error::Signature(format!("cannot canonicalise the report: {e}")))
 }
 
-fn parse_report(text: &str) -> Result<Report> {
-    crate::report::parse(text)
-}
-
 /// Add a signature to the report `text`; returns the signed report's JSON.
 pub fn sign_report(text: &str, key: &SigningKey, signoff: &SignOff) -> Result<String> {
-    let mut report = parse_report(text)?;
+    let mut report = crate::report::parse(text)?;
     let mut entry = SignatureEntry {
         signer: signoff.signer.clone(),
         role: signoff.role.clone(),
@@ -381,7 +376,7 @@ fn check_one(document: &Value, entry: &Value, trusted: Option<&TrustedKeys>) -> 
 /// a trailing newline). JCS ignores layout and gives `1e5` and `1E5` one
 /// canonical form; this makes every byte of a signed file count.
 pub fn check_layout(text: &str) -> std::result::Result<(), String> {
-    let report = parse_report(text).map_err(|e| e.to_string())?;
+    let report = crate::report::parse(text).map_err(|e| e.to_string())?;
     if report.to_json() == text {
         Ok(())
     } else {
