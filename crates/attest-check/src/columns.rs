@@ -1,15 +1,15 @@
-//! Arrow arrays → typed column views: numeric values or category codes.
+//! Decoded columns and typed column views: numeric values or category codes.
 //!
-//! Missing values are nulls and float NaN. A numeric view is row-aligned
-//! with NaN marking every missing value (±inf are kept: they are values, not
-//! missing). A categorical view is row-aligned codes into an [`Interner`]
-//! shared by the datasets being compared, with [`MISSING`] for missing rows.
+//! Readers ([`crate::read`]) produce a [`Column`]: its [`ColumnType`] and
+//! its values in one of four storages (integers, floats, booleans, or text
+//! as dictionary codes). Checks then ask for a view: a numeric view is
+//! row-aligned `f64` with NaN marking every missing value (null or NaN; ±inf
+//! are kept: they are values, not missing); a categorical view is row-aligned
+//! codes into an [`Interner`] shared by the datasets being compared, with
+//! [`MISSING`] for missing rows.
 
 use std::collections::HashMap;
 
-use arrow_array::cast::AsArray;
-use arrow_array::{Array, ArrayRef, StringArray};
-use arrow_schema::DataType;
 use serde::{Deserialize, Serialize};
 
 /// How a column is compared.
@@ -22,95 +22,324 @@ pub enum Kind {
     Categorical,
 }
 
-/// The kind of an Arrow type (SPEC §2): integer, float and decimal are
-/// numeric, everything else categorical. Nested types (list, struct, map,
-/// union) return `None`: Attest does not compare them.
-pub fn natural_kind(data_type: &DataType) -> Option<Kind> {
-    use DataType::*;
-    match data_type {
-        Int8
-        | Int16
-        | Int32
-        | Int64
-        | UInt8
-        | UInt16
-        | UInt32
-        | UInt64
-        | Float16
-        | Float32
-        | Float64
-        | Decimal32(_, _)
-        | Decimal64(_, _)
-        | Decimal128(_, _)
-        | Decimal256(_, _) => Some(Kind::Numeric),
-        Dictionary(_, value) => natural_kind(value),
-        List(_)
-        | LargeList(_)
-        | FixedSizeList(_, _)
-        | ListView(_)
-        | LargeListView(_)
-        | Struct(_)
-        | Map(_, _)
-        | Union(_, _)
-        | RunEndEncoded(_, _) => None,
+/// Unit of a time or timestamp column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Millis,
+    Micros,
+    Nanos,
+}
+
+impl TimeUnit {
+    fn per_second(self) -> i64 {
+        match self {
+            TimeUnit::Millis => 1_000,
+            TimeUnit::Micros => 1_000_000,
+            TimeUnit::Nanos => 1_000_000_000,
+        }
+    }
+    fn digits(self) -> usize {
+        match self {
+            TimeUnit::Millis => 3,
+            TimeUnit::Micros => 6,
+            TimeUnit::Nanos => 9,
+        }
+    }
+}
+
+/// The type of a column, as read from the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnType {
+    Boolean,
+    /// Integers of `bits` width; unsigned when `!signed`.
+    Int {
+        bits: u8,
+        signed: bool,
+    },
+    /// Floating point of `bits` width (16, 32, 64).
+    Float {
+        bits: u8,
+    },
+    Decimal {
+        precision: u32,
+        scale: i32,
+    },
+    /// UTF-8 text (strings, enums, JSON).
+    Text,
+    /// Bytes without a text annotation, shown as text.
+    Binary,
+    Uuid,
+    /// Days since 1970-01-01.
+    Date,
+    /// Time of day in `unit`s since midnight.
+    Time {
+        unit: TimeUnit,
+    },
+    /// `unit`s since 1970-01-01T00:00:00 (UTC when `utc`).
+    Timestamp {
+        unit: TimeUnit,
+        utc: bool,
+    },
+    /// A column Attest does not read (nested, repeated, intervals…), by name.
+    Unsupported(String),
+}
+
+impl std::fmt::Display for ColumnType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = |u: &TimeUnit| match u {
+            TimeUnit::Millis => "ms",
+            TimeUnit::Micros => "us",
+            TimeUnit::Nanos => "ns",
+        };
+        match self {
+            ColumnType::Boolean => f.write_str("bool"),
+            ColumnType::Int { bits, signed } => {
+                write!(f, "{}int{bits}", if *signed { "" } else { "u" })
+            }
+            ColumnType::Float { bits: 16 } => f.write_str("float16"),
+            ColumnType::Float { bits: 32 } => f.write_str("float"),
+            ColumnType::Float { .. } => f.write_str("double"),
+            ColumnType::Decimal { precision, scale } => write!(f, "decimal({precision}, {scale})"),
+            ColumnType::Text => f.write_str("string"),
+            ColumnType::Binary => f.write_str("binary"),
+            ColumnType::Uuid => f.write_str("uuid"),
+            ColumnType::Date => f.write_str("date"),
+            ColumnType::Time { unit: u } => write!(f, "time[{}]", unit(u)),
+            ColumnType::Timestamp { unit: u, utc } => {
+                write!(
+                    f,
+                    "timestamp[{}{}]",
+                    unit(u),
+                    if *utc { ", UTC" } else { "" }
+                )
+            }
+            ColumnType::Unsupported(name) => f.write_str(name),
+        }
+    }
+}
+
+/// The kind of a column type (SPEC §2): integer, float and decimal are
+/// numeric, everything else categorical. Nested types return `None`:
+/// Attest does not compare them.
+pub fn natural_kind(ty: &ColumnType) -> Option<Kind> {
+    match ty {
+        ColumnType::Int { .. } | ColumnType::Float { .. } | ColumnType::Decimal { .. } => {
+            Some(Kind::Numeric)
+        }
+        ColumnType::Unsupported(_) => None,
         _ => Some(Kind::Categorical),
     }
 }
 
-/// True for Arrow integer types (used to tell classes from regression targets).
-pub fn is_integer_type(data_type: &DataType) -> bool {
-    match data_type {
-        DataType::Dictionary(_, v) => is_integer_type(v),
-        t => t.is_integer(),
+/// True for integer types (used to tell classes from regression targets).
+pub fn is_integer_type(ty: &ColumnType) -> bool {
+    matches!(ty, ColumnType::Int { .. })
+}
+
+/// Code of a missing value in a categorical view.
+pub const MISSING: u32 = u32::MAX;
+
+/// A decoded column's values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Integers, dates, times and timestamps; `valid[i]` is false for nulls
+    /// (`None`: no nulls). Unsigned 64-bit values are stored by their bits.
+    Int {
+        values: Vec<i64>,
+        valid: Option<Vec<bool>>,
+    },
+    /// Floats and decimals; NaN for nulls.
+    Float(Vec<f64>),
+    /// 0 = false, 1 = true, 2 = null.
+    Bool(Vec<u8>),
+    /// Codes into `dict`; [`MISSING`] for nulls.
+    Text { codes: Vec<u32>, dict: Vec<String> },
+}
+
+/// One column of a dataset, all rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub ty: ColumnType,
+    pub values: Values,
+}
+
+impl Column {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match &self.values {
+            Values::Int { values, .. } => values.len(),
+            Values::Float(v) => v.len(),
+            Values::Bool(v) => v.len(),
+            Values::Text { codes, .. } => codes.len(),
+        }
     }
+
+    /// True when the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A column of text values (`None` = null), e.g. for tests and CSV.
+    pub fn text<'a>(values: impl IntoIterator<Item = Option<&'a str>>) -> Column {
+        let mut interner = Interner::default();
+        let codes = values
+            .into_iter()
+            .map(|v| v.map_or(MISSING, |s| interner.intern(s)))
+            .collect();
+        Column {
+            ty: ColumnType::Text,
+            values: Values::Text {
+                codes,
+                dict: interner.names,
+            },
+        }
+    }
+
+    /// A column of 64-bit floats (NaN = missing).
+    pub fn floats(values: Vec<f64>) -> Column {
+        Column {
+            ty: ColumnType::Float { bits: 64 },
+            values: Values::Float(values),
+        }
+    }
+
+    /// A column of 64-bit integers (`None` = null).
+    pub fn ints(values: impl IntoIterator<Item = Option<i64>>) -> Column {
+        let (values, valid): (Vec<i64>, Vec<bool>) = values
+            .into_iter()
+            .map(|v| (v.unwrap_or(0), v.is_some()))
+            .unzip();
+        let valid = valid.iter().any(|v| !v).then_some(valid);
+        Column {
+            ty: ColumnType::Int {
+                bits: 64,
+                signed: true,
+            },
+            values: Values::Int { values, valid },
+        }
+    }
+
+    /// A column of booleans (`None` = null).
+    pub fn bools(values: impl IntoIterator<Item = Option<bool>>) -> Column {
+        Column {
+            ty: ColumnType::Boolean,
+            values: Values::Bool(values.into_iter().map(|v| v.map_or(2, u8::from)).collect()),
+        }
+    }
+
+    /// The number an integer-stored value stands for.
+    fn int_value(&self, v: i64) -> f64 {
+        match self.ty {
+            ColumnType::Int {
+                bits: 64,
+                signed: false,
+            } => v as u64 as f64,
+            _ => v as f64,
+        }
+    }
+
+    /// The text of an integer-stored value: the integer, or the date, time
+    /// or timestamp it stands for.
+    fn int_text(&self, v: i64) -> String {
+        match self.ty {
+            ColumnType::Int {
+                bits: 64,
+                signed: false,
+            } => (v as u64).to_string(),
+            ColumnType::Date => civil_date(v),
+            ColumnType::Time { unit } => {
+                let (secs, frac) = (
+                    v.div_euclid(unit.per_second()),
+                    v.rem_euclid(unit.per_second()),
+                );
+                format!(
+                    "{:02}:{:02}:{:02}{}",
+                    secs / 3600,
+                    secs / 60 % 60,
+                    secs % 60,
+                    fraction(frac, unit)
+                )
+            }
+            ColumnType::Timestamp { unit, utc } => {
+                let (secs, frac) = (
+                    v.div_euclid(unit.per_second()),
+                    v.rem_euclid(unit.per_second()),
+                );
+                let (days, s) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+                format!(
+                    "{}T{:02}:{:02}:{:02}{}{}",
+                    civil_date(days),
+                    s / 3600,
+                    s / 60 % 60,
+                    s % 60,
+                    fraction(frac, unit),
+                    if utc { "Z" } else { "" }
+                )
+            }
+            _ => v.to_string(),
+        }
+    }
+}
+
+fn fraction(frac: i64, unit: TimeUnit) -> String {
+    if frac == 0 {
+        String::new()
+    } else {
+        format!(".{frac:0width$}", width = unit.digits())
+    }
+}
+
+/// `YYYY-MM-DD` of a day count since 1970-01-01 (proleptic Gregorian;
+/// H. Hinnant's `civil_from_days`).
+fn civil_date(days: i64) -> String {
+    let z = days.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
 
 /// Row-aligned numeric values: NaN marks a missing value (null or NaN).
 ///
 /// Errors (as text, the caller adds the file and column) when a value cannot
 /// be read as a number, e.g. a string column whose kind was overridden to
-/// numeric holds "abc".
-pub fn to_numeric(arrays: &[ArrayRef]) -> Result<Vec<f64>, String> {
-    let rows = arrays.iter().map(|a| a.len()).sum();
-    let mut out = Vec::with_capacity(rows);
-    for array in arrays {
-        let cast = arrow_cast::cast(array, &DataType::Float64)
-            .map_err(|e| format!("cannot read as numbers: {e}"))?;
-        let values = cast
-            .as_any()
-            .downcast_ref::<arrow_array::Float64Array>()
-            .ok_or_else(|| "cast to Float64 did not give Float64".to_string())?;
-        if values.null_count() > array.logical_null_count() {
-            let bad = (0..array.len())
-                .find(|&i| values.is_null(i) && !array.is_null(i))
-                .and_then(|i| display_value(array, i))
-                .unwrap_or_default();
-            return Err(format!("value {bad:?} is not a number"));
+/// numeric holds "abc". Booleans read as 0 and 1.
+pub fn to_numeric(column: &Column) -> Result<Vec<f64>, String> {
+    Ok(match &column.values {
+        Values::Float(v) => v.clone(),
+        Values::Int { values, valid } => match valid {
+            None => values.iter().map(|&v| column.int_value(v)).collect(),
+            Some(valid) => values
+                .iter()
+                .zip(valid)
+                .map(|(&v, &ok)| if ok { column.int_value(v) } else { f64::NAN })
+                .collect(),
+        },
+        Values::Bool(v) => v
+            .iter()
+            .map(|&b| if b == 2 { f64::NAN } else { f64::from(b) })
+            .collect(),
+        Values::Text { codes, dict } => {
+            let numbers = dict
+                .iter()
+                .map(|s| {
+                    s.trim()
+                        .parse::<f64>()
+                        .map_err(|_| format!("cannot read as numbers: value {s:?} is not a number"))
+                })
+                .collect::<Result<Vec<f64>, String>>()?;
+            codes
+                .iter()
+                .map(|&c| numbers.get(c as usize).copied().unwrap_or(f64::NAN))
+                .collect()
         }
-        match values.nulls() {
-            None => out.extend_from_slice(values.values()),
-            Some(nulls) => {
-                out.extend(values.values().iter().zip(nulls.iter()).map(|(&v, valid)| {
-                    if valid {
-                        v
-                    } else {
-                        f64::NAN
-                    }
-                }))
-            }
-        }
-    }
-    Ok(out)
+    })
 }
-
-fn display_value(array: &ArrayRef, i: usize) -> Option<String> {
-    let s = arrow_cast::cast(&array.slice(i, 1), &DataType::Utf8).ok()?;
-    let s = s.as_any().downcast_ref::<StringArray>()?;
-    (!s.is_null(0)).then(|| s.value(0).to_string())
-}
-
-/// Code of a missing value in a categorical view.
-pub const MISSING: u32 = u32::MAX;
 
 /// Category names ↔ codes, shared by the datasets of one column so that the
 /// same category has the same code everywhere.
@@ -143,6 +372,10 @@ impl Interner {
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
+    /// The names, by code.
+    pub fn into_names(self) -> Vec<String> {
+        self.names
+    }
     /// Name of a code.
     pub fn name(&self, code: u32) -> Option<&str> {
         self.names.get(code as usize).map(String::as_str)
@@ -150,134 +383,191 @@ impl Interner {
 }
 
 /// Row-aligned category codes; missing rows get [`MISSING`]. Booleans become
-/// `true`/`false`, numbers their shortest text; float NaN is missing.
-pub fn to_codes(arrays: &[ArrayRef], interner: &mut Interner) -> Result<Vec<u32>, String> {
-    let rows = arrays.iter().map(|a| a.len()).sum();
-    let mut out = Vec::with_capacity(rows);
-    for array in arrays {
-        if let Some(dict) = array.as_any_dictionary_opt() {
-            let values = dict.values();
-            let value_codes = strings_to_codes(values, interner)?;
-            let keys = dict.normalized_keys();
-            let nulls = array.logical_nulls();
-            for (row, key) in keys.iter().enumerate() {
-                let valid = nulls.as_ref().is_none_or(|n| n.is_valid(row));
-                let code = if valid {
-                    value_codes.get(*key).copied().unwrap_or(MISSING)
-                } else {
-                    MISSING
-                };
-                out.push(code);
-            }
-        } else {
-            out.extend(strings_to_codes(array, interner)?);
+/// `true`/`false`, numbers their shortest text (floats always with a
+/// decimal point or exponent, as `1.0`), dates and times ISO 8601; float NaN
+/// is missing. Categories are interned in the order rows first show them.
+pub fn to_codes(column: &Column, interner: &mut Interner) -> Result<Vec<u32>, String> {
+    Ok(match &column.values {
+        Values::Text { codes, dict } => {
+            let mut map = vec![MISSING; dict.len()];
+            codes
+                .iter()
+                .map(|&c| match map.get_mut(c as usize) {
+                    None => MISSING,
+                    Some(m) if *m != MISSING => *m,
+                    Some(m) => {
+                        *m = interner.intern(dict.get(c as usize).map_or("", String::as_str));
+                        *m
+                    }
+                })
+                .collect()
         }
-    }
-    Ok(out)
-}
-
-fn strings_to_codes(array: &ArrayRef, interner: &mut Interner) -> Result<Vec<u32>, String> {
-    let is_float = matches!(
-        array.data_type(),
-        DataType::Float16 | DataType::Float32 | DataType::Float64
-    );
-    let strings = arrow_cast::cast(array, &DataType::Utf8)
-        .map_err(|e| format!("cannot read as categories: {e}"))?;
-    let strings = strings
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .ok_or_else(|| "cast to Utf8 did not give Utf8".to_string())?;
-    // Small arrays of repeated values are common: remember the last lookup.
-    let mut last: Option<(&str, u32)> = None;
-    Ok(strings
-        .iter()
-        .map(|v| match v {
-            None => MISSING,
-            Some(s) if is_float && s == "NaN" => MISSING,
-            Some(s) => match last {
-                Some((prev, code)) if prev == s => code,
-                _ => {
-                    let code = interner.intern(s);
-                    last = Some((s, code));
-                    code
-                }
-            },
-        })
-        .collect())
+        Values::Bool(v) => v
+            .iter()
+            .map(|&b| match b {
+                0 => interner.intern("false"),
+                1 => interner.intern("true"),
+                _ => MISSING,
+            })
+            .collect(),
+        Values::Int { values, valid } => {
+            let mut seen: HashMap<i64, u32> = HashMap::new();
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    if valid
+                        .as_ref()
+                        .is_some_and(|ok| !ok.get(i).copied().unwrap_or(false))
+                    {
+                        return MISSING;
+                    }
+                    *seen
+                        .entry(v)
+                        .or_insert_with(|| interner.intern(&column.int_text(v)))
+                })
+                .collect()
+        }
+        Values::Float(v) => {
+            let mut seen: HashMap<u64, u32> = HashMap::new();
+            v.iter()
+                .map(|&x| {
+                    if x.is_nan() {
+                        MISSING
+                    } else {
+                        *seen
+                            .entry(x.to_bits())
+                            .or_insert_with(|| interner.intern(&format!("{x:?}")))
+                    }
+                })
+                .collect()
+        }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::types::Int32Type;
-    use arrow_array::{BooleanArray, DictionaryArray, Float64Array, Int32Array, Int64Array};
-    use std::sync::Arc;
 
     #[test]
     fn kinds_follow_the_spec() {
-        assert_eq!(natural_kind(&DataType::Int64), Some(Kind::Numeric));
-        assert_eq!(
-            natural_kind(&DataType::Decimal128(10, 2)),
-            Some(Kind::Numeric)
-        );
-        assert_eq!(natural_kind(&DataType::Utf8), Some(Kind::Categorical));
-        assert_eq!(natural_kind(&DataType::Boolean), Some(Kind::Categorical));
-        let dict = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
-        assert_eq!(natural_kind(&dict), Some(Kind::Categorical));
+        let int = ColumnType::Int {
+            bits: 64,
+            signed: true,
+        };
+        assert_eq!(natural_kind(&int), Some(Kind::Numeric));
+        let dec = ColumnType::Decimal {
+            precision: 10,
+            scale: 2,
+        };
+        assert_eq!(natural_kind(&dec), Some(Kind::Numeric));
+        assert_eq!(natural_kind(&ColumnType::Text), Some(Kind::Categorical));
+        assert_eq!(natural_kind(&ColumnType::Boolean), Some(Kind::Categorical));
+        assert_eq!(natural_kind(&ColumnType::Date), Some(Kind::Categorical));
+        assert_eq!(natural_kind(&ColumnType::Unsupported("list".into())), None);
     }
 
     #[test]
     fn numeric_marks_nulls_and_nan_missing() {
-        let a: ArrayRef = Arc::new(Float64Array::from(vec![
-            Some(1.0),
-            None,
-            Some(f64::NAN),
-            Some(f64::INFINITY),
-        ]));
-        let b: ArrayRef = Arc::new(Int64Array::from(vec![Some(7), None]));
-        let v = to_numeric(&[a, b]).expect("numeric");
-        assert_eq!(v.len(), 6);
+        let a = Column::floats(vec![1.0, f64::NAN, f64::INFINITY]);
+        let v = to_numeric(&a).expect("numeric");
         assert_eq!(v[0], 1.0);
-        assert!(v[1].is_nan() && v[2].is_nan() && v[5].is_nan());
-        assert_eq!(v[3], f64::INFINITY);
-        assert_eq!(v[4], 7.0);
+        assert!(v[1].is_nan());
+        assert_eq!(v[2], f64::INFINITY);
+        let b = Column::ints([Some(7), None]);
+        let v = to_numeric(&b).expect("numeric");
+        assert_eq!(v[0], 7.0);
+        assert!(v[1].is_nan());
     }
 
     #[test]
     fn numeric_from_bad_strings_names_the_value() {
-        let a: ArrayRef = Arc::new(StringArray::from(vec![Some("1.5"), Some("abc")]));
-        let err = to_numeric(&[a]).expect_err("not numbers");
+        let a = Column::text([Some("1.5"), Some("abc")]);
+        let err = to_numeric(&a).expect_err("not numbers");
         assert!(err.contains("\"abc\""), "{err}");
+        let ok = to_numeric(&Column::text([Some(" 2.5"), None])).expect("numbers");
+        assert_eq!(ok[0], 2.5);
+        assert!(ok[1].is_nan());
     }
 
     #[test]
-    fn codes_share_an_interner() {
+    fn codes_share_an_interner_in_row_order() {
         let mut interner = Interner::default();
-        let a: ArrayRef = Arc::new(StringArray::from(vec![Some("x"), None, Some("y")]));
-        let keys = Int32Array::from(vec![Some(1), Some(0), None]);
-        let values: ArrayRef = Arc::new(StringArray::from(vec!["y", "z"]));
-        let b: ArrayRef =
-            Arc::new(DictionaryArray::<Int32Type>::try_new(keys, values).expect("dict"));
-        let ca = to_codes(&[a], &mut interner).expect("codes");
-        let cb = to_codes(&[b], &mut interner).expect("codes");
-        assert_eq!(ca, vec![0, MISSING, 1]);
-        assert_eq!(cb, vec![2, 1, MISSING]);
+        let a = Column::text([Some("x"), None, Some("y")]);
+        // dictionary order differs from row order
+        let b = Column {
+            ty: ColumnType::Text,
+            values: Values::Text {
+                codes: vec![1, 0, MISSING],
+                dict: vec!["y".into(), "z".into()],
+            },
+        };
+        assert_eq!(
+            to_codes(&a, &mut interner).expect("codes"),
+            vec![0, MISSING, 1]
+        );
+        assert_eq!(
+            to_codes(&b, &mut interner).expect("codes"),
+            vec![2, 1, MISSING]
+        );
         assert_eq!(interner.name(2), Some("z"));
     }
 
     #[test]
-    fn booleans_and_float_nan_as_categories() {
+    fn booleans_numbers_and_dates_as_categories() {
         let mut interner = Interner::default();
-        let a: ArrayRef = Arc::new(BooleanArray::from(vec![Some(true), Some(false), None]));
+        let a = Column::bools([Some(true), Some(false), None]);
         assert_eq!(
-            to_codes(&[a], &mut interner).expect("codes"),
+            to_codes(&a, &mut interner).expect("codes"),
             vec![0, 1, MISSING]
         );
         assert_eq!(interner.name(0), Some("true"));
-        let f: ArrayRef = Arc::new(Float64Array::from(vec![1.5, f64::NAN]));
+        let f = Column::floats(vec![1.5, f64::NAN, 1.0]);
         assert_eq!(
-            to_codes(&[f], &mut interner).expect("codes"),
-            vec![2, MISSING]
+            to_codes(&f, &mut interner).expect("codes"),
+            vec![2, MISSING, 3]
         );
+        assert_eq!(interner.name(3), Some("1.0"));
+        let d = Column {
+            ty: ColumnType::Date,
+            values: Values::Int {
+                values: vec![0, 19_723, -1],
+                valid: None,
+            },
+        };
+        to_codes(&d, &mut interner).expect("codes");
+        assert_eq!(interner.name(4), Some("1970-01-01"));
+        assert_eq!(interner.name(5), Some("2024-01-01"));
+        assert_eq!(interner.name(6), Some("1969-12-31"));
+        let t = Column {
+            ty: ColumnType::Timestamp {
+                unit: TimeUnit::Millis,
+                utc: true,
+            },
+            values: Values::Int {
+                values: vec![1_704_067_200_123],
+                valid: None,
+            },
+        };
+        to_codes(&t, &mut interner).expect("codes");
+        assert_eq!(interner.name(7), Some("2024-01-01T00:00:00.123Z"));
+    }
+
+    #[test]
+    fn unsigned_64_reads_by_bits() {
+        let c = Column {
+            ty: ColumnType::Int {
+                bits: 64,
+                signed: false,
+            },
+            values: Values::Int {
+                values: vec![-1],
+                valid: None,
+            },
+        };
+        assert_eq!(to_numeric(&c).expect("numeric")[0], u64::MAX as f64);
+        let mut interner = Interner::default();
+        to_codes(&c, &mut interner).expect("codes");
+        assert_eq!(interner.name(0), Some("18446744073709551615"));
     }
 }

@@ -20,8 +20,8 @@
 //! # }
 //! ```
 //!
-//! Data flows one way: bytes ([`source`]) → Arrow arrays ([`read`]) → column
-//! views ([`columns`]) → profiles ([`profile`], [`stats`]) → checks → [`report`].
+//! Data flows one way: bytes ([`source`]) → decoded columns ([`read`], [`pq`])
+//! → column views ([`columns`]) → profiles ([`profile`], [`stats`]) → checks → [`report`].
 
 pub mod bundle;
 pub mod checks;
@@ -30,6 +30,7 @@ pub mod config;
 pub mod conformance;
 pub mod error;
 pub mod plan;
+pub mod pq;
 pub mod profile;
 pub mod publish;
 pub mod read;

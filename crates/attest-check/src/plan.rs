@@ -104,9 +104,9 @@ pub struct ColumnPlan {
     /// The kind it is compared as; `None` when unsupported (nested types) or
     /// when the datasets disagree.
     pub kind: Option<Kind>,
-    /// Arrow type in the reference, if present there.
+    /// Column type in the reference (e.g. `int64`, `string`), if present there.
     pub reference_type: Option<String>,
-    /// Arrow type in the current dataset, if present there.
+    /// Column type in the current dataset, if present there.
     pub current_type: Option<String>,
     pub sensitive: bool,
     pub segment: bool,
@@ -131,7 +131,7 @@ pub struct Plan {
 }
 
 /// Resolve roles (explicit first, then by name) and kinds (override, else
-/// the Arrow type) over the union of both datasets' columns.
+/// the column type) over the union of both datasets' columns.
 pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<Plan> {
     let cfg = &config.roles;
     let mut roles = ResolvedRoles {
@@ -144,18 +144,8 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         segments: dedup(&cfg.segments),
         ignore: dedup(&cfg.ignore),
     };
-    let ref_names: Vec<String> = reference
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
-    let cur_names: Vec<String> = current
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
+    let ref_names = reference.column_names();
+    let cur_names = current.column_names();
     let exists = |c: &str| ref_names.iter().any(|n| n == c) || cur_names.iter().any(|n| n == c);
 
     // Explicit roles must exist.
@@ -227,16 +217,8 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         if roles.ignore.contains(name) {
             continue;
         }
-        let rt = reference
-            .schema()
-            .field_with_name(name)
-            .ok()
-            .map(|f| f.data_type().clone());
-        let ct = current
-            .schema()
-            .field_with_name(name)
-            .ok()
-            .map(|f| f.data_type().clone());
+        let rt = reference.column_type(name).cloned();
+        let ct = current.column_type(name).cloned();
         let override_kind = config.kinds.get(name).copied();
         let rk = rt.as_ref().and_then(natural_kind);
         let ck = ct.as_ref().and_then(natural_kind);

@@ -1,31 +1,23 @@
-//! Parquet and CSV → Arrow arrays, column by column.
+//! Parquet and CSV → [`Column`]s, one column at a time.
 //!
 //! This is the only module that knows file formats. A [`Dataset`] reads the
 //! Parquet footer once; [`Dataset::read_column`] then decodes a single column
-//! (every row group, only that column's chunks), so peak memory follows the
-//! largest column being processed, not the table.
+//! (every row group, only that column's chunks, each in one request), so
+//! peak memory follows the largest column being processed, not the table.
+//! Parquet decoding is [`crate::pq`]; CSV is parsed whole with the `csv`
+//! crate (a CSV file has no columns to seek to) and typed by inference.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::SchemaRef;
-use bytes::Bytes;
-use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
-};
-use parquet::arrow::ProjectionMask;
-use parquet::file::reader::{ChunkReader, Length};
-
+use crate::columns::{Column, ColumnType, Values, MISSING};
 use crate::error::{Error, Result};
+pub use crate::pq::ColumnInfo;
+use crate::pq::ParquetFile;
 use crate::source::{ByteSource, RangeReader};
 
-/// Rows decoded per Arrow batch.
-const BATCH_ROWS: usize = 64 * 1024;
-/// Block size of streaming reads (page headers, CSV).
+/// Block size of streaming CSV reads.
 const READ_BLOCK: usize = 256 * 1024;
-/// Column chunks up to this size are read in one request before decoding
-/// (larger ones are streamed page by page).
-const PREFETCH_MAX: u64 = 64 << 20;
 
 /// A file format Attest reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -47,71 +39,9 @@ impl Format {
     }
 }
 
-/// Adapts a [`ByteSource`] to parquet's [`ChunkReader`].
-#[derive(Clone)]
-struct SourceReader(Arc<dyn ByteSource>);
-
-impl Length for SourceReader {
-    fn len(&self) -> u64 {
-        self.0.len()
-    }
-}
-
-impl ChunkReader for SourceReader {
-    type T = RangeReader;
-    fn get_read(&self, start: u64) -> parquet::errors::Result<Self::T> {
-        Ok(RangeReader::new(self.0.clone(), start, READ_BLOCK))
-    }
-    fn get_bytes(&self, start: u64, length: usize) -> parquet::errors::Result<Bytes> {
-        let bytes = self
-            .0
-            .read_range(start, length)
-            .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
-        if bytes.len() < length {
-            return Err(parquet::errors::ParquetError::EOF(format!(
-                "wanted {length} bytes at offset {start}, the file has only {} there (truncated file?)",
-                bytes.len()
-            )));
-        }
-        Ok(bytes)
-    }
-}
-
-/// A source with some byte ranges already read: a read that starts inside
-/// one is answered from memory (up to that range's end), any other goes to
-/// the source. Decoding a column chunk asks for every page header and page
-/// separately; in the browser each request is a `FileReaderSync` call or an
-/// HTTP request, so one request per column chunk instead of two per page
-/// makes reading several times faster there.
-struct Prefetched {
-    inner: Arc<dyn ByteSource>,
-    /// (offset, bytes), sorted by offset, not overlapping.
-    ranges: Vec<(u64, Bytes)>,
-}
-
-impl ByteSource for Prefetched {
-    fn name(&self) -> &str {
-        self.inner.name()
-    }
-    fn len(&self) -> u64 {
-        self.inner.len()
-    }
-    fn read_range(&self, start: u64, len: usize) -> std::io::Result<Bytes> {
-        let i = self.ranges.partition_point(|(s, _)| *s <= start);
-        if let Some((s, bytes)) = i.checked_sub(1).and_then(|i| self.ranges.get(i)) {
-            let from = (start - s) as usize;
-            if from < bytes.len() {
-                let to = from.saturating_add(len).min(bytes.len());
-                return Ok(bytes.slice(from..to));
-            }
-        }
-        self.inner.read_range(start, len)
-    }
-}
-
 enum Inner {
-    Parquet(ArrowReaderMetadata),
-    Csv(Vec<RecordBatch>),
+    Parquet(ParquetFile),
+    Csv(Vec<Column>),
 }
 
 /// One input dataset (e.g. `reference`), opened for column reads.
@@ -119,7 +49,7 @@ pub struct Dataset {
     label: String,
     source: Arc<dyn ByteSource>,
     format: Format,
-    schema: SchemaRef,
+    columns: Vec<ColumnInfo>,
     rows: usize,
     inner: Inner,
 }
@@ -155,43 +85,23 @@ impl Dataset {
             });
         }
         if &head[..] == b"PAR1" {
-            let reader = SourceReader(source.clone());
-            let meta =
-                ArrowReaderMetadata::load(&reader, ArrowReaderOptions::new()).map_err(|e| {
-                    Error::Parquet {
-                        name: name.clone(),
-                        message: e.to_string(),
-                    }
-                })?;
-            let schema = meta.schema().clone();
-            // Trust the row groups only when they agree with the footer's total.
-            let md = meta.metadata();
-            let groups: Option<i64> = md.row_groups().iter().try_fold(0i64, |acc, g| {
-                acc.checked_add(g.num_rows()).filter(|_| g.num_rows() >= 0)
-            });
-            let total = md.file_metadata().num_rows();
-            let rows = match groups {
-                Some(sum) if sum == total => usize::try_from(total).map_err(|_| Error::Parquet {
-                    name: name.clone(),
-                    message: format!("invalid row count {total}"),
-                })?,
-                _ => {
-                    return Err(Error::Parquet {
-                        name,
-                        message: format!(
-                            "the footer says {total} rows but its row groups disagree (corrupt footer?)"
-                        ),
-                    })
-                }
-            };
-            unique_names(&name, &schema)?;
+            let file = ParquetFile::open(source.as_ref()).map_err(|message| Error::Parquet {
+                name: name.clone(),
+                message,
+            })?;
+            let rows = usize::try_from(file.rows()).map_err(|_| Error::TooLarge {
+                name: name.clone(),
+                rows: file.rows(),
+            })?;
+            let columns = file.columns();
+            unique_names(&name, &columns)?;
             return Ok(Self {
                 label,
                 source,
                 format: Format::Parquet,
-                schema,
+                columns,
                 rows,
-                inner: Inner::Parquet(meta),
+                inner: Inner::Parquet(file),
             });
         }
         let lower = name.to_ascii_lowercase();
@@ -202,19 +112,27 @@ impl Dataset {
                 message: "no Parquet magic bytes `PAR1` at the start, and not text".into(),
             });
         }
-        let (schema, batches) = read_csv(&source).map_err(|message| Error::Csv {
+        let (names, data) = read_csv(&source).map_err(|message| Error::Csv {
             name: name.clone(),
             message,
         })?;
-        let rows = batches.iter().map(RecordBatch::num_rows).sum();
-        unique_names(&name, &schema)?;
+        let columns: Vec<ColumnInfo> = names
+            .into_iter()
+            .zip(&data)
+            .map(|(name, c)| ColumnInfo {
+                name,
+                ty: c.ty.clone(),
+            })
+            .collect();
+        unique_names(&name, &columns)?;
+        let rows = data.first().map_or(0, Column::len);
         Ok(Self {
             label,
             source,
             format: Format::Csv,
-            schema,
+            columns,
             rows,
-            inner: Inner::Csv(batches),
+            inner: Inner::Csv(data),
         })
     }
 
@@ -234,9 +152,13 @@ impl Dataset {
     pub fn format(&self) -> Format {
         self.format
     }
-    /// The Arrow schema.
-    pub fn schema(&self) -> &SchemaRef {
-        &self.schema
+    /// The columns with their types, in file order.
+    pub fn columns(&self) -> &[ColumnInfo] {
+        &self.columns
+    }
+    /// The type of column `name`, if the dataset has it.
+    pub fn column_type(&self, name: &str) -> Option<&ColumnType> {
+        self.columns.iter().find(|c| c.name == name).map(|c| &c.ty)
     }
     /// Number of rows.
     pub fn rows(&self) -> usize {
@@ -245,29 +167,26 @@ impl Dataset {
 
     /// The column names, in file order.
     pub fn column_names(&self) -> Vec<String> {
-        self.schema
-            .fields()
-            .iter()
-            .map(|f| f.name().clone())
-            .collect()
+        self.columns.iter().map(|c| c.name.clone()).collect()
     }
 
-    /// Decode one column (all row groups) as Arrow arrays, one per batch.
-    pub fn read_column(&self, column: &str) -> Result<Vec<ArrayRef>> {
+    /// Decode one column (all row groups).
+    pub fn read_column(&self, column: &str) -> Result<Column> {
         self.read_column_with(column, &mut |_| {})
     }
 
     /// [`read_column`](Self::read_column), calling `rows_read` with the
-    /// number of rows decoded so far after each batch.
+    /// number of rows decoded so far as decoding goes.
     pub fn read_column_with(
         &self,
         column: &str,
         rows_read: &mut dyn FnMut(usize),
-    ) -> Result<Vec<ArrayRef>> {
+    ) -> Result<Column> {
         let index = self
-            .schema
-            .index_of(column)
-            .map_err(|_| Error::MissingColumn {
+            .columns
+            .iter()
+            .position(|c| c.name == column)
+            .ok_or_else(|| Error::MissingColumn {
                 dataset: self.label.clone(),
                 name: self.name().to_string(),
                 column: column.to_string(),
@@ -275,114 +194,153 @@ impl Dataset {
                 available: self.column_list(),
             })?;
         match &self.inner {
-            Inner::Csv(batches) => {
+            Inner::Csv(data) => {
                 rows_read(self.rows);
-                Ok(batches.iter().map(|b| b.column(index).clone()).collect())
-            }
-            Inner::Parquet(meta) => {
-                let perr = |e: &dyn std::fmt::Display| Error::Parquet {
+                data.get(index).cloned().ok_or_else(|| Error::Csv {
                     name: self.name().to_string(),
-                    message: format!("column `{column}`: {e}"),
-                };
-                let mask = ProjectionMask::roots(meta.parquet_schema(), [index]);
-                // The column's chunks in every row group, each in one read.
-                let schema = meta.parquet_schema();
-                let leaves: Vec<usize> = (0..schema.num_columns())
-                    .filter(|&leaf| schema.get_column_root_idx(leaf) == index)
-                    .collect();
-                let mut ranges = Vec::new();
-                for rg in meta.metadata().row_groups() {
-                    for &leaf in &leaves {
-                        let (start, len) = rg.column(leaf).byte_range();
-                        if len > 0 && len <= PREFETCH_MAX {
-                            let bytes = self
-                                .source
-                                .read_range(start, len as usize)
-                                .map_err(|e| perr(&e))?;
-                            ranges.push((start, bytes));
-                        }
-                    }
-                }
-                ranges.sort_by_key(|(s, _)| *s);
-                let source: Arc<dyn ByteSource> = Arc::new(Prefetched {
-                    inner: self.source.clone(),
-                    ranges,
-                });
-                let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(
-                    SourceReader(source),
-                    meta.clone(),
-                )
-                .with_projection(mask)
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .map_err(|e| perr(&e))?;
-                let mut out = Vec::new();
-                let mut got = 0usize;
-                for batch in reader {
-                    let batch = batch.map_err(|e| perr(&e))?;
-                    if let Some(col) = batch.columns().first() {
-                        got += col.len();
-                        out.push(col.clone());
-                    }
-                    rows_read(got);
-                }
-                if got != self.rows {
-                    return Err(perr(&format!(
-                        "decoded {got} values but the footer says {} rows",
-                        self.rows
-                    )));
-                }
-                Ok(out)
+                    message: format!("column `{column}` is missing"),
+                })
             }
+            Inner::Parquet(file) => file
+                .read_column(&self.source, index, rows_read)
+                .map_err(|m| Error::Parquet {
+                    name: self.name().to_string(),
+                    message: format!("column `{column}`: {m}"),
+                }),
         }
     }
 
     /// The column names, comma-separated, for messages.
     pub fn column_list(&self) -> String {
-        self.schema
-            .fields()
+        self.columns
             .iter()
-            .map(|f| f.name().as_str())
+            .map(|c| c.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
     }
 }
 
-fn unique_names(name: &str, schema: &SchemaRef) -> Result<()> {
-    let mut seen = std::collections::HashSet::new();
-    for f in schema.fields() {
-        if !seen.insert(f.name().as_str()) {
+fn unique_names(name: &str, columns: &[ColumnInfo]) -> Result<()> {
+    let mut seen = HashSet::new();
+    for c in columns {
+        if !seen.insert(c.name.as_str()) {
             return Err(Error::DuplicateColumn {
                 name: name.to_string(),
-                column: f.name().clone(),
+                column: c.name.clone(),
             });
         }
     }
     Ok(())
 }
 
-fn read_csv(source: &Arc<dyn ByteSource>) -> Result<(SchemaRef, Vec<RecordBatch>), String> {
-    use arrow_csv::reader::{Format as CsvFormat, ReaderBuilder};
-    let format = CsvFormat::default().with_header(true);
-    let (schema, _) = format
-        .infer_schema(
-            RangeReader::new(source.clone(), 0, READ_BLOCK),
-            Some(10_000),
-        )
-        .map_err(|e| e.to_string())?;
-    if schema.fields().is_empty() {
+/// Parse a CSV file with a header row: every column as text first (empty
+/// fields are null), then typed by [`infer`].
+fn read_csv(source: &Arc<dyn ByteSource>) -> Result<(Vec<String>, Vec<Column>), String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(RangeReader::new(source.clone(), 0, READ_BLOCK));
+    let names: Vec<String> = reader
+        .headers()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    if names.is_empty() || names.iter().all(String::is_empty) {
         return Err("no header row".into());
     }
-    let schema = Arc::new(schema);
-    let reader = ReaderBuilder::new(schema.clone())
-        .with_format(format)
-        .with_batch_size(BATCH_ROWS)
-        .build(RangeReader::new(source.clone(), 0, READ_BLOCK))
-        .map_err(|e| e.to_string())?;
-    let batches = reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| e.to_string())?;
-    Ok((schema, batches))
+    let mut interners = vec![crate::columns::Interner::default(); names.len()];
+    let mut codes: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                for ((field, interner), out) in record.iter().zip(&mut interners).zip(&mut codes) {
+                    out.push(if field.is_empty() {
+                        MISSING
+                    } else {
+                        interner.intern(field)
+                    });
+                }
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    let columns = interners
+        .into_iter()
+        .zip(codes)
+        .map(|(interner, codes)| infer(codes, interner.into_names()))
+        .collect();
+    Ok((names, columns))
+}
+
+/// The type of a CSV column from its distinct values: integers (`i64`)
+/// when every one parses as one, else floats when every one parses as a
+/// number and some has a digit, else booleans when every one is
+/// `true`/`false` (any case), else text.
+fn infer(codes: Vec<u32>, dict: Vec<String>) -> Column {
+    let map = |values: &[i64]| -> Vec<i64> {
+        codes
+            .iter()
+            .map(|&c| values.get(c as usize).copied().unwrap_or(0))
+            .collect()
+    };
+    if !dict.is_empty() {
+        if let Ok(ints) = dict
+            .iter()
+            .map(|s| s.parse::<i64>())
+            .collect::<Result<Vec<_>, _>>()
+        {
+            let valid = codes
+                .contains(&MISSING)
+                .then(|| codes.iter().map(|&c| c != MISSING).collect());
+            return Column {
+                ty: ColumnType::Int {
+                    bits: 64,
+                    signed: true,
+                },
+                values: Values::Int {
+                    values: map(&ints),
+                    valid,
+                },
+            };
+        }
+        let has_digit = dict.iter().any(|s| s.bytes().any(|b| b.is_ascii_digit()));
+        if has_digit {
+            if let Ok(floats) = dict
+                .iter()
+                .map(|s| s.parse::<f64>())
+                .collect::<Result<Vec<_>, _>>()
+            {
+                return Column::floats(
+                    codes
+                        .iter()
+                        .map(|&c| floats.get(c as usize).copied().unwrap_or(f64::NAN))
+                        .collect(),
+                );
+            }
+        }
+        let bool_of = |s: &String| match s.to_ascii_lowercase().as_str() {
+            "true" => Some(1u8),
+            "false" => Some(0u8),
+            _ => None,
+        };
+        if let Some(bools) = dict.iter().map(bool_of).collect::<Option<Vec<u8>>>() {
+            return Column {
+                ty: ColumnType::Boolean,
+                values: Values::Bool(
+                    codes
+                        .iter()
+                        .map(|&c| bools.get(c as usize).copied().unwrap_or(2))
+                        .collect(),
+                ),
+            };
+        }
+    }
+    Column {
+        ty: ColumnType::Text,
+        values: Values::Text { codes, dict },
+    }
 }
 
 #[cfg(test)]
@@ -403,7 +361,38 @@ mod tests {
         assert_eq!(ds.rows(), 3);
         assert_eq!(ds.format(), Format::Csv);
         let col = ds.read_column("x").expect("column x");
-        assert_eq!(col.iter().map(|a| a.len()).sum::<usize>(), 3);
+        assert_eq!(col.len(), 3);
+        assert_eq!(
+            ds.column_type("x"),
+            Some(&ColumnType::Int {
+                bits: 64,
+                signed: true
+            })
+        );
+        assert_eq!(ds.column_type("y"), Some(&ColumnType::Text));
+        let y = ds.read_column("y").expect("column y");
+        assert_eq!(y, Column::text([Some("a"), Some("b"), None]));
+    }
+
+    #[test]
+    fn csv_infers_floats_booleans_and_text() {
+        let ds = open("a.csv", b"f,b,t,n\n1.5,true,x,\n2,FALSE,1,\n,,2,\n").expect("valid csv");
+        assert_eq!(ds.column_type("f"), Some(&ColumnType::Float { bits: 64 }));
+        assert_eq!(ds.column_type("b"), Some(&ColumnType::Boolean));
+        assert_eq!(ds.column_type("t"), Some(&ColumnType::Text));
+        // an all-empty column is text with every row missing
+        assert_eq!(ds.column_type("n"), Some(&ColumnType::Text));
+        let f = crate::columns::to_numeric(&ds.read_column("f").expect("f")).expect("numbers");
+        assert_eq!(f[..2], [1.5, 2.0]);
+        assert!(f[2].is_nan());
+    }
+
+    #[test]
+    fn csv_with_a_ragged_row_is_an_error() {
+        let err = open("a.csv", b"x,y\n1,2\n3\n")
+            .expect_err("ragged")
+            .to_string();
+        assert!(err.contains("not a readable CSV file"), "{err}");
     }
 
     #[test]

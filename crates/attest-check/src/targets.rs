@@ -2,11 +2,9 @@
 //! fairness checks: the label, prediction, score and grouping columns of
 //! one dataset, with rows missing any of them removed.
 
-use arrow_array::{Array, ArrayRef, BooleanArray};
-use arrow_schema::DataType;
-
 use crate::columns::{
-    is_integer_type, natural_kind, to_codes, to_numeric, Interner, Kind, MISSING,
+    is_integer_type, natural_kind, to_codes, to_numeric, Column, ColumnType, Interner, Kind,
+    Values, MISSING,
 };
 use crate::config::Task;
 use crate::read::Dataset;
@@ -18,14 +16,11 @@ pub const MAX_CLASSES: usize = 1000;
 
 /// Class codes of a label or prediction column. Numbers are keyed by value
 /// (so 1, 1.0 and "1" are the same class); other types by their text.
-pub fn to_class_codes(arrays: &[ArrayRef], classes: &mut Interner) -> Result<Vec<u32>, String> {
-    let numeric = arrays
-        .first()
-        .is_some_and(|a| natural_kind(a.data_type()) == Some(Kind::Numeric));
-    if !numeric {
-        return to_codes(arrays, classes);
+pub fn to_class_codes(column: &Column, classes: &mut Interner) -> Result<Vec<u32>, String> {
+    if natural_kind(&column.ty) != Some(Kind::Numeric) {
+        return to_codes(column, classes);
     }
-    Ok(to_numeric(arrays)?
+    Ok(to_numeric(column)?
         .into_iter()
         .map(|v| {
             if v.is_nan() {
@@ -146,22 +141,24 @@ pub struct PerfColumns<'a> {
 }
 
 /// Decide the task from the label (and prediction) columns of the datasets
-/// that have them (see DESIGN.md "Task detection").
-pub fn detect_task(requested: Task, samples: &[(DataType, Vec<ArrayRef>)]) -> Result<Task, String> {
+/// that have them (see DESIGN.md "Task detection"). The first sample is a
+/// label column: its type decides between numbers and categories.
+pub fn detect_task(requested: Task, samples: &[Column]) -> Result<Task, String> {
     if requested != Task::Auto {
         return Ok(requested);
     }
-    let Some((first_type, _)) = samples.first() else {
+    let Some(first) = samples.first() else {
         return Err("no label data".into());
     };
-    if matches!(first_type, DataType::Boolean) {
+    let first_type = &first.ty;
+    if matches!(first_type, ColumnType::Boolean) {
         return Ok(Task::Binary);
     }
     match natural_kind(first_type) {
         Some(Kind::Numeric) => {
             let mut distinct: Vec<f64> = Vec::new();
-            for (_, arrays) in samples {
-                for v in to_numeric(arrays)? {
+            for column in samples {
+                for v in to_numeric(column)? {
                     if v.is_finite() && !distinct.contains(&v) {
                         distinct.push(v);
                         if distinct.len() > MAX_AUTO_CLASSES {
@@ -180,8 +177,8 @@ pub fn detect_task(requested: Task, samples: &[(DataType, Vec<ArrayRef>)]) -> Re
         }
         _ => {
             let mut interner = Interner::default();
-            for (_, arrays) in samples {
-                to_codes(arrays, &mut interner)?;
+            for column in samples {
+                to_codes(column, &mut interner)?;
             }
             let binary = (0..interner.len() as u32)
                 .filter_map(|c| interner.name(c))
@@ -202,60 +199,55 @@ pub fn detect_task(requested: Task, samples: &[(DataType, Vec<ArrayRef>)]) -> Re
 
 /// 0 / 1 per row, 2 for missing. Booleans, numbers 0/1 and the texts
 /// "0", "1", "true", "false" are accepted; anything else is an error naming it.
-pub fn to_binary(arrays: &[ArrayRef]) -> Result<Vec<u8>, String> {
-    let mut out = Vec::new();
-    for array in arrays {
-        if let Some(b) = array.as_any().downcast_ref::<BooleanArray>() {
-            out.extend(b.iter().map(|v| match v {
-                Some(true) => 1,
-                Some(false) => 0,
-                None => 2,
-            }));
-            continue;
-        }
-        match natural_kind(array.data_type()) {
-            Some(Kind::Numeric) => {
-                for v in to_numeric(std::slice::from_ref(array))? {
-                    out.push(if v.is_nan() {
-                        2
-                    } else if v == 0.0 {
-                        0
-                    } else if v == 1.0 {
-                        1
-                    } else {
+pub fn to_binary(column: &Column) -> Result<Vec<u8>, String> {
+    if let Values::Bool(b) = &column.values {
+        return Ok(b.clone());
+    }
+    match natural_kind(&column.ty) {
+        Some(Kind::Numeric) => to_numeric(column)?
+            .into_iter()
+            .map(|v| {
+                if v.is_nan() {
+                    Ok(2)
+                } else if v == 0.0 {
+                    Ok(0)
+                } else if v == 1.0 {
+                    Ok(1)
+                } else {
+                    Err(format!(
+                        "value {v} is not a binary class (expected 0/1 or true/false; set task = \"multiclass\" or \"regression\" if that is what it is)"
+                    ))
+                }
+            })
+            .collect(),
+        _ => {
+            let mut interner = Interner::default();
+            let codes = to_codes(column, &mut interner)?;
+            let mut map = Vec::new();
+            for c in 0..interner.len() as u32 {
+                let name = interner.name(c).unwrap_or_default();
+                map.push(match name.to_ascii_lowercase().as_str() {
+                    "0" | "false" => 0u8,
+                    "1" | "true" => 1u8,
+                    _ => {
                         return Err(format!(
-                            "value {v} is not a binary class (expected 0/1 or true/false; set task = \"multiclass\" or \"regression\" if that is what it is)"
-                        ));
-                    });
-                }
+                            "value {name:?} is not a binary class (expected 0/1 or true/false)"
+                        ))
+                    }
+                });
             }
-            _ => {
-                let mut interner = Interner::default();
-                let codes = to_codes(std::slice::from_ref(array), &mut interner)?;
-                let mut map = Vec::new();
-                for c in 0..interner.len() as u32 {
-                    let name = interner.name(c).unwrap_or_default();
-                    map.push(match name.to_ascii_lowercase().as_str() {
-                        "0" | "false" => 0u8,
-                        "1" | "true" => 1u8,
-                        _ => {
-                            return Err(format!(
-                                "value {name:?} is not a binary class (expected 0/1 or true/false)"
-                            ))
-                        }
-                    });
-                }
-                out.extend(codes.iter().map(|&c| {
+            Ok(codes
+                .iter()
+                .map(|&c| {
                     if c == MISSING {
                         2
                     } else {
                         map.get(c as usize).copied().unwrap_or(2)
                     }
-                }));
-            }
+                })
+                .collect())
         }
     }
-    Ok(out)
 }
 
 /// The values whose row is kept.
@@ -297,7 +289,7 @@ pub fn load(
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),
     };
-    let rows: usize = label.iter().map(|a| a.len()).sum();
+    let rows: usize = label.len();
     let mut keep: Vec<bool> = vec![true; rows];
     let result: Result<TaskData, String> = (|| match task {
         Task::Binary | Task::Auto => {
@@ -400,52 +392,35 @@ pub fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use arrow_array::{Float64Array, Int64Array, StringArray};
-    use std::sync::Arc;
 
-    fn arr(a: impl Array + 'static) -> Vec<ArrayRef> {
-        vec![Arc::new(a)]
+    fn ints(v: Vec<i64>) -> Column {
+        Column::ints(v.into_iter().map(Some))
     }
 
     #[test]
     fn detects_binary_from_zero_one() {
-        let a = arr(Int64Array::from(vec![0, 1, 1]));
-        assert_eq!(
-            detect_task(Task::Auto, &[(DataType::Int64, a)]),
-            Ok(Task::Binary)
-        );
+        let a = ints(vec![0, 1, 1]);
+        assert_eq!(detect_task(Task::Auto, &[a]), Ok(Task::Binary));
     }
 
     #[test]
     fn detects_multiclass_and_regression() {
-        let a = arr(Int64Array::from(vec![0, 1, 2]));
-        assert_eq!(
-            detect_task(Task::Auto, &[(DataType::Int64, a)]),
-            Ok(Task::Multiclass)
-        );
-        let f = arr(Float64Array::from(vec![0.5, 1.25, 3.0]));
-        assert_eq!(
-            detect_task(Task::Auto, &[(DataType::Float64, f)]),
-            Ok(Task::Regression)
-        );
-        let s = arr(StringArray::from(vec!["cat", "dog"]));
-        assert_eq!(
-            detect_task(Task::Auto, &[(DataType::Utf8, s)]),
-            Ok(Task::Multiclass)
-        );
-        let s = arr(StringArray::from(vec!["true", "false"]));
-        assert_eq!(
-            detect_task(Task::Auto, &[(DataType::Utf8, s)]),
-            Ok(Task::Binary)
-        );
+        let a = ints(vec![0, 1, 2]);
+        assert_eq!(detect_task(Task::Auto, &[a]), Ok(Task::Multiclass));
+        let f = Column::floats(vec![0.5, 1.25, 3.0]);
+        assert_eq!(detect_task(Task::Auto, &[f]), Ok(Task::Regression));
+        let s = Column::text(vec![Some("cat"), Some("dog")]);
+        assert_eq!(detect_task(Task::Auto, &[s]), Ok(Task::Multiclass));
+        let s = Column::text(vec![Some("true"), Some("false")]);
+        assert_eq!(detect_task(Task::Auto, &[s]), Ok(Task::Binary));
     }
 
     #[test]
     fn numeric_classes_are_keyed_by_value() {
         let mut classes = Interner::default();
-        let ints = arr(Int64Array::from(vec![Some(1), Some(2), None]));
-        let floats = arr(Float64Array::from(vec![1.0, 2.0, 2.5]));
-        let texts = arr(StringArray::from(vec!["1", "x"]));
+        let ints = Column::ints(vec![Some(1), Some(2), None]);
+        let floats = Column::floats(vec![1.0, 2.0, 2.5]);
+        let texts = Column::text(vec![Some("1"), Some("x")]);
         assert_eq!(
             to_class_codes(&ints, &mut classes).expect("codes"),
             vec![0, 1, MISSING]
@@ -462,10 +437,10 @@ mod tests {
 
     #[test]
     fn binary_rejects_other_values() {
-        let a = arr(Int64Array::from(vec![0, 2]));
+        let a = ints(vec![0, 2]);
         let err = to_binary(&a).expect_err("2 is not binary");
         assert!(err.contains("value 2"), "{err}");
-        let s = arr(StringArray::from(vec![Some("TRUE"), None, Some("0")]));
+        let s = Column::text(vec![Some("TRUE"), None, Some("0")]);
         assert_eq!(to_binary(&s).expect("binary"), vec![1, 2, 0]);
     }
 }

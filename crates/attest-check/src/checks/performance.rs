@@ -180,7 +180,7 @@ pub fn prepare(
     if roles.prediction.is_none() && roles.score.is_none() {
         return Ok(Err("no prediction or score column".into()));
     }
-    let has = |ds: &Dataset, c: &str| ds.schema().field_with_name(c).is_ok();
+    let has = |ds: &Dataset, c: &str| ds.column_type(c).is_some();
     let usable = |ds: &Dataset| {
         has(ds, label)
             && roles.prediction.as_deref().is_none_or(|p| has(ds, p))
@@ -198,14 +198,12 @@ pub fn prepare(
     // Task from the label and prediction values of the datasets that have them.
     let mut samples = Vec::new();
     for ds in &datasets {
-        let t = ds
-            .schema()
-            .field_with_name(label)
-            .map(|f| f.data_type().clone());
-        let Ok(t) = t else { continue };
-        samples.push((t.clone(), ds.read_column(label)?));
+        if !has(ds, label) {
+            continue;
+        }
+        samples.push(ds.read_column(label)?);
         if let Some(p) = roles.prediction.as_deref() {
-            samples.push((t, ds.read_column(p)?));
+            samples.push(ds.read_column(p)?);
         }
     }
     let task = match detect_task(config.task, &samples) {

@@ -1,0 +1,827 @@
+//! A Parquet reader for flat columns, written for Attest's needs: one
+//! top-level column at a time, straight into [`Column`]s (numbers,
+//! booleans, or dictionary codes for text), reading only that column's
+//! chunks. It replaces the `parquet` crate's Arrow reader, whose generic
+//! cast and selection kernels made up most of the browser bundle (see
+//! DESIGN.md "Reading Parquet").
+//!
+//! Supported: every physical type; PLAIN, dictionary (PLAIN_DICTIONARY /
+//! RLE_DICTIONARY), RLE (booleans), DELTA_BINARY_PACKED,
+//! DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT
+//! encodings; data pages v1 and v2; uncompressed, Snappy, gzip, Brotli,
+//! LZ4 (Hadoop framing and raw), LZ4_RAW and Zstandard. Nested and repeated
+//! columns are listed with an `unsupported` type and not decoded. Encrypted
+//! files and LZO are refused with a message.
+
+mod encoding;
+mod meta;
+mod thrift;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::columns::{Column, ColumnType, Values, MISSING};
+use crate::source::ByteSource;
+use encoding::{ByteValues, Raw};
+pub use meta::Physical;
+use meta::{FileMeta, Leaf};
+
+/// Column chunks up to this size are read in one request before decoding;
+/// larger ones page by page.
+const PREFETCH_MAX: u64 = 64 << 20;
+/// First guess at a page header's size (grown when too small).
+const HEADER_WINDOW: usize = 4 << 10;
+/// Largest page header accepted (statistics of long strings make big ones).
+const HEADER_MAX: usize = 64 << 20;
+
+/// An open Parquet file: its footer.
+#[derive(Debug, Clone)]
+pub struct ParquetFile {
+    meta: FileMeta,
+}
+
+/// A column name and its type, in file order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub ty: ColumnType,
+}
+
+fn io(e: std::io::Error) -> String {
+    e.to_string()
+}
+
+impl ParquetFile {
+    /// Read and parse the footer.
+    pub fn open(source: &dyn ByteSource) -> Result<Self, String> {
+        let len = source.len();
+        if len < 12 {
+            return Err(format!("{len} bytes is too short for a Parquet file"));
+        }
+        let tail = source.read_range(len - 8, 8).map_err(io)?;
+        let tail: [u8; 8] = tail[..]
+            .try_into()
+            .map_err(|_| "the file ends early (truncated?)".to_string())?;
+        match &tail[4..] {
+            b"PAR1" => {}
+            b"PARE" => return Err("the file is encrypted; Attest reads unencrypted Parquet".into()),
+            _ => return Err("no `PAR1` at the end of the file (truncated or not Parquet)".into()),
+        }
+        let meta_len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+        if meta_len > len - 12 {
+            return Err(format!(
+                "the footer claims {meta_len} bytes but the file has {len} (truncated?)"
+            ));
+        }
+        let bytes = source
+            .read_range(len - 8 - meta_len, meta_len as usize)
+            .map_err(io)?;
+        if bytes.len() as u64 != meta_len {
+            return Err("the footer ends early (truncated?)".into());
+        }
+        let meta = meta::parse(&bytes)?;
+        if meta.rows < 0 {
+            return Err(format!("invalid row count {}", meta.rows));
+        }
+        let sum = meta.row_groups.iter().try_fold(0i64, |acc, g| {
+            acc.checked_add(g.rows).filter(|_| g.rows >= 0)
+        });
+        if sum != Some(meta.rows) {
+            return Err(format!(
+                "the footer says {} rows but its row groups disagree (corrupt footer?)",
+                meta.rows
+            ));
+        }
+        Ok(Self { meta })
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> u64 {
+        self.meta.rows as u64
+    }
+
+    /// The top-level columns.
+    pub fn columns(&self) -> Vec<ColumnInfo> {
+        self.meta
+            .columns
+            .iter()
+            .map(|c| ColumnInfo {
+                name: c.name.clone(),
+                ty: c.ty.clone(),
+            })
+            .collect()
+    }
+
+    /// Decode top-level column `index` across all row groups, calling
+    /// `rows_read` with the rows decoded so far after each page.
+    pub fn read_column(
+        &self,
+        source: &Arc<dyn ByteSource>,
+        index: usize,
+        rows_read: &mut dyn FnMut(usize),
+    ) -> Result<Column, String> {
+        let top = self.meta.columns.get(index).ok_or("no such column")?;
+        let Some(leaf) = &top.leaf else {
+            return Err(format!("{} columns are not supported", top.ty));
+        };
+        let rows = usize::try_from(self.meta.rows).map_err(|_| "too many rows")?;
+        let mut sink = Sink::new(leaf, rows)?;
+        for (g, group) in self.meta.row_groups.iter().enumerate() {
+            let chunk = group
+                .chunks
+                .get(leaf.leaf)
+                .copied()
+                .flatten()
+                .ok_or_else(|| {
+                    format!("row group {g}: the column chunk is missing or in another file")
+                })?;
+            let group_rows = usize::try_from(group.rows).map_err(|_| "bad row count")?;
+            let data = ChunkData::fetch(source, chunk.start, chunk.len)?;
+            read_chunk(&data, chunk.codec, leaf, group_rows, &mut sink, rows_read)
+                .map_err(|m| format!("row group {g}: {m}"))?;
+        }
+        if sink.rows() != rows {
+            return Err(format!(
+                "decoded {} values but the footer says {rows} rows",
+                sink.rows()
+            ));
+        }
+        Ok(sink.finish(leaf.ty.clone()))
+    }
+}
+
+/// A column chunk's bytes: all of it in memory, or read page by page.
+enum ChunkData<'a> {
+    Whole(Bytes),
+    Streamed {
+        source: &'a Arc<dyn ByteSource>,
+        start: u64,
+        len: u64,
+    },
+}
+
+impl<'a> ChunkData<'a> {
+    fn fetch(source: &'a Arc<dyn ByteSource>, start: u64, len: u64) -> Result<Self, String> {
+        let end = start.checked_add(len).filter(|e| *e <= source.len());
+        if end.is_none() {
+            return Err(format!(
+                "a column chunk at {start}+{len} lies past the end of the file ({} bytes; truncated?)",
+                source.len()
+            ));
+        }
+        if len <= PREFETCH_MAX {
+            let bytes = source.read_range(start, len as usize).map_err(io)?;
+            if (bytes.len() as u64) < len {
+                return Err("the column chunk ends early (truncated file?)".into());
+            }
+            Ok(ChunkData::Whole(bytes))
+        } else {
+            Ok(ChunkData::Streamed { source, start, len })
+        }
+    }
+
+    fn len(&self) -> u64 {
+        match self {
+            ChunkData::Whole(bytes) => bytes.len() as u64,
+            ChunkData::Streamed { len, .. } => *len,
+        }
+    }
+
+    /// Up to `len` bytes at `offset` within the chunk (fewer at its end).
+    fn get(&self, offset: u64, len: usize) -> Result<Bytes, String> {
+        let len = len.min(self.len().saturating_sub(offset) as usize);
+        match self {
+            ChunkData::Whole(bytes) => {
+                let from = offset as usize;
+                Ok(bytes.slice(from..from + len))
+            }
+            ChunkData::Streamed { source, start, .. } => {
+                source.read_range(start + offset, len).map_err(io)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct PageHeader {
+    kind: i32,
+    uncompressed: i32,
+    compressed: i32,
+    num_values: i32,
+    encoding: i32,
+    def_encoding: i32,
+    // v2
+    v2: bool,
+    def_len: i32,
+    rep_len: i32,
+    is_compressed: bool,
+}
+
+fn page_header(r: &mut thrift::Reader<'_>) -> thrift::TResult<PageHeader> {
+    let mut h = PageHeader {
+        is_compressed: true,
+        def_encoding: 3,
+        ..PageHeader::default()
+    };
+    r.read_struct(|r, f| {
+        match (f.id, f.kind) {
+            (1, thrift::I32) => h.kind = r.i32()?,
+            (2, thrift::I32) => h.uncompressed = r.i32()?,
+            (3, thrift::I32) => h.compressed = r.i32()?,
+            (5, thrift::STRUCT) => r.read_struct(|r, f| {
+                match (f.id, f.kind) {
+                    (1, thrift::I32) => h.num_values = r.i32()?,
+                    (2, thrift::I32) => h.encoding = r.i32()?,
+                    (3, thrift::I32) => h.def_encoding = r.i32()?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            })?,
+            (7, thrift::STRUCT) => r.read_struct(|r, f| {
+                match (f.id, f.kind) {
+                    (1, thrift::I32) => h.num_values = r.i32()?,
+                    (2, thrift::I32) => h.encoding = r.i32()?,
+                    _ => return Ok(false),
+                }
+                Ok(true)
+            })?,
+            (8, thrift::STRUCT) => {
+                h.v2 = true;
+                r.read_struct(|r, f| {
+                    match (f.id, f.kind) {
+                        (1, thrift::I32) => h.num_values = r.i32()?,
+                        (4, thrift::I32) => h.encoding = r.i32()?,
+                        (5, thrift::I32) => h.def_len = r.i32()?,
+                        (6, thrift::I32) => h.rep_len = r.i32()?,
+                        (7, _) => h.is_compressed = r.bool_field(f)?,
+                        _ => return Ok(false),
+                    }
+                    Ok(true)
+                })?
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    })?;
+    Ok(h)
+}
+
+/// Read the page header at `pos`: returns it and its size in bytes.
+fn read_header(data: &ChunkData<'_>, pos: u64) -> Result<(PageHeader, usize), String> {
+    let mut window = HEADER_WINDOW;
+    loop {
+        let bytes = data.get(pos, window)?;
+        let mut r = thrift::Reader::new(&bytes);
+        match page_header(&mut r) {
+            Ok(h) => return Ok((h, r.position())),
+            Err(thrift::ThriftError::Eof) if bytes.len() == window && window < HEADER_MAX => {
+                window *= 4;
+            }
+            Err(e) => return Err(format!("page header at chunk offset {pos}: {e}")),
+        }
+    }
+}
+
+fn size(v: i32, what: &str) -> Result<usize, String> {
+    usize::try_from(v).map_err(|_| format!("negative {what} {v}"))
+}
+
+/// A buffer of `n` bytes, or an error when memory cannot hold it.
+fn buffer(n: usize) -> Result<Vec<u8>, String> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| format!("a page of {n} bytes does not fit in memory"))?;
+    Ok(v)
+}
+
+fn read_to(reader: impl Read, n: usize, codec: &str) -> Result<Vec<u8>, String> {
+    let mut out = buffer(n)?;
+    reader
+        .take(n as u64 + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("{codec}: {e}"))?;
+    Ok(out)
+}
+
+/// Decompress a page body of `codec` (parquet.thrift `CompressionCodec`).
+fn decompress(codec: i32, input: Bytes, n: usize) -> Result<Bytes, String> {
+    let out = match codec {
+        0 => {
+            if input.len() != n {
+                return Err(format!(
+                    "an uncompressed page of {} bytes, its header says {n}",
+                    input.len()
+                ));
+            }
+            return Ok(input);
+        }
+        1 => {
+            let mut out = buffer(n)?;
+            out.resize(n, 0);
+            let got = snap::raw::Decoder::new()
+                .decompress(&input, &mut out)
+                .map_err(|e| format!("snappy: {e}"))?;
+            out.truncate(got);
+            out
+        }
+        2 => read_to(flate2::read::MultiGzDecoder::new(&input[..]), n, "gzip")?,
+        3 => return Err("LZO compression is not supported".into()),
+        4 => read_to(
+            brotli_decompressor::Decompressor::new(&input[..], 4096),
+            n,
+            "brotli",
+        )?,
+        5 => lz4_hadoop(&input, n)?,
+        6 => {
+            let mut out = buffer(n)?;
+            out.resize(n, 0);
+            let got = zstd_safe::decompress(&mut out[..], &input[..])
+                .map_err(|c| format!("zstd: {}", zstd_safe::get_error_name(c)))?;
+            out.truncate(got);
+            out
+        }
+        7 => lz4_block(&input, n)?,
+        c => return Err(format!("unknown compression codec {c}")),
+    };
+    if out.len() != n {
+        return Err(format!(
+            "the page decompressed to {} bytes, its header says {n}",
+            out.len()
+        ));
+    }
+    Ok(Bytes::from(out))
+}
+
+fn lz4_block(input: &[u8], n: usize) -> Result<Vec<u8>, String> {
+    let mut out = buffer(n)?;
+    out.resize(n, 0);
+    let got = lz4_flex::block::decompress_into(input, &mut out).map_err(|e| format!("lz4: {e}"))?;
+    out.truncate(got);
+    Ok(out)
+}
+
+/// The deprecated LZ4 codec: Hadoop's framing (big-endian decompressed and
+/// compressed sizes before each block), or else a bare LZ4 block.
+fn lz4_hadoop(input: &[u8], n: usize) -> Result<Vec<u8>, String> {
+    let hadoop = || -> Option<Vec<u8>> {
+        let mut out = buffer(n).ok()?;
+        let mut rest = input;
+        while !rest.is_empty() {
+            let dec = u32::from_be_bytes(rest.get(..4)?.try_into().ok()?) as usize;
+            let comp = u32::from_be_bytes(rest.get(4..8)?.try_into().ok()?) as usize;
+            let block = rest.get(8..8usize.checked_add(comp)?)?;
+            let at = out.len();
+            if at.checked_add(dec)? > n {
+                return None;
+            }
+            out.resize(at + dec, 0);
+            let got = lz4_flex::block::decompress_into(block, &mut out[at..]).ok()?;
+            if got != dec {
+                return None;
+            }
+            rest = &rest[8 + comp..];
+        }
+        (out.len() == n).then_some(out)
+    };
+    match hadoop() {
+        Some(out) => Ok(out),
+        None => lz4_block(input, n),
+    }
+}
+
+/// Decode one column chunk into the sink.
+fn read_chunk(
+    data: &ChunkData<'_>,
+    codec: i32,
+    leaf: &Leaf,
+    rows: usize,
+    sink: &mut Sink,
+    rows_read: &mut dyn FnMut(usize),
+) -> Result<(), String> {
+    let target = sink.rows() + rows;
+    let mut dict: Option<Conv> = None;
+    let mut pos = 0u64;
+    while sink.rows() < target {
+        if pos >= data.len() {
+            return Err(format!(
+                "the column chunk ends after {} of {rows} rows",
+                rows - (target - sink.rows())
+            ));
+        }
+        let (h, header_len) = read_header(data, pos)?;
+        let compressed = size(h.compressed, "page size")?;
+        let uncompressed = size(h.uncompressed, "page size")?;
+        let body_at = pos + header_len as u64;
+        let body = data.get(body_at, compressed)?;
+        if body.len() < compressed {
+            return Err("a page ends past its column chunk (truncated file?)".into());
+        }
+        pos = body_at + compressed as u64;
+        match h.kind {
+            2 => {
+                // dictionary page
+                let page = decompress(codec, body, uncompressed)?;
+                let n = size(h.num_values, "value count")?;
+                let (raw, _) = encoding::plain(&page, leaf.physical, n)
+                    .map_err(|m| format!("dictionary page: {m}"))?;
+                dict = Some(sink.convert(raw)?);
+            }
+            0 | 3 => {
+                let n = size(h.num_values, "value count")?;
+                if n > target - sink.rows() {
+                    return Err(format!(
+                        "a page holds {n} values, more than the row group's rows left"
+                    ));
+                }
+                let (defs, values): (Option<Vec<u32>>, Bytes) = if h.v2 {
+                    let rep = size(h.rep_len, "level size")?;
+                    let def = size(h.def_len, "level size")?;
+                    let levels = rep
+                        .checked_add(def)
+                        .filter(|l| *l <= body.len())
+                        .ok_or("the page's level sizes exceed the page")?;
+                    let defs = if leaf.optional {
+                        let mut d = Vec::with_capacity(n);
+                        encoding::rle_hybrid(&body[rep..levels], 1, n, &mut d)
+                            .map_err(|m| format!("definition levels: {m}"))?;
+                        Some(d)
+                    } else {
+                        None
+                    };
+                    let rest = body.slice(levels..);
+                    let values = if h.is_compressed && codec != 0 {
+                        decompress(codec, rest, uncompressed.saturating_sub(levels))?
+                    } else {
+                        rest
+                    };
+                    (defs, values)
+                } else {
+                    let page = decompress(codec, body, uncompressed)?;
+                    if leaf.optional {
+                        if h.def_encoding != 3 {
+                            return Err(format!(
+                                "definition levels in {} are not supported",
+                                encoding::encoding_name(h.def_encoding)
+                            ));
+                        }
+                        let len = page
+                            .get(..4)
+                            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+                            .ok_or("the page ends before its definition levels")?;
+                        let levels = page
+                            .get(4..4usize.saturating_add(len))
+                            .ok_or("the definition levels exceed the page")?;
+                        let mut d = Vec::with_capacity(n);
+                        encoding::rle_hybrid(levels, 1, n, &mut d)
+                            .map_err(|m| format!("definition levels: {m}"))?;
+                        (Some(d), page.slice(4 + len..))
+                    } else {
+                        (None, page)
+                    }
+                };
+                let present = match &defs {
+                    Some(d) => d.iter().filter(|&&l| l == 1).count(),
+                    None => n,
+                };
+                let conv = match h.encoding {
+                    2 | 8 => {
+                        let dict = dict
+                            .as_ref()
+                            .ok_or("a dictionary-encoded page without a dictionary page")?;
+                        let width = u32::from(*values.first().unwrap_or(&0));
+                        let mut idx = Vec::with_capacity(present);
+                        if present > 0 {
+                            encoding::rle_hybrid(
+                                values.get(1..).unwrap_or_default(),
+                                width,
+                                present,
+                                &mut idx,
+                            )
+                            .map_err(|m| format!("dictionary indices: {m}"))?;
+                        }
+                        dict.gather(&idx)?
+                    }
+                    e => {
+                        let raw = encoding::values(&values, leaf.physical, e, present)?;
+                        if raw.len() != present {
+                            return Err(format!("{} values for {present} entries", raw.len()));
+                        }
+                        sink.convert(raw)?
+                    }
+                };
+                // Levels that are all 1 (no nulls, the common case) need no spreading.
+                let defs = defs.filter(|_| present < n);
+                sink.push(conv, defs.as_deref())?;
+                rows_read(sink.rows());
+            }
+            _ => {} // index pages and unknown kinds: skipped
+        }
+    }
+    Ok(())
+}
+
+/// Values of a page or a dictionary, converted to the column's storage.
+enum Conv {
+    Int(Vec<i64>),
+    Float(Vec<f64>),
+    Bool(Vec<u8>),
+    Code(Vec<u32>),
+}
+
+impl Conv {
+    fn gather(&self, idx: &[u32]) -> Result<Conv, String> {
+        fn pick<T: Copy>(dict: &[T], idx: &[u32]) -> Result<Vec<T>, String> {
+            if let Some(&max) = idx.iter().max() {
+                if max as usize >= dict.len() {
+                    return Err(format!(
+                        "dictionary index {max} out of range ({} entries)",
+                        dict.len()
+                    ));
+                }
+            }
+            Ok(idx.iter().map(|&i| dict[i as usize]).collect())
+        }
+        Ok(match self {
+            Conv::Int(d) => Conv::Int(pick(d, idx)?),
+            Conv::Float(d) => Conv::Float(pick(d, idx)?),
+            Conv::Bool(d) => Conv::Bool(pick(d, idx)?),
+            Conv::Code(d) => Conv::Code(pick(d, idx)?),
+        })
+    }
+}
+
+/// How a leaf's values are stored.
+#[derive(Clone, Copy, PartialEq)]
+enum Storage {
+    Int,
+    Float,
+    Bool,
+    Text,
+}
+
+/// The column being decoded.
+struct Sink {
+    storage: Storage,
+    ty: ColumnType,
+    ints: Vec<i64>,
+    valid: Option<Vec<bool>>,
+    floats: Vec<f64>,
+    bools: Vec<u8>,
+    codes: Vec<u32>,
+    /// Text: distinct byte strings → code.
+    index: HashMap<Vec<u8>, u32>,
+    keys: Vec<Vec<u8>>,
+}
+
+fn reserve<T>(v: &mut Vec<T>, n: usize) -> Result<(), String> {
+    v.try_reserve_exact(n)
+        .map_err(|_| format!("{n} values do not fit in memory"))
+}
+
+impl Sink {
+    fn new(leaf: &Leaf, rows: usize) -> Result<Self, String> {
+        let storage = match &leaf.ty {
+            ColumnType::Boolean => Storage::Bool,
+            ColumnType::Int { .. }
+            | ColumnType::Date
+            | ColumnType::Time { .. }
+            | ColumnType::Timestamp { .. } => Storage::Int,
+            ColumnType::Float { .. } | ColumnType::Decimal { .. } => Storage::Float,
+            _ => Storage::Text,
+        };
+        let mut s = Sink {
+            storage,
+            ty: leaf.ty.clone(),
+            ints: Vec::new(),
+            valid: None,
+            floats: Vec::new(),
+            bools: Vec::new(),
+            codes: Vec::new(),
+            index: HashMap::new(),
+            keys: Vec::new(),
+        };
+        match storage {
+            Storage::Int => reserve(&mut s.ints, rows)?,
+            Storage::Float => reserve(&mut s.floats, rows)?,
+            Storage::Bool => reserve(&mut s.bools, rows)?,
+            Storage::Text => reserve(&mut s.codes, rows)?,
+        }
+        Ok(s)
+    }
+
+    fn rows(&self) -> usize {
+        match self.storage {
+            Storage::Int => self.ints.len(),
+            Storage::Float => self.floats.len(),
+            Storage::Bool => self.bools.len(),
+            Storage::Text => self.codes.len(),
+        }
+    }
+
+    fn intern(&mut self, key: &[u8]) -> u32 {
+        if let Some(&c) = self.index.get(key) {
+            return c;
+        }
+        let c = self.keys.len() as u32;
+        self.index.insert(key.to_vec(), c);
+        self.keys.push(key.to_vec());
+        c
+    }
+
+    /// Convert decoded values to this column's storage.
+    fn convert(&mut self, raw: Raw) -> Result<Conv, String> {
+        let ty = self.ty.clone();
+        Ok(match (self.storage, raw) {
+            (Storage::Bool, Raw::Bool(v)) => Conv::Bool(v.into_iter().map(u8::from).collect()),
+            (Storage::Int, Raw::Int(mut v)) => {
+                if let ColumnType::Int {
+                    bits: 32,
+                    signed: false,
+                } = ty
+                {
+                    v.iter_mut().for_each(|x| *x = i64::from(*x as u32));
+                }
+                Conv::Int(v)
+            }
+            (Storage::Int, Raw::Int96(v)) => Conv::Int(v),
+            (Storage::Float, Raw::Float(v)) => Conv::Float(v),
+            (Storage::Float, Raw::Int(v)) => {
+                let scale = decimal_scale(&ty);
+                Conv::Float(v.into_iter().map(|x| x as f64 / scale).collect())
+            }
+            (Storage::Float, Raw::Bytes(v)) => match ty {
+                ColumnType::Float { bits: 16 } => Conv::Float(v.iter().map(f16_value).collect()),
+                _ => {
+                    let scale = decimal_scale(&ty);
+                    Conv::Float(v.iter().map(|b| big_endian_signed(b) / scale).collect())
+                }
+            },
+            (Storage::Text, Raw::Bytes(v)) => Conv::Code(self.intern_all(&v)),
+            (_, raw) => {
+                return Err(format!(
+                    "{} values cannot be read as {}",
+                    match raw {
+                        Raw::Int(_) => "integer",
+                        Raw::Int96(_) => "INT96",
+                        Raw::Float(_) => "floating-point",
+                        Raw::Bool(_) => "boolean",
+                        Raw::Bytes(_) => "byte-array",
+                    },
+                    ty
+                ))
+            }
+        })
+    }
+
+    fn intern_all(&mut self, v: &ByteValues) -> Vec<u32> {
+        let mut last: Option<(usize, u32)> = None;
+        (0..v.len())
+            .map(|i| {
+                let b = v.get(i);
+                if let Some((j, c)) = last {
+                    if v.get(j) == b {
+                        return c;
+                    }
+                }
+                let c = self.intern(b);
+                last = Some((i, c));
+                c
+            })
+            .collect()
+    }
+
+    /// Append a page: `defs` (1 = present, 0 = null) or all present.
+    fn push(&mut self, conv: Conv, defs: Option<&[u32]>) -> Result<(), String> {
+        fn spread<T: Copy>(
+            out: &mut Vec<T>,
+            values: Vec<T>,
+            defs: Option<&[u32]>,
+            null: T,
+        ) -> Result<(), String> {
+            let Some(defs) = defs else {
+                out.extend(values);
+                return Ok(());
+            };
+            let mut it = values.into_iter();
+            for &d in defs {
+                out.push(if d == 1 {
+                    it.next().ok_or("fewer values than definition levels")?
+                } else {
+                    null
+                });
+            }
+            Ok(())
+        }
+        match conv {
+            Conv::Int(v) => {
+                if let Some(defs) = defs.filter(|d| d.iter().any(|&l| l != 1)) {
+                    let before = self.ints.len();
+                    let valid = self.valid.get_or_insert_with(|| vec![true; before]);
+                    valid.extend(defs.iter().map(|&l| l == 1));
+                } else if let Some(valid) = &mut self.valid {
+                    valid.resize(valid.len() + v.len(), true);
+                }
+                spread(&mut self.ints, v, defs, 0)
+            }
+            Conv::Float(v) => spread(&mut self.floats, v, defs, f64::NAN),
+            Conv::Bool(v) => spread(&mut self.bools, v, defs, 2),
+            Conv::Code(v) => spread(&mut self.codes, v, defs, MISSING),
+        }
+    }
+
+    fn finish(self, ty: ColumnType) -> Column {
+        let values = match self.storage {
+            Storage::Int => Values::Int {
+                values: self.ints,
+                valid: self.valid,
+            },
+            Storage::Float => Values::Float(self.floats),
+            Storage::Bool => Values::Bool(self.bools),
+            Storage::Text => {
+                let dict = self
+                    .keys
+                    .iter()
+                    .map(|k| match ty {
+                        ColumnType::Uuid => uuid_text(k),
+                        _ => String::from_utf8_lossy(k).into_owned(),
+                    })
+                    .collect();
+                Values::Text {
+                    codes: self.codes,
+                    dict,
+                }
+            }
+        };
+        Column { ty, values }
+    }
+}
+
+fn decimal_scale(ty: &ColumnType) -> f64 {
+    match ty {
+        ColumnType::Decimal { scale, .. } => 10f64.powi(*scale),
+        _ => 1.0,
+    }
+}
+
+/// A big-endian two's-complement integer of any length, as f64.
+fn big_endian_signed(b: &[u8]) -> f64 {
+    if b.len() <= 16 {
+        let fill = if b.first().is_some_and(|x| x & 0x80 != 0) {
+            0xff
+        } else {
+            0
+        };
+        let mut word = [fill; 16];
+        word[16 - b.len()..].copy_from_slice(b);
+        i128::from_be_bytes(word) as f64
+    } else {
+        let negative = b.first().is_some_and(|x| x & 0x80 != 0);
+        let mag = b.iter().fold(0f64, |acc, &x| {
+            acc * 256.0 + f64::from(if negative { !x } else { x })
+        });
+        if negative {
+            -(mag + 1.0)
+        } else {
+            mag
+        }
+    }
+}
+
+/// IEEE 754 half precision (little-endian) as f64.
+fn f16_value(b: &[u8]) -> f64 {
+    let bits = u16::from_le_bytes([
+        b.first().copied().unwrap_or(0),
+        b.get(1).copied().unwrap_or(0),
+    ]);
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exp = i32::from((bits >> 10) & 0x1f);
+    let frac = f64::from(bits & 0x3ff);
+    sign * match exp {
+        0 => frac * 2f64.powi(-24),
+        31 if frac == 0.0 => f64::INFINITY,
+        31 => f64::NAN,
+        e => (1.0 + frac / 1024.0) * 2f64.powi(e - 15),
+    }
+}
+
+fn uuid_text(b: &[u8]) -> String {
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    if hex.len() == 32 {
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    } else {
+        hex
+    }
+}
+
+#[cfg(test)]
+mod tests;
