@@ -23,6 +23,11 @@ fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
     let _ = scope.post_message(&JsValue::from_str(&msg.to_json()));
 }
 
+thread_local! {
+    /// The part of a `columns` job with `keep`, until a `run` job takes it.
+    static KEPT: std::cell::RefCell<Option<ColumnsPart>> = const { std::cell::RefCell::new(None) };
+}
+
 /// Where a job's messages go (the page, or a test).
 pub type Post<'a> = &'a (dyn Fn(&FromWorker) + Sync);
 
@@ -167,16 +172,28 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
                 .collect();
             let take = |i: usize| remainders.contains(&(i % modulus));
             let part = profile_columns(&reference, &current, &config, &take, &progress)
-                .and_then(|p| p.to_bytes())
                 .map_err(|e| e.to_string())?;
+            // `keep`: this worker finishes the run, so the part stays here
+            // (the answer's `part` is empty) for the `run` job's `kept`.
+            if field(data, "keep")?.as_bool() == Some(true) {
+                KEPT.with(|k| *k.borrow_mut() = Some(part));
+                return Ok(FromWorker::Columns {
+                    part: String::new(),
+                });
+            }
+            let part = part.to_bytes().map_err(|e| e.to_string())?;
             Ok(FromWorker::Columns {
                 part: base64::engine::general_purpose::STANDARD.encode(part),
             })
         }
         "run" => {
             let config = config(data)?;
-            // Columns another worker profiled (`columns` jobs), if any.
+            // Columns profiled by `columns` jobs: kept here, and given.
             let mut parts = Vec::new();
+            if field(data, "kept")?.as_bool() == Some(true) {
+                let kept = KEPT.with(|k| k.borrow_mut().take());
+                parts.push(kept.ok_or("job field `kept`: no `columns` job kept a part here")?);
+            }
             if let Some(list) = field(data, "parts")?.dyn_ref::<js_sys::Array>() {
                 for item in list.iter() {
                     let b64 = item

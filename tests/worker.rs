@@ -195,6 +195,31 @@ fn columns_jobs_and_a_run_with_their_parts_give_the_whole_report() {
         FromWorker::Report { json, .. } => assert_eq!(json, library_report()),
         other => panic!("expected a report, got {other:?}"),
     }
+    // the finishing worker keeps its own part: `keep`, then `kept`
+    let mine = job("columns", reference(), current(), "");
+    js_sys::Reflect::set(&mine, &"modulus".into(), &3.into()).expect("set");
+    js_sys::Reflect::set(&mine, &"remainders".into(), &"0,2".into()).expect("set");
+    js_sys::Reflect::set(&mine, &"keep".into(), &true.into()).expect("set");
+    match handle(&mine, &|_| {}) {
+        FromWorker::Columns { part } => assert!(part.is_empty(), "kept, not sent"),
+        other => panic!("expected columns, got {other:?}"),
+    }
+    let run = job("run", reference(), current(), "");
+    js_sys::Reflect::set(&run, &"kept".into(), &true.into()).expect("set");
+    js_sys::Reflect::set(
+        &run,
+        &"parts".into(),
+        &js_sys::Array::of1(&part("1").into()),
+    )
+    .expect("set");
+    match handle(&run, &|_| {}) {
+        FromWorker::Report { json, .. } => assert_eq!(json, library_report()),
+        other => panic!("expected a report, got {other:?}"),
+    }
+    // taken: a second `kept` run has nothing to take
+    let run = job("run", reference(), current(), "");
+    js_sys::Reflect::set(&run, &"kept".into(), &true.into()).expect("set");
+    assert!(matches!(handle(&run, &|_| {}), FromWorker::Error { .. }));
     // a damaged part is an error, not a panic
     let run = job("run", reference(), current(), "");
     let list = js_sys::Array::of1(&"not base64!".into());

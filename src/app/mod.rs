@@ -46,10 +46,13 @@ enum Phase {
 }
 
 /// How a live run went (not part of the report).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct RunStats {
     millis: f64,
     wasm_memory_bytes: u64,
+    /// When each part of the run reached the page, in ms after the start:
+    /// "main=…;aux=…;digests=…;report=…" (for the benchmark).
+    marks: String,
 }
 
 /// A dataset chosen by the user: a file (Blob) or a URL, and its display name.
@@ -322,6 +325,14 @@ fn App() -> impl IntoView {
     let aux_hashing = StoredValue::new(false);
     let progress_parts = StoredValue::new(<[RunProgress; 3]>::default());
     let started = StoredValue::new(0.0f64);
+    // The sign-off key chosen in this tab, kept across reports shown.
+    let sign_key = RwSignal::new(None::<(String, String)>);
+    // Milliseconds after the start at which the run's parts arrived.
+    let marks = StoredValue::new(Vec::<(&'static str, f64)>::new());
+    let mark = move |what: &'static str| {
+        let at = js_sys::Date::now() - started.get_value();
+        marks.update_value(|m| m.push((what, at)));
+    };
     let progress = RwSignal::new(RunProgress::default());
     // The signatures of the report shown, as checked in the page.
     let verification = RwSignal::new(None::<Result<Verification, String>>);
@@ -383,6 +394,12 @@ fn App() -> impl IntoView {
                 let stats = RunStats {
                     millis: js_sys::Date::now() - started.get_value(),
                     wasm_memory_bytes,
+                    marks: marks
+                        .get_value()
+                        .iter()
+                        .map(|(what, at)| format!("{what}={at:.0}"))
+                        .collect::<Vec<_>>()
+                        .join(";"),
                 };
                 phase.set(Phase::Done(Arc::new(report), Some(stats)))
             }
@@ -402,7 +419,8 @@ fn App() -> impl IntoView {
         }
     };
 
-    // Both halves of the columns are in: the main worker finishes the run.
+    // Both halves of the columns are in: the main worker finishes the run
+    // with its own part (kept there: `part` is empty) and the other's.
     let finish_columns = move || {
         let (Some(a), Some(b)) = parts.get_value() else {
             return;
@@ -413,8 +431,12 @@ fn App() -> impl IntoView {
             return;
         };
         run_job.set_value(None);
-        let list = js_sys::Array::of2(&a.into(), &b.into());
+        let list = js_sys::Array::new();
+        for p in [&a, &b].into_iter().filter(|p| !p.is_empty()) {
+            list.push(&p.as_str().into());
+        }
         let _ = js_sys::Reflect::set(&job, &"parts".into(), &list);
+        let _ = js_sys::Reflect::set(&job, &"kept".into(), &a.is_empty().into());
         finishing.set_value(true);
         if let (Some(w), true) = (main_slot.worker.get_value(), main_slot.ready.get_value()) {
             let _ = w.post_message(&job);
@@ -442,6 +464,7 @@ fn App() -> impl IntoView {
             }
         }
         FromWorker::Columns { part } => {
+            mark("main");
             parts.update_value(|p| p.0 = Some(part));
             finish_columns();
         }
@@ -449,6 +472,7 @@ fn App() -> impl IntoView {
             json,
             wasm_memory_bytes,
         } => {
+            mark("report");
             run_report.set_value(Some((json, wasm_memory_bytes)));
             finish_run();
         }
@@ -457,11 +481,13 @@ fn App() -> impl IntoView {
     let on_hash_message = move |msg: FromWorker| match msg {
         FromWorker::Progress(p) => show_progress(if aux_hashing.get_value() { 2 } else { 1 }, p),
         FromWorker::Columns { part } => {
+            mark("aux");
             parts.update_value(|p| p.1 = Some(part));
             aux_hashing.set_value(true);
             finish_columns();
         }
         FromWorker::Digests { reference, current } => {
+            mark("digests");
             run_digests.set_value(Some((reference, current)));
             finish_run();
         }
@@ -519,6 +545,7 @@ fn App() -> impl IntoView {
         run_job.set_value(Some(run));
         let mine = make("columns");
         let _ = js_sys::Reflect::set(&mine, &"remainders".into(), &"0,2".into());
+        let _ = js_sys::Reflect::set(&mine, &"keep".into(), &true.into());
         let theirs = make("columns");
         let _ = js_sys::Reflect::set(&theirs, &"remainders".into(), &"1".into());
         send_to(main_slot, mine, false);
@@ -544,6 +571,7 @@ fn App() -> impl IntoView {
     // Run the checks with `config` (JSON; "" for the defaults).
     let start = move |r: Input, c: Input, config: String| {
         started.set_value(js_sys::Date::now());
+        marks.set_value(Vec::new());
         phase.set(Phase::Running);
         send_run(&r, &c, config, now_rfc3339());
     };
@@ -788,12 +816,12 @@ fn App() -> impl IntoView {
             }.into_any(),
             Phase::Done(report, stats) => view! {
                 {stats.map(|s| view! {
-                    <p id="run-stats" class="meta" data-run-ms=s.millis.to_string() data-wasm-memory=s.wasm_memory_bytes.to_string()>
+                    <p id="run-stats" class="meta" data-run-ms=s.millis.to_string() data-wasm-memory=s.wasm_memory_bytes.to_string() data-marks=s.marks.clone()>
                         {format!("Checked in {:.2} s in this browser; the worker used {:.0} MB.", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0)}
                     </p>
                 })}
                 <report::ReportView report=report.clone() verification=verification/>
-                <sign::SignPanel report=report on_signed=Callback::new(move |signed: String| {
+                <sign::SignPanel report=report key=sign_key on_signed=Callback::new(move |signed: String| {
                     show_report_text(Ok(signed), trusted_keys.get_value())
                 })/>
                 {(!standalone).then(|| view! {

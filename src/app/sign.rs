@@ -1,5 +1,7 @@
 //! Sign the open report in the page: with a key file the user holds, or a
-//! key made here (downloaded at once; the page keeps nothing).
+//! key made here (downloaded at once). The key stays in this tab's memory
+//! (so that the signed report, shown anew, can be signed again without
+//! choosing it again) and is never stored.
 
 use std::sync::Arc;
 
@@ -46,9 +48,10 @@ pub fn SignPanel(
     report: Arc<Report>,
     /// Called with the signed report's JSON.
     on_signed: Callback<String>,
+    /// The key file's text and what to call it; owned by the page so that
+    /// it outlives this panel.
+    key: RwSignal<Option<(String, String)>>,
 ) -> impl IntoView {
-    // The key file's text, and what to call it.
-    let key = RwSignal::new(None::<(String, String)>);
     let message = RwSignal::new(None::<Result<String, String>>);
     let pick_key = move |ev: web_sys::Event| {
         if let Some(file) = super::picked_file(&ev) {

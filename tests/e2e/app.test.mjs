@@ -720,6 +720,8 @@ test("signing in the page: a new key or the user's key file; the CLI verifies th
   await page.fill("#sign-comment", "monitor <b>drift</b>");
   await page.click("#sign-button");
   await page.waitForSelector('#signatures li[data-state="unknown"]');
+  // the signed report is shown anew, and the key is still chosen
+  assert.match(await page.locator("#sign-key-name").textContent(), /a new key/);
   // then a key file from `attest keygen`
   const cliKey = path.join(artifacts, "page-cli.key");
   await (await import("node:fs/promises")).rm(cliKey, { force: true });

@@ -89,8 +89,41 @@ struct WireColumn {
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct ColumnsPart {
     columns: Vec<WireColumn>,
+    #[serde(with = "le_u64s")]
     reference_hashes: Vec<u64>,
+    #[serde(with = "le_u64s")]
     current_hashes: Vec<u64>,
+}
+
+/// Row hashes as one byte string of little-endian words: 8 bytes a row
+/// (postcard's varints take 10 for a random 64-bit word, and a visit each).
+mod le_u64s {
+    use serde::de::{Error, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+        s.serialize_bytes(&bytes)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        struct Words;
+        impl Visitor<'_> for Words {
+            type Value = Vec<u64>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("bytes holding 64-bit words")
+            }
+            fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<u64>, E> {
+                if !b.len().is_multiple_of(8) {
+                    return Err(E::custom("row hashes are not whole 64-bit words"));
+                }
+                Ok(b.chunks_exact(8)
+                    .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+                    .collect())
+            }
+        }
+        d.deserialize_bytes(Words)
+    }
 }
 
 impl ColumnsPart {

@@ -301,7 +301,7 @@ pub fn build(data: &RunData<'_>) -> Vec<Check> {
     vec![
         // Each dataset's metrics and curves are computed once, here.
         performance(data, task, [r, c], &computed),
-        baseline(data, r, c, &loaded.classes),
+        baseline(data, r, c, &loaded.classes, &computed),
         by_segment(data, task, c, &loaded.classes, &computed[1]),
         fairness(data, task, c),
     ]
@@ -409,10 +409,20 @@ fn baseline(
     r: Option<&PerfData>,
     c: Option<&PerfData>,
     classes: &Interner,
+    computed: &[Option<(Values, Value)>; 2],
 ) -> Check {
     let severity: Status = data.config.performance.severity.into();
-    let Some((ds, d)) = c.map(|d| ("current", d)).or(r.map(|d| ("reference", d))) else {
+    let Some((ds, d, i)) = c
+        .map(|d| ("current", d, 1))
+        .or(r.map(|d| ("reference", d, 0)))
+    else {
         return Check::skipped(BASE.0, BASE.1, "no labelled data");
+    };
+    // The model's metrics were computed once, by `compute`.
+    let model = |name: &str| {
+        computed[i]
+            .as_ref()
+            .and_then(|(v, _)| v.iter().find(|(n, _)| *n == name).map(|(_, x)| *x))
     };
     // The dummy learns from the reference labels when there are any.
     let train = r.unwrap_or(d);
@@ -437,8 +447,8 @@ fn baseline(
             let pos = ty.iter().filter(|b| **b).count() * 2 >= ty.len();
             let dummy_acc = y.iter().filter(|b| **b == pos).count() as f64 / y.len() as f64;
             let acc = Confusion::from_labels(y, pred).accuracy().unwrap_or(0.0);
-            if let Some((ys, s)) = score.as_ref().map(|s| scored(y, s)) {
-                if let Some(auc) = roc_auc(&threshold_counts(&ys, &s)) {
+            if score.is_some() {
+                if let Some(auc) = model("roc_auc") {
                     push("roc_auc", auc, 0.5, true);
                 }
             } else {

@@ -41,6 +41,9 @@ const HEADER_MAX: usize = 64 << 20;
 #[derive(Debug, Clone)]
 pub struct ParquetFile {
     meta: FileMeta,
+    /// Column chunks up to this size are read whole ([`PREFETCH_MAX`];
+    /// tests lower it to exercise the page-by-page path).
+    prefetch_max: u64,
 }
 
 /// A column name and its type, in file order.
@@ -95,7 +98,10 @@ impl ParquetFile {
                 meta.rows
             ));
         }
-        Ok(Self { meta })
+        Ok(Self {
+            meta,
+            prefetch_max: PREFETCH_MAX,
+        })
     }
 
     /// Number of rows.
@@ -139,7 +145,7 @@ impl ParquetFile {
                     format!("row group {g}: the column chunk is missing or in another file")
                 })?;
             let group_rows = usize::try_from(group.rows).map_err(|_| "bad row count")?;
-            let data = ChunkData::fetch(source, chunk.start, chunk.len)?;
+            let data = ChunkData::fetch(source, chunk.start, chunk.len, self.prefetch_max)?;
             read_chunk(&data, chunk.codec, leaf, group_rows, &mut sink, rows_read)
                 .map_err(|m| format!("row group {g}: {m}"))?;
         }
@@ -164,7 +170,12 @@ enum ChunkData<'a> {
 }
 
 impl<'a> ChunkData<'a> {
-    fn fetch(source: &'a Arc<dyn ByteSource>, start: u64, len: u64) -> Result<Self, String> {
+    fn fetch(
+        source: &'a Arc<dyn ByteSource>,
+        start: u64,
+        len: u64,
+        prefetch_max: u64,
+    ) -> Result<Self, String> {
         let end = start.checked_add(len).filter(|e| *e <= source.len());
         if end.is_none() {
             return Err(format!(
@@ -172,7 +183,7 @@ impl<'a> ChunkData<'a> {
                 source.len()
             ));
         }
-        if len <= PREFETCH_MAX {
+        if len <= prefetch_max {
             let bytes = source.read_range(start, len as usize).map_err(io)?;
             if (bytes.len() as u64) < len {
                 return Err("the column chunk ends early (truncated file?)".into());

@@ -96,14 +96,22 @@ pub fn roc_auc(counts: &[(f64, u64, u64)]) -> Option<f64> {
     if p == 0 || n == 0 {
         return None;
     }
-    // twice the area in units of one positive × one negative, exactly
-    let mut area2: u128 = 0;
-    let (mut prev_t, mut prev_f) = (0u64, 0u64);
-    for &(_, t, f) in counts {
-        area2 += u128::from(f - prev_f) * u128::from(t + prev_t);
-        (prev_t, prev_f) = (t, f);
-    }
-    Some(area2 as f64 / (2.0 * p as f64 * n as f64))
+    // Twice the area in units of one positive × one negative, exactly. Every
+    // partial sum is at most 2·p·n: in u64 when that fits (u128 arithmetic
+    // is a library call in wasm32), else in u128.
+    let steps = counts.iter().scan((0u64, 0u64), |prev, &(_, t, f)| {
+        let step = (f - prev.1, t + prev.0);
+        *prev = (t, f);
+        Some(step)
+    });
+    let area2 = if p.checked_mul(n).and_then(|x| x.checked_mul(2)).is_some() {
+        steps.map(|(df, h)| df * h).sum::<u64>() as f64
+    } else {
+        steps
+            .map(|(df, h)| u128::from(df) * u128::from(h))
+            .sum::<u128>() as f64
+    };
+    Some(area2 / (2.0 * p as f64 * n as f64))
 }
 
 /// Average precision Σ_k (R_k − R_{k−1})·P_k over distinct thresholds in
