@@ -143,7 +143,7 @@ pub struct PerfColumns<'a> {
 /// Decide the task from the label (and prediction) columns of the datasets
 /// that have them (see DESIGN.md "Task detection"). The first sample is a
 /// label column: its type decides between numbers and categories.
-pub fn detect_task(requested: Task, samples: &[Column]) -> Result<Task, String> {
+pub fn detect_task(requested: Task, samples: &[&Column]) -> Result<Task, String> {
     if requested != Task::Auto {
         return Ok(requested);
     }
@@ -260,11 +260,14 @@ fn kept<T: Copy>(values: &[T], keep: &[bool]) -> Vec<T> {
         .collect()
 }
 
-/// Read the performance columns of one dataset and keep the complete rows.
+/// The performance columns of one dataset (the label and prediction already
+/// read, the score and groupings read here), with the complete rows kept.
 /// `classes` is shared by all datasets (multiclass codes must agree).
 pub fn load(
     dataset: &Dataset,
     columns: &PerfColumns<'_>,
+    label: Column,
+    pred: Option<Column>,
     task: Task,
     decision_threshold: f64,
     classes: &mut Interner,
@@ -275,11 +278,6 @@ pub fn load(
             dataset.label(),
             dataset.name()
         )
-    };
-    let label = dataset.read_column(columns.label)?;
-    let pred = match columns.prediction {
-        Some(p) => Some(dataset.read_column(p)?),
-        None => None,
     };
     let score = match columns.score {
         Some(s) => Some(to_numeric(&dataset.read_column(s)?).map_err(|m| col_err(s, m))),
@@ -400,19 +398,19 @@ mod tests {
     #[test]
     fn detects_binary_from_zero_one() {
         let a = ints(vec![0, 1, 1]);
-        assert_eq!(detect_task(Task::Auto, &[a]), Ok(Task::Binary));
+        assert_eq!(detect_task(Task::Auto, &[&a]), Ok(Task::Binary));
     }
 
     #[test]
     fn detects_multiclass_and_regression() {
         let a = ints(vec![0, 1, 2]);
-        assert_eq!(detect_task(Task::Auto, &[a]), Ok(Task::Multiclass));
+        assert_eq!(detect_task(Task::Auto, &[&a]), Ok(Task::Multiclass));
         let f = Column::floats(vec![0.5, 1.25, 3.0]);
-        assert_eq!(detect_task(Task::Auto, &[f]), Ok(Task::Regression));
+        assert_eq!(detect_task(Task::Auto, &[&f]), Ok(Task::Regression));
         let s = Column::text(vec![Some("cat"), Some("dog")]);
-        assert_eq!(detect_task(Task::Auto, &[s]), Ok(Task::Multiclass));
+        assert_eq!(detect_task(Task::Auto, &[&s]), Ok(Task::Multiclass));
         let s = Column::text(vec![Some("true"), Some("false")]);
-        assert_eq!(detect_task(Task::Auto, &[s]), Ok(Task::Binary));
+        assert_eq!(detect_task(Task::Auto, &[&s]), Ok(Task::Binary));
     }
 
     #[test]

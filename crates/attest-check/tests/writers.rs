@@ -26,18 +26,25 @@ fn every_writer_reads_as_pyarrow_reads_it() {
     assert!(files.len() >= 10, "{} files", files.len());
     for (file, want) in files {
         let bytes = std::fs::read(dir().join(file)).expect("fixture");
-        let ds = Dataset::open("reference", Arc::new(MemorySource::new(file.as_str(), bytes)))
-            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let ds = Dataset::open(
+            "reference",
+            Arc::new(MemorySource::new(file.as_str(), bytes)),
+        )
+        .unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(Some(ds.rows() as u64), want["rows"].as_u64(), "{file}");
         let columns = want["columns"].as_object().expect("columns");
         assert_eq!(ds.columns().len(), columns.len(), "{file}");
         for (name, col) in columns {
             let what = format!("{file}, column {name}");
-            let ty = ds.column_type(name).unwrap_or_else(|| panic!("{what}: missing"));
+            let ty = ds
+                .column_type(name)
+                .unwrap_or_else(|| panic!("{what}: missing"));
             if let Some(t) = col["type"].as_str() {
                 assert_eq!(ty.to_string(), t, "{what}: type");
             }
-            let column = ds.read_column(name).unwrap_or_else(|e| panic!("{what}: {e}"));
+            let column = ds
+                .read_column(name)
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
             if let Some(numbers) = col["numbers"].as_array() {
                 assert_eq!(natural_kind(ty), Some(Kind::Numeric), "{what}");
                 let got = to_numeric(&column).expect("numbers");

@@ -195,17 +195,21 @@ pub fn prepare(
             "neither dataset has both `{label}` and the prediction"
         )));
     }
-    // Task from the label and prediction values of the datasets that have them.
-    let mut samples = Vec::new();
+    // Task from the label and prediction values of the datasets that have
+    // them; the same columns are then loaded (read once).
+    let mut read = Vec::new();
     for ds in &datasets {
-        if !has(ds, label) {
-            continue;
-        }
-        samples.push(ds.read_column(label)?);
-        if let Some(p) = roles.prediction.as_deref() {
-            samples.push(ds.read_column(p)?);
-        }
+        let l = ds.read_column(label)?;
+        let p = match roles.prediction.as_deref() {
+            Some(p) => Some(ds.read_column(p)?),
+            None => None,
+        };
+        read.push((l, p));
     }
+    let samples: Vec<&crate::columns::Column> = read
+        .iter()
+        .flat_map(|(l, p)| std::iter::once(l).chain(p.as_ref()))
+        .collect();
     let task = match detect_task(config.task, &samples) {
         Ok(t) => t,
         Err(e) => return Ok(Err(e)),
@@ -224,7 +228,7 @@ pub fn prepare(
         current: None,
         classes: Interner::default(),
     };
-    for ds in datasets {
+    for (ds, (label_column, prediction_column)) in datasets.into_iter().zip(read) {
         let cols = PerfColumns {
             label,
             prediction: roles.prediction.as_deref(),
@@ -243,6 +247,8 @@ pub fn prepare(
         let d = load(
             ds,
             &cols,
+            label_column,
+            prediction_column,
             task,
             config.performance.decision_threshold,
             &mut classes,
