@@ -177,25 +177,8 @@ pub fn performance_pairs(report: &Report) -> Vec<(String, Option<f64>, Option<f6
     out
 }
 
-/// A number for people: integers plainly, small p-values in scientific form,
-/// others with 4 significant digits.
-pub fn fmt_num(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    if v == 0.0 {
-        return "0".into();
-    }
-    if v.fract() == 0.0 && v.abs() < 1e12 {
-        return format!("{v:.0}");
-    }
-    let a = v.abs();
-    if !(1e-3..1e6).contains(&a) {
-        return format!("{v:.3e}");
-    }
-    let digits = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
-    format!("{v:.digits$}")
-}
+/// A number for people (the rule every view shares).
+pub use attest_check::report::display_number as fmt_num;
 
 /// A tick label: up to 4 significant digits without trailing zeros.
 pub fn fmt_tick(v: f64) -> String {

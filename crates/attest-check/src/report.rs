@@ -471,6 +471,28 @@ pub fn rfc3339_utc(unix_secs: i64) -> String {
     )
 }
 
+/// A number for people, as every view shows it (the web app, the one-file
+/// report, the CLI's static HTML): integers plainly, very small or large
+/// values in scientific form with 4 significant digits, others with 4
+/// significant digits (at most 6 decimals); "—" for NaN and infinities.
+pub fn display_number(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v == 0.0 {
+        return "0".into();
+    }
+    if v.fract() == 0.0 && v.abs() < 1e12 {
+        return format!("{v:.0}");
+    }
+    let a = v.abs();
+    if !(1e-3..1e6).contains(&a) {
+        return format!("{v:.3e}");
+    }
+    let digits = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+    format!("{v:.digits$}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,13 @@
 //! A static HTML rendering of the report (summary, checks, metrics).
 //!
-//! Every text from the report is escaped. The interactive one-file viewer
-//! (the web app with the report embedded) is a later milestone; this page
-//! has no script at all.
+//! Every text from the report is escaped; numbers are shown as the web app
+//! shows them (`attest_check::report::display_number`). This is the page
+//! `attest check --html` writes when no viewer is built in (the interactive
+//! one-file report is `attest_check::bundle`); it has no script at all.
 
 use std::fmt::Write;
 
-use attest_check::report::Report;
+use attest_check::report::{display_number as num, Report};
 
 use crate::junit::escape;
 
@@ -15,19 +16,6 @@ const STYLE: &str = "body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;m
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{padding:.25rem .5rem;border-bottom:1px solid #8884;text-align:left}\
 th{background:#f2f4f7}.pass{color:#1a7f37}.warn{color:#9a6700}.fail,.error{color:#cf222e}.skipped{color:#6e7781}\
 td.num{text-align:right;font-variant-numeric:tabular-nums}";
-
-/// A number for people: integers without decimals, others with six
-/// significant digits at most.
-fn num(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else if v.abs() >= 1e-4 && v.abs() < 1e9 {
-        let s = format!("{v:.6}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        format!("{v:.4e}")
-    }
-}
 
 /// Render the report as one HTML page.
 pub fn render(report: &Report) -> String {
@@ -123,9 +111,10 @@ mod tests {
 
     #[test]
     fn numbers_for_people() {
+        // the same rule as the web app's
         assert_eq!(num(63.0), "63");
-        assert_eq!(num(0.0286), "0.0286");
-        assert_eq!(num(1.9127195019687224e-33), "1.9127e-33");
-        assert_eq!(num(0.25), "0.25");
+        assert_eq!(num(0.0286), "0.02860");
+        assert_eq!(num(1.9127195019687224e-33), "1.913e-33");
+        assert_eq!(num(0.25), "0.2500");
     }
 }
