@@ -141,8 +141,13 @@ pub enum FromWorker {
     /// The answer to a `columns` job: an `attest_check::run::ColumnsPart`,
     /// as base64 of its bytes.
     Columns { part: String },
-    /// The answer to a `hash` job: both files' SHA-256, hex.
-    Digests { reference: String, current: String },
+    /// The answer to a `hash` job: both files' SHA-256, hex, and the size
+    /// this worker's WebAssembly memory grew to (it also profiled columns).
+    Digests {
+        reference: String,
+        current: String,
+        wasm_memory_bytes: u64,
+    },
     /// The job failed: a message for people.
     Error { message: String },
 }
@@ -194,6 +199,7 @@ mod tests {
             FromWorker::Digests {
                 reference: "ab".into(),
                 current: "cd".into(),
+                wasm_memory_bytes: 2 << 20,
             },
             FromWorker::Error {
                 message: "bad file".into(),

@@ -148,7 +148,11 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
         }
         let current = digests.pop().unwrap_or_default();
         let reference = digests.pop().unwrap_or_default();
-        return Ok(FromWorker::Digests { reference, current });
+        return Ok(FromWorker::Digests {
+            reference,
+            current,
+            wasm_memory_bytes: wasm_memory_bytes(),
+        });
     }
     let reference = dataset(data, "reference")?;
     let current = dataset(data, "current")?;

@@ -163,7 +163,14 @@ fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
     let hashing = Mutex::new(Vec::new());
     let hash = job("hash", reference(), current(), "");
     let (r, c) = match handle(&hash, &|m| hashing.lock().expect("lock").push(m.clone())) {
-        FromWorker::Digests { reference, current } => (reference, current),
+        FromWorker::Digests {
+            reference,
+            current,
+            wasm_memory_bytes,
+        } => {
+            assert!(wasm_memory_bytes > 0);
+            (reference, current)
+        }
         other => panic!("expected digests, got {other:?}"),
     };
     assert!(hashing.lock().expect("lock").iter().any(|m| matches!(

@@ -50,6 +50,8 @@ enum Phase {
 struct RunStats {
     millis: f64,
     wasm_memory_bytes: u64,
+    /// The second worker's (it profiled a third of the columns and hashed).
+    aux_memory_bytes: u64,
     /// When each part of the run reached the page, in ms after the start:
     /// "main=…;aux=…;digests=…;report=…" (for the benchmark).
     marks: String,
@@ -314,7 +316,7 @@ fn App() -> impl IntoView {
     // A run's two halves, as they arrive: the report without digests (and
     // the worker's memory), and the digests.
     let run_report = StoredValue::new(None::<(String, u64)>);
-    let run_digests = StoredValue::new(None::<(String, String)>);
+    let run_digests = StoredValue::new(None::<(String, String, u64)>);
     // The columns are split between the workers (`columns` jobs); then the
     // main one finishes the run with both parts (`run_job` plus `parts`).
     let run_job = StoredValue::new_local(None::<js_sys::Object>);
@@ -367,7 +369,7 @@ fn App() -> impl IntoView {
     // A run's report and digests are both in: finish it (a reproduction's
     // rerun is compared, not shown).
     let finish_run = move || {
-        let (Some((json, wasm_memory_bytes)), Some((r_sha, c_sha))) =
+        let (Some((json, wasm_memory_bytes)), Some((r_sha, c_sha, aux_memory_bytes))) =
             (run_report.get_value(), run_digests.get_value())
         else {
             return;
@@ -394,6 +396,7 @@ fn App() -> impl IntoView {
                 let stats = RunStats {
                     millis: js_sys::Date::now() - started.get_value(),
                     wasm_memory_bytes,
+                    aux_memory_bytes,
                     marks: marks
                         .get_value()
                         .iter()
@@ -486,9 +489,13 @@ fn App() -> impl IntoView {
             aux_hashing.set_value(true);
             finish_columns();
         }
-        FromWorker::Digests { reference, current } => {
+        FromWorker::Digests {
+            reference,
+            current,
+            wasm_memory_bytes,
+        } => {
             mark("digests");
-            run_digests.set_value(Some((reference, current)));
+            run_digests.set_value(Some((reference, current, wasm_memory_bytes)));
             finish_run();
         }
         FromWorker::Error { message } => fail_run(message),
@@ -816,8 +823,8 @@ fn App() -> impl IntoView {
             }.into_any(),
             Phase::Done(report, stats) => view! {
                 {stats.map(|s| view! {
-                    <p id="run-stats" class="meta" data-run-ms=s.millis.to_string() data-wasm-memory=s.wasm_memory_bytes.to_string() data-marks=s.marks.clone()>
-                        {format!("Checked in {:.2} s in this browser; the worker used {:.0} MB.", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0)}
+                    <p id="run-stats" class="meta" data-run-ms=s.millis.to_string() data-wasm-memory=s.wasm_memory_bytes.to_string() data-aux-wasm-memory=s.aux_memory_bytes.to_string() data-marks=s.marks.clone()>
+                        {format!("Checked in {:.2} s in this browser; the two workers used {:.0} + {:.0} MB.", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0, s.aux_memory_bytes as f64 / 1048576.0)}
                     </p>
                 })}
                 <report::ReportView report=report.clone() verification=verification/>

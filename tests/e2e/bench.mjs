@@ -28,7 +28,7 @@ const browser = await chromium.launch({
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--enable-precise-memory-info"],
 });
-console.log("run  seconds  report_in_page_s  worker_wasm_MB  page_js_heap_MB  arrivals_ms");
+console.log("run  seconds  report_in_page_s  worker_wasm_MB(first+second)  page_js_heap_MB  arrivals_ms");
 for (let i = 1; i <= runs; i++) {
   const page = await browser.newPage();
   await page.goto(origin + "/");
@@ -39,13 +39,14 @@ for (let i = 1; i <= runs; i++) {
   await page.waitForSelector("#report #drift-table", { timeout: 600_000 });
   const seconds = (Date.now() - t0) / 1000;
   const wasm = Number(await page.getAttribute("#run-stats", "data-wasm-memory")) / 1048576;
+  const aux = Number(await page.getAttribute("#run-stats", "data-aux-wasm-memory")) / 1048576;
   // from "Run checks" to the report document in the page (before drawing it)
   const inPage = Number(await page.getAttribute("#run-stats", "data-run-ms")) / 1000;
   const heap = (await page.evaluate(() => performance.memory?.usedJSHeapSize || 0)) / 1048576;
   // when each part reached the page: the first worker's columns (main), the
   // second's (aux), the digests, the finished report
   const marks = await page.getAttribute("#run-stats", "data-marks");
-  console.log(`${i}    ${seconds.toFixed(2)}     ${inPage.toFixed(2)}              ${wasm.toFixed(0)}             ${heap.toFixed(0)}               ${marks}`);
+  console.log(`${i}    ${seconds.toFixed(2)}     ${inPage.toFixed(2)}              ${wasm.toFixed(0)}+${aux.toFixed(0)}                     ${heap.toFixed(0)}               ${marks}`);
   await page.close();
 }
 await browser.close();
