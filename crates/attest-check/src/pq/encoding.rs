@@ -165,7 +165,8 @@ pub fn rle_hybrid(data: &[u8], width: u32, n: usize, out: &mut Vec<u32>) -> ERes
         return Err(format!("bit width {width} is over 32"));
     }
     let start = out.len();
-    out.reserve(n);
+    out.try_reserve(n)
+        .map_err(|_| format!("{n} values do not fit in memory"))?;
     let mut pos = 0;
     let value_bytes = width.div_ceil(8) as usize;
     while out.len() - start < n {
@@ -196,15 +197,23 @@ pub fn rle_hybrid(data: &[u8], width: u32, n: usize, out: &mut Vec<u32>) -> ERes
     Ok(pos)
 }
 
-/// DELTA_BINARY_PACKED: all the values its header announces. Returns the
-/// values and the bytes consumed.
-pub fn delta_binary_packed(data: &[u8]) -> EResult<(Vec<i64>, usize)> {
+/// Largest DELTA_BINARY_PACKED block accepted (writers use 128 or 256).
+const MAX_DELTA_BLOCK: u64 = 1 << 16;
+
+/// DELTA_BINARY_PACKED: all the values its header announces (at most
+/// `max`: the page's value count). Returns the values and the bytes consumed.
+pub fn delta_binary_packed(data: &[u8], max: usize) -> EResult<(Vec<i64>, usize)> {
     let mut pos = 0;
     let block = uvarint(data, &mut pos)?;
     let minis = uvarint(data, &mut pos)?;
     let total = uvarint(data, &mut pos)?;
     let first = zigzag(data, &mut pos)?;
-    if minis == 0 || block == 0 || block % minis != 0 || (block / minis) % 32 != 0 {
+    if minis == 0
+        || block == 0
+        || block > MAX_DELTA_BLOCK
+        || block % minis != 0
+        || (block / minis) % 32 != 0
+    {
         return Err(format!(
             "DELTA_BINARY_PACKED: block size {block} with {minis} miniblocks"
         ));
@@ -213,10 +222,12 @@ pub fn delta_binary_packed(data: &[u8]) -> EResult<(Vec<i64>, usize)> {
     let minis = usize::try_from(minis).map_err(|_| "too many miniblocks")?;
     let total = usize::try_from(total).map_err(|_| "too many values")?;
     // A block takes at least 1 + `minis` bytes (its min delta and widths),
-    // so the page bounds the number of values.
+    // so the page bounds the number of values too.
     let blocks = data.len() / (1 + minis) + 1;
-    if total > blocks.saturating_mul(per_mini * minis).saturating_add(1) {
-        return Err(format!("DELTA_BINARY_PACKED claims {total} values"));
+    if total > max || total > blocks.saturating_mul(per_mini * minis).saturating_add(1) {
+        return Err(format!(
+            "DELTA_BINARY_PACKED claims {total} values in a page of {max}"
+        ));
     }
     let mut out = Vec::with_capacity(total);
     if total == 0 {
@@ -256,7 +267,7 @@ fn lengths(values: Vec<i64>) -> EResult<Vec<usize>> {
 
 /// DELTA_LENGTH_BYTE_ARRAY: `n` byte strings. Returns the bytes consumed.
 pub fn delta_length_byte_array(data: &[u8], n: usize, out: &mut ByteValues) -> EResult<usize> {
-    let (lens, mut pos) = delta_binary_packed(data)?;
+    let (lens, mut pos) = delta_binary_packed(data, n)?;
     if lens.len() < n {
         return Err(format!("{} lengths for {n} values", lens.len()));
     }
@@ -268,7 +279,7 @@ pub fn delta_length_byte_array(data: &[u8], n: usize, out: &mut ByteValues) -> E
 
 /// DELTA_BYTE_ARRAY (incremental encoding): `n` byte strings.
 pub fn delta_byte_array(data: &[u8], n: usize, out: &mut ByteValues) -> EResult<()> {
-    let (prefixes, used) = delta_binary_packed(data)?;
+    let (prefixes, used) = delta_binary_packed(data, n)?;
     let prefixes = lengths(prefixes)?;
     let mut suffixes = ByteValues::default();
     delta_length_byte_array(data.get(used..).unwrap_or_default(), n, &mut suffixes)?;
@@ -413,12 +424,12 @@ pub fn values(data: &[u8], physical: Physical, encoding: i32, n: usize) -> EResu
         (RLE, Physical::Boolean) => {
             // 4-byte length, then the hybrid with bit width 1.
             let body = data.get(4..).ok_or("RLE booleans: the page ends early")?;
-            let mut v = Vec::with_capacity(n);
+            let mut v = Vec::new();
             rle_hybrid(body, 1, n, &mut v)?;
             Raw::Bool(v.into_iter().map(|b| b == 1).collect())
         }
         (DELTA_BINARY_PACKED, Physical::Int32 | Physical::Int64) => {
-            let (mut v, _) = delta_binary_packed(data)?;
+            let (mut v, _) = delta_binary_packed(data, n)?;
             if v.len() < n {
                 return Err(format!("{} values for {n} entries", v.len()));
             }
@@ -520,7 +531,11 @@ mod tests {
         // Encodings.md: 1, 2, 3, 4, 5 → block 128, 4 miniblocks, 5 values,
         // first 1, min delta 1, widths 0 → no packed bytes.
         let data = [0x80, 0x01, 0x04, 0x05, 0x02, 0x02, 0, 0, 0, 0];
-        let (v, used) = delta_binary_packed(&data).expect("valid");
+        let (v, used) = delta_binary_packed(&data, 5).expect("valid");
+        assert!(
+            delta_binary_packed(&data, 4).is_err(),
+            "more values than the page holds"
+        );
         assert_eq!(v, [1, 2, 3, 4, 5]);
         assert_eq!(used, data.len());
     }

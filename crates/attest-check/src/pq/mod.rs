@@ -206,7 +206,7 @@ impl<'a> ChunkData<'a> {
         let len = len.min(self.len().saturating_sub(offset) as usize);
         match self {
             ChunkData::Whole(bytes) => {
-                let from = offset as usize;
+                let from = (offset as usize).min(bytes.len());
                 Ok(bytes.slice(from..from + len))
             }
             ChunkData::Streamed { source, start, .. } => {
@@ -455,7 +455,7 @@ fn read_chunk(
                         .filter(|l| *l <= body.len())
                         .ok_or("the page's level sizes exceed the page")?;
                     let defs = if leaf.optional {
-                        let mut d = Vec::with_capacity(n);
+                        let mut d = Vec::new();
                         encoding::rle_hybrid(&body[rep..levels], 1, n, &mut d)
                             .map_err(|m| format!("definition levels: {m}"))?;
                         Some(d)
@@ -485,7 +485,7 @@ fn read_chunk(
                         let levels = page
                             .get(4..4usize.saturating_add(len))
                             .ok_or("the definition levels exceed the page")?;
-                        let mut d = Vec::with_capacity(n);
+                        let mut d = Vec::new();
                         encoding::rle_hybrid(levels, 1, n, &mut d)
                             .map_err(|m| format!("definition levels: {m}"))?;
                         (Some(d), page.slice(4 + len..))
@@ -503,7 +503,7 @@ fn read_chunk(
                             .as_ref()
                             .ok_or("a dictionary-encoded page without a dictionary page")?;
                         let width = u32::from(*values.first().unwrap_or(&0));
-                        let mut idx = Vec::with_capacity(present);
+                        let mut idx = Vec::new();
                         if present > 0 {
                             encoding::rle_hybrid(
                                 values.get(1..).unwrap_or_default(),

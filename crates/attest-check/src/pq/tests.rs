@@ -428,3 +428,21 @@ fn corrupt_and_truncated_files_give_errors_not_panics() {
         let _ = read_all(bad);
     }
 }
+
+#[test]
+fn sizes_that_do_not_fit_are_errors_not_aborts() {
+    // a footer or page header may claim any count: memory is reserved with
+    // try_reserve, so an impossible claim is an error
+    let leaf = super::meta::Leaf {
+        leaf: 0,
+        physical: super::Physical::Double,
+        optional: true,
+        ty: ColumnType::Float { bits: 64 },
+    };
+    let err = super::Sink::new(&leaf, usize::MAX / 4).err().expect("too large");
+    assert!(err.contains("do not fit in memory"), "{err}");
+    let err = super::encoding::rle_hybrid(&[0x02, 0x01], 1, usize::MAX / 2, &mut Vec::new())
+        .expect_err("too large");
+    assert!(err.contains("do not fit in memory"), "{err}");
+    assert!(super::decompress(1, bytes::Bytes::from_static(b"\x05abc"), usize::MAX / 2).is_err());
+}
