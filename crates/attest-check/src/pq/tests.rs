@@ -439,7 +439,9 @@ fn sizes_that_do_not_fit_are_errors_not_aborts() {
         optional: true,
         ty: ColumnType::Float { bits: 64 },
     };
-    let err = super::Sink::new(&leaf, usize::MAX / 4).err().expect("too large");
+    let err = super::Sink::new(&leaf, usize::MAX / 4)
+        .err()
+        .expect("too large");
     assert!(err.contains("do not fit in memory"), "{err}");
     let err = super::encoding::rle_hybrid(&[0x02, 0x01], 1, usize::MAX / 2, &mut Vec::new())
         .expect_err("too large");
