@@ -152,6 +152,11 @@ pub enum FromWorker {
     Error { message: String },
 }
 
+/// How a [`FromWorker::Columns`] message begins: the rest is the base64
+/// part and `"}`. The page slices the part out of the JS string without
+/// parsing (or copying into wasm) the whole message, and hands it on.
+pub const COLUMNS_PREFIX: &str = r#"{"kind":"columns","part":""#;
+
 impl FromWorker {
     /// As the JSON string that crosses `postMessage`.
     pub fn to_json(&self) -> String {
@@ -208,6 +213,10 @@ mod tests {
             assert_eq!(FromWorker::from_json(&m.to_json()), Ok(m));
         }
         assert!(FromWorker::from_json("{\"kind\":\"nope\"}").is_err());
+        // the page relies on this layout (base64 needs no JSON escapes)
+        let part = "AAEC+/9=";
+        let json = FromWorker::Columns { part: part.into() }.to_json();
+        assert_eq!(json, format!("{COLUMNS_PREFIX}{part}\"}}"));
     }
 
     #[test]

@@ -57,6 +57,17 @@ struct RunStats {
     marks: String,
 }
 
+/// The base64 part of a [`FromWorker::Columns`] message, sliced out of the
+/// JS string (see [`crate::protocol::COLUMNS_PREFIX`]).
+fn columns_part(data: &JsValue) -> Option<JsValue> {
+    let text = data.dyn_ref::<js_sys::JsString>()?;
+    let prefix = crate::protocol::COLUMNS_PREFIX;
+    let end = text.length().checked_sub(2)?;
+    let start = prefix.len() as u32;
+    (text.starts_with(prefix, 0) && text.ends_with("\"}", text.length() as i32) && start <= end)
+        .then(|| text.slice(start, end).into())
+}
+
 /// A dataset chosen by the user: a file (Blob) or a URL, and its display name.
 #[derive(Clone)]
 enum Input {
@@ -233,6 +244,7 @@ impl Slot {
         self,
         job: js_sys::Object,
         on_message: impl Fn(FromWorker) + 'static,
+        on_part: impl Fn(JsValue) + 'static,
         on_error: impl Fn(String) + Copy + 'static,
     ) -> Result<(), String> {
         if let (Some(w), true) = (self.worker.get_value(), self.ready.get_value()) {
@@ -240,7 +252,7 @@ impl Slot {
             return Ok(());
         }
         self.pending.update_value(|p| p.push(job));
-        self.start(on_message, on_error)
+        self.start(on_message, on_part, on_error)
     }
 
     /// Start the worker if there is none (loading its WebAssembly takes a
@@ -248,6 +260,7 @@ impl Slot {
     fn start(
         self,
         on_message: impl Fn(FromWorker) + 'static,
+        on_part: impl Fn(JsValue) + 'static,
         on_error: impl Fn(String) + Copy + 'static,
     ) -> Result<(), String> {
         if self.worker.get_value().is_some() {
@@ -256,7 +269,13 @@ impl Slot {
         let w = Worker::new("./worker_loader.js")
             .map_err(|e| format!("cannot start the worker: {}", js_message(&e)))?;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
-            let text = msg.data().as_string().unwrap_or_default();
+            let data = msg.data();
+            // A columns part (megabytes of base64) stays a JS string.
+            if let Some(part) = columns_part(&data) {
+                on_part(part);
+                return;
+            }
+            let text = data.as_string().unwrap_or_default();
             match FromWorker::from_json(&text) {
                 Ok(FromWorker::Ready) => {
                     self.ready.set_value(true);
@@ -320,7 +339,7 @@ fn App() -> impl IntoView {
     // The columns are split between the workers (`columns` jobs); then the
     // main one finishes the run with both parts (`run_job` plus `parts`).
     let run_job = StoredValue::new_local(None::<js_sys::Object>);
-    let parts = StoredValue::new((None::<String>, None::<String>));
+    let parts = StoredValue::new_local((None::<JsValue>, None::<JsValue>));
     // What each worker is doing, for the progress shown: the main one
     // finishing, the other hashing (after its columns).
     let finishing = StoredValue::new(false);
@@ -434,12 +453,16 @@ fn App() -> impl IntoView {
             return;
         };
         run_job.set_value(None);
+        let empty = |p: &JsValue| {
+            p.dyn_ref::<js_sys::JsString>()
+                .is_some_and(|s| s.length() == 0)
+        };
         let list = js_sys::Array::new();
-        for p in [&a, &b].into_iter().filter(|p| !p.is_empty()) {
-            list.push(&p.as_str().into());
+        for p in [&a, &b].into_iter().filter(|p| !empty(p)) {
+            list.push(p);
         }
         let _ = js_sys::Reflect::set(&job, &"parts".into(), &list);
-        let _ = js_sys::Reflect::set(&job, &"kept".into(), &a.is_empty().into());
+        let _ = js_sys::Reflect::set(&job, &"kept".into(), &empty(&a).into());
         finishing.set_value(true);
         if let (Some(w), true) = (main_slot.worker.get_value(), main_slot.ready.get_value()) {
             let _ = w.post_message(&job);
@@ -466,11 +489,8 @@ fn App() -> impl IntoView {
                 show_progress(0, p)
             }
         }
-        FromWorker::Columns { part } => {
-            mark("main");
-            parts.update_value(|p| p.0 = Some(part));
-            finish_columns();
-        }
+        // (parts come to `on_part`)
+        FromWorker::Columns { .. } => {}
         FromWorker::Report {
             json,
             wasm_memory_bytes,
@@ -483,12 +503,6 @@ fn App() -> impl IntoView {
     };
     let on_hash_message = move |msg: FromWorker| match msg {
         FromWorker::Progress(p) => show_progress(if aux_hashing.get_value() { 2 } else { 1 }, p),
-        FromWorker::Columns { part } => {
-            mark("aux");
-            parts.update_value(|p| p.1 = Some(part));
-            aux_hashing.set_value(true);
-            finish_columns();
-        }
         FromWorker::Digests {
             reference,
             current,
@@ -502,6 +516,19 @@ fn App() -> impl IntoView {
         _ => {}
     };
 
+    // A columns part from the main worker (empty: it kept it) or the other.
+    let on_part = move |part: JsValue| {
+        mark("main");
+        parts.update_value(|p| p.0 = Some(part));
+        finish_columns();
+    };
+    let on_hash_part = move |part: JsValue| {
+        mark("aux");
+        parts.update_value(|p| p.1 = Some(part));
+        aux_hashing.set_value(true);
+        finish_columns();
+    };
+
     // Send a job to a worker, starting it if there is none.
     let send_to = move |slot: Slot, job: js_sys::Object, hasher: bool| {
         let dispatch = move |m: FromWorker| {
@@ -511,7 +538,14 @@ fn App() -> impl IntoView {
                 on_message(m)
             }
         };
-        if let Err(e) = slot.send(job, dispatch, fail_run) {
+        let dispatch_part = move |p: JsValue| {
+            if hasher {
+                on_hash_part(p)
+            } else {
+                on_part(p)
+            }
+        };
+        if let Err(e) = slot.send(job, dispatch, dispatch_part, fail_run) {
             error.set(Some(e));
         }
     };
@@ -522,8 +556,8 @@ fn App() -> impl IntoView {
     // Start both workers now, while the user picks files (not in a one-file
     // report, which has no worker).
     if !standalone {
-        let _ = main_slot.start(on_message, fail_run);
-        let _ = hash_slot.start(on_hash_message, fail_run);
+        let _ = main_slot.start(on_message, on_part, fail_run);
+        let _ = hash_slot.start(on_hash_message, on_hash_part, fail_run);
     }
     // A run on two workers: two thirds of the columns in the main one, a
     // third in the other, which then hashes the files; the main one then
