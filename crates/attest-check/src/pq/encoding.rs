@@ -80,23 +80,14 @@ fn take<'a>(data: &'a [u8], pos: &mut usize, n: usize, what: &str) -> EResult<&'
 }
 
 fn uvarint(data: &[u8], pos: &mut usize) -> EResult<u64> {
-    let mut out = 0u64;
-    for shift in (0..64).step_by(7) {
-        let Some(&b) = data.get(*pos) else {
-            return truncated("varint");
-        };
-        *pos += 1;
-        out |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return Ok(out);
-        }
-    }
-    Err("varint longer than 10 bytes".into())
+    super::thrift::read_uvarint(data, pos).map_err(|e| match e {
+        super::thrift::VarintError::Eof => "varint: the page ends early".to_string(),
+        super::thrift::VarintError::Invalid(m) => m.to_string(),
+    })
 }
 
 fn zigzag(data: &[u8], pos: &mut usize) -> EResult<i64> {
-    let v = uvarint(data, pos)?;
-    Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+    uvarint(data, pos).map(super::thrift::unzigzag)
 }
 
 /// Unpack `n` little-endian bit-packed values of `width` bits (≤ 64) from

@@ -46,6 +46,37 @@ fn invalid<T>(message: impl Into<String>) -> TResult<T> {
     Err(ThriftError::Invalid(message.into()))
 }
 
+/// Why a varint could not be read.
+#[derive(Debug)]
+pub enum VarintError {
+    /// The bytes ended inside it.
+    Eof,
+    Invalid(&'static str),
+}
+
+/// An unsigned LEB128 varint at `*pos`, advancing `pos` past it (Thrift's
+/// compact protocol and Parquet's delta encodings share the format).
+pub fn read_uvarint(buf: &[u8], pos: &mut usize) -> Result<u64, VarintError> {
+    let mut out = 0u64;
+    for shift in (0..70).step_by(7) {
+        let b = *buf.get(*pos).ok_or(VarintError::Eof)?;
+        *pos += 1;
+        if shift == 63 && b > 1 {
+            return Err(VarintError::Invalid("varint overflows 64 bits"));
+        }
+        out |= u64::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return Ok(out);
+        }
+    }
+    Err(VarintError::Invalid("varint longer than 10 bytes"))
+}
+
+/// A zigzag-encoded signed integer from its varint.
+pub fn unzigzag(v: u64) -> i64 {
+    (v >> 1) as i64 ^ -((v & 1) as i64)
+}
+
 /// A cursor over compact-protocol bytes.
 pub struct Reader<'a> {
     buf: &'a [u8],
@@ -84,23 +115,14 @@ impl<'a> Reader<'a> {
 
     /// An unsigned LEB128 varint.
     pub fn uvarint(&mut self) -> TResult<u64> {
-        let mut out = 0u64;
-        for shift in (0..70).step_by(7) {
-            let b = self.byte()?;
-            if shift == 63 && b > 1 {
-                return invalid("varint overflows 64 bits");
-            }
-            out |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return Ok(out);
-            }
-        }
-        invalid("varint longer than 10 bytes")
+        read_uvarint(self.buf, &mut self.pos).map_err(|e| match e {
+            VarintError::Eof => ThriftError::Eof,
+            VarintError::Invalid(m) => ThriftError::Invalid(m.into()),
+        })
     }
 
     fn zigzag(&mut self) -> TResult<i64> {
-        let v = self.uvarint()?;
-        Ok((v >> 1) as i64 ^ -((v & 1) as i64))
+        self.uvarint().map(unzigzag)
     }
 
     /// A `byte` (i8) value: one raw byte.
