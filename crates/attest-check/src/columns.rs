@@ -304,6 +304,14 @@ fn civil_date(days: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// [`to_numeric`] of a column no longer needed: floats are moved, not copied.
+pub fn into_numeric(column: Column) -> Result<Vec<f64>, String> {
+    match column.values {
+        Values::Float(v) => Ok(v),
+        _ => to_numeric(&column),
+    }
+}
+
 /// Row-aligned numeric values: NaN marks a missing value (null or NaN).
 ///
 /// Errors (as text, the caller adds the file and column) when a value cannot

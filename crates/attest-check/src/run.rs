@@ -8,7 +8,7 @@
 use std::sync::Mutex;
 
 use crate::checks;
-use crate::columns::{to_codes, to_numeric, Interner, Kind, MISSING};
+use crate::columns::{into_numeric, to_codes, Interner, Kind, MISSING};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::plan::{plan, ColumnPlan, Plan, Role};
@@ -211,9 +211,8 @@ fn profile_column(
     let drift = !matches!(plan.role, Role::Id | Role::Timestamp);
     let where_ = |ds: &Dataset, m: String| format!("{} ({}): {m}", ds.label(), ds.name());
     let profile = match kind {
-        Kind::Numeric => match (to_numeric(&ra), to_numeric(&ca)) {
+        Kind::Numeric => match (into_numeric(ra), into_numeric(ca)) {
             (Ok(r), Ok(c)) => {
-                drop((ra, ca));
                 add_hashes(&hashes.reference, index, r.iter().map(|v| numeric_bits(*v)));
                 add_hashes(&hashes.current, index, c.iter().map(|v| numeric_bits(*v)));
                 Ok(Profile::Numeric(Box::new(numeric_profile(&r, &c, drift))))

@@ -3,8 +3,8 @@
 //! one dataset, with rows missing any of them removed.
 
 use crate::columns::{
-    is_integer_type, natural_kind, to_codes, to_numeric, Column, ColumnType, Interner, Kind,
-    Values, MISSING,
+    into_numeric, is_integer_type, natural_kind, to_codes, to_numeric, Column, ColumnType,
+    Interner, Kind, Values, MISSING,
 };
 use crate::config::Task;
 use crate::read::Dataset;
@@ -280,7 +280,7 @@ pub fn load(
         )
     };
     let score = match columns.score {
-        Some(s) => Some(to_numeric(&dataset.read_column(s)?).map_err(|m| col_err(s, m))),
+        Some(s) => Some(into_numeric(dataset.read_column(s)?).map_err(|m| col_err(s, m))),
         None => None,
     };
     let score = match score.transpose() {

@@ -155,7 +155,7 @@ impl ParquetFile {
                 sink.rows()
             ));
         }
-        Ok(sink.finish(leaf.ty.clone()))
+        Ok(sink.finish())
     }
 }
 
@@ -743,7 +743,8 @@ impl Sink {
         }
     }
 
-    fn finish(self, ty: ColumnType) -> Column {
+    fn finish(self) -> Column {
+        let ty = self.ty;
         let values = match self.storage {
             Storage::Int => Values::Int {
                 values: self.ints,
