@@ -212,11 +212,7 @@ impl<'a> Reader<'a> {
             LIST | SET => {
                 let (n, elem) = self.list()?;
                 for _ in 0..n {
-                    if matches!(elem, BOOL_TRUE | BOOL_FALSE) {
-                        self.byte()?;
-                    } else {
-                        self.skip_depth(elem, depth + 1)?;
-                    }
+                    self.skip_element(elem, depth + 1)?;
                 }
                 Ok(())
             }
@@ -230,13 +226,8 @@ impl<'a> Reader<'a> {
                 }
                 let types = self.byte()?;
                 for _ in 0..n {
-                    for t in [types >> 4, types & 0x0f] {
-                        if matches!(t, BOOL_TRUE | BOOL_FALSE) {
-                            self.byte()?;
-                        } else {
-                            self.skip_depth(t, depth + 1)?;
-                        }
-                    }
+                    self.skip_element(types >> 4, depth + 1)?;
+                    self.skip_element(types & 0x0f, depth + 1)?;
                 }
                 Ok(())
             }
@@ -248,6 +239,16 @@ impl<'a> Reader<'a> {
                 Ok(())
             }
             k => invalid(format!("unknown type {k}")),
+        }
+    }
+
+    /// Skip a list, set or map element: booleans there take a byte of
+    /// their own (in a struct they live in the field header).
+    fn skip_element(&mut self, kind: u8, depth: usize) -> TResult<()> {
+        if matches!(kind, BOOL_TRUE | BOOL_FALSE) {
+            self.byte().map(drop)
+        } else {
+            self.skip_depth(kind, depth)
         }
     }
 
