@@ -38,6 +38,11 @@ cargo test --workspace --locked 2>&1 | tee "$log"
 count_cargo "$log"
 
 step "wasm32 tests: Node.js (conformance, codecs) and headless Chromium (the worker)"
+# The worker tests run the debug-built library in Chromium: on a fresh
+# machine they take about 30 s, more under load, and wasm-bindgen-test's
+# default timeout (20 s a test file) cut them short. Five minutes is
+# generous but finite: a real hang still fails the run.
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-300}
 cargo test --locked --target wasm32-unknown-unknown -p attest-app 2>&1 | tee "$log"
 count_cargo "$log"
 

@@ -28,7 +28,7 @@ pub mod worker_entry;
 
 use std::sync::Arc;
 
-use attest_check::read::Dataset;
+use attest_check::read::{Dataset, Datasets};
 use attest_check::run::{run, NoProgress, RunOptions};
 use attest_check::source::MemorySource;
 use attest_check::Config;
@@ -56,7 +56,13 @@ pub fn check(
         created_at: created_at.to_string(),
         ..RunOptions::default()
     };
-    Ok(run(&reference, &current, &config, &options, &NoProgress)?.to_json())
+    Ok(run(
+        Datasets::new(&reference, &current),
+        &config,
+        &options,
+        &NoProgress,
+    )?
+    .to_json())
 }
 
 #[cfg(test)]

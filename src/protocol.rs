@@ -1,9 +1,13 @@
 //! Messages between the page and the Web Worker.
 //!
 //! Page → worker: a plain JS object (Blobs cannot go through serde; a `File`
-//! is a `Blob`), one of
-//! - `{kind: "inspect", reference: Blob, reference_name, current: Blob, current_name}`:
-//!   read both footers and answer [`FromWorker::Preview`];
+//! is a `Blob`). Every job names its files by dataset label: `reference`
+//! and `current` always, `train` when the run has one (its `train_name` is
+//! set); each as a Blob under the label or a URL under `{label}_url`, with
+//! its display name under `{label}_name`. The jobs are
+//! - `{kind: "inspect", reference: Blob, reference_name, current: Blob, current_name, config}`:
+//!   read the footers and answer [`FromWorker::Preview`] (the plan of
+//!   `config`, "" for the defaults);
 //! - `{kind: "run", reference, reference_name, current, current_name, config, created_at}`:
 //!   run the checks (`config` is a [`attest_check::Config`] as JSON, or "" for
 //!   the defaults) and answer with [`FromWorker::Progress`] messages, then
@@ -18,7 +22,7 @@
 //!   (`parts`: an array of their texts) reads only the other columns. The
 //!   page splits a run's columns between its two workers this way;
 //! - `{kind: "hash", reference, reference_name, current, current_name}`: only
-//!   the SHA-256 of both files, with [`FromWorker::Progress`] messages
+//!   the SHA-256 of every file, with [`FromWorker::Progress`] messages
 //!   (bytes hashed), then [`FromWorker::Digests`].
 //!
 //! A source may also be given as a URL instead of a Blob:
@@ -141,11 +145,11 @@ pub enum FromWorker {
     /// The answer to a `columns` job: an `attest_check::run::ColumnsPart`,
     /// as base64 of its bytes.
     Columns { part: String },
-    /// The answer to a `hash` job: both files' SHA-256, hex, and the size
-    /// this worker's WebAssembly memory grew to (it also profiled columns).
+    /// The answer to a `hash` job: every file's SHA-256, hex, by dataset
+    /// label, and the size this worker's WebAssembly memory grew to (it
+    /// also profiled columns).
     Digests {
-        reference: String,
-        current: String,
+        digests: Vec<(String, String)>,
         wasm_memory_bytes: u64,
     },
     /// The job failed: a message for people.
@@ -202,8 +206,10 @@ mod tests {
                 part: "AAEC".into(),
             },
             FromWorker::Digests {
-                reference: "ab".into(),
-                current: "cd".into(),
+                digests: vec![
+                    ("reference".into(), "ab".into()),
+                    ("current".into(), "cd".into()),
+                ],
                 wasm_memory_bytes: 2 << 20,
             },
             FromWorker::Error {

@@ -18,13 +18,18 @@ pub enum Use {
 
 impl Use {
     /// Every choice, in menu order.
-    pub const ALL: [Use; 7] = [
+    pub const ALL: [Use; 12] = [
         Use::Role(Role::Feature),
         Use::Role(Role::Id),
         Use::Role(Role::Timestamp),
         Use::Role(Role::Prediction),
         Use::Role(Role::Score),
         Use::Role(Role::Label),
+        Use::Role(Role::ChallengerPrediction),
+        Use::Role(Role::ChallengerScore),
+        Use::Role(Role::ClassScore),
+        Use::Role(Role::Attribution),
+        Use::Role(Role::FeatureTime),
         Use::Ignore,
     ];
     /// The menu value.
@@ -40,7 +45,11 @@ impl Use {
     }
     /// Roles only one column can hold.
     fn single(self) -> bool {
-        !matches!(self, Use::Role(Role::Feature) | Use::Ignore)
+        !matches!(
+            self,
+            Use::Role(Role::Feature | Role::ClassScore | Role::Attribution | Role::FeatureTime)
+                | Use::Ignore
+        )
     }
 }
 
@@ -50,7 +59,11 @@ pub struct ColumnChoice {
     pub name: String,
     pub reference_type: Option<String>,
     pub current_type: Option<String>,
+    /// Its type in the train dataset, when there is one with the column.
+    pub train_type: Option<String>,
     pub usage: Use,
+    /// With [`Role::FeatureTime`]: the feature whose time this column holds.
+    pub time_of: Option<String>,
     /// The kind it is compared as (`None`: not comparable as it stands).
     pub kind: Option<Kind>,
     /// The kind the plan gave, to tell an override from the default.
@@ -70,11 +83,16 @@ pub struct Choices {
     pub task: Task,
     /// Check ids to run (all by default).
     pub checks: Vec<String>,
+    /// The configuration the choices start from (a dropped `attest.toml`,
+    /// `?config=`): its thresholds, chunking and model card are kept.
+    pub base: Config,
 }
 
 impl Choices {
-    /// The defaults: what the auto-detected plan says, every check on.
-    pub fn from_preview(preview: &Preview) -> Self {
+    /// The defaults: what the plan says (auto-detected, over `base`'s
+    /// roles), and the checks `base` runs.
+    pub fn from_preview(preview: &Preview, base: &Config) -> Self {
+        let times = &preview.plan.roles.feature_time;
         let columns = preview
             .plan
             .columns
@@ -83,7 +101,12 @@ impl Choices {
                 name: c.name.clone(),
                 reference_type: c.reference_type.clone(),
                 current_type: c.current_type.clone(),
+                train_type: c.train_type.clone(),
                 usage: Use::Role(c.role),
+                time_of: times
+                    .iter()
+                    .find(|(_, col)| **col == c.name)
+                    .map(|(f, _)| f.clone()),
                 kind: c.kind,
                 detected_kind: c.kind,
                 sensitive: c.sensitive,
@@ -94,8 +117,29 @@ impl Choices {
             .collect();
         Choices {
             columns,
-            task: Task::Auto,
-            checks: CHECK_IDS.iter().map(|s| s.to_string()).collect(),
+            task: base.task,
+            checks: CHECK_IDS
+                .iter()
+                .filter(|id| base.runs(id))
+                .map(|s| s.to_string())
+                .collect(),
+            base: base.clone(),
+        }
+    }
+
+    /// The features a time column can belong to.
+    pub fn features(&self) -> Vec<String> {
+        self.columns
+            .iter()
+            .filter(|c| c.usage == Use::Role(Role::Feature))
+            .map(|c| c.name.clone())
+            .collect()
+    }
+
+    /// Say which feature's time `column` holds (a feature-time column).
+    pub fn set_time_of(&mut self, column: &str, feature: Option<String>) {
+        if let Some(c) = self.column_mut(column) {
+            c.time_of = feature.filter(|f| !f.is_empty());
         }
     }
 
@@ -114,6 +158,9 @@ impl Choices {
         }
         if let Some(c) = self.column_mut(column) {
             c.usage = usage;
+            if usage != Use::Role(Role::FeatureTime) {
+                c.time_of = None;
+            }
             if usage == Use::Ignore {
                 c.sensitive = false;
                 c.segment = false;
@@ -154,9 +201,13 @@ impl Choices {
     /// detection off, so a cleared role stays cleared), kind overrides where
     /// the user changed a kind, skipped checks.
     pub fn to_config(&self) -> Config {
+        // The base's kinds stay where the user did not change them.
+        let base_kinds = &self.base.kinds;
         let mut config = Config {
             task: self.task,
-            ..Config::default()
+            roles: Default::default(),
+            kinds: Default::default(),
+            ..self.base.clone()
         };
         let roles = &mut config.roles;
         roles.auto_detect = false;
@@ -169,6 +220,17 @@ impl Choices {
                 Use::Role(Role::Prediction) => roles.prediction = name,
                 Use::Role(Role::Score) => roles.score = name,
                 Use::Role(Role::Label) => roles.label = name,
+                Use::Role(Role::ChallengerPrediction) => roles.challenger_prediction = name,
+                Use::Role(Role::ChallengerScore) => roles.challenger_score = name,
+                Use::Role(Role::ClassScore) => roles.class_scores.push(c.name.clone()),
+                Use::Role(Role::Attribution) => roles.attribution.push(c.name.clone()),
+                Use::Role(Role::FeatureTime) => match &c.time_of {
+                    Some(f) => {
+                        roles.feature_time.insert(f.clone(), c.name.clone());
+                    }
+                    // A time column that belongs to no feature is not a feature either.
+                    None => roles.ignore.push(c.name.clone()),
+                },
                 Use::Ignore => roles.ignore.push(c.name.clone()),
             }
             if c.usage == Use::Ignore {
@@ -182,6 +244,8 @@ impl Choices {
             }
             if let Some(k) = c.kind.filter(|k| Some(*k) != c.detected_kind) {
                 config.kinds.insert(c.name.clone(), k);
+            } else if let Some(k) = base_kinds.get(&c.name) {
+                config.kinds.insert(c.name.clone(), *k);
             }
         }
         config.checks.skip = CHECK_IDS
@@ -198,7 +262,7 @@ mod tests {
     use std::sync::Arc;
 
     use attest_check::plan::preview;
-    use attest_check::read::Dataset;
+    use attest_check::read::{Dataset, Datasets};
     use attest_check::run::{run, NoProgress, RunOptions};
     use attest_check::source::MemorySource;
 
@@ -213,8 +277,8 @@ mod tests {
 
     fn choices() -> (Choices, Dataset, Dataset) {
         let (r, c) = (csv("reference", DATA), csv("current", DATA));
-        let p = preview(&r, &c, &Config::default()).expect("preview");
-        (Choices::from_preview(&p), r, c)
+        let p = preview(Datasets::new(&r, &c), &Config::default()).expect("preview");
+        (Choices::from_preview(&p, &Config::default()), r, c)
     }
 
     #[test]
@@ -228,8 +292,14 @@ mod tests {
         assert!(config.kinds.is_empty());
         // The same report as a run with auto detection, but for the config echo.
         let opts = RunOptions::default();
-        let auto = run(&r, &c, &Config::default(), &opts, &NoProgress).expect("run");
-        let chosen = run(&r, &c, &config, &opts, &NoProgress).expect("run");
+        let auto = run(
+            Datasets::new(&r, &c),
+            &Config::default(),
+            &opts,
+            &NoProgress,
+        )
+        .expect("run");
+        let chosen = run(Datasets::new(&r, &c), &config, &opts, &NoProgress).expect("run");
         assert_eq!(auto.checks, chosen.checks);
     }
 
@@ -249,7 +319,13 @@ mod tests {
         ch.set_use("x", Use::Role(Role::Feature));
         let config = ch.to_config();
         assert_eq!(config.roles.label, None);
-        let report = run(&r, &c, &config, &RunOptions::default(), &NoProgress).expect("run");
+        let report = run(
+            Datasets::new(&r, &c),
+            &config,
+            &RunOptions::default(),
+            &NoProgress,
+        )
+        .expect("run");
         let perf = report
             .checks
             .iter()
@@ -281,7 +357,13 @@ mod tests {
         let json = serde_json::to_string(&config).expect("json");
         let back: Config = serde_json::from_str(&json).expect("parse");
         assert_eq!(back, config);
-        let report = run(&r, &c, &back, &RunOptions::default(), &NoProgress).expect("run");
+        let report = run(
+            Datasets::new(&r, &c),
+            &back,
+            &RunOptions::default(),
+            &NoProgress,
+        )
+        .expect("run");
         let fairness = report
             .checks
             .iter()

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use attest_check::plan::preview;
-use attest_check::read::Dataset;
+use attest_check::read::{Dataset, Datasets};
 use attest_check::run::{profile_columns, run_with_parts, ColumnsPart, Progress, RunOptions};
 use attest_check::source::{sha256_hex_with, ByteSource};
 use attest_check::Config;
@@ -112,9 +112,23 @@ fn dataset(data: &JsValue, label: &str) -> Result<Dataset, String> {
     Dataset::open(label, source(data, label)?).map_err(|e| e.to_string())
 }
 
-/// A configuration as JSON (the page's choices), or the defaults.
+/// The dataset labels of a job, in run order: `train` when it names one.
+fn labels(data: &JsValue) -> Vec<&'static str> {
+    let train = field(data, "train_name")
+        .ok()
+        .and_then(|v| v.as_string())
+        .is_some();
+    if train {
+        vec!["train", "reference", "current"]
+    } else {
+        vec!["reference", "current"]
+    }
+}
+
+/// A configuration as JSON (the page's choices), or the defaults (also when
+/// the job has none).
 fn config(data: &JsValue) -> Result<Config, String> {
-    let text = text(data, "config")?;
+    let text = field(data, "config")?.as_string().unwrap_or_default();
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
@@ -137,29 +151,30 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     };
     if kind == "hash" {
         let mut digests = Vec::new();
-        for label in ["reference", "current"] {
+        for label in labels(data) {
             let source = source(data, label)?;
             let total = source.len();
             let digest = sha256_hex_with(source.as_ref(), &mut |bytes| {
                 progress.hashed(label, bytes, total)
             })
             .map_err(|e| e.to_string())?;
-            digests.push(digest);
+            digests.push((label.to_string(), digest));
         }
-        let current = digests.pop().unwrap_or_default();
-        let reference = digests.pop().unwrap_or_default();
         return Ok(FromWorker::Digests {
-            reference,
-            current,
+            digests,
             wasm_memory_bytes: wasm_memory_bytes(),
         });
     }
+    let train = match labels(data).first() {
+        Some(&"train") => Some(dataset(data, "train")?),
+        _ => None,
+    };
     let reference = dataset(data, "reference")?;
     let current = dataset(data, "current")?;
+    let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     match kind.as_str() {
         "inspect" => {
-            let preview =
-                preview(&reference, &current, &Config::default()).map_err(|e| e.to_string())?;
+            let preview = preview(datasets, &config(data)?).map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&preview).map_err(|e| e.to_string())?;
             Ok(FromWorker::Preview { json })
         }
@@ -175,8 +190,8 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
                 .filter_map(|r| r.trim().parse().ok())
                 .collect();
             let take = |i: usize| remainders.contains(&(i % modulus));
-            let part = profile_columns(&reference, &current, &config, &take, &progress)
-                .map_err(|e| e.to_string())?;
+            let part =
+                profile_columns(datasets, &config, &take, &progress).map_err(|e| e.to_string())?;
             // `keep`: this worker finishes the run, so the part stays here
             // (the answer's `part` is empty) for the `run` job's `kept`.
             if field(data, "keep")?.as_bool() == Some(true) {
@@ -215,7 +230,7 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
                 hash_inputs: field(data, "hash")?.as_bool() != Some(false),
                 ..RunOptions::default()
             };
-            let report = run_with_parts(&reference, &current, &config, &options, &progress, parts)
+            let report = run_with_parts(datasets, &config, &options, &progress, parts)
                 .map_err(|e| e.to_string())?;
             Ok(FromWorker::Report {
                 json: report.to_json(),

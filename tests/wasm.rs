@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use attest_check::conformance::{check_case, Cases};
-use attest_check::read::Dataset;
+use attest_check::read::{Dataset, Datasets};
 use attest_check::report::Metric;
 use attest_check::run::{run, NoProgress, RunOptions};
 use attest_check::source::MemorySource;
@@ -29,21 +29,21 @@ fn conformance_cases_agree_in_wasm() {
     for case in &cases.cases {
         let reference = dataset("reference", &case.reference, file(&case.reference));
         let current = dataset("current", &case.current, file(&case.current));
-        failures.extend(check_case(
-            case,
-            &reference,
-            &current,
-            cases.default_tolerance,
-        ));
+        let train = case.train.as_deref().map(|t| dataset("train", t, file(t)));
+        let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
+        failures.extend(check_case(case, datasets, cases.default_tolerance));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 fn metrics(current: &[u8]) -> Vec<(String, Vec<Metric>)> {
     const BASE: &[u8] = include_bytes!("data/codecs/none.parquet");
+    let (r, c) = (
+        dataset("reference", "none.parquet", BASE),
+        dataset("current", "x.parquet", current),
+    );
     let report = run(
-        &dataset("reference", "none.parquet", BASE),
-        &dataset("current", "x.parquet", current),
+        Datasets::new(&r, &c),
         &Config::default(),
         &RunOptions::default(),
         &NoProgress,

@@ -162,14 +162,13 @@ fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
     }));
     let hashing = Mutex::new(Vec::new());
     let hash = job("hash", reference(), current(), "");
-    let (r, c) = match handle(&hash, &|m| hashing.lock().expect("lock").push(m.clone())) {
+    let digests = match handle(&hash, &|m| hashing.lock().expect("lock").push(m.clone())) {
         FromWorker::Digests {
-            reference,
-            current,
+            digests,
             wasm_memory_bytes,
         } => {
             assert!(wasm_memory_bytes > 0);
-            (reference, current)
+            digests
         }
         other => panic!("expected digests, got {other:?}"),
     };
@@ -177,7 +176,12 @@ fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
         m,
         FromWorker::Progress(p) if p.datasets.iter().any(|d| d.hashed > 0 && d.hashed == d.total_bytes)
     )));
-    report.set_digests(&r, &c);
+    let pairs: Vec<(&str, &str)> = digests
+        .iter()
+        .map(|(l, d)| (l.as_str(), d.as_str()))
+        .collect();
+    assert_eq!(pairs.len(), 2);
+    report.set_digests(&pairs);
     assert_eq!(report.to_json(), library_report());
 }
 

@@ -335,7 +335,7 @@ fn App() -> impl IntoView {
     // A run's two halves, as they arrive: the report without digests (and
     // the worker's memory), and the digests.
     let run_report = StoredValue::new(None::<(String, u64)>);
-    let run_digests = StoredValue::new(None::<(String, String, u64)>);
+    let run_digests = StoredValue::new(None::<(Vec<(String, String)>, u64)>);
     // The columns are split between the workers (`columns` jobs); then the
     // main one finishes the run with both parts (`run_job` plus `parts`).
     let run_job = StoredValue::new_local(None::<js_sys::Object>);
@@ -388,7 +388,7 @@ fn App() -> impl IntoView {
     // A run's report and digests are both in: finish it (a reproduction's
     // rerun is compared, not shown).
     let finish_run = move || {
-        let (Some((json, wasm_memory_bytes)), Some((r_sha, c_sha, aux_memory_bytes))) =
+        let (Some((json, wasm_memory_bytes)), Some((digests, aux_memory_bytes))) =
             (run_report.get_value(), run_digests.get_value())
         else {
             return;
@@ -396,7 +396,11 @@ fn App() -> impl IntoView {
         run_report.set_value(None);
         run_digests.set_value(None);
         let report = parse_report(&json).map(|mut report| {
-            report.set_digests(&r_sha, &c_sha);
+            let pairs: Vec<(&str, &str)> = digests
+                .iter()
+                .map(|(l, d)| (l.as_str(), d.as_str()))
+                .collect();
+            report.set_digests(&pairs);
             report
         });
         if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
@@ -475,7 +479,10 @@ fn App() -> impl IntoView {
         FromWorker::Preview { .. } if !matches!(phase.get_untracked(), Phase::Inspecting) => {}
         FromWorker::Preview { json } => match serde_json::from_str::<Preview>(&json) {
             Ok(preview) => {
-                choices.set(Some(Choices::from_preview(&preview)));
+                choices.set(Some(Choices::from_preview(
+                    &preview,
+                    &attest_check::Config::default(),
+                )));
                 phase.set(Phase::Setup(Arc::new(preview)));
             }
             Err(e) => {
@@ -504,12 +511,11 @@ fn App() -> impl IntoView {
     let on_hash_message = move |msg: FromWorker| match msg {
         FromWorker::Progress(p) => show_progress(if aux_hashing.get_value() { 2 } else { 1 }, p),
         FromWorker::Digests {
-            reference,
-            current,
+            digests,
             wasm_memory_bytes,
         } => {
             mark("digests");
-            run_digests.set_value(Some((reference, current, wasm_memory_bytes)));
+            run_digests.set_value(Some((digests, wasm_memory_bytes)));
             finish_run();
         }
         FromWorker::Error { message } => fail_run(message),

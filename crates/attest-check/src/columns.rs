@@ -289,19 +289,188 @@ fn fraction(frac: i64, unit: TimeUnit) -> String {
     }
 }
 
-/// `YYYY-MM-DD` of a day count since 1970-01-01 (proleptic Gregorian;
-/// H. Hinnant's `civil_from_days`).
+/// `YYYY-MM-DD` of a day count since 1970-01-01.
 fn civil_date(days: i64) -> String {
-    let z = days.saturating_add(719_468);
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Marks a missing instant in [`to_instants`].
+pub const NO_INSTANT: i64 = i64::MIN;
+
+pub use crate::stats::chunks::{civil_from_days, days_from_civil};
+
+/// An ISO 8601 / RFC 3339 date or date-time in text as nanoseconds since
+/// 1970-01-01T00:00:00Z: `2024-03-05`, `2024-03-05T10:20`,
+/// `2024-03-05 10:20:30.25`, with an optional `Z` or `±HH:MM` offset (none:
+/// UTC). `None` when it is not one.
+pub fn parse_instant(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let b = t.as_bytes();
+    let num = |s: &str| -> Option<i64> {
+        (!s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (num(t.get(0..4)?)?, num(t.get(5..7)?)?, num(t.get(8..10)?)?);
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !(1..=12).contains(&m) {
+        return None;
+    }
+    let month_days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let max_day = month_days[(m - 1) as usize] + i64::from(m == 2 && leap);
+    if !(1..=max_day).contains(&d) {
+        return None;
+    }
+    let days = days_from_civil(y, m as u32, d as u32);
+    let mut nanos: i128 = i128::from(days) * 86_400_000_000_000;
+    let rest = &t[10..];
+    if !rest.is_empty() {
+        let rest = rest.strip_prefix(['T', 't', ' '])?;
+        let (clock, offset) = match rest.find(['Z', 'z', '+', '-']) {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, ""),
+        };
+        let (hms, frac) = match clock.split_once('.') {
+            Some((a, f)) => (a, f),
+            None => (clock, ""),
+        };
+        let mut parts = hms.split(':');
+        let h = num(parts.next()?)?;
+        let mi = num(parts.next()?)?;
+        let sec = match parts.next() {
+            Some(p) => num(p)?,
+            None => 0,
+        };
+        if parts.next().is_some() || h > 23 || mi > 59 || sec > 60 {
+            return None;
+        }
+        let mut frac_nanos = 0i64;
+        if !frac.is_empty() {
+            if frac.len() > 9 || !frac.bytes().all(|c| c.is_ascii_digit()) {
+                return None;
+            }
+            frac_nanos = num(frac)? * 10i64.pow(9 - frac.len() as u32);
+        }
+        nanos += i128::from((h * 60 + mi) * 60 + sec) * 1_000_000_000 + i128::from(frac_nanos);
+        if !offset.is_empty() && !offset.eq_ignore_ascii_case("z") {
+            let sign = if offset.starts_with('-') { -1 } else { 1 };
+            let o = offset[1..].replace(':', "");
+            if o.len() != 4 {
+                return None;
+            }
+            let (oh, om) = (num(&o[..2])?, num(&o[2..])?);
+            nanos -= i128::from(sign * (oh * 60 + om)) * 60_000_000_000;
+        }
+    }
+    i64::try_from(nanos).ok().filter(|n| *n != NO_INSTANT)
+}
+
+/// Whether row `i` of integer values with this validity holds a value.
+fn is_valid(valid: &Option<Vec<bool>>, i: usize) -> bool {
+    valid
+        .as_ref()
+        .is_none_or(|ok| ok.get(i).copied().unwrap_or(false))
+}
+
+/// Row-aligned instants in nanoseconds since 1970-01-01T00:00:00Z, with
+/// [`NO_INSTANT`] for a missing value: timestamps (any unit; without a time
+/// zone they are taken as UTC), dates (midnight UTC), and text holding ISO
+/// 8601 dates or date-times (CSV). Errors name the first value that is not
+/// an instant, or one outside the years 1678–2261 that 64-bit nanoseconds
+/// hold.
+pub fn to_instants(column: &Column) -> Result<Vec<i64>, String> {
+    let scale: i64 = match &column.ty {
+        ColumnType::Timestamp { unit, .. } => 1_000_000_000 / unit.per_second(),
+        ColumnType::Date => 86_400_000_000_000,
+        ColumnType::Text => {
+            let Values::Text { codes, dict } = &column.values else {
+                return Err("text column without text values".into());
+            };
+            let parsed = dict
+                .iter()
+                .map(|s| {
+                    parse_instant(s).ok_or_else(|| {
+                        format!("cannot read as a time: value {s:?} is not an ISO 8601 date or date-time")
+                    })
+                })
+                .collect::<Result<Vec<i64>, String>>()?;
+            return Ok(codes
+                .iter()
+                .map(|&c| parsed.get(c as usize).copied().unwrap_or(NO_INSTANT))
+                .collect());
+        }
+        other => {
+            return Err(format!(
+                "is not a timestamp or a date (type {other}); give a timestamp, date or ISO 8601 text column"
+            ))
+        }
+    };
+    let Values::Int { values, valid } = &column.values else {
+        return Err("time column without integer values".into());
+    };
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if !is_valid(valid, i) {
+                return Ok(NO_INSTANT);
+            }
+            v.checked_mul(scale)
+                .filter(|n| *n != NO_INSTANT)
+                .ok_or_else(|| {
+                    format!(
+                        "the time {} is outside the years 1678–2261 that Attest compares at nanosecond precision",
+                        column.int_text(v)
+                    )
+                })
+        })
+        .collect()
+}
+
+/// Row-aligned keys for matching values across datasets (ids): integers by
+/// value (text that reads as an integer too, so `"7"` matches `7`), other
+/// values by a 64-bit hash of their text as [`to_codes`] writes it. `None`
+/// for a missing value. Distinct texts share a key with probability about
+/// 2⁻⁶⁴ a pair.
+pub fn to_keys(column: &Column) -> Vec<Option<u64>> {
+    fn text_key(s: &str) -> u64 {
+        if let Ok(i) = s.trim().parse::<i64>() {
+            return i as u64;
+        }
+        // FNV-1a, then a SplitMix64 finaliser; the top bit set keeps text
+        // keys apart from small integers.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in s.bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (h ^ (h >> 31)) | (1 << 63)
+    }
+    match &column.values {
+        Values::Int { values, valid } if matches!(column.ty, ColumnType::Int { .. }) => values
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| is_valid(valid, i).then_some(v as u64))
+            .collect(),
+        Values::Text { codes, dict } => {
+            let keys: Vec<u64> = dict.iter().map(|s| text_key(s)).collect();
+            codes
+                .iter()
+                .map(|&c| keys.get(c as usize).copied())
+                .collect()
+        }
+        _ => {
+            let mut interner = Interner::default();
+            let codes = to_codes(column, &mut interner).unwrap_or_default();
+            let keys: Vec<u64> = interner.names.iter().map(|s| text_key(s)).collect();
+            codes
+                .iter()
+                .map(|&c| keys.get(c as usize).copied())
+                .collect()
+        }
+    }
 }
 
 /// [`to_numeric`] of a column no longer needed: floats are moved, not copied.
@@ -424,10 +593,7 @@ pub fn to_codes(column: &Column, interner: &mut Interner) -> Result<Vec<u32>, St
                 .iter()
                 .enumerate()
                 .map(|(i, &v)| {
-                    if valid
-                        .as_ref()
-                        .is_some_and(|ok| !ok.get(i).copied().unwrap_or(false))
-                    {
+                    if !is_valid(valid, i) {
                         return MISSING;
                     }
                     *seen
@@ -559,6 +725,87 @@ mod tests {
         };
         to_codes(&t, &mut interner).expect("codes");
         assert_eq!(interner.name(7), Some("2024-01-01T00:00:00.123Z"));
+    }
+
+    #[test]
+    fn instants_from_timestamps_dates_and_text() {
+        let t = Column {
+            ty: ColumnType::Timestamp {
+                unit: TimeUnit::Millis,
+                utc: true,
+            },
+            values: Values::Int {
+                values: vec![1_704_067_200_123, 0],
+                valid: Some(vec![true, false]),
+            },
+        };
+        assert_eq!(
+            to_instants(&t).expect("instants"),
+            vec![1_704_067_200_123_000_000, NO_INSTANT]
+        );
+        let d = Column {
+            ty: ColumnType::Date,
+            values: Values::Int {
+                values: vec![19_723],
+                valid: None,
+            },
+        };
+        assert_eq!(
+            to_instants(&d).expect("instants"),
+            vec![1_704_067_200_000_000_000]
+        );
+        let s = Column::text([
+            Some("2024-01-01"),
+            Some("2024-01-01T00:00:00.5Z"),
+            Some("2024-01-01 01:00:00+01:00"),
+            None,
+        ]);
+        assert_eq!(
+            to_instants(&s).expect("instants"),
+            vec![
+                1_704_067_200_000_000_000,
+                1_704_067_200_500_000_000,
+                1_704_067_200_000_000_000,
+                NO_INSTANT
+            ]
+        );
+        let bad = Column::text([Some("2024-02-30")]);
+        assert!(to_instants(&bad)
+            .expect_err("no such day")
+            .contains("2024-02-30"));
+        let far = Column {
+            ty: ColumnType::Date,
+            values: Values::Int {
+                values: vec![days_from_civil(9999, 12, 31)],
+                valid: None,
+            },
+        };
+        assert!(to_instants(&far)
+            .expect_err("out of range")
+            .contains("9999-12-31"));
+        let ints = Column::ints([Some(5)]);
+        assert!(to_instants(&ints)
+            .expect_err("not a time")
+            .contains("int64"));
+    }
+
+    #[test]
+    fn civil_days_round_trip() {
+        for days in [-800_000, -1, 0, 59, 19_723, 2_932_896] {
+            let (y, m, d) = civil_from_days(days);
+            assert_eq!(days_from_civil(y, m, d), days);
+        }
+        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+    }
+
+    #[test]
+    fn keys_match_integers_and_their_text() {
+        let a = to_keys(&Column::ints([Some(7), None]));
+        let b = to_keys(&Column::text([Some("7"), Some("x"), Some("y")]));
+        assert_eq!(a[0], b[0]);
+        assert_eq!(a[1], None);
+        assert_ne!(b[1], b[2]);
+        assert_ne!(b[1], Some(7));
     }
 
     #[test]

@@ -52,6 +52,21 @@ pub struct Roles {
     pub label: Option<String>,
     pub sensitive: Vec<String>,
     pub segments: Vec<String>,
+    /// A second model's positive-class probability on the same rows
+    /// (champion vs challenger).
+    pub challenger_score: Option<String>,
+    /// A second model's predicted class or value on the same rows.
+    pub challenger_prediction: Option<String>,
+    /// Per-class probabilities of a multiclass model: one column per class
+    /// (in sorted class order), or one list column. Auto-detected as
+    /// `proba_<class>` / `score_<class>` when two or more such columns exist.
+    pub class_scores: Vec<String>,
+    /// Per-row feature attributions (e.g. SHAP), one column per feature.
+    /// Auto-detected as `shap_<feature>` / `shap__<feature>`.
+    pub attribution: Vec<String>,
+    /// When each feature's value became known: `feature = "column"`
+    /// (the time-travel check).
+    pub feature_time: BTreeMap<String, String>,
     /// Columns left out of every check.
     pub ignore: Vec<String>,
 }
@@ -67,6 +82,11 @@ impl Default for Roles {
             label: None,
             sensitive: Vec::new(),
             segments: Vec::new(),
+            challenger_score: None,
+            challenger_prediction: None,
+            class_scores: Vec::new(),
+            attribution: Vec::new(),
+            feature_time: BTreeMap::new(),
             ignore: Vec::new(),
         }
     }
@@ -218,6 +238,220 @@ impl Default for FairnessConfig {
     }
 }
 
+/// Over- and under-fitting thresholds (SPEC §3, `train` vs `reference`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FitConfig {
+    /// Overfit when `generalization_gap` of the deciding metric ≥ this.
+    pub max_gap: f64,
+    /// Underfit when `baseline_gain` of the deciding metric < this.
+    pub min_gain: f64,
+    /// Severity of over- and under-fitting.
+    pub severity: Severity,
+}
+
+impl Default for FitConfig {
+    fn default() -> Self {
+        Self {
+            max_gap: 0.1,
+            min_gain: 0.1,
+            severity: Severity::Fail,
+        }
+    }
+}
+
+/// Leakage thresholds (SPEC §3 "Leakage, including time travel"). A share
+/// above its limit is a finding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LeakageConfig {
+    /// Rows of the later dataset earlier than the last time of the earlier one.
+    pub max_temporal_overlap_share: f64,
+    /// Rows of the later dataset at a time that the earlier one also has.
+    pub max_timestamp_duplicate_share: f64,
+    /// Rows of the later dataset whose id the earlier one has.
+    pub max_id_overlap_share: f64,
+    /// Rows of the later dataset whose features all equal a row of the earlier one.
+    pub max_feature_row_overlap_share: f64,
+    /// Severity of the overlaps between datasets.
+    pub overlap_severity: Severity,
+    /// Judge the overlaps of current with reference too (by default only
+    /// those with train are judged: reference and current may well share
+    /// rows, times or ids by design; their shares are still reported).
+    pub judge_reference_current: bool,
+    /// Rows where a feature was known after the prediction time.
+    pub max_time_travel_share: f64,
+    /// Severity of time travel.
+    pub time_travel_severity: Severity,
+    /// A leak is suspected when `label_association` ≥ this in train or reference…
+    pub max_label_association: f64,
+    /// …or when it drops by at least this from train (else reference) to current.
+    pub max_label_association_drop: f64,
+    /// Severity of a suspected label leak.
+    pub association_severity: Severity,
+}
+
+impl Default for LeakageConfig {
+    fn default() -> Self {
+        Self {
+            max_temporal_overlap_share: 0.0,
+            max_timestamp_duplicate_share: 0.0,
+            max_id_overlap_share: 0.0,
+            max_feature_row_overlap_share: 0.0,
+            overlap_severity: Severity::Warn,
+            judge_reference_current: false,
+            max_time_travel_share: 0.0,
+            time_travel_severity: Severity::Fail,
+            max_label_association: 0.8,
+            max_label_association_drop: 0.2,
+            association_severity: Severity::Fail,
+        }
+    }
+}
+
+/// A calendar period of backtesting chunks (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    /// `2024-03-05`.
+    Day,
+    /// ISO weeks, Monday first: `2024-W10`.
+    Week,
+    /// `2024-03`.
+    #[default]
+    Month,
+    /// `2024-Q1`.
+    Quarter,
+    /// `2024`.
+    Year,
+}
+
+/// How a dataset is cut into chunks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chunking {
+    /// By calendar period of the timestamp.
+    Period(Period),
+    /// Consecutive runs of this many rows (the last one shorter).
+    Rows(usize),
+    /// This many chunks of near-equal size (numpy `array_split`).
+    Count(usize),
+}
+
+/// Backtesting over time (SPEC §3): chunks and their thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BacktestConfig {
+    /// A calendar period: `day`, `week`, `month` (the default), `quarter`, `year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<Period>,
+    /// Or chunks of this many rows, in time order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunk_rows: Option<usize>,
+    /// Or this many chunks of near-equal size, in time order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chunks: Option<usize>,
+    /// Thresholds are the reference chunks' mean ∓ this many standard deviations.
+    pub std_devs: f64,
+    /// Severity of a current chunk outside the thresholds.
+    pub severity: Severity,
+}
+
+impl Default for BacktestConfig {
+    fn default() -> Self {
+        Self {
+            chunk: None,
+            chunk_rows: None,
+            chunks: None,
+            std_devs: 3.0,
+            severity: Severity::Warn,
+        }
+    }
+}
+
+impl BacktestConfig {
+    /// The chunking asked for (a month when none is).
+    pub fn chunking(&self) -> Chunking {
+        match (self.chunk, self.chunk_rows, self.chunks) {
+            (_, Some(n), _) => Chunking::Rows(n),
+            (_, _, Some(n)) => Chunking::Count(n),
+            (Some(p), _, _) => Chunking::Period(p),
+            _ => Chunking::Period(Period::Month),
+        }
+    }
+}
+
+/// Champion vs challenger (SPEC §3).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChallengerConfig {
+    /// A difference is significant when the test's p-value is below this.
+    pub alpha: f64,
+    /// Severity when the challenger is significantly better than the model
+    /// under validation.
+    pub severity: Severity,
+}
+
+impl Default for ChallengerConfig {
+    fn default() -> Self {
+        Self {
+            alpha: 0.05,
+            severity: Severity::Warn,
+        }
+    }
+}
+
+/// How scores are calibrated before estimating performance without labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Calibration {
+    /// Isotonic regression fitted on the reference (as scikit-learn's).
+    #[default]
+    Isotonic,
+    /// The scores as they are.
+    None,
+}
+
+/// Performance without labels (SPEC §3, confidence-based estimation).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EstimationConfig {
+    pub calibration: Calibration,
+    /// Severity of an estimated chunk outside the backtesting thresholds.
+    pub severity: Severity,
+}
+
+impl Default for EstimationConfig {
+    fn default() -> Self {
+        Self {
+            calibration: Calibration::Isotonic,
+            severity: Severity::Warn,
+        }
+    }
+}
+
+/// Training/serving skew (SPEC §3): reference and current joined on `id`.
+/// The join and its tolerances; the skew check itself is not built yet,
+/// so the section is accepted (and echoed) but no check reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SkewConfig {
+    /// Pair reference and current rows by id (`--skew`).
+    pub join: bool,
+    /// Numbers are equal when |a − b| ≤ atol + rtol·max(|a|, |b|).
+    pub atol: f64,
+    pub rtol: f64,
+}
+
+impl Default for SkewConfig {
+    fn default() -> Self {
+        Self {
+            join: false,
+            atol: 0.0,
+            rtol: 1e-9,
+        }
+    }
+}
+
 /// The model card: what is being validated, for the report's readers.
 /// Free text, echoed in the report's `config.model`; no check reads it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -276,11 +510,17 @@ pub struct Config {
     pub performance: PerformanceConfig,
     pub segments: SegmentConfig,
     pub fairness: FairnessConfig,
+    pub fit: FitConfig,
+    pub leakage: LeakageConfig,
+    pub backtest: BacktestConfig,
+    pub challenger: ChallengerConfig,
+    pub estimation: EstimationConfig,
+    pub skew: SkewConfig,
     pub checks: ChecksConfig,
 }
 
 /// Every check id, in report order.
-pub const CHECK_IDS: [&str; 9] = [
+pub const CHECK_IDS: [&str; 14] = [
     "schema",
     "data_quality",
     "feature_drift",
@@ -290,6 +530,11 @@ pub const CHECK_IDS: [&str; 9] = [
     "performance_baseline",
     "performance_by_segment",
     "fairness",
+    "fit",
+    "leakage",
+    "backtest",
+    "challenger",
+    "estimated_performance",
 ];
 
 impl Config {
@@ -310,8 +555,56 @@ impl Config {
                 )));
             }
         }
+        let b = &self.backtest;
+        let given = [
+            b.chunk.is_some(),
+            b.chunk_rows.is_some(),
+            b.chunks.is_some(),
+        ];
+        if given.iter().filter(|g| **g).count() > 1 {
+            return Err(Error::Config(
+                "backtest: give one of `chunk`, `chunk_rows` and `chunks`".into(),
+            ));
+        }
+        for (name, v) in [
+            ("backtest.chunk_rows", b.chunk_rows),
+            ("backtest.chunks", b.chunks),
+        ] {
+            if v == Some(0) {
+                return Err(Error::Config(format!("{name} = 0: must be at least 1")));
+            }
+        }
+        let r = &self.roles;
+        for (feature, column) in &r.feature_time {
+            if feature == column {
+                return Err(Error::Config(format!(
+                    "roles.feature_time: `{feature}` cannot be its own time column"
+                )));
+            }
+        }
         let shares = [
             ("drift.ks_p_value", self.drift.ks_p_value),
+            ("challenger.alpha", self.challenger.alpha),
+            (
+                "leakage.max_temporal_overlap_share",
+                self.leakage.max_temporal_overlap_share,
+            ),
+            (
+                "leakage.max_timestamp_duplicate_share",
+                self.leakage.max_timestamp_duplicate_share,
+            ),
+            (
+                "leakage.max_id_overlap_share",
+                self.leakage.max_id_overlap_share,
+            ),
+            (
+                "leakage.max_feature_row_overlap_share",
+                self.leakage.max_feature_row_overlap_share,
+            ),
+            (
+                "leakage.max_time_travel_share",
+                self.leakage.max_time_travel_share,
+            ),
             ("drift.chi2_p_value", self.drift.chi2_p_value),
             ("drift.dataset_drift_share", self.drift.dataset_drift_share),
             (
@@ -334,7 +627,23 @@ impl Config {
                 self.performance.max_degradation,
             ),
             ("segments.max_gap", self.segments.max_gap),
+            ("fit.max_gap", self.fit.max_gap),
+            ("backtest.std_devs", self.backtest.std_devs),
+            (
+                "leakage.max_label_association",
+                self.leakage.max_label_association,
+            ),
+            (
+                "leakage.max_label_association_drop",
+                self.leakage.max_label_association_drop,
+            ),
         ];
+        if !self.fit.min_gain.is_finite() {
+            return Err(Error::Config(format!(
+                "fit.min_gain = {}: must be a finite number",
+                self.fit.min_gain
+            )));
+        }
         for (name, v) in non_negative {
             if !(v >= 0.0 && v.is_finite()) {
                 return Err(Error::Config(format!(

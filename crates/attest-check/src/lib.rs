@@ -1,8 +1,10 @@
 //! # attest-check
 //!
 //! Attest's check library: reads prediction data (Parquet, CSV), computes
-//! drift, data-quality, performance and fairness checks with exact
-//! statistics, and writes the report document (SPEC §4). It has no web
+//! drift, data-quality, performance, fairness and model-validation checks
+//! (over- and under-fitting, leakage, backtesting, champion vs challenger,
+//! performance without labels) with exact statistics, and writes the report
+//! document (SPEC §4). It has no web
 //! dependencies, reads no clock and opens no files of its own: the caller
 //! gives it [`source::ByteSource`]s, so the same code runs natively (the
 //! `attest` CLI) and in the browser (wasm32).
@@ -10,11 +12,14 @@
 //! ```no_run
 //! # fn main() -> attest_check::Result<()> {
 //! use std::sync::Arc;
-//! use attest_check::{read::Dataset, run::{run, NoProgress, RunOptions}, source::FileSource, Config};
+//! use attest_check::read::{Dataset, Datasets};
+//! use attest_check::run::{run, NoProgress, RunOptions};
+//! use attest_check::{source::FileSource, Config};
 //!
 //! let reference = Dataset::open("reference", Arc::new(FileSource::open("ref.parquet")?))?;
 //! let current = Dataset::open("current", Arc::new(FileSource::open("cur.parquet")?))?;
-//! let report = run(&reference, &current, &Config::default(), &RunOptions::default(), &NoProgress)?;
+//! let datasets = Datasets::new(&reference, &current);
+//! let report = run(datasets, &Config::default(), &RunOptions::default(), &NoProgress)?;
 //! println!("{}", report.to_json());
 //! # Ok(())
 //! # }
@@ -53,7 +58,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub(crate) mod test_support {
     use std::sync::Arc;
 
-    use crate::read::Dataset;
+    use crate::read::{Dataset, Datasets};
     use crate::run::{run, NoProgress, RunOptions};
     use crate::source::MemorySource;
     use crate::{Config, Report};
@@ -67,13 +72,15 @@ pub(crate) mod test_support {
         };
         let (r, c) = (ds("reference"), ds("current"));
         let options = RunOptions::default();
-        let mut report = run(&r, &c, &Config::default(), &options, &NoProgress).expect("run");
+        let datasets = Datasets::new(&r, &c);
+        let mut report = run(datasets, &Config::default(), &options, &NoProgress).expect("run");
         report
             .checks
             .retain(|c| c.id == "schema" || c.id == "data_quality");
         for c in &mut report.checks {
             c.evidence = serde_json::Value::Null;
         }
+        report.summary = Report::summarise(&report.checks);
         report
     }
 }

@@ -1,11 +1,13 @@
 //! Column roles and kinds: which column plays which part, and how each is compared.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::columns::{natural_kind, Kind};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::read::Dataset;
+use crate::read::{Dataset, Datasets};
 
 /// A column's role (SPEC §2). Sensitive and segment columns are features too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,6 +19,16 @@ pub enum Role {
     Prediction,
     Score,
     Label,
+    /// A second model's score (champion vs challenger).
+    ChallengerScore,
+    /// A second model's prediction.
+    ChallengerPrediction,
+    /// A per-class probability column (multiclass).
+    ClassScore,
+    /// A per-row feature attribution (e.g. SHAP).
+    Attribution,
+    /// When a feature's value became known (time travel).
+    FeatureTime,
 }
 
 impl Role {
@@ -29,9 +41,34 @@ impl Role {
             Role::Prediction => "prediction",
             Role::Score => "score",
             Role::Label => "label",
+            Role::ChallengerScore => "challenger_score",
+            Role::ChallengerPrediction => "challenger_prediction",
+            Role::ClassScore => "class_scores",
+            Role::Attribution => "attribution",
+            Role::FeatureTime => "feature_time",
         }
     }
+
+    /// Model outputs and per-row side data: no drift of their own (SPEC §2),
+    /// data quality only.
+    pub fn is_auxiliary(self) -> bool {
+        matches!(
+            self,
+            Role::Id
+                | Role::Timestamp
+                | Role::ChallengerScore
+                | Role::ChallengerPrediction
+                | Role::ClassScore
+                | Role::Attribution
+                | Role::FeatureTime
+        )
+    }
 }
+
+/// Name prefixes of per-class probability columns (`proba_<class>`).
+pub const CLASS_SCORE_PREFIXES: [&str; 2] = ["proba_", "score_"];
+/// Name prefixes of attribution columns (`shap_<feature>`), longest first.
+pub const ATTRIBUTION_PREFIXES: [&str; 2] = ["shap__", "shap_"];
 
 /// Names auto-detected for each single role (case-insensitive), SPEC §2.
 pub const AUTO_NAMES: [(Role, &[&str]); 5] = [
@@ -61,6 +98,16 @@ pub struct ResolvedRoles {
     pub label: Option<String>,
     pub sensitive: Vec<String>,
     pub segments: Vec<String>,
+    #[serde(default)]
+    pub challenger_score: Option<String>,
+    #[serde(default)]
+    pub challenger_prediction: Option<String>,
+    #[serde(default)]
+    pub class_scores: Vec<String>,
+    #[serde(default)]
+    pub attribution: Vec<String>,
+    #[serde(default)]
+    pub feature_time: BTreeMap<String, String>,
     pub ignore: Vec<String>,
 }
 
@@ -72,7 +119,7 @@ impl ResolvedRoles {
             Role::Prediction => &self.prediction,
             Role::Score => &self.score,
             Role::Label => &self.label,
-            Role::Feature => &None,
+            _ => &None,
         }
     }
     fn single_mut(&mut self, role: Role) -> Option<&mut Option<String>> {
@@ -82,7 +129,7 @@ impl ResolvedRoles {
             Role::Prediction => Some(&mut self.prediction),
             Role::Score => Some(&mut self.score),
             Role::Label => Some(&mut self.label),
-            Role::Feature => None,
+            _ => None,
         }
     }
     /// The role of a column.
@@ -92,7 +139,52 @@ impl ResolvedRoles {
                 return role;
             }
         }
-        Role::Feature
+        let is = |c: &Option<String>| c.as_deref() == Some(column);
+        let has = |l: &[String]| l.iter().any(|c| c == column);
+        if is(&self.challenger_score) {
+            Role::ChallengerScore
+        } else if is(&self.challenger_prediction) {
+            Role::ChallengerPrediction
+        } else if has(&self.class_scores) {
+            Role::ClassScore
+        } else if has(&self.attribution) {
+            Role::Attribution
+        } else if self.feature_time.values().any(|c| c == column) {
+            Role::FeatureTime
+        } else {
+            Role::Feature
+        }
+    }
+
+    /// Every column named by a role other than a feature mark (sensitive,
+    /// segment), with the role's name, for validation.
+    fn named(&self) -> Vec<(&str, &'static str)> {
+        let mut out: Vec<(&str, &'static str)> = Vec::new();
+        for (role, _) in AUTO_NAMES {
+            if let Some(c) = self.single(role) {
+                out.push((c, role.as_str()));
+            }
+        }
+        for (c, what) in [
+            (&self.challenger_score, "challenger_score"),
+            (&self.challenger_prediction, "challenger_prediction"),
+        ] {
+            if let Some(c) = c {
+                out.push((c, what));
+            }
+        }
+        out.extend(
+            self.class_scores
+                .iter()
+                .map(|c| (c.as_str(), "class_scores")),
+        );
+        out.extend(self.attribution.iter().map(|c| (c.as_str(), "attribution")));
+        out.extend(
+            self.feature_time
+                .values()
+                .map(|c| (c.as_str(), "feature_time")),
+        );
+        out
     }
 }
 
@@ -108,6 +200,9 @@ pub struct ColumnPlan {
     pub reference_type: Option<String>,
     /// Column type in the current dataset, if present there.
     pub current_type: Option<String>,
+    /// Column type in the train dataset, when there is one and it has the column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train_type: Option<String>,
     pub sensitive: bool,
     pub segment: bool,
     /// Why the column is not compared, if it is not.
@@ -127,12 +222,25 @@ impl ColumnPlan {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub roles: ResolvedRoles,
+    /// The columns of reference and current (their union), in file order.
     pub columns: Vec<ColumnPlan>,
+    /// Columns only the train dataset has (listed, not checked).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub train_only: Vec<String>,
+}
+
+impl Plan {
+    /// The plan of a column, by name.
+    pub fn column(&self, name: &str) -> Option<&ColumnPlan> {
+        self.columns.iter().find(|c| c.name == name)
+    }
 }
 
 /// Resolve roles (explicit first, then by name) and kinds (override, else
-/// the column type) over the union of both datasets' columns.
-pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<Plan> {
+/// the column type) over the union of the reference's and the current's
+/// columns; the train dataset's types are noted beside them.
+pub fn plan(datasets: Datasets<'_>, config: &Config) -> Result<Plan> {
+    let (reference, current) = (datasets.reference, datasets.current);
     let cfg = &config.roles;
     let mut roles = ResolvedRoles {
         id: cfg.id.clone(),
@@ -142,11 +250,24 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         label: cfg.label.clone(),
         sensitive: dedup(&cfg.sensitive),
         segments: dedup(&cfg.segments),
+        challenger_score: cfg.challenger_score.clone(),
+        challenger_prediction: cfg.challenger_prediction.clone(),
+        class_scores: dedup(&cfg.class_scores),
+        attribution: dedup(&cfg.attribution),
+        feature_time: cfg.feature_time.clone(),
         ignore: dedup(&cfg.ignore),
     };
     let ref_names = reference.column_names();
     let cur_names = current.column_names();
-    let exists = |c: &str| ref_names.iter().any(|n| n == c) || cur_names.iter().any(|n| n == c);
+    let train_names = datasets
+        .train
+        .map(Dataset::column_names)
+        .unwrap_or_default();
+    let exists = |c: &str| {
+        ref_names.iter().any(|n| n == c)
+            || cur_names.iter().any(|n| n == c)
+            || train_names.iter().any(|n| n == c)
+    };
 
     // Explicit roles must exist.
     let missing = |column: &str, role: &str, ds: &Dataset| Error::MissingColumn {
@@ -156,11 +277,9 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         role: format!("{role} column"),
         available: ds.column_list(),
     };
-    for (role, _) in AUTO_NAMES {
-        if let Some(c) = roles.single(role) {
-            if !exists(c) {
-                return Err(missing(c, role.as_str(), reference));
-            }
+    for (c, role) in roles.named() {
+        if !exists(c) {
+            return Err(missing(c, role, reference));
         }
     }
     for (list, what) in [
@@ -173,6 +292,11 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
             }
         }
     }
+    for c in roles.feature_time.keys() {
+        if !exists(c) {
+            return Err(missing(c, "feature named in feature_time", reference));
+        }
+    }
     for c in &roles.ignore {
         if !exists(c) {
             return Err(missing(c, "ignored", reference));
@@ -181,37 +305,94 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
     for c in config.kinds.keys() {
         if !exists(c) {
             return Err(Error::Config(format!(
-                "kinds: no column `{c}` in either dataset (reference columns: {})",
+                "kinds: no column `{c}` in any dataset (reference columns: {})",
                 reference.column_list()
             )));
         }
     }
+    // One column, one role.
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (c, role) in roles.named() {
+        if let Some((_, other)) = seen.iter().find(|(s, _)| *s == c) {
+            return Err(Error::Config(format!(
+                "column `{c}` is given two roles: {other} and {role}"
+            )));
+        }
+        seen.push((c, role));
+    }
 
-    // Auto-detect the unset single roles from the reference's names.
+    // Auto-detect the unset roles from the columns' names (reference first).
+    let all_names: Vec<String> = ref_names
+        .iter()
+        .chain(cur_names.iter())
+        .chain(train_names.iter())
+        .fold(Vec::new(), |mut v, n| {
+            if !v.contains(n) {
+                v.push(n.clone());
+            }
+            v
+        });
     let taken = |roles: &ResolvedRoles, c: &str| {
-        AUTO_NAMES
-            .iter()
-            .any(|(r, _)| roles.single(*r).as_deref() == Some(c))
+        roles.role_of(c) != Role::Feature
             || roles.ignore.iter().any(|i| i == c)
             || roles.sensitive.iter().any(|i| i == c)
             || roles.segments.iter().any(|i| i == c)
+            || roles.feature_time.contains_key(c)
     };
-    for (role, names) in AUTO_NAMES {
-        if roles.single(role).is_some() || !cfg.auto_detect {
-            continue;
+    if cfg.auto_detect {
+        for (role, names) in AUTO_NAMES {
+            if roles.single(role).is_some() {
+                continue;
+            }
+            let found = all_names
+                .iter()
+                .find(|n| names.contains(&n.to_ascii_lowercase().as_str()) && !taken(&roles, n))
+                .cloned();
+            if let Some(slot) = roles.single_mut(role) {
+                *slot = found;
+            }
         }
-        let found = ref_names
-            .iter()
-            .chain(cur_names.iter())
-            .find(|n| names.contains(&n.to_ascii_lowercase().as_str()) && !taken(&roles, n))
-            .cloned();
-        if let Some(slot) = roles.single_mut(role) {
-            *slot = found;
+        if roles.class_scores.is_empty() {
+            let found: Vec<String> = all_names
+                .iter()
+                .filter(|n| {
+                    let lower = n.to_ascii_lowercase();
+                    CLASS_SCORE_PREFIXES
+                        .iter()
+                        .any(|p| lower.len() > p.len() && lower.starts_with(p))
+                        && !taken(&roles, n)
+                })
+                .cloned()
+                .collect();
+            // One such column is more likely a score of its own.
+            if found.len() >= 2 {
+                roles.class_scores = found;
+            }
+        }
+        if roles.attribution.is_empty() {
+            let attributes = |n: &str| {
+                let lower = n.to_ascii_lowercase();
+                ATTRIBUTION_PREFIXES.iter().any(|p| {
+                    lower.starts_with(p)
+                        && n.get(p.len()..)
+                            .is_some_and(|f| !f.is_empty() && all_names.iter().any(|m| m == f))
+                })
+            };
+            roles.attribution = all_names
+                .iter()
+                .filter(|n| attributes(n) && !taken(&roles, n))
+                .cloned()
+                .collect();
         }
     }
 
     let mut order: Vec<&String> = ref_names.iter().collect();
     order.extend(cur_names.iter().filter(|n| !ref_names.contains(n)));
+    let train_only: Vec<String> = train_names
+        .iter()
+        .filter(|n| !ref_names.contains(n) && !cur_names.contains(n) && !roles.ignore.contains(n))
+        .cloned()
+        .collect();
     let mut columns = Vec::new();
     for name in order {
         if roles.ignore.contains(name) {
@@ -219,6 +400,7 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
         }
         let rt = reference.column_type(name).cloned();
         let ct = current.column_type(name).cloned();
+        let tt = datasets.train.and_then(|t| t.column_type(name).cloned());
         let override_kind = config.kinds.get(name).copied();
         let rk = rt.as_ref().and_then(natural_kind);
         let ck = ct.as_ref().and_then(natural_kind);
@@ -276,6 +458,7 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
             kind,
             reference_type: rt.map(|t| t.to_string()),
             current_type: ct.map(|t| t.to_string()),
+            train_type: tt.map(|t| t.to_string()),
             sensitive: roles.sensitive.contains(name),
             segment: roles.segments.contains(name),
             problem,
@@ -283,13 +466,17 @@ pub fn plan(reference: &Dataset, current: &Dataset, config: &Config) -> Result<P
             name: name.clone(),
         });
     }
-    Ok(Plan { roles, columns })
+    Ok(Plan {
+        roles,
+        columns,
+        train_only,
+    })
 }
 
 /// One dataset as the preview shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DatasetInfo {
-    /// "reference" or "current".
+    /// "train", "reference" or "current".
     pub dataset: String,
     /// File name.
     pub name: String,
@@ -309,8 +496,8 @@ pub struct Preview {
     pub plan: Plan,
 }
 
-/// The [`Preview`] of a run of `config` on `reference` vs `current`.
-pub fn preview(reference: &Dataset, current: &Dataset, config: &Config) -> Result<Preview> {
+/// The [`Preview`] of a run of `config` on the datasets.
+pub fn preview(datasets: Datasets<'_>, config: &Config) -> Result<Preview> {
     let info = |ds: &Dataset| DatasetInfo {
         dataset: ds.label().to_string(),
         name: ds.name().to_string(),
@@ -320,8 +507,8 @@ pub fn preview(reference: &Dataset, current: &Dataset, config: &Config) -> Resul
     };
 
     Ok(Preview {
-        datasets: vec![info(reference), info(current)],
-        plan: plan(reference, current, config)?,
+        datasets: datasets.all().into_iter().map(info).collect(),
+        plan: plan(datasets, config)?,
     })
 }
 

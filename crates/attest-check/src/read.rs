@@ -220,6 +220,41 @@ impl Dataset {
     }
 }
 
+/// The datasets of one run (SPEC §2): `reference` and `current`, and
+/// `train` when given. Checks that compare two of them call the later one
+/// `dataset` and the earlier one `against`.
+#[derive(Debug, Clone, Copy)]
+pub struct Datasets<'a> {
+    pub train: Option<&'a Dataset>,
+    pub reference: &'a Dataset,
+    pub current: &'a Dataset,
+}
+
+impl<'a> Datasets<'a> {
+    /// A run of `current` against `reference`, without a train dataset.
+    pub fn new(reference: &'a Dataset, current: &'a Dataset) -> Self {
+        Self {
+            train: None,
+            reference,
+            current,
+        }
+    }
+
+    /// The same run with a train dataset (or without, for `None`).
+    pub fn with_train(mut self, train: Option<&'a Dataset>) -> Self {
+        self.train = train;
+        self
+    }
+
+    /// Every dataset, earliest first: train (when given), reference, current.
+    pub fn all(&self) -> Vec<&'a Dataset> {
+        self.train
+            .into_iter()
+            .chain([self.reference, self.current])
+            .collect()
+    }
+}
+
 fn unique_names(name: &str, columns: &[ColumnInfo]) -> Result<()> {
     let mut seen = HashSet::new();
     for c in columns {

@@ -118,8 +118,15 @@ pub struct Metric {
     pub column: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dataset: Option<String>,
+    /// The earlier dataset of a two-dataset comparison other than drift
+    /// (`dataset` is the later one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub against: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub segment: Option<Segment>,
+    /// A backtesting chunk's key (`2024-03`, `[0:400)`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk: Option<String>,
     /// Always finite.
     pub value: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -136,7 +143,9 @@ impl Metric {
             name: name.to_string(),
             column: None,
             dataset: None,
+            against: None,
             segment: None,
+            chunk: None,
             value,
             threshold: None,
             status: None,
@@ -150,6 +159,16 @@ impl Metric {
     /// Set the dataset.
     pub fn dataset(mut self, dataset: &str) -> Self {
         self.dataset = Some(dataset.to_string());
+        self
+    }
+    /// Set the earlier dataset of a comparison.
+    pub fn against(mut self, dataset: &str) -> Self {
+        self.against = Some(dataset.to_string());
+        self
+    }
+    /// Set the backtesting chunk.
+    pub fn chunk(mut self, key: &str) -> Self {
+        self.chunk = Some(key.to_string());
         self
     }
     /// Set the segment.
@@ -186,6 +205,22 @@ pub struct Check {
 }
 
 impl Check {
+    /// A check judged by its metrics (the worst of their statuses).
+    pub fn judged(
+        (id, title): (&str, &str),
+        message: impl Into<String>,
+        metrics: Vec<Metric>,
+        evidence: serde_json::Value,
+    ) -> Self {
+        Check {
+            id: id.into(),
+            title: title.into(),
+            status: Check::status_from_metrics(&metrics),
+            message: Some(message.into()),
+            metrics,
+            evidence,
+        }
+    }
     /// A skipped check with its reason.
     pub fn skipped(id: &str, title: &str, why: impl Into<String>) -> Self {
         Check {
@@ -237,14 +272,12 @@ impl Report {
             .unwrap_or_default()
     }
 
-    /// Fill in the inputs' SHA-256 digests (hex) of a run made with
-    /// `RunOptions::hash_inputs = false`.
-    pub fn set_digests(&mut self, reference: &str, current: &str) {
+    /// Fill in the inputs' SHA-256 digests (hex), by dataset label, of a
+    /// run made with `RunOptions::hash_inputs = false`.
+    pub fn set_digests(&mut self, digests: &[(&str, &str)]) {
         for input in &mut self.inputs {
-            match input.dataset.as_str() {
-                "reference" => input.sha256 = reference.to_string(),
-                "current" => input.sha256 = current.to_string(),
-                _ => {}
+            if let Some((_, sha)) = digests.iter().find(|(l, _)| *l == input.dataset) {
+                input.sha256 = sha.to_string();
             }
         }
     }

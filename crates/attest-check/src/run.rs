@@ -1,21 +1,32 @@
 //! The run: datasets in, report out.
 //!
-//! bytes → Arrow batches (read) → column views (columns) → profiles
-//! (profile, stats) → checks → report. Columns are processed one at a time
-//! per worker thread (both cores with the `parallel` feature), and each
-//! column's arrays are dropped as soon as its profile is done.
+//! 1. The plan (roles and kinds) and the role columns of every dataset
+//!    ([`crate::targets`]: labels, model outputs, timestamps, ids).
+//! 2. One pass over the columns: each column is read in the datasets that
+//!    need it, turned into views, profiled (reference vs current), hashed
+//!    into the row hashes and given to every family's column statistics
+//!    ([`checks::Family::column`]); then its values are dropped. Columns are
+//!    processed one at a time per worker thread (both cores with the
+//!    `parallel` feature), so peak memory follows the columns in flight.
+//! 3. The families build their checks ([`checks::build`]) and the report.
+//!
+//! The run knows no check: what a family needs it says through
+//! [`checks::Family::needs`].
 
 use std::sync::Mutex;
 
-use crate::checks;
+use crate::checks::{
+    self, ColumnData, ColumnResult, Context, DatasetMeta, Needs, PairHashes, Pass, RowHashes, View,
+};
 use crate::columns::{into_numeric, to_codes, Interner, Kind, MISSING};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::plan::{plan, ColumnPlan, Plan, Role};
 use crate::profile::{categorical_profile, numeric_profile, Profile};
-use crate::read::Dataset;
-use crate::report::{Input, Report, Tool, FORMAT, SCHEMA_VERSION};
+use crate::read::{Dataset, Datasets};
+use crate::report::{Check, Input, Report, Tool, FORMAT, SCHEMA_VERSION};
 use crate::source::sha256_hex_with;
+use crate::targets::{load_all, AllTargets, TargetColumns};
 
 /// Options of a run that are not part of the configuration.
 #[derive(Debug, Clone)]
@@ -60,13 +71,6 @@ pub trait Progress: Sync {
 pub struct NoProgress;
 impl Progress for NoProgress {}
 
-/// A column's profile, or why it could not be made.
-#[derive(Debug, Clone)]
-pub struct ColumnResult {
-    pub plan: ColumnPlan,
-    pub profile: Option<std::result::Result<Profile, String>>,
-}
-
 /// A profile as it crosses between workers (externally tagged: the
 /// report's evidence tags `Profile` internally, which a compact binary
 /// format cannot read back).
@@ -81,18 +85,33 @@ struct WireColumn {
     index: u32,
     name: String,
     profile: Option<std::result::Result<WireProfile, String>>,
+    /// The families' column statistics: (family, JSON text).
+    stats: Vec<(String, String)>,
 }
 
-/// Profiles of some columns and their share of the row hashes, made by one
-/// worker for a run finished by another ([`run_with_parts`]). The browser
-/// has no threads: the page splits the columns between two Web Workers.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct WirePair {
+    earlier: u32,
+    later: u32,
+    #[serde(with = "le_u64s")]
+    earlier_rows: Vec<u64>,
+    #[serde(with = "le_u64s")]
+    later_rows: Vec<u64>,
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Words(#[serde(with = "le_u64s")] Vec<u64>);
+
+/// Profiles and column statistics of some columns and their share of the
+/// row hashes, made by one worker for a run finished by another
+/// ([`run_with_parts`]). The browser has no threads: the page splits the
+/// columns between two Web Workers.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct ColumnsPart {
     columns: Vec<WireColumn>,
-    #[serde(with = "le_u64s")]
-    reference_hashes: Vec<u64>,
-    #[serde(with = "le_u64s")]
-    current_hashes: Vec<u64>,
+    row_hashes: Vec<Words>,
+    feature_hashes: Vec<Words>,
+    pair_hashes: Vec<WirePair>,
 }
 
 /// Row hashes as one byte string of little-endian words: 8 bytes a row
@@ -147,10 +166,71 @@ impl ColumnsPart {
     }
 }
 
-/// Row hashes summed over columns, to count duplicate rows.
-struct RowHashes {
-    reference: Mutex<Vec<u64>>,
-    current: Mutex<Vec<u64>>,
+/// Hashes of one pair's extra feature columns: (earlier, later, its rows', the later's rows').
+type PairAccumulator = (usize, usize, Mutex<Vec<u64>>, Mutex<Vec<u64>>);
+
+/// Row hashes being summed over columns (see [`RowHashes`]).
+struct Accumulators {
+    rows: Vec<Mutex<Vec<u64>>>,
+    features: Vec<Mutex<Vec<u64>>>,
+    pairs: Vec<PairAccumulator>,
+}
+
+impl Accumulators {
+    fn into_hashes(self) -> RowHashes {
+        let take = |m: Mutex<Vec<u64>>| m.into_inner().unwrap_or_default();
+        RowHashes {
+            rows: self.rows.into_iter().map(take).collect(),
+            features: self.features.into_iter().map(take).collect(),
+            pair_extra: self
+                .pairs
+                .into_iter()
+                .map(|(a, b, x, y)| PairHashes {
+                    earlier: a,
+                    later: b,
+                    earlier_rows: take(x),
+                    later_rows: take(y),
+                })
+                .collect(),
+        }
+    }
+
+    /// Add hashes made elsewhere (another worker's part).
+    fn add(&self, part: &ColumnsPart) -> Result<()> {
+        let mismatch = || {
+            Error::Config("columns profiled elsewhere do not match this run (row hashes)".into())
+        };
+        let add_to = |target: &Mutex<Vec<u64>>, add: &[u64]| -> Result<()> {
+            let mut t = target.lock().map_err(|_| mismatch())?;
+            if t.len() != add.len() {
+                return Err(mismatch());
+            }
+            for (slot, v) in t.iter_mut().zip(add) {
+                *slot = slot.wrapping_add(*v);
+            }
+            Ok(())
+        };
+        if part.row_hashes.len() != self.rows.len()
+            || part.feature_hashes.len() != self.features.len()
+            || part.pair_hashes.len() != self.pairs.len()
+        {
+            return Err(mismatch());
+        }
+        for (t, w) in self.rows.iter().zip(&part.row_hashes) {
+            add_to(t, &w.0)?;
+        }
+        for (t, w) in self.features.iter().zip(&part.feature_hashes) {
+            add_to(t, &w.0)?;
+        }
+        for ((a, b, x, y), w) in self.pairs.iter().zip(&part.pair_hashes) {
+            if (*a, *b) != (w.earlier as usize, w.later as usize) {
+                return Err(mismatch());
+            }
+            add_to(x, &w.earlier_rows)?;
+            add_to(y, &w.later_rows)?;
+        }
+        Ok(())
+    }
 }
 
 fn mix(mut x: u64) -> u64 {
@@ -160,7 +240,7 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn add_hashes(target: &Mutex<Vec<u64>>, column_index: usize, values: impl Iterator<Item = u64>) {
+fn add_hashes(target: &Mutex<Vec<u64>>, column_index: usize, values: &[u64]) {
     let salt = (column_index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     if let Ok(mut t) = target.lock() {
         for (slot, v) in t.iter_mut().zip(values) {
@@ -169,6 +249,8 @@ fn add_hashes(target: &Mutex<Vec<u64>>, column_index: usize, values: impl Iterat
     }
 }
 
+/// Bits of a number for row hashes: every NaN alike (null and NaN are one
+/// "missing"), −0.0 as 0.0.
 fn numeric_bits(v: f64) -> u64 {
     if v.is_nan() {
         0x7ff8_0000_0000_0001
@@ -179,110 +261,202 @@ fn numeric_bits(v: f64) -> u64 {
     }
 }
 
-/// Duplicate rows: rows whose hash equals an earlier row's.
-fn duplicates(hashes: &Mutex<Vec<u64>>) -> u64 {
-    let Ok(h) = hashes.lock() else { return 0 };
-    let mut v = h.clone();
-    radsort::sort(&mut v);
-    v.windows(2).filter(|w| w[0] == w[1]).count() as u64
+/// A column's values in one dataset, as the pass holds them.
+enum Values {
+    Numeric(Vec<f64>),
+    Categorical(Vec<u32>),
 }
 
-fn profile_column(
-    index: usize,
-    plan: &ColumnPlan,
-    reference: &Dataset,
-    current: &Dataset,
-    hashes: &RowHashes,
-    progress: &dyn Progress,
-) -> Result<ColumnResult> {
-    let Some(kind) = plan.kind.filter(|_| plan.comparable()) else {
-        return Ok(ColumnResult {
-            plan: plan.clone(),
-            profile: None,
-        });
-    };
-    let read = |ds: &Dataset| {
-        ds.read_column_with(&plan.name, &mut |rows| {
-            progress.rows_read(ds.label(), &plan.name, rows, ds.rows())
-        })
-    };
-    let ra = read(reference)?;
-    let ca = read(current)?;
-    let drift = !matches!(plan.role, Role::Id | Role::Timestamp);
-    let where_ = |ds: &Dataset, m: String| format!("{} ({}): {m}", ds.label(), ds.name());
-    let profile = match kind {
-        Kind::Numeric => match (into_numeric(ra), into_numeric(ca)) {
-            (Ok(r), Ok(c)) => {
-                add_hashes(&hashes.reference, index, r.iter().map(|v| numeric_bits(*v)));
-                add_hashes(&hashes.current, index, c.iter().map(|v| numeric_bits(*v)));
-                Ok(Profile::Numeric(Box::new(numeric_profile(&r, &c, drift))))
-            }
-            (Err(m), _) => Err(where_(reference, m)),
-            (_, Err(m)) => Err(where_(current, m)),
-        },
-        Kind::Categorical => {
-            let mut interner = Interner::default();
-            match to_codes(&ra, &mut interner) {
-                Err(m) => Err(where_(reference, m)),
-                Ok(r) => match to_codes(&ca, &mut interner) {
-                    Err(m) => Err(where_(current, m)),
-                    Ok(c) => {
-                        drop((ra, ca));
-                        let h = |x: &u32| {
-                            if *x == MISSING {
-                                u64::MAX
-                            } else {
-                                u64::from(*x)
-                            }
-                        };
-                        add_hashes(&hashes.reference, index, r.iter().map(h));
-                        add_hashes(&hashes.current, index, c.iter().map(h));
-                        Ok(Profile::Categorical(categorical_profile(&r, &c, &interner)))
-                    }
-                },
-            }
+impl Values {
+    fn view(&self) -> View<'_> {
+        match self {
+            Values::Numeric(v) => View::Numeric(v),
+            Values::Categorical(c) => View::Categorical(c),
         }
-    };
-    Ok(ColumnResult {
-        plan: plan.clone(),
-        profile: Some(profile),
-    })
-}
-
-/// Everything the checks are built from.
-pub struct RunData<'a> {
-    pub config: &'a Config,
-    pub plan: Plan,
-    pub columns: Vec<ColumnResult>,
-    pub reference: &'a Dataset,
-    pub current: &'a Dataset,
-    pub duplicate_rows: (u64, u64),
-    /// Performance inputs, or why there are none.
-    pub performance: std::result::Result<checks::performance::Loaded, String>,
-}
-
-impl RunData<'_> {
-    /// Results of the columns with a role.
-    pub fn with_role(&self, role: Role) -> impl Iterator<Item = &ColumnResult> {
-        self.columns.iter().filter(move |c| c.plan.role == role)
+    }
+    fn hash_words(&self) -> Vec<u64> {
+        match self {
+            Values::Numeric(v) => v.iter().map(|x| numeric_bits(*x)).collect(),
+            Values::Categorical(c) => c
+                .iter()
+                .map(|&x| if x == MISSING { u64::MAX } else { u64::from(x) })
+                .collect(),
+        }
     }
 }
 
-/// Run every configured check on `reference` vs `current`.
+/// The shared state of one run's column pass.
+struct PassState<'a> {
+    datasets: Vec<&'a Dataset>,
+    /// Index of reference and current in `datasets`.
+    reference: usize,
+    current: usize,
+    needs: Needs,
+    hashes: Accumulators,
+}
+
+fn pass_column(
+    index: usize,
+    plan: &ColumnPlan,
+    state: &PassState<'_>,
+    ctx: &Context<'_>,
+    progress: &dyn Progress,
+) -> Result<ColumnResult> {
+    let result = |profile| ColumnResult {
+        plan: plan.clone(),
+        profile,
+        stats: Default::default(),
+    };
+    let Some(kind) = plan.kind.filter(|_| plan.comparable()) else {
+        return Ok(result(None));
+    };
+    let feature = plan.role == Role::Feature;
+    // Which datasets to read: reference and current always; the others for
+    // the families that need every dataset's features.
+    let wanted: Vec<bool> = state
+        .datasets
+        .iter()
+        .enumerate()
+        .map(|(i, ds)| {
+            i == state.reference
+                || i == state.current
+                || (feature && state.needs.every_dataset && ds.column_type(&plan.name).is_some())
+        })
+        .collect();
+    let mut columns: Vec<Option<crate::columns::Column>> = Vec::new();
+    for (ds, want) in state.datasets.iter().zip(&wanted) {
+        columns.push(if *want {
+            Some(ds.read_column_with(&plan.name, &mut |rows| {
+                progress.rows_read(ds.label(), &plan.name, rows, ds.rows())
+            })?)
+        } else {
+            None
+        });
+    }
+    let where_ = |ds: &Dataset, m: String| format!("{} ({}): {m}", ds.label(), ds.name());
+    // Views in the order reference, current, then the others, so that
+    // category codes are the same whether or not train is read.
+    let mut order: Vec<usize> = vec![state.reference, state.current];
+    order
+        .extend((0..state.datasets.len()).filter(|i| *i != state.reference && *i != state.current));
+    let mut values: Vec<Option<Values>> = (0..state.datasets.len()).map(|_| None).collect();
+    let mut interner = Interner::default();
+    let mut problem: Option<String> = None;
+    let mut other_problems: Vec<String> = Vec::new();
+    for &i in &order {
+        let Some(column) = columns.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        let ds = state.datasets[i];
+        let v = match kind {
+            Kind::Numeric => into_numeric(column).map(Values::Numeric),
+            Kind::Categorical => to_codes(&column, &mut interner).map(Values::Categorical),
+        };
+        match v {
+            Ok(v) => values[i] = Some(v),
+            Err(m) if i == state.reference || i == state.current => {
+                problem = Some(where_(ds, m));
+                break;
+            }
+            Err(m) => other_problems.push(where_(ds, m)),
+        }
+    }
+    if let Some(p) = problem {
+        return Ok(result(Some(Err(p))));
+    }
+    let (Some(r), Some(c)) = (&values[state.reference], &values[state.current]) else {
+        return Ok(result(None));
+    };
+    let drift = !plan.role.is_auxiliary();
+    let profile = match (r, c) {
+        (Values::Numeric(r), Values::Numeric(c)) => {
+            Profile::Numeric(Box::new(numeric_profile(r, c, drift)))
+        }
+        (Values::Categorical(r), Values::Categorical(c)) => {
+            Profile::Categorical(categorical_profile(r, c, &interner))
+        }
+        _ => return Ok(result(None)),
+    };
+    // Row hashes: every compared column for duplicate rows (reference and
+    // current); the features for equal rows across datasets.
+    for (i, v) in values.iter().enumerate() {
+        let Some(v) = v else { continue };
+        let words = v.hash_words();
+        if let Some(t) = state
+            .hashes
+            .rows
+            .get(i)
+            .filter(|_| i == state.reference || i == state.current)
+        {
+            add_hashes(t, index, &words);
+        }
+        if feature && state.needs.feature_hashes {
+            let everywhere = state
+                .datasets
+                .iter()
+                .all(|d| d.column_type(&plan.name).is_some());
+            if everywhere {
+                if let Some(t) = state.hashes.features.get(i) {
+                    add_hashes(t, index, &words);
+                }
+            } else {
+                for (a, b, x, y) in &state.hashes.pairs {
+                    let both = values.get(*a).is_some_and(Option::is_some)
+                        && values.get(*b).is_some_and(Option::is_some);
+                    if both && i == *a {
+                        add_hashes(x, index, &words);
+                    }
+                    if both && i == *b {
+                        add_hashes(y, index, &words);
+                    }
+                }
+            }
+        }
+    }
+    let views: Vec<Option<View<'_>>> = values
+        .iter()
+        .map(|v| v.as_ref().map(Values::view))
+        .collect();
+    let data = ColumnData {
+        plan,
+        views,
+        interner: (kind == Kind::Categorical).then_some(&interner),
+        profile: Some(&profile),
+    };
+    let mut stats = crate::checks::column_stats(&data, ctx);
+    if !other_problems.is_empty() {
+        stats.insert("problems".into(), serde_json::json!(other_problems));
+    }
+    Ok(ColumnResult {
+        plan: plan.clone(),
+        profile: Some(Ok(profile)),
+        stats,
+    })
+}
+
+/// Run every configured check on the datasets.
 pub fn run(
-    reference: &Dataset,
-    current: &Dataset,
+    datasets: Datasets<'_>,
     config: &Config,
     options: &RunOptions,
     progress: &dyn Progress,
 ) -> Result<Report> {
-    run_with_parts(reference, current, config, options, progress, Vec::new())
+    run_with_parts(datasets, config, options, progress, Vec::new())
 }
 
-/// The plan and zeroed row hashes of a run.
-fn start(reference: &Dataset, current: &Dataset, config: &Config) -> Result<(Plan, RowHashes)> {
+/// What a run reads before its column pass.
+struct Start<'a> {
+    plan: Plan,
+    datasets: Vec<&'a Dataset>,
+    reference: usize,
+    current: usize,
+}
+
+/// Validate the configuration and the datasets, and make the plan.
+fn start<'a>(datasets: Datasets<'a>, config: &Config) -> Result<Start<'a>> {
     config.validate()?;
-    for ds in [reference, current] {
+    let all = datasets.all();
+    for ds in &all {
         if ds.rows() == 0 {
             return Err(Error::Empty {
                 dataset: ds.label().to_string(),
@@ -290,35 +464,154 @@ fn start(reference: &Dataset, current: &Dataset, config: &Config) -> Result<(Pla
             });
         }
     }
-    let plan = plan(reference, current, config)?;
-    let zeros = |ds: &Dataset| -> Result<Vec<u64>> {
-        let mut v = Vec::new();
-        v.try_reserve_exact(ds.rows())
-            .map_err(|_| Error::TooLarge {
-                name: ds.name().to_string(),
-                rows: ds.rows() as u64,
-            })?;
-        v.resize(ds.rows(), 0);
-        Ok(v)
-    };
-    let hashes = RowHashes {
-        reference: Mutex::new(zeros(reference)?),
-        current: Mutex::new(zeros(current)?),
-    };
-    Ok((plan, hashes))
+    let plan = plan(datasets, config)?;
+    let n = all.len();
+    Ok(Start {
+        plan,
+        datasets: all,
+        reference: n - 2,
+        current: n - 1,
+    })
+}
+
+/// The role columns every dataset is read for.
+fn target_columns(plan: &Plan) -> TargetColumns<'_> {
+    let r = &plan.roles;
+    let mut groupings: Vec<&str> = r.segments.iter().map(String::as_str).collect();
+    for s in &r.sensitive {
+        if !groupings.contains(&s.as_str()) {
+            groupings.push(s);
+        }
+    }
+    TargetColumns {
+        label: r.label.as_deref(),
+        prediction: r.prediction.as_deref(),
+        score: r.score.as_deref(),
+        challenger_prediction: r.challenger_prediction.as_deref(),
+        challenger_score: r.challenger_score.as_deref(),
+        timestamp: r.timestamp.as_deref(),
+        id: r.id.as_deref(),
+        feature_times: r
+            .feature_time
+            .iter()
+            .map(|(f, c)| (f.as_str(), c.as_str()))
+            .collect(),
+        groupings,
+    }
+}
+
+fn zeros(ds: &Dataset) -> Result<Mutex<Vec<u64>>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(ds.rows())
+        .map_err(|_| Error::TooLarge {
+            name: ds.name().to_string(),
+            rows: ds.rows() as u64,
+        })?;
+    v.resize(ds.rows(), 0);
+    Ok(Mutex::new(v))
+}
+
+/// The zeroed row hashes of a run.
+fn accumulators(s: &Start<'_>, needs: Needs) -> Result<Accumulators> {
+    let rows = s
+        .datasets
+        .iter()
+        .enumerate()
+        .map(|(i, ds)| {
+            if i == s.reference || i == s.current {
+                zeros(ds)
+            } else {
+                Ok(Mutex::new(Vec::new()))
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut features = Vec::new();
+    let mut pairs = Vec::new();
+    if needs.feature_hashes {
+        features = s
+            .datasets
+            .iter()
+            .map(|d| zeros(d))
+            .collect::<Result<Vec<_>>>()?;
+        // Pairs that share a feature some other dataset lacks.
+        for a in 0..s.datasets.len() {
+            for b in a + 1..s.datasets.len() {
+                let shared_partly = s.plan.columns.iter().any(|c| {
+                    c.role == Role::Feature
+                        && s.datasets[a].column_type(&c.name).is_some()
+                        && s.datasets[b].column_type(&c.name).is_some()
+                        && s.datasets.iter().any(|d| d.column_type(&c.name).is_none())
+                });
+                if shared_partly {
+                    pairs.push((a, b, zeros(s.datasets[a])?, zeros(s.datasets[b])?));
+                }
+            }
+        }
+    }
+    Ok(Accumulators {
+        rows,
+        features,
+        pairs,
+    })
+}
+
+fn metas(datasets: &[&Dataset]) -> Vec<DatasetMeta> {
+    datasets
+        .iter()
+        .map(|d| DatasetMeta {
+            label: d.label().to_string(),
+            name: d.name().to_string(),
+            rows: d.rows(),
+        })
+        .collect()
+}
+
+/// What every check reads besides the pass.
+fn context<'a>(s: &'a Start<'_>, config: &'a Config, targets: &'a AllTargets) -> Context<'a> {
+    Context {
+        config,
+        plan: &s.plan,
+        datasets: metas(&s.datasets),
+        targets,
+    }
+}
+
+/// The column pass's shared state: what the running families need, and
+/// zeroed row hashes.
+fn pass_state<'a>(s: &Start<'a>, ctx: &Context<'_>) -> Result<PassState<'a>> {
+    let needs = Needs::of_run(ctx);
+    Ok(PassState {
+        hashes: accumulators(s, needs)?,
+        datasets: s.datasets.clone(),
+        reference: s.reference,
+        current: s.current,
+        needs,
+    })
+}
+
+fn load_targets(s: &Start<'_>, config: &Config) -> Result<AllTargets> {
+    load_all(
+        &s.datasets,
+        &target_columns(&s.plan),
+        config.task,
+        config.performance.decision_threshold,
+    )
 }
 
 /// Profile only the columns whose index (in the run's plan) `take` accepts,
 /// for a run that another worker finishes with [`run_with_parts`].
 pub fn profile_columns(
-    reference: &Dataset,
-    current: &Dataset,
+    datasets: Datasets<'_>,
     config: &Config,
     take: &dyn Fn(usize) -> bool,
     progress: &dyn Progress,
 ) -> Result<ColumnsPart> {
-    let (plan, hashes) = start(reference, current, config)?;
-    let chosen: Vec<(usize, &ColumnPlan)> = plan
+    let s = start(datasets, config)?;
+    let targets = load_targets(&s, config)?;
+    let ctx = context(&s, config, &targets);
+    let state = pass_state(&s, &ctx)?;
+    let chosen: Vec<(usize, &ColumnPlan)> = s
+        .plan
         .columns
         .iter()
         .enumerate()
@@ -329,7 +622,7 @@ pub fn profile_columns(
         if progress.cancelled() {
             return Err(Error::Cancelled);
         }
-        let r = profile_column(*i, p, reference, current, &hashes, progress)?;
+        let r = pass_column(*i, p, &state, &ctx, progress)?;
         progress.column_done(&p.name, n + 1, chosen.len());
         columns.push(WireColumn {
             index: *i as u32,
@@ -340,13 +633,28 @@ pub fn profile_columns(
                     Profile::Categorical(c) => WireProfile::Categorical(c),
                 })
             }),
+            stats: r
+                .stats
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
         });
     }
-    let take_hashes = |m: Mutex<Vec<u64>>| m.into_inner().unwrap_or_default();
+    let h = state.hashes.into_hashes();
     Ok(ColumnsPart {
         columns,
-        reference_hashes: take_hashes(hashes.reference),
-        current_hashes: take_hashes(hashes.current),
+        row_hashes: h.rows.into_iter().map(Words).collect(),
+        feature_hashes: h.features.into_iter().map(Words).collect(),
+        pair_hashes: h
+            .pair_extra
+            .into_iter()
+            .map(|p| WirePair {
+                earlier: p.earlier as u32,
+                later: p.later as u32,
+                earlier_rows: p.earlier_rows,
+                later_rows: p.later_rows,
+            })
+            .collect(),
     })
 }
 
@@ -354,137 +662,144 @@ pub fn profile_columns(
 /// [`profile_columns`] on the same files and configuration): only the
 /// others are read here. The report is the same as `run`'s.
 pub fn run_with_parts(
-    reference: &Dataset,
-    current: &Dataset,
+    datasets: Datasets<'_>,
     config: &Config,
     options: &RunOptions,
     progress: &dyn Progress,
     parts: Vec<ColumnsPart>,
 ) -> Result<Report> {
-    let (plan, hashes) = start(reference, current, config)?;
-    let mut given: std::collections::HashMap<usize, ColumnResult> = Default::default();
-    for part in parts {
-        let mismatch = |what: &str| {
-            Error::Config(format!(
-                "columns profiled elsewhere do not match this run ({what})"
-            ))
-        };
-        for (target, add) in [
-            (&hashes.reference, part.reference_hashes),
-            (&hashes.current, part.current_hashes),
-        ] {
-            let mut t = target.lock().map_err(|_| mismatch("row hashes"))?;
-            if t.len() != add.len() {
-                return Err(mismatch("row counts"));
-            }
-            for (slot, v) in t.iter_mut().zip(add) {
-                *slot = slot.wrapping_add(v);
-            }
-        }
-        for c in part.columns {
-            let i = c.index as usize;
-            let p = plan
-                .columns
-                .get(i)
-                .filter(|p| p.name == c.name)
-                .ok_or_else(|| mismatch(&c.name))?;
-            let profile = c.profile.map(|r| {
-                r.map(|w| match w {
-                    WireProfile::Numeric(n) => Profile::Numeric(n),
-                    WireProfile::Categorical(c) => Profile::Categorical(c),
-                })
-            });
-            given.insert(
-                i,
-                ColumnResult {
-                    plan: p.clone(),
-                    profile,
-                },
-            );
-        }
-    }
-    let total = plan.columns.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let work = |(i, p): (usize, &ColumnPlan)| -> Result<ColumnResult> {
-        if progress.cancelled() {
-            return Err(Error::Cancelled);
-        }
-        let r = match given.get(&i) {
-            Some(r) => Ok(r.clone()),
-            None => profile_column(i, p, reference, current, &hashes, progress),
-        };
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        progress.column_done(&p.name, n, total);
-        r
-    };
+    let s = start(datasets, config)?;
     let hash = |ds: &Dataset| {
         let total = ds.source().len();
         sha256_hex_with(ds.source().as_ref(), &mut |bytes| {
             progress.hashed(ds.label(), bytes, total)
         })
     };
-    let hash_inputs = || -> Result<(String, String)> {
+    let hash_inputs = || -> Result<Vec<String>> {
         if options.hash_inputs {
-            Ok((hash(reference)?, hash(current)?))
+            s.datasets.iter().map(|d| hash(d)).collect()
         } else {
-            Ok((String::new(), String::new()))
+            Ok(vec![String::new(); s.datasets.len()])
         }
     };
-    let prepare_performance = || checks::performance::prepare(&plan, reference, current, config);
-    #[cfg(feature = "parallel")]
-    let (columns, (digests, performance)) = {
-        use rayon::prelude::*;
-        rayon::join(
-            || {
-                plan.columns
-                    .par_iter()
-                    .enumerate()
-                    .map(work)
-                    .collect::<Vec<_>>()
-            },
-            || rayon::join(hash_inputs, prepare_performance),
-        )
-    };
-    #[cfg(not(feature = "parallel"))]
-    let (columns, (digests, performance)) = (
-        plan.columns
+    let checks_and_pass = || -> Result<Vec<Check>> {
+        let targets = load_targets(&s, config)?;
+        let ctx = context(&s, config, &targets);
+        let state = pass_state(&s, &ctx)?;
+        let mut given: std::collections::HashMap<usize, ColumnResult> = Default::default();
+        for part in &parts {
+            state.hashes.add(part)?;
+        }
+        for part in parts {
+            for c in part.columns {
+                let i = c.index as usize;
+                let p = s
+                    .plan
+                    .columns
+                    .get(i)
+                    .filter(|p| p.name == c.name)
+                    .ok_or_else(|| {
+                        Error::Config(format!(
+                            "columns profiled elsewhere do not match this run ({})",
+                            c.name
+                        ))
+                    })?;
+                let profile = c.profile.map(|r| {
+                    r.map(|w| match w {
+                        WireProfile::Numeric(n) => Profile::Numeric(n),
+                        WireProfile::Categorical(c) => Profile::Categorical(c),
+                    })
+                });
+                let stats = c
+                    .stats
+                    .into_iter()
+                    .map(|(k, v)| {
+                        serde_json::from_str(&v)
+                            .map(|v| (k, v))
+                            .map_err(|e| Error::Config(format!("columns profiled elsewhere: {e}")))
+                    })
+                    .collect::<Result<_>>()?;
+                given.insert(
+                    i,
+                    ColumnResult {
+                        plan: p.clone(),
+                        profile,
+                        stats,
+                    },
+                );
+            }
+        }
+        let total = s.plan.columns.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let work = |(i, p): (usize, &ColumnPlan)| -> Result<ColumnResult> {
+            if progress.cancelled() {
+                return Err(Error::Cancelled);
+            }
+            let r = match given.get(&i) {
+                Some(r) => Ok(r.clone()),
+                None => pass_column(i, p, &state, &ctx, progress),
+            };
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress.column_done(&p.name, n, total);
+            r
+        };
+        #[cfg(feature = "parallel")]
+        let columns = {
+            use rayon::prelude::*;
+            s.plan
+                .columns
+                .par_iter()
+                .enumerate()
+                .map(work)
+                .collect::<Vec<_>>()
+        };
+        #[cfg(not(feature = "parallel"))]
+        let columns = s
+            .plan
+            .columns
             .iter()
             .enumerate()
             .map(work)
-            .collect::<Vec<_>>(),
-        (hash_inputs(), prepare_performance()),
-    );
-    let performance = performance?;
-    let columns = columns.into_iter().collect::<Result<Vec<_>>>()?;
-    let (ref_sha, cur_sha) = digests?;
-
-    let data = RunData {
-        config,
-        duplicate_rows: (duplicates(&hashes.reference), duplicates(&hashes.current)),
-        performance,
-        plan,
-        columns,
-        reference,
-        current,
+            .collect::<Vec<_>>();
+        let columns = columns.into_iter().collect::<Result<Vec<_>>>()?;
+        let pass = Pass {
+            columns,
+            hashes: state.hashes.into_hashes(),
+        };
+        Ok(checks::build(&ctx, &pass))
     };
-    let checks = checks::build(&data);
+    #[cfg(feature = "parallel")]
+    let (checks, digests) = rayon::join(checks_and_pass, hash_inputs);
+    #[cfg(not(feature = "parallel"))]
+    let (checks, digests) = (checks_and_pass(), hash_inputs());
+    let checks = checks?;
+    let digests = digests?;
 
-    let input = |ds: &Dataset, sha: String| Input {
-        dataset: ds.label().to_string(),
-        name: ds.name().to_string(),
-        sha256: sha,
-        rows: ds.rows() as u64,
-        columns: ds.column_names(),
-        format: Some(ds.format().as_str().to_string()),
-    };
+    let inputs = s
+        .datasets
+        .iter()
+        .zip(digests)
+        .map(|(ds, sha)| Input {
+            dataset: ds.label().to_string(),
+            name: ds.name().to_string(),
+            sha256: sha,
+            rows: ds.rows() as u64,
+            columns: ds.column_names(),
+            format: Some(ds.format().as_str().to_string()),
+        })
+        .collect();
 
+    // The configuration echo holds the roles as resolved, so that a rerun
+    // of it (reproduction) reads the same columns.
     let mut effective = config.clone();
-    let roles = &data.plan.roles;
-    effective.roles.id = roles.id.clone();
-    effective.roles.timestamp = roles.timestamp.clone();
-    effective.roles.prediction = roles.prediction.clone();
-    effective.roles.score = roles.score.clone();
-    effective.roles.label = roles.label.clone();
+    let (roles, out) = (&s.plan.roles, &mut effective.roles);
+    out.id = roles.id.clone();
+    out.timestamp = roles.timestamp.clone();
+    out.prediction = roles.prediction.clone();
+    out.score = roles.score.clone();
+    out.label = roles.label.clone();
+    out.class_scores = roles.class_scores.clone();
+    out.attribution = roles.attribution.clone();
     Ok(Report {
         format: FORMAT.into(),
         schema_version: SCHEMA_VERSION,
@@ -493,7 +808,7 @@ pub fn run_with_parts(
             version: options.tool_version.clone(),
         },
         created_at: options.created_at.clone(),
-        inputs: vec![input(reference, ref_sha), input(current, cur_sha)],
+        inputs,
         config: serde_json::to_value(&effective).unwrap_or(serde_json::Value::Null),
         summary: Report::summarise(&checks),
         checks,

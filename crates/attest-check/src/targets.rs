@@ -1,6 +1,8 @@
-//! Row-aligned model outputs and ground truth for the performance and
-//! fairness checks: the label, prediction, score and grouping columns of
-//! one dataset, with rows missing any of them removed.
+//! The role columns of every dataset, row-aligned over all its rows: the
+//! label, the model's and the challenger's outputs, the timestamps, the ids,
+//! the feature times and the grouping columns ([`Targets`]), read once
+//! before the column pass; and the task they make ([`detect_task`]).
+//! [`PerfData`] is a dataset's labelled rows for the performance checks.
 
 use crate::columns::{
     into_numeric, is_integer_type, natural_kind, to_codes, to_numeric, Column, ColumnType,
@@ -121,25 +123,6 @@ impl Grouping {
     }
 }
 
-/// Performance inputs of one dataset.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PerfData {
-    pub data: TaskData,
-    /// Rows dropped because the label, prediction or score was missing.
-    pub dropped: usize,
-    /// Segment and sensitive columns.
-    pub groupings: Vec<Grouping>,
-}
-
-/// Columns the performance checks read.
-#[derive(Debug, Clone, Default)]
-pub struct PerfColumns<'a> {
-    pub label: &'a str,
-    pub prediction: Option<&'a str>,
-    pub score: Option<&'a str>,
-    pub groupings: Vec<&'a str>,
-}
-
 /// Decide the task from the label (and prediction) columns of the datasets
 /// that have them (see DESIGN.md "Task detection"). The first sample is a
 /// label column: its type decides between numbers and categories.
@@ -250,141 +233,455 @@ pub fn to_binary(column: &Column) -> Result<Vec<u8>, String> {
     }
 }
 
-/// The values whose row is kept.
-fn kept<T: Copy>(values: &[T], keep: &[bool]) -> Vec<T> {
-    values
-        .iter()
-        .zip(keep)
-        .filter(|(_, k)| **k)
-        .map(|(v, _)| *v)
+/// A row-aligned label or prediction column as the task reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// 0, 1, or 2 for missing.
+    Binary(Vec<u8>),
+    /// Class codes (shared by every dataset of the run), [`MISSING`] for missing.
+    Classes(Vec<u32>),
+    /// Numbers; any non-finite value is missing.
+    Values(Vec<f64>),
+}
+
+impl Outcome {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Outcome::Binary(v) => v.len(),
+            Outcome::Classes(v) => v.len(),
+            Outcome::Values(v) => v.len(),
+        }
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Whether row `i` holds a value.
+    pub fn present(&self, i: usize) -> bool {
+        match self {
+            Outcome::Binary(v) => v.get(i).is_some_and(|&b| b < 2),
+            Outcome::Classes(v) => v.get(i).is_some_and(|&c| c != MISSING),
+            Outcome::Values(v) => v.get(i).is_some_and(|x| x.is_finite()),
+        }
+    }
+}
+
+/// One model's outputs on a dataset's rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// The predicted class or value (for binary without a prediction
+    /// column: score ≥ the decision threshold).
+    pub prediction: Outcome,
+    /// The positive-class probability (binary), NaN where missing.
+    pub score: Option<Vec<f64>>,
+}
+
+/// Labels and the model's outputs of one dataset.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Outputs {
+    pub label: Option<Outcome>,
+    pub model: Option<Model>,
+}
+
+/// What the checks read of one dataset besides its feature columns,
+/// row-aligned over all its rows: the label, the model's and the
+/// challenger's outputs, the timestamps, the ids, the feature times and the
+/// grouping columns. Each part is read only when its role is set and the
+/// dataset has the column; a part that cannot be read carries the reason,
+/// and the checks that need it say so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Targets {
+    /// The dataset's label ("train", "reference", "current").
+    pub dataset: String,
+    pub rows: usize,
+    pub outputs: Result<Outputs, String>,
+    pub challenger: Option<Result<Model, String>>,
+    /// Instants in ns since the epoch ([`crate::columns::NO_INSTANT`] for missing).
+    pub timestamps: Option<Result<Vec<i64>, String>>,
+    pub ids: Option<Vec<Option<u64>>>,
+    /// (feature, its feature-time column's instants).
+    pub feature_times: Vec<(String, Result<Vec<i64>, String>)>,
+    /// Segment and sensitive columns (current only).
+    pub groupings: Result<Vec<Grouping>, String>,
+}
+
+impl Targets {
+    /// The label, when it was read.
+    pub fn label(&self) -> Option<&Outcome> {
+        self.outputs.as_ref().ok().and_then(|o| o.label.as_ref())
+    }
+    /// The model's outputs, when they were read.
+    pub fn model(&self) -> Option<&Model> {
+        self.outputs.as_ref().ok().and_then(|o| o.model.as_ref())
+    }
+    /// The timestamps, when they were read.
+    pub fn timestamps(&self) -> Option<&[i64]> {
+        self.timestamps
+            .as_ref()
+            .and_then(|t| t.as_ref().ok())
+            .map(Vec::as_slice)
+    }
+
+    /// The rows with a label and a prediction of every model in `models`:
+    /// their indices and, for each model, its [`TaskData`] on them.
+    pub fn labelled(&self, models: &[&Model]) -> Option<(Vec<u32>, Vec<TaskData>)> {
+        let label = self.label()?;
+        let rows: Vec<u32> = (0..label.len())
+            .filter(|&i| label.present(i) && models.iter().all(|m| m.prediction.present(i)))
+            .map(|i| i as u32)
+            .collect();
+        let data = models
+            .iter()
+            .map(|m| task_data(label, m, &rows))
+            .collect::<Option<Vec<_>>>()?;
+        Some((rows, data))
+    }
+}
+
+/// The values of `v` at `rows`.
+pub fn pick<T: Copy>(v: &[T], rows: &[u32]) -> Vec<T> {
+    rows.iter()
+        .filter_map(|&i| v.get(i as usize).copied())
         .collect()
 }
 
-/// The performance columns of one dataset (the label and prediction already
-/// read, the score and groupings read here), with the complete rows kept.
-/// `classes` is shared by all datasets (multiclass codes must agree).
-pub fn load(
-    dataset: &Dataset,
-    columns: &PerfColumns<'_>,
-    label: Column,
-    pred: Option<Column>,
-    task: Task,
-    decision_threshold: f64,
-    classes: &mut Interner,
-) -> crate::Result<Result<PerfData, String>> {
-    let col_err = |c: &str, m: String| {
-        format!(
-            "{} ({}): column `{c}`: {m}",
-            dataset.label(),
-            dataset.name()
-        )
-    };
-    let score = match columns.score {
-        Some(s) => Some(into_numeric(dataset.read_column(s)?).map_err(|m| col_err(s, m))),
-        None => None,
-    };
-    let score = match score.transpose() {
-        Ok(s) => s,
-        Err(e) => return Ok(Err(e)),
-    };
-    let rows: usize = label.len();
-    let mut keep: Vec<bool> = vec![true; rows];
-    let result: Result<TaskData, String> = (|| match task {
-        Task::Binary | Task::Auto => {
-            let y = to_binary(&label).map_err(|m| col_err(columns.label, m))?;
-            let p = match (&pred, &score) {
-                (Some(p), _) => {
-                    to_binary(p).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?
-                }
-                (None, Some(s)) => s
-                    .iter()
-                    .map(|v| {
-                        if v.is_nan() {
-                            2
-                        } else {
-                            u8::from(*v >= decision_threshold)
-                        }
+/// A model's [`TaskData`] on the given rows (all with label and prediction).
+fn task_data(label: &Outcome, model: &Model, rows: &[u32]) -> Option<TaskData> {
+    Some(match (label, &model.prediction) {
+        (Outcome::Binary(y), Outcome::Binary(p)) => TaskData::Binary {
+            y: pick(y, rows).into_iter().map(|b| b == 1).collect(),
+            pred: pick(p, rows).into_iter().map(|b| b == 1).collect(),
+            score: model.score.as_ref().map(|s| pick(s, rows)),
+        },
+        (Outcome::Classes(y), Outcome::Classes(p)) => TaskData::Multiclass {
+            y: pick(y, rows),
+            pred: pick(p, rows),
+        },
+        (Outcome::Values(y), Outcome::Values(p)) => TaskData::Regression {
+            y: pick(y, rows),
+            pred: pick(p, rows),
+        },
+        _ => return None,
+    })
+}
+
+/// Performance inputs of one dataset: the labelled rows of the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PerfData {
+    pub data: TaskData,
+    /// The rows' indices in the dataset.
+    pub rows: Vec<u32>,
+    /// Rows dropped because the label or prediction was missing.
+    pub dropped: usize,
+    /// Segment and sensitive columns, aligned with `rows`.
+    pub groupings: Vec<Grouping>,
+}
+
+impl PerfData {
+    /// The performance inputs of a dataset, when it has labels and the
+    /// model's outputs.
+    pub fn of(t: &Targets) -> Option<PerfData> {
+        let model = t.model()?;
+        let (rows, mut data) = t.labelled(&[model])?;
+        let groupings = t
+            .groupings
+            .as_ref()
+            .map(|gs| {
+                gs.iter()
+                    .map(|g| Grouping {
+                        column: g.column.clone(),
+                        codes: pick(&g.codes, &rows),
+                        names: g.names.clone(),
                     })
-                    .collect(),
-                (None, None) => return Err("no prediction or score column".to_string()),
-            };
-            // A missing score only removes the row from the score metrics
-            // (see `checks::performance`), not from accuracy, precision, …
-            for (i, k) in keep.iter_mut().enumerate() {
-                *k = y.get(i).is_some_and(|&v| v < 2) && p.get(i).is_some_and(|&v| v < 2);
-            }
-            let pick =
-                |v: &[u8]| -> Vec<bool> { kept(v, &keep).into_iter().map(|x| x == 1).collect() };
-            Ok(TaskData::Binary {
-                y: pick(&y),
-                pred: pick(&p),
-                score: score.as_ref().map(|s| kept(s, &keep)),
+                    .collect()
             })
-        }
-        Task::Regression => {
-            let y = to_numeric(&label).map_err(|m| col_err(columns.label, m))?;
-            let Some(pred) = &pred else {
-                return Err("no prediction column".to_string());
-            };
-            let p = to_numeric(pred).map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
-            for (i, k) in keep.iter_mut().enumerate() {
-                *k = y.get(i).is_some_and(|v| v.is_finite())
-                    && p.get(i).is_some_and(|v| v.is_finite());
-            }
-            Ok(TaskData::Regression {
-                y: kept(&y, &keep),
-                pred: kept(&p, &keep),
-            })
-        }
-        Task::Multiclass => {
-            let y = to_class_codes(&label, classes).map_err(|m| col_err(columns.label, m))?;
-            let Some(pred) = &pred else {
-                return Err("no prediction column".to_string());
-            };
-            let p = to_class_codes(pred, classes)
-                .map_err(|m| col_err(columns.prediction.unwrap_or(""), m))?;
-            if classes.len() > MAX_CLASSES {
-                return Err(format!(
-                    "`{}` and the prediction hold {} distinct classes; at most {MAX_CLASSES} are supported (is the task really multiclass? set `task`)",
-                    columns.label,
-                    classes.len()
-                ));
-            }
-            for (i, k) in keep.iter_mut().enumerate() {
-                *k = y.get(i).is_some_and(|&v| v != MISSING)
-                    && p.get(i).is_some_and(|&v| v != MISSING);
-            }
-            Ok(TaskData::Multiclass {
-                y: kept(&y, &keep),
-                pred: kept(&p, &keep),
-            })
-        }
-    })();
-    let data = match result {
-        Ok(d) => d,
-        Err(e) => return Ok(Err(e)),
-    };
-    let mut groupings = Vec::new();
-    for &g in &columns.groupings {
-        let mut interner = Interner::default();
-        let codes = match to_codes(&dataset.read_column(g)?, &mut interner) {
-            Ok(c) => c,
-            Err(m) => return Ok(Err(col_err(g, m))),
+            .unwrap_or_default();
+        Some(PerfData {
+            data: data.pop()?,
+            dropped: t.rows - rows.len(),
+            rows,
+            groupings,
+        })
+    }
+}
+
+/// The task and every dataset's [`Targets`].
+#[derive(Debug, Clone)]
+pub struct AllTargets {
+    /// The task, or why it cannot be told (no label or prediction, or values
+    /// that fit none).
+    pub task: Result<Task, String>,
+    /// Class names by code (binary: none; multiclass: every class seen).
+    pub classes: Interner,
+    /// One per dataset, in run order (train, reference, current).
+    pub datasets: Vec<Targets>,
+}
+
+impl AllTargets {
+    /// The targets of the dataset with this label.
+    pub fn get(&self, dataset: &str) -> Option<&Targets> {
+        self.datasets.iter().find(|t| t.dataset == dataset)
+    }
+    /// The task, when it is known.
+    pub fn task(&self) -> Option<Task> {
+        self.task.as_ref().ok().copied()
+    }
+}
+
+/// Class codes ranked in sorted class order: numbers by value when every
+/// name is one, else by text. `rank[code]` is the class's index.
+pub fn sorted_class_ranks(classes: &Interner) -> Vec<usize> {
+    let names: Vec<&str> = (0..classes.len() as u32)
+        .map(|c| classes.name(c).unwrap_or_default())
+        .collect();
+    let numbers: Option<Vec<f64>> = names.iter().map(|n| n.parse::<f64>().ok()).collect();
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    match numbers {
+        Some(v) => order.sort_by(|&a, &b| v[a].total_cmp(&v[b])),
+        None => order.sort_by(|&a, &b| names[a].cmp(names[b])),
+    }
+    let mut rank = vec![0; names.len()];
+    for (r, &c) in order.iter().enumerate() {
+        rank[c] = r;
+    }
+    rank
+}
+
+/// The role columns a run reads of each dataset.
+#[derive(Debug, Clone, Default)]
+pub struct TargetColumns<'a> {
+    pub label: Option<&'a str>,
+    pub prediction: Option<&'a str>,
+    pub score: Option<&'a str>,
+    pub challenger_prediction: Option<&'a str>,
+    pub challenger_score: Option<&'a str>,
+    pub timestamp: Option<&'a str>,
+    pub id: Option<&'a str>,
+    /// (feature, its time column).
+    pub feature_times: Vec<(&'a str, &'a str)>,
+    /// Segment and sensitive columns, read of current.
+    pub groupings: Vec<&'a str>,
+}
+
+/// Read the role columns of every dataset (`datasets` in run order, the
+/// last one current) and decide the task from the labels (or, without
+/// labels, the predictions).
+pub fn load_all<'a>(
+    datasets: &[&Dataset],
+    cols: &TargetColumns<'a>,
+    requested: Task,
+    decision_threshold: f64,
+) -> crate::Result<AllTargets> {
+    let has = |ds: &Dataset, c: Option<&'a str>| c.filter(|c| ds.column_type(c).is_some());
+    // Labels and predictions first: the task is decided from all of them.
+    let mut read = Vec::new();
+    for ds in datasets {
+        let l = match has(ds, cols.label) {
+            Some(c) => Some(ds.read_column(c)?),
+            None => None,
         };
-        groupings.push(Grouping {
-            column: g.to_string(),
-            codes: kept(&codes, &keep),
-            names: (0..interner.len() as u32)
-                .map(|c| interner.name(c).unwrap_or_default().to_string())
-                .collect(),
+        let p = match has(ds, cols.prediction) {
+            Some(c) => Some(ds.read_column(c)?),
+            None => None,
+        };
+        read.push((l, p));
+    }
+    let mut samples: Vec<&Column> = read.iter().filter_map(|(l, _)| l.as_ref()).collect();
+    if samples.is_empty() {
+        samples = read.iter().filter_map(|(_, p)| p.as_ref()).collect();
+    }
+    let any_score = datasets.iter().any(|d| has(d, cols.score).is_some());
+    let task = if samples.is_empty() {
+        if requested != Task::Auto {
+            Ok(requested)
+        } else if any_score {
+            Ok(Task::Binary)
+        } else {
+            Err("no label or prediction column (name them with --label and --prediction)".into())
+        }
+    } else {
+        detect_task(requested, &samples)
+    };
+    drop(samples);
+    let mut classes = Interner::default();
+    let mut out = Vec::new();
+    let last = datasets.len().saturating_sub(1);
+    for (k, (ds, (l, p))) in datasets.iter().zip(read).enumerate() {
+        let outputs = match &task {
+            Ok(task) => outputs(ds, cols, *task, l, p, decision_threshold, &mut classes)?,
+            Err(e) => Err(e.clone()),
+        };
+        let challenger = match (
+            &task,
+            has(ds, cols.challenger_prediction),
+            has(ds, cols.challenger_score),
+        ) {
+            (_, None, None) => None,
+            (Err(e), _, _) => Some(Err(e.clone())),
+            (Ok(task), pc, sc) => {
+                let pred = match pc {
+                    Some(c) => Some(ds.read_column(c)?),
+                    None => None,
+                };
+                Some(model(
+                    ds,
+                    pc,
+                    sc,
+                    *task,
+                    pred,
+                    decision_threshold,
+                    &mut classes,
+                )?)
+            }
+        };
+        let where_ =
+            |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", ds.label(), ds.name());
+        let instants = |c: &str| -> crate::Result<Result<Vec<i64>, String>> {
+            Ok(crate::columns::to_instants(&ds.read_column(c)?).map_err(|m| where_(c, m)))
+        };
+        let timestamps = match has(ds, cols.timestamp) {
+            Some(c) => Some(instants(c)?),
+            None => None,
+        };
+        let ids = match has(ds, cols.id) {
+            Some(c) => Some(crate::columns::to_keys(&ds.read_column(c)?)),
+            None => None,
+        };
+        let mut feature_times = Vec::new();
+        for (f, c) in &cols.feature_times {
+            if has(ds, Some(c)).is_some() {
+                feature_times.push((f.to_string(), instants(c)?));
+            }
+        }
+        let mut groupings = Ok(Vec::new());
+        if k == last {
+            let mut gs = Vec::new();
+            for &g in &cols.groupings {
+                let mut interner = Interner::default();
+                match to_codes(&ds.read_column(g)?, &mut interner) {
+                    Ok(codes) => gs.push(Grouping {
+                        column: g.to_string(),
+                        codes,
+                        names: interner.into_names(),
+                    }),
+                    Err(m) => {
+                        groupings = Err(where_(g, m));
+                        break;
+                    }
+                }
+            }
+            if groupings.is_ok() {
+                groupings = Ok(gs);
+            }
+        }
+        out.push(Targets {
+            dataset: ds.label().to_string(),
+            rows: ds.rows(),
+            outputs,
+            challenger,
+            timestamps,
+            ids,
+            feature_times,
+            groupings,
         });
     }
-    let dropped = keep.iter().filter(|k| !**k).count();
-    Ok(Ok(PerfData {
-        data,
-        dropped,
-        groupings,
-    }))
+    if classes.len() > MAX_CLASSES {
+        let why = format!(
+            "the label and the predictions hold {} distinct classes; at most {MAX_CLASSES} are supported (is the task really multiclass? set `task`)",
+            classes.len()
+        );
+        for t in &mut out {
+            t.outputs = Err(why.clone());
+        }
+    }
+    Ok(AllTargets {
+        task,
+        classes,
+        datasets: out,
+    })
+}
+
+/// The label and model outputs of one dataset.
+#[allow(clippy::too_many_arguments)]
+fn outputs<'a>(
+    ds: &Dataset,
+    cols: &TargetColumns<'a>,
+    task: Task,
+    label: Option<Column>,
+    pred: Option<Column>,
+    decision_threshold: f64,
+    classes: &mut Interner,
+) -> crate::Result<Result<Outputs, String>> {
+    let has = |c: Option<&'a str>| c.filter(|c| ds.column_type(c).is_some());
+    let col_err = |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", ds.label(), ds.name());
+    let label = match (label, cols.label) {
+        (Some(l), Some(name)) => match outcome(&l, task, classes) {
+            Ok(o) => Some(o),
+            Err(m) => return Ok(Err(col_err(name, m))),
+        },
+        _ => None,
+    };
+    let (pc, sc) = (has(cols.prediction), has(cols.score));
+    let model = if pc.is_none() && sc.is_none() {
+        None
+    } else {
+        match model(ds, pc, sc, task, pred, decision_threshold, classes)? {
+            Ok(m) => Some(m),
+            Err(e) => return Ok(Err(e)),
+        }
+    };
+    Ok(Ok(Outputs { label, model }))
+}
+
+/// A label or prediction column as the task reads it.
+fn outcome(column: &Column, task: Task, classes: &mut Interner) -> Result<Outcome, String> {
+    Ok(match task {
+        Task::Binary | Task::Auto => Outcome::Binary(to_binary(column)?),
+        Task::Multiclass => Outcome::Classes(to_class_codes(column, classes)?),
+        Task::Regression => Outcome::Values(to_numeric(column)?),
+    })
+}
+
+/// One model's outputs: its prediction column (already read) and score.
+fn model(
+    ds: &Dataset,
+    prediction: Option<&str>,
+    score: Option<&str>,
+    task: Task,
+    pred: Option<Column>,
+    decision_threshold: f64,
+    classes: &mut Interner,
+) -> crate::Result<Result<Model, String>> {
+    let col_err = |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", ds.label(), ds.name());
+    // The score only serves binary classification.
+    let binary = matches!(task, Task::Binary | Task::Auto);
+    let score = match score.filter(|_| binary) {
+        Some(s) => match into_numeric(ds.read_column(s)?) {
+            Ok(v) => Some(v),
+            Err(m) => return Ok(Err(col_err(s, m))),
+        },
+        None => None,
+    };
+    let prediction = match (pred, prediction, &score) {
+        (Some(p), Some(name), _) => match outcome(&p, task, classes) {
+            Ok(o) => o,
+            Err(m) => return Ok(Err(col_err(name, m))),
+        },
+        (None, _, Some(s)) if binary => Outcome::Binary(
+            s.iter()
+                .map(|v| {
+                    if v.is_nan() {
+                        2
+                    } else {
+                        u8::from(*v >= decision_threshold)
+                    }
+                })
+                .collect(),
+        ),
+        _ => return Ok(Err("no prediction column".to_string())),
+    };
+    Ok(Ok(Model { prediction, score }))
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use attest_check::conformance::{check_case, Cases};
-use attest_check::read::Dataset;
+use attest_check::read::{Dataset, Datasets};
 use attest_check::source::FileSource;
 
 fn conformance_dir() -> PathBuf {
@@ -36,13 +36,10 @@ fn every_conformance_case_agrees() {
         };
         let reference = open("reference", &case.reference);
         let current = open("current", &case.current);
-        failures.extend(check_case(
-            case,
-            &reference,
-            &current,
-            cases.default_tolerance,
-        ));
-        checked += case.expected.len();
+        let train = case.train.as_deref().map(|t| open("train", t));
+        let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
+        failures.extend(check_case(case, datasets, cases.default_tolerance));
+        checked += case.checked().count();
     }
     assert!(
         failures.is_empty(),

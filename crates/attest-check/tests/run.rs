@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use attest_check::config::Task;
-use attest_check::read::Dataset;
+use attest_check::read::{Dataset, Datasets};
 use attest_check::report::{Report, Status};
 use attest_check::run::{run, NoProgress, RunOptions};
 use attest_check::source::MemorySource;
@@ -25,9 +25,9 @@ fn csv(label: &str, text: &str) -> Dataset {
 }
 
 fn report(reference: &str, current: &str, config: &Config) -> Report {
+    let (r, c) = (csv("reference", reference), csv("current", current));
     let report = run(
-        &csv("reference", reference),
-        &csv("current", current),
+        Datasets::new(&r, &c),
         config,
         &RunOptions::default(),
         &NoProgress,
@@ -235,9 +235,12 @@ fn every_metric_key_is_unique() {
     let mut config = Config::default();
     config.roles.sensitive = vec!["gender".into()];
     config.roles.segments = vec!["region".into(), "gender".into()];
+    let (a, b) = (
+        open("reference", "reference.parquet"),
+        open("current", "current.parquet"),
+    );
     let r = run(
-        &open("reference", "reference.parquet"),
-        &open("current", "current.parquet"),
+        Datasets::new(&a, &b),
         &config,
         &RunOptions::default(),
         &NoProgress,
@@ -262,7 +265,7 @@ fn preview_shows_schemas_and_auto_roles_without_decoding() {
     use attest_check::plan::{preview, Role};
     let reference = csv("reference", "id,y,score,x\n1,0,0.2,a\n2,1,0.9,b\n");
     let current = csv("current", "id,y,score,x,extra\n1,0,0.4,a,1\n");
-    let p = preview(&reference, &current, &Config::default()).expect("preview");
+    let p = preview(Datasets::new(&reference, &current), &Config::default()).expect("preview");
     assert_eq!(p.datasets[0].rows, 2);
     assert_eq!(p.datasets[1].rows, 1);
     assert_eq!(p.datasets[1].columns, ["id", "y", "score", "x", "extra"]);
@@ -299,14 +302,23 @@ fn digests_given_later_give_the_same_report() {
     let r = csv("reference", "x,y\n1,a\n2,b\n3,a\n");
     let c = csv("current", "x,y\n1,a\n5,b\n");
     let config = Config::default();
-    let hashed = run(&r, &c, &config, &RunOptions::default(), &NoProgress).expect("run");
+    let hashed = run(
+        Datasets::new(&r, &c),
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("run");
     let options = RunOptions {
         hash_inputs: false,
         ..RunOptions::default()
     };
-    let mut later = run(&r, &c, &config, &options, &NoProgress).expect("run");
+    let mut later = run(Datasets::new(&r, &c), &config, &options, &NoProgress).expect("run");
     assert!(later.inputs.iter().all(|i| i.sha256.is_empty()));
-    later.set_digests(&hashed.inputs[0].sha256, &hashed.inputs[1].sha256);
+    later.set_digests(&[
+        ("reference", &hashed.inputs[0].sha256),
+        ("current", &hashed.inputs[1].sha256),
+    ]);
     assert_eq!(later.to_json(), hashed.to_json());
 }
 
@@ -323,15 +335,22 @@ fn columns_profiled_in_two_parts_give_the_same_report() {
     };
     let (r, c) = (demo("reference"), demo("current"));
     let config = Config::default();
-    let whole = run(&r, &c, &config, &RunOptions::default(), &NoProgress).expect("run");
+    let whole = run(
+        Datasets::new(&r, &c),
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("run");
     // a third of the columns elsewhere, through bytes, as between workers
-    let part = profile_columns(&r, &c, &config, &|i| i % 3 == 1, &NoProgress).expect("part");
+    let part = profile_columns(Datasets::new(&r, &c), &config, &|i| i % 3 == 1, &NoProgress)
+        .expect("part");
     assert!(!part.is_empty());
     let part = ColumnsPart::from_bytes(&part.to_bytes().expect("encode")).expect("decode");
-    let mine = profile_columns(&r, &c, &config, &|i| i % 3 != 1, &NoProgress).expect("part");
+    let mine = profile_columns(Datasets::new(&r, &c), &config, &|i| i % 3 != 1, &NoProgress)
+        .expect("part");
     let split = run_with_parts(
-        &r,
-        &c,
+        Datasets::new(&r, &c),
         &config,
         &RunOptions::default(),
         &NoProgress,
@@ -341,10 +360,15 @@ fn columns_profiled_in_two_parts_give_the_same_report() {
     assert_eq!(split.to_json(), whole.to_json());
     // parts from other files are refused
     let other = csv("reference", "x\n1\n2\n");
-    let foreign = profile_columns(&other, &other, &config, &|_| true, &NoProgress).expect("part");
+    let foreign = profile_columns(
+        Datasets::new(&other, &other),
+        &config,
+        &|_| true,
+        &NoProgress,
+    )
+    .expect("part");
     assert!(run_with_parts(
-        &r,
-        &c,
+        Datasets::new(&r, &c),
         &config,
         &RunOptions::default(),
         &NoProgress,

@@ -16,7 +16,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
-use attest_check::read::Dataset;
+use attest_check::read::{Dataset, Datasets};
 use attest_check::report::Status;
 use attest_check::run::{run, Progress, RunOptions};
 use attest_check::source::FileSource;
@@ -32,7 +32,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "attest",
     version,
-    about = "Model-validation checks: drift, data quality, performance, fairness"
+    about = "Model-validation checks: drift, data quality, performance, fairness, fit, leakage, backtesting, champion vs challenger"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -85,6 +85,9 @@ struct ReproduceArgs {
     /// The current dataset the report names.
     #[arg(long, value_name = "CUR")]
     current: PathBuf,
+    /// The train dataset the report names, when it has one.
+    #[arg(long, value_name = "TRAIN")]
+    train: Option<PathBuf>,
     /// Also write the comparison as JSON here.
     #[arg(long, value_name = "diff.json")]
     json: Option<PathBuf>,
@@ -98,6 +101,10 @@ struct CheckArgs {
     /// The dataset under validation (Parquet or CSV).
     #[arg(long, value_name = "CUR")]
     current: PathBuf,
+    /// The data the model was fit on, with its in-sample predictions
+    /// (over- and under-fitting, leakage).
+    #[arg(long, value_name = "TRAIN")]
+    train: Option<PathBuf>,
     /// Row identifier column.
     #[arg(long, value_name = "C")]
     id: Option<String>,
@@ -119,6 +126,19 @@ struct CheckArgs {
     /// Slice column for performance by segment (repeatable).
     #[arg(long, value_name = "C")]
     segment: Vec<String>,
+    /// A per-class probability column, in sorted class order (repeatable),
+    /// or one list column.
+    #[arg(long, value_name = "C")]
+    class_score: Vec<String>,
+    /// A per-row feature attribution column, e.g. SHAP (repeatable).
+    #[arg(long, value_name = "C")]
+    attribution: Vec<String>,
+    /// A second model's positive-class probability (champion vs challenger).
+    #[arg(long, value_name = "C")]
+    challenger_score: Option<String>,
+    /// A second model's predicted class or value.
+    #[arg(long, value_name = "C")]
+    challenger_prediction: Option<String>,
     /// Configuration file (see attest.example.toml).
     #[arg(long, value_name = "attest.toml")]
     config: Option<PathBuf>,
@@ -245,6 +265,24 @@ fn reproduce(args: &ReproduceArgs) -> Result<bool> {
         .with_context(|| format!("in {}", args.report.display()))?;
     let reference = open("reference", &args.reference)?;
     let current = open("current", &args.current)?;
+    let train = args
+        .train
+        .as_deref()
+        .map(|p| open("train", p))
+        .transpose()?;
+    let had_train = original.inputs.iter().any(|i| i.dataset == "train");
+    if had_train != train.is_some() {
+        anyhow::bail!(
+            "the report {} a train dataset: give {}",
+            if had_train { "has" } else { "has no" },
+            if had_train {
+                "--train TRAIN as well"
+            } else {
+                "no --train"
+            }
+        );
+    }
+    let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     let options = RunOptions {
         created_at: original.created_at.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -253,7 +291,7 @@ fn reproduce(args: &ReproduceArgs) -> Result<bool> {
     let progress = TerminalProgress {
         enabled: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
-    let rerun = run(&reference, &current, &config, &options, &progress)?;
+    let rerun = run(datasets, &config, &options, &progress)?;
     let outcome = attest_check::reproduce::compare(&original, &rerun);
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&outcome).context("cannot serialise")? + "\n";
@@ -286,6 +324,8 @@ fn check(args: &CheckArgs) -> Result<bool> {
         (&args.prediction, &mut r.prediction),
         (&args.score, &mut r.score),
         (&args.label, &mut r.label),
+        (&args.challenger_score, &mut r.challenger_score),
+        (&args.challenger_prediction, &mut r.challenger_prediction),
     ] {
         if flag.is_some() {
             slot.clone_from(flag);
@@ -294,12 +334,27 @@ fn check(args: &CheckArgs) -> Result<bool> {
     if !args.sensitive.is_empty() {
         r.sensitive.clone_from(&args.sensitive);
     }
-    if !args.segment.is_empty() {
-        r.segments.clone_from(&args.segment);
+    for (flag, list) in [
+        (&args.segment, &mut r.segments),
+        (&args.class_score, &mut r.class_scores),
+        (&args.attribution, &mut r.attribution),
+    ] {
+        if !flag.is_empty() {
+            list.clone_from(flag);
+        }
     }
+    config
+        .validate()
+        .context("the configuration with the flags given")?;
 
     let reference = open("reference", &args.reference)?;
     let current = open("current", &args.current)?;
+    let train = args
+        .train
+        .as_deref()
+        .map(|p| open("train", p))
+        .transpose()?;
+    let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     let options = RunOptions {
         created_at: created_at()?,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -309,7 +364,7 @@ fn check(args: &CheckArgs) -> Result<bool> {
     let progress = TerminalProgress {
         enabled: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
-    let report = run(&reference, &current, &config, &options, &progress)?;
+    let report = run(datasets, &config, &options, &progress)?;
     let elapsed = started.elapsed();
 
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));

@@ -67,24 +67,20 @@ fn conformance_through_the_cli() {
     let mut failures = Vec::new();
     let mut checked = 0;
     for case in &cases.cases {
-        let r = &case.roles;
-        let mut args: Vec<String> = Vec::new();
-        for (flag, v) in [
-            ("--id", &r.id),
-            ("--timestamp", &r.timestamp),
-            ("--prediction", &r.prediction),
-            ("--score", &r.score),
-            ("--label", &r.label),
-        ] {
-            if let Some(v) = v {
-                args.extend([flag.to_string(), v.clone()]);
+        let mut args = case.roles.to_args();
+        // The case's attest.toml; the feature times have no flag (SPEC §5).
+        let mut toml = case.config.clone().unwrap_or_default();
+        if !case.roles.feature_time.is_empty() && !toml.contains("[roles.feature_time]") {
+            toml.push_str("\n[roles.feature_time]\n");
+            for (f, c) in &case.roles.feature_time {
+                toml.push_str(&format!("{f:?} = {c:?}\n"));
             }
         }
-        for s in &r.sensitive {
-            args.extend(["--sensitive".to_string(), s.clone()]);
-        }
-        for s in &r.segments {
-            args.extend(["--segment".to_string(), s.clone()]);
+        let config_path = tmp.path().join(format!("{}.toml", case.name));
+        std::fs::write(&config_path, &toml).expect("write config");
+        args.extend(["--config".to_string(), config_path.display().to_string()]);
+        if let Some(t) = &case.train {
+            args.extend(["--train".to_string(), dir.join(t).display().to_string()]);
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let json = tmp.path().join(format!("{}.json", case.name));
@@ -102,20 +98,23 @@ fn conformance_through_the_cli() {
             stderr(&out)
         );
         let report = read_report(&json);
-        for d in disagreements(&report, &case.expected, cases.default_tolerance) {
+        for d in disagreements(&report, case.checked(), cases.default_tolerance) {
             failures.push(format!("{}: {d}", case.name));
         }
-        checked += case.expected.len();
+        checked += case.checked().count();
         // The report reproduces from its own configuration, bit for bit.
-        let again = attest()
+        let mut again = attest();
+        again
             .arg("reproduce")
             .arg(&json)
             .arg("--reference")
             .arg(dir.join(&case.reference))
             .arg("--current")
-            .arg(dir.join(&case.current))
-            .output()
-            .expect("attest reproduce runs");
+            .arg(dir.join(&case.current));
+        if let Some(t) = &case.train {
+            again.arg("--train").arg(dir.join(t));
+        }
+        let again = again.output().expect("attest reproduce runs");
         let said = String::from_utf8_lossy(&again.stdout);
         if again.status.code() != Some(0) || said != "reproduced: identical\n" {
             failures.push(format!(

@@ -3,11 +3,11 @@
 use serde::Serialize;
 use serde_json::json;
 
+use super::{ColumnResult, Context, Family, Pass};
 use crate::config::{Config, Severity};
 use crate::plan::Role;
 use crate::profile::Profile;
 use crate::report::{Check, Metric, Status};
-use crate::run::{ColumnResult, RunData};
 
 /// The metric that decides a column's drift, and its verdict.
 #[derive(Debug, Clone, Serialize)]
@@ -132,14 +132,15 @@ fn column_evidence(c: &ColumnResult, v: Option<&Verdict>) -> serde_json::Value {
 
 /// One drift check over the columns with the given roles.
 fn drift_check(
-    data: &RunData<'_>,
+    ctx: &Context<'_>,
+    pass: &Pass,
     id: &str,
     title: &str,
     roles: &[Role],
     severity: Severity,
     dataset_share: bool,
 ) -> Check {
-    let cols: Vec<&ColumnResult> = data
+    let cols: Vec<&ColumnResult> = pass
         .columns
         .iter()
         .filter(|c| roles.contains(&c.plan.role))
@@ -160,7 +161,7 @@ fn drift_check(
     let col_status = Status::Fail;
     for c in &cols {
         let v = match &c.profile {
-            Some(Ok(p)) => verdict(p, data.config),
+            Some(Ok(p)) => verdict(p, ctx.config),
             _ => None,
         };
         if let Some(v) = &v {
@@ -185,7 +186,7 @@ fn drift_check(
     if dataset_share {
         if judged > 0 {
             let share = drifted.len() as f64 / judged as f64;
-            let thr = data.config.drift.dataset_drift_share;
+            let thr = ctx.config.drift.dataset_drift_share;
             let dataset_drift = share >= thr;
             status = if dataset_drift {
                 severity.into()
@@ -233,12 +234,34 @@ fn drift_check(
     }
 }
 
+const CHECKS: &[(&str, &str)] = &[
+    ("feature_drift", "Feature drift"),
+    ("prediction_drift", "Prediction drift"),
+    ("label_drift", "Label drift"),
+];
+
+/// Feature, prediction and label drift (SPEC §3 "Drift").
+pub struct Drift;
+
+impl Family for Drift {
+    fn name(&self) -> &'static str {
+        "drift"
+    }
+    fn checks(&self) -> &'static [(&'static str, &'static str)] {
+        CHECKS
+    }
+    fn build(&self, ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
+        build(ctx, pass)
+    }
+}
+
 /// Feature, prediction and label drift checks.
-pub fn build(data: &RunData<'_>) -> Vec<Check> {
-    let d = &data.config.drift;
+fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
+    let d = &ctx.config.drift;
     vec![
         drift_check(
-            data,
+            ctx,
+            pass,
             "feature_drift",
             "Feature drift",
             &[Role::Feature],
@@ -246,7 +269,8 @@ pub fn build(data: &RunData<'_>) -> Vec<Check> {
             true,
         ),
         drift_check(
-            data,
+            ctx,
+            pass,
             "prediction_drift",
             "Prediction drift",
             &[Role::Prediction, Role::Score],
@@ -254,7 +278,8 @@ pub fn build(data: &RunData<'_>) -> Vec<Check> {
             false,
         ),
         drift_check(
-            data,
+            ctx,
+            pass,
             "label_drift",
             "Label drift",
             &[Role::Label],

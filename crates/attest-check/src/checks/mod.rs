@@ -1,21 +1,250 @@
-//! One module per check: what it needs → statistics → verdicts.
+//! The check families: each turns what the run read into checks with
+//! verdicts (needs → statistics → verdicts).
+//!
+//! A family is one file here implementing [`Family`]: the checks it builds
+//! (id and title, in report order), optionally statistics of one column of
+//! every dataset made during the run's single column pass
+//! ([`Family::column`]: small, so peak memory does not grow with the number
+//! of checks), and [`Family::build`], which reads the [`Context`] (the
+//! configuration, the plan, every dataset's label, model outputs,
+//! timestamps and ids) and the [`Pass`] (column profiles, the families' own
+//! column statistics, row hashes). Its statistics are pure functions in
+//! `stats/`. Adding a family is that file and one line in [`FAMILIES`]
+//! (plus its thresholds in `config.rs`): the run and the page need nothing.
 
+mod backtest;
+mod challenger;
 mod drift;
+mod estimation;
+mod fit;
+mod leakage;
 pub mod performance;
 mod quality;
 
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::columns::Interner;
+use crate::config::Config;
+use crate::plan::{ColumnPlan, Plan};
+use crate::profile::Profile;
 use crate::report::Check;
-use crate::run::RunData;
+use crate::targets::AllTargets;
+
+/// A check family (see the module documentation).
+pub trait Family: Sync {
+    /// A short name, the key of its column statistics.
+    fn name(&self) -> &'static str;
+    /// The (id, title) of each check it builds, in report order.
+    fn checks(&self) -> &'static [(&'static str, &'static str)];
+    /// What it needs the column pass to read or compute beyond the
+    /// reference-vs-current profiles.
+    fn needs(&self) -> Needs {
+        Needs::default()
+    }
+    /// Statistics of one column of every dataset, made in the column pass
+    /// (JSON, so that a part made in another worker crosses as it is).
+    fn column(&self, _column: &ColumnData<'_>, _ctx: &Context<'_>) -> Option<Value> {
+        None
+    }
+    /// Its checks, in the order of [`Family::checks`].
+    fn build(&self, ctx: &Context<'_>, pass: &Pass) -> Vec<Check>;
+}
+
+/// What a family needs of the column pass.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// The feature columns of every dataset (train too), not only of
+    /// reference and current.
+    pub every_dataset: bool,
+    /// Hashes of each row's feature tuple in every dataset.
+    pub feature_hashes: bool,
+}
+
+impl Needs {
+    /// What the running families need together.
+    pub fn of_run(ctx: &Context<'_>) -> Needs {
+        FAMILIES
+            .iter()
+            .filter(|f| ctx.runs_any(**f))
+            .map(|f| f.needs())
+            .fold(Needs::default(), |a, b| Needs {
+                every_dataset: a.every_dataset || b.every_dataset,
+                feature_hashes: a.feature_hashes || b.feature_hashes,
+            })
+    }
+}
+
+/// Every family, in report order.
+pub const FAMILIES: &[&dyn Family] = &[
+    &quality::Quality,
+    &drift::Drift,
+    &performance::Performance,
+    &fit::Fit,
+    &leakage::Leakage,
+    &backtest::Backtest,
+    &challenger::Challenger,
+    &estimation::Estimation,
+];
+
+/// Every check id, in report order.
+pub fn check_ids() -> Vec<&'static str> {
+    FAMILIES
+        .iter()
+        .flat_map(|f| f.checks().iter().map(|(id, _)| *id))
+        .collect()
+}
+
+/// A dataset of the run, as the checks name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatasetMeta {
+    /// "train", "reference" or "current".
+    pub label: String,
+    /// File name.
+    pub name: String,
+    pub rows: usize,
+}
+
+/// What every check can read besides the column pass.
+pub struct Context<'a> {
+    pub config: &'a Config,
+    pub plan: &'a Plan,
+    /// The datasets in run order: train (when given), reference, current.
+    pub datasets: Vec<DatasetMeta>,
+    /// Labels, model outputs, timestamps, ids and groupings of every dataset.
+    pub targets: &'a AllTargets,
+}
+
+impl Context<'_> {
+    /// The index (in run order) of the dataset with this label.
+    pub fn index(&self, label: &str) -> Option<usize> {
+        self.datasets.iter().position(|d| d.label == label)
+    }
+    /// Whether a train dataset was given.
+    pub fn has_train(&self) -> bool {
+        self.index("train").is_some()
+    }
+    /// Whether any of a family's checks runs.
+    pub fn runs_any(&self, family: &dyn Family) -> bool {
+        family.checks().iter().any(|(id, _)| self.config.runs(id))
+    }
+}
+
+/// One dataset's values of a column, as the column pass gives them.
+#[derive(Debug, Clone, Copy)]
+pub enum View<'a> {
+    /// NaN for missing; ±inf kept.
+    Numeric(&'a [f64]),
+    /// Codes into the column's [`ColumnData::interner`]; `MISSING` for missing.
+    Categorical(&'a [u32]),
+}
+
+/// One column of every dataset, in the column pass.
+pub struct ColumnData<'a> {
+    pub plan: &'a ColumnPlan,
+    /// Per dataset in run order: its values, when it has the column and they
+    /// could be read as the column's kind.
+    pub views: Vec<Option<View<'a>>>,
+    /// Category names of a categorical column (shared by every dataset).
+    pub interner: Option<&'a Interner>,
+    /// The profile of reference vs current, when there is one.
+    pub profile: Option<&'a Profile>,
+}
+
+/// A column's results from the pass.
+#[derive(Debug, Clone)]
+pub struct ColumnResult {
+    pub plan: ColumnPlan,
+    /// Reference vs current, or why it could not be made (`None`: not
+    /// compared).
+    pub profile: Option<Result<Profile, String>>,
+    /// The families' column statistics, by family name.
+    pub stats: BTreeMap<String, Value>,
+}
+
+/// Hashes of rows, summed column by column in the pass (so parts made in
+/// several workers add up), to find equal rows within and across datasets.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RowHashes {
+    /// Per dataset in run order: every compared column (duplicate rows;
+    /// empty for train).
+    pub rows: Vec<Vec<u64>>,
+    /// Per dataset: the feature columns every dataset has.
+    pub features: Vec<Vec<u64>>,
+    /// Per pair (earlier, later) of datasets with feature columns that both
+    /// have but some other dataset lacks: those columns' hashes on each side.
+    pub pair_extra: Vec<PairHashes>,
+}
+
+/// The extra feature hashes of a pair of datasets (see [`RowHashes`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PairHashes {
+    pub earlier: usize,
+    pub later: usize,
+    pub earlier_rows: Vec<u64>,
+    pub later_rows: Vec<u64>,
+}
+
+impl RowHashes {
+    /// The feature-tuple hashes of datasets `a` and `b` over the feature
+    /// columns both have.
+    pub fn feature_pair(&self, a: usize, b: usize) -> Option<(Vec<u64>, Vec<u64>)> {
+        let (fa, fb) = (self.features.get(a)?, self.features.get(b)?);
+        match self
+            .pair_extra
+            .iter()
+            .find(|p| p.earlier == a && p.later == b)
+        {
+            None => Some((fa.clone(), fb.clone())),
+            Some(p) => {
+                let add = |x: &[u64], y: &[u64]| -> Vec<u64> {
+                    x.iter().zip(y).map(|(a, b)| a.wrapping_add(*b)).collect()
+                };
+                Some((add(fa, &p.earlier_rows), add(fb, &p.later_rows)))
+            }
+        }
+    }
+}
+
+/// What the column pass made: every column's results and the row hashes.
+pub struct Pass {
+    pub columns: Vec<ColumnResult>,
+    pub hashes: RowHashes,
+}
+
+impl Pass {
+    /// The results of the columns with a role.
+    pub fn with_role(&self, role: crate::plan::Role) -> impl Iterator<Item = &ColumnResult> {
+        self.columns.iter().filter(move |c| c.plan.role == role)
+    }
+}
+
+/// Every family's column statistics of one column.
+pub fn column_stats(column: &ColumnData<'_>, ctx: &Context<'_>) -> BTreeMap<String, Value> {
+    FAMILIES
+        .iter()
+        .filter(|f| ctx.runs_any(**f))
+        .filter_map(|f| f.column(column, ctx).map(|v| (f.name().to_string(), v)))
+        .collect()
+}
 
 /// Build every check in report order (skipped ones included, with the reason).
-pub fn build(data: &RunData<'_>) -> Vec<Check> {
-    let mut checks = vec![quality::schema(data), quality::data_quality(data)];
-    checks.extend(drift::build(data));
-    checks.extend(performance::build(data));
+pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
+    let mut checks = Vec::new();
+    for family in FAMILIES {
+        if !ctx.runs_any(*family) {
+            checks.extend(family.checks().iter().map(|(id, title)| {
+                Check::skipped(id, title, "skipped by the configuration ([checks] skip)")
+            }));
+            continue;
+        }
+        checks.extend(family.build(ctx, pass));
+    }
     checks
         .into_iter()
         .map(|c| {
-            if data.config.runs(&c.id) {
+            if ctx.config.runs(&c.id) {
                 c
             } else {
                 Check::skipped(
@@ -26,4 +255,39 @@ pub fn build(data: &RunData<'_>) -> Vec<Check> {
             }
         })
         .collect()
+}
+
+/// The numbers of the rows at `rows`, for messages: "1,234".
+pub(crate) fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// A share as a percentage for messages: "12.5%".
+pub(crate) fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_ids_are_the_configuration_ids() {
+        assert_eq!(check_ids(), crate::config::CHECK_IDS.to_vec());
+    }
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(9850), "9,850");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
 }

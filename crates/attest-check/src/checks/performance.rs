@@ -5,9 +5,9 @@ use serde_json::{json, Value};
 
 use crate::columns::Interner;
 use crate::config::Task;
-use crate::read::Dataset;
 use crate::report::{Check, Metric, Status};
-use crate::run::RunData;
+
+use super::{Context, Family, Pass};
 use crate::stats::classification::{
     average_precision, brier, calibration_bins, downsample, ece, log_loss, pr_points, roc_auc,
     roc_points, threshold_counts, Confusion,
@@ -15,7 +15,7 @@ use crate::stats::classification::{
 use crate::stats::fairness::fairness_metrics;
 use crate::stats::multiclass::multiclass_metrics;
 use crate::stats::regression::regression_metrics;
-use crate::targets::{detect_task, load, PerfColumns, PerfData, TaskData};
+use crate::targets::{PerfData, TaskData};
 
 /// Curve points kept for the viewer.
 const CURVE_POINTS: usize = 200;
@@ -23,11 +23,59 @@ const CURVE_POINTS: usize = 200;
 const SCATTER_POINTS: usize = 300;
 
 /// Named metric values of one dataset (or segment), in a fixed order.
-type Values = Vec<(&'static str, f64)>;
+pub(crate) type Values = Vec<(&'static str, f64)>;
 
 /// Whether larger is better.
 fn higher_is_better(name: &str) -> bool {
     !matches!(name, "rmse" | "mae" | "mape" | "log_loss" | "brier" | "ece")
+}
+
+/// σ(m), a metric's orientation (SPEC §3 "Conventions"): +1 when higher is
+/// better, −1 when lower is better, `None` for `mean_error` (and anything
+/// that is not a performance metric).
+pub(crate) fn orientation(name: &str) -> Option<f64> {
+    match name {
+        "accuracy" | "precision" | "recall" | "f1" | "roc_auc" | "pr_auc" | "r2" | "macro_f1"
+        | "weighted_f1" => Some(1.0),
+        "log_loss" | "brier" | "ece" | "rmse" | "mae" | "mape" => Some(-1.0),
+        _ => None,
+    }
+}
+
+/// The deciding metric of a task (SPEC §3 "Conventions"): binary →
+/// `roc_auc` with a score, else `f1`; multiclass → `macro_f1`; regression →
+/// `rmse`.
+pub(crate) fn deciding_metric(task: Task, has_score: bool) -> &'static str {
+    match task {
+        Task::Regression => "rmse",
+        Task::Multiclass => "macro_f1",
+        _ if has_score => "roc_auc",
+        _ => "f1",
+    }
+}
+
+/// The range a metric's values lie in (for clipping thresholds).
+pub(crate) fn metric_range(name: &str) -> (f64, f64) {
+    match name {
+        "log_loss" | "brier" | "rmse" | "mae" | "mape" | "ece" => (0.0, f64::INFINITY),
+        "r2" => (f64::NEG_INFINITY, 1.0),
+        "mean_error" => (f64::NEG_INFINITY, f64::INFINITY),
+        _ => (0.0, 1.0),
+    }
+}
+
+/// Every performance metric of the task on `data`, in a fixed order
+/// (SPEC §3 "Performance"); undefined ones are left out.
+pub(crate) fn task_metrics(data: &TaskData, classes: &Interner) -> Values {
+    if data.is_empty() {
+        return Vec::new();
+    }
+    compute(data, classes).0
+}
+
+/// The value of `name` among `values`.
+pub(crate) fn value_of(values: &Values, name: &str) -> Option<f64> {
+    values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
 }
 
 /// The metrics compared between reference and current.
@@ -156,113 +204,6 @@ fn residual_histogram(residuals: &[f64]) -> Value {
     json!({ "edges": edges, "counts": counts })
 }
 
-/// Labels, predictions and groupings of both datasets, read before the checks.
-pub struct Loaded {
-    task: Task,
-    reference: Option<Result<PerfData, String>>,
-    current: Option<Result<PerfData, String>>,
-    classes: Interner,
-}
-
-/// Read what the performance checks need. Runs beside the column profiles.
-pub fn prepare(
-    plan: &crate::plan::Plan,
-    reference: &Dataset,
-    current: &Dataset,
-    config: &crate::Config,
-) -> crate::Result<Result<Loaded, String>> {
-    let roles = &plan.roles;
-    let Some(label) = roles.label.as_deref() else {
-        return Ok(Err(
-            "no label column (name it with --label or [roles] label)".into(),
-        ));
-    };
-    if roles.prediction.is_none() && roles.score.is_none() {
-        return Ok(Err("no prediction or score column".into()));
-    }
-    let has = |ds: &Dataset, c: &str| ds.column_type(c).is_some();
-    let usable = |ds: &Dataset| {
-        has(ds, label)
-            && roles.prediction.as_deref().is_none_or(|p| has(ds, p))
-            && roles.score.as_deref().is_none_or(|s| has(ds, s))
-    };
-    let datasets: Vec<&Dataset> = [reference, current]
-        .into_iter()
-        .filter(|d| usable(d))
-        .collect();
-    if datasets.is_empty() {
-        return Ok(Err(format!(
-            "neither dataset has both `{label}` and the prediction"
-        )));
-    }
-    // Task from the label and prediction values of the datasets that have
-    // them; the same columns are then loaded (read once).
-    let mut read = Vec::new();
-    for ds in &datasets {
-        let l = ds.read_column(label)?;
-        let p = match roles.prediction.as_deref() {
-            Some(p) => Some(ds.read_column(p)?),
-            None => None,
-        };
-        read.push((l, p));
-    }
-    let samples: Vec<&crate::columns::Column> = read
-        .iter()
-        .flat_map(|(l, p)| std::iter::once(l).chain(p.as_ref()))
-        .collect();
-    let task = match detect_task(config.task, &samples) {
-        Ok(t) => t,
-        Err(e) => return Ok(Err(e)),
-    };
-    drop(samples);
-    let mut groupings: Vec<&str> = roles.segments.iter().map(String::as_str).collect();
-    for s in &roles.sensitive {
-        if !groupings.contains(&s.as_str()) {
-            groupings.push(s);
-        }
-    }
-    let mut classes = Interner::default();
-    let mut loaded = Loaded {
-        task,
-        reference: None,
-        current: None,
-        classes: Interner::default(),
-    };
-    for (ds, (label_column, prediction_column)) in datasets.into_iter().zip(read) {
-        let cols = PerfColumns {
-            label,
-            prediction: roles.prediction.as_deref(),
-            // the score only serves binary classification
-            score: if task == Task::Binary || task == Task::Auto {
-                roles.score.as_deref()
-            } else {
-                None
-            },
-            groupings: if std::ptr::eq(ds, current) {
-                groupings.clone()
-            } else {
-                vec![]
-            },
-        };
-        let d = load(
-            ds,
-            &cols,
-            label_column,
-            prediction_column,
-            task,
-            config.performance.decision_threshold,
-            &mut classes,
-        )?;
-        if std::ptr::eq(ds, current) {
-            loaded.current = Some(d);
-        } else {
-            loaded.reference = Some(d);
-        }
-    }
-    loaded.classes = classes;
-    Ok(Ok(loaded))
-}
-
 const PERF: (&str, &str) = ("performance", "Model performance");
 const BASE: (&str, &str) = (
     "performance_baseline",
@@ -271,45 +212,86 @@ const BASE: (&str, &str) = (
 const SEG: (&str, &str) = ("performance_by_segment", "Performance by segment");
 const FAIR: (&str, &str) = ("fairness", "Fairness");
 
+/// Performance (every dataset with labels; reference vs current), against a
+/// dummy baseline, by segment, and fairness (SPEC §3).
+pub struct Performance;
+
+impl Family for Performance {
+    fn name(&self) -> &'static str {
+        "performance"
+    }
+    fn checks(&self) -> &'static [(&'static str, &'static str)] {
+        &[PERF, BASE, SEG, FAIR]
+    }
+    fn build(&self, ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
+        build(ctx)
+    }
+}
+
+/// Why the performance-family checks cannot run, if they cannot: `Err` for
+/// a skip reason, `Ok(Some(e))` for an error in the data.
+pub(crate) fn unavailable(ctx: &Context<'_>) -> Result<Option<String>, String> {
+    let roles = &ctx.plan.roles;
+    if roles.label.is_none() {
+        return Err("no label column (name it with --label or [roles] label)".into());
+    }
+    if roles.prediction.is_none() && roles.score.is_none() {
+        return Err("no prediction or score column".into());
+    }
+    if let Err(e) = &ctx.targets.task {
+        return Err(e.clone());
+    }
+    Ok(ctx
+        .targets
+        .datasets
+        .iter()
+        .find_map(|t| t.outputs.as_ref().err().cloned()))
+}
+
 /// The four performance-family checks.
-pub fn build(data: &RunData<'_>) -> Vec<Check> {
-    let all_skipped = |why: &str| {
+fn build(ctx: &Context<'_>) -> Vec<Check> {
+    let all = |make: &dyn Fn(&str, &str) -> Check| {
         [PERF, BASE, SEG, FAIR]
             .iter()
-            .map(|(id, t)| Check::skipped(id, t, why))
+            .map(|(id, t)| make(id, t))
             .collect::<Vec<_>>()
     };
-    let loaded = match &data.performance {
-        Ok(l) => l,
-        Err(why) => return all_skipped(why),
+    match unavailable(ctx) {
+        Err(why) => return all(&|id, t| Check::skipped(id, t, why.clone())),
+        Ok(Some(e)) => return all(&|id, t| Check::error(id, t, e.clone())),
+        Ok(None) => {}
+    }
+    let targets = ctx.targets;
+    let Some(task) = targets.task() else {
+        return all(&|id, t| Check::skipped(id, t, "no task"));
     };
-    let task = loaded.task;
-    fn unpack(d: &Option<Result<PerfData, String>>) -> Option<Result<&PerfData, String>> {
-        d.as_ref().map(|r| r.as_ref().map_err(Clone::clone))
+    let perf = |label: &str| targets.get(label).and_then(PerfData::of);
+    let (t, r, c) = (perf("train"), perf("reference"), perf("current"));
+    if r.is_none() && c.is_none() {
+        let label = ctx.plan.roles.label.as_deref().unwrap_or("label");
+        return all(&|id, t| {
+            Check::skipped(
+                id,
+                t,
+                format!("neither reference nor current has both `{label}` and the prediction"),
+            )
+        });
     }
-    let (r, c) = (unpack(&loaded.reference), unpack(&loaded.current));
-    let err = [&r, &c].into_iter().find_map(|x| match x {
-        Some(Err(e)) => Some(e.clone()),
-        _ => None,
-    });
-    if let Some(e) = err {
-        return [PERF, BASE, SEG, FAIR]
-            .iter()
-            .map(|(id, t)| Check::error(id, t, e.clone()))
-            .collect();
-    }
-    let r = r.and_then(Result::ok);
-    let c = c.and_then(Result::ok);
+    let (r, c) = (r.as_ref(), c.as_ref());
     let computed = [r, c].map(|d| {
         d.filter(|d| !d.data.is_empty())
-            .map(|d| compute(&d.data, &loaded.classes))
+            .map(|d| compute(&d.data, &targets.classes))
     });
+    let train = t
+        .as_ref()
+        .filter(|d| !d.data.is_empty())
+        .map(|d| (d, compute(&d.data, &targets.classes)));
     vec![
         // Each dataset's metrics and curves are computed once, here.
-        performance(data, task, [r, c], &computed),
-        baseline(data, r, c, &loaded.classes, &computed),
-        by_segment(data, task, c, &loaded.classes, &computed[1]),
-        fairness(data, task, c),
+        performance(ctx, task, [r, c], &computed, train),
+        baseline(ctx, r, c, &targets.classes, &computed),
+        by_segment(ctx, task, c, &targets.classes, &computed[1]),
+        fairness(ctx, task, c),
     ]
 }
 
@@ -322,14 +304,24 @@ fn task_name(task: Task) -> &'static str {
 }
 
 fn performance(
-    data: &RunData<'_>,
+    ctx: &Context<'_>,
     task: Task,
     [r, c]: [Option<&PerfData>; 2],
     computed: &[Option<(Values, Value)>; 2],
+    train: Option<(&PerfData, (Values, Value))>,
 ) -> Check {
-    let cfg = &data.config.performance;
+    let cfg = &ctx.config.performance;
     let mut metrics = Vec::new();
     let mut evidence = json!({ "task": task_name(task) });
+    // The train dataset's in-sample metrics (the fit check compares them).
+    if let Some((d, (v, mut ev))) = train {
+        ev["dropped"] = json!(d.dropped);
+        metrics.extend(
+            v.iter()
+                .filter_map(|(n, x)| Metric::new(n, *x).map(|m| m.dataset("train"))),
+        );
+        evidence["train"] = ev;
+    }
     let mut values: [Option<Values>; 2] = [None, None];
     for (i, (ds, d)) in [("reference", r), ("current", c)].into_iter().enumerate() {
         let Some(d) = d else { continue };
@@ -375,7 +367,7 @@ fn performance(
                 }
                 let name = format!("{key}_degradation");
                 metrics.extend(Metric::new(&name, deg).map(|m| {
-                    m.dataset("current").judged(
+                    m.dataset("current").against("reference").judged(
                         cfg.max_degradation,
                         if bad {
                             cfg.severity.into()
@@ -411,13 +403,13 @@ fn performance(
 }
 
 fn baseline(
-    data: &RunData<'_>,
+    ctx: &Context<'_>,
     r: Option<&PerfData>,
     c: Option<&PerfData>,
     classes: &Interner,
     computed: &[Option<(Values, Value)>; 2],
 ) -> Check {
-    let severity: Status = data.config.performance.severity.into();
+    let severity: Status = ctx.config.performance.severity.into();
     let Some((ds, d, i)) = c
         .map(|d| ("current", d, 1))
         .or(r.map(|d| ("reference", d, 0)))
@@ -520,14 +512,14 @@ fn baseline(
 }
 
 fn by_segment(
-    data: &RunData<'_>,
+    ctx: &Context<'_>,
     task: Task,
     c: Option<&PerfData>,
     classes: &Interner,
     current: &Option<(Values, Value)>,
 ) -> Check {
-    let cfg = &data.config.segments;
-    let roles = &data.plan.roles;
+    let cfg = &ctx.config.segments;
+    let roles = &ctx.plan.roles;
     if roles.segments.is_empty() {
         return Check::skipped(SEG.0, SEG.1, "no segment column (name one with --segment)");
     }
@@ -630,9 +622,9 @@ fn by_segment(
     }
 }
 
-fn fairness(data: &RunData<'_>, task: Task, c: Option<&PerfData>) -> Check {
-    let cfg = &data.config.fairness;
-    let roles = &data.plan.roles;
+fn fairness(ctx: &Context<'_>, task: Task, c: Option<&PerfData>) -> Check {
+    let cfg = &ctx.config.fairness;
+    let roles = &ctx.plan.roles;
     if roles.sensitive.is_empty() {
         return Check::skipped(
             FAIR.0,

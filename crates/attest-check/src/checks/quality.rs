@@ -2,21 +2,45 @@
 
 use serde_json::json;
 
+use super::{Context, Family, Pass};
 use crate::plan::Role;
 use crate::profile::Profile;
 use crate::report::{Check, Metric, Status};
-use crate::run::RunData;
+
+/// The schema and data-quality checks (SPEC §3 "Data quality").
+pub struct Quality;
+
+impl Family for Quality {
+    fn name(&self) -> &'static str {
+        "quality"
+    }
+    fn checks(&self) -> &'static [(&'static str, &'static str)] {
+        &[("schema", "Schema"), ("data_quality", "Data quality")]
+    }
+    fn build(&self, ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
+        vec![schema(ctx, pass), data_quality(ctx, pass)]
+    }
+}
+
+/// Duplicate rows: rows whose hash equals an earlier row's.
+fn duplicates(hashes: &[u64]) -> u64 {
+    let mut v = hashes.to_vec();
+    radsort::sort(&mut v);
+    v.windows(2).filter(|w| w[0] == w[1]).count() as u64
+}
 
 /// Columns missing from a dataset, kinds that disagree, type changes and
 /// columns whose values cannot be read as their kind.
-pub fn schema(data: &RunData<'_>) -> Check {
-    let severity: Status = data.config.data_quality.schema_severity.into();
+fn schema(ctx: &Context<'_>, pass: &Pass) -> Check {
+    let severity: Status = ctx.config.data_quality.schema_severity.into();
     let (mut missing, mut kind_mismatch, mut type_change) = (0u32, 0u32, 0u32);
     let mut unsupported = 0u32;
+    let mut train_notes = 0u32;
     let mut problems = Vec::new();
     let mut errors = Vec::new();
     let mut rows = Vec::new();
-    for c in &data.columns {
+    let train = ctx.has_train();
+    for c in &pass.columns {
         let p = &c.plan;
         let mut status = Status::Pass;
         let mut note = p.problem.clone();
@@ -42,6 +66,26 @@ pub fn schema(data: &RunData<'_>) -> Check {
                 p.current_type.as_deref().unwrap_or("?")
             ));
         }
+        if train && status == Status::Pass && !p.unsupported && note.is_none() {
+            // The train dataset: a feature it lacks, or a type it holds
+            // differently, is worth a look (not a failure of current).
+            match &p.train_type {
+                None if p.role == Role::Feature => {
+                    train_notes += 1;
+                    status = Status::Warn;
+                    note = Some("missing in train".into());
+                }
+                Some(t) if p.reference_type.as_ref().is_some_and(|r| r != t) => {
+                    train_notes += 1;
+                    status = Status::Warn;
+                    note = Some(format!(
+                        "type differs in train: {t} (reference {})",
+                        p.reference_type.as_deref().unwrap_or("?")
+                    ));
+                }
+                _ => {}
+            }
+        }
         if let Some(Err(e)) = &c.profile {
             status = Status::Error;
             errors.push(format!("`{}`: {e}", p.name));
@@ -58,6 +102,7 @@ pub fn schema(data: &RunData<'_>) -> Check {
             "kind": p.kind,
             "reference_type": p.reference_type,
             "current_type": p.current_type,
+            "train_type": p.train_type,
             "sensitive": p.sensitive,
             "segment": p.segment,
             "status": status,
@@ -75,6 +120,13 @@ pub fn schema(data: &RunData<'_>) -> Check {
         judged("kind_mismatches", kind_mismatch, severity),
         judged("type_changes", type_change, Status::Warn),
         Metric::new("unsupported_columns", f64::from(unsupported)).map(|m| m.dataset("current")),
+        train
+            .then(|| judged("train_schema_differences", train_notes, Status::Warn))
+            .flatten()
+            .map(|m| Metric {
+                dataset: Some("train".into()),
+                ..m
+            }),
     ]
     .into_iter()
     .flatten()
@@ -86,7 +138,7 @@ pub fn schema(data: &RunData<'_>) -> Check {
     let message = if problems.is_empty() {
         format!(
             "{} columns, same names and kinds in both datasets",
-            data.columns.len()
+            pass.columns.len()
         )
     } else {
         problems.join("; ")
@@ -97,14 +149,14 @@ pub fn schema(data: &RunData<'_>) -> Check {
         status,
         message: Some(message),
         metrics,
-        evidence: json!({ "columns": rows, "roles": data.plan.roles }),
+        evidence: json!({ "columns": rows, "roles": ctx.plan.roles, "train_only": ctx.plan.train_only }),
     }
 }
 
 /// Missing values, out-of-range values, new categories, constant columns,
 /// duplicate rows and duplicate ids.
-pub fn data_quality(data: &RunData<'_>) -> Check {
-    let dq = &data.config.data_quality;
+fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
+    let dq = &ctx.config.data_quality;
     let severity: Status = dq.severity.into();
     let judge = |bad: bool| if bad { severity } else { Status::Pass };
     let mut metrics = Vec::new();
@@ -112,7 +164,7 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
     // Plain-words notes below the thresholds, for the viewer.
     let mut observations: Vec<String> = Vec::new();
     let pct = |v: f64| format!("{:.1}%", v * 100.0);
-    for c in &data.columns {
+    for c in &pass.columns {
         let Some(Ok(profile)) = &c.profile else {
             continue;
         };
@@ -220,7 +272,13 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
             }
         }
     }
-    let (dr, dc) = data.duplicate_rows;
+    let rows_of = |label: &str| ctx.index(label).map_or(0, |i| ctx.datasets[i].rows);
+    let dups = |label: &str| {
+        ctx.index(label)
+            .and_then(|i| pass.hashes.rows.get(i))
+            .map_or(0, |h| duplicates(h))
+    };
+    let (dr, dc) = (dups("reference"), dups("current"));
     let share = |d: u64, rows: usize| {
         if rows == 0 {
             0.0
@@ -229,10 +287,10 @@ pub fn data_quality(data: &RunData<'_>) -> Check {
         }
     };
     metrics.extend(
-        Metric::new("duplicate_rows_share", share(dr, data.reference.rows()))
+        Metric::new("duplicate_rows_share", share(dr, rows_of("reference")))
             .map(|m| m.dataset("reference")),
     );
-    let cur_share = share(dc, data.current.rows());
+    let cur_share = share(dc, rows_of("current"));
     let bad = cur_share > dq.max_duplicate_rows_share;
     if bad {
         findings.push(format!(

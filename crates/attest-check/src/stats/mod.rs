@@ -7,11 +7,18 @@
 //! sorted once (one sort per numeric column feeds KS, Wasserstein and the
 //! quantiles).
 
+pub mod association;
 pub mod binning;
 pub mod chi2;
+pub mod chunks;
 pub mod classification;
+pub mod delong;
+pub mod distributions;
 pub mod divergence;
+pub mod estimation;
 pub mod fairness;
+pub mod hypothesis;
+pub mod isotonic;
 pub mod kolmogorov;
 pub mod ks;
 pub mod math;

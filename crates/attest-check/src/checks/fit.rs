@@ -1,0 +1,267 @@
+//! Over- and under-fitting (SPEC §3): the model's in-sample metrics on
+//! `train` against `reference`, and against a dummy model on `train`.
+
+use serde_json::json;
+
+use crate::config::Task;
+use crate::report::{Check, Metric, Status};
+use crate::targets::{sorted_class_ranks, PerfData, TaskData};
+
+use super::performance::{deciding_metric, orientation, task_metrics, unavailable, value_of};
+use super::{Context, Family, Pass};
+
+const FIT: (&str, &str) = ("fit", "Over- and under-fitting");
+
+/// `generalization_gap_<m>` and `baseline_gain_<m>`.
+pub struct Fit;
+
+impl Family for Fit {
+    fn name(&self) -> &'static str {
+        "fit"
+    }
+    fn checks(&self) -> &'static [(&'static str, &'static str)] {
+        &[FIT]
+    }
+    fn build(&self, ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
+        vec![fit(ctx)]
+    }
+}
+
+/// The generalization gap (a − b)/|a| of σ-oriented values a (train) and b
+/// (reference): 0 when both are 0, 1 when only a is.
+pub fn generalization_gap(a: f64, b: f64) -> f64 {
+    if a == 0.0 {
+        if b == 0.0 {
+            0.0
+        } else {
+            1.0
+        }
+    } else {
+        (a - b) / a.abs()
+    }
+}
+
+/// The baseline gain (m − m₀)/(m* − m₀), clipped to [−50, 50]; 0 when
+/// |m* − m₀| ≤ 1e-12.
+pub fn baseline_gain(m: f64, dummy: f64, perfect: f64) -> f64 {
+    if (perfect - dummy).abs() <= 1e-12 {
+        0.0
+    } else {
+        ((m - dummy) / (perfect - dummy)).clamp(-50.0, 50.0)
+    }
+}
+
+/// The dummy model on `train`'s rows: the majority class of its labels
+/// (ties to the smallest class) with the positive rate as the score, or the
+/// label mean for regression.
+fn dummy(data: &TaskData, class_rank: &[usize]) -> TaskData {
+    match data {
+        TaskData::Binary { y, score, .. } => {
+            let pos = y.iter().filter(|b| **b).count();
+            let n = y.len();
+            // More positives than negatives, else 0 (the smaller class on a tie).
+            let majority = pos * 2 > n;
+            let rate = if n == 0 { 0.0 } else { pos as f64 / n as f64 };
+            TaskData::Binary {
+                y: y.clone(),
+                pred: vec![majority; n],
+                score: score.as_ref().map(|_| vec![rate; n]),
+            }
+        }
+        TaskData::Multiclass { y, .. } => {
+            let mut counts = vec![0usize; class_rank.len()];
+            for &k in y {
+                if let Some(c) = counts.get_mut(k as usize) {
+                    *c += 1;
+                }
+            }
+            let majority = (0..counts.len())
+                .max_by(|&a, &b| {
+                    counts[a]
+                        .cmp(&counts[b])
+                        .then(class_rank[b].cmp(&class_rank[a]))
+                })
+                .unwrap_or(0) as u32;
+            TaskData::Multiclass {
+                y: y.clone(),
+                pred: vec![majority; y.len()],
+            }
+        }
+        TaskData::Regression { y, .. } => {
+            let mean = crate::stats::moments::mean(y).unwrap_or(0.0);
+            TaskData::Regression {
+                y: y.clone(),
+                pred: vec![mean; y.len()],
+            }
+        }
+    }
+}
+
+fn fit(ctx: &Context<'_>) -> Check {
+    let (id, title) = FIT;
+    if !ctx.has_train() {
+        return Check::skipped(id, title, "no train dataset (give one with --train)");
+    }
+    match unavailable(ctx) {
+        Err(why) => return Check::skipped(id, title, why),
+        Ok(Some(e)) => return Check::error(id, title, e),
+        Ok(None) => {}
+    }
+    let targets = ctx.targets;
+    let Some(task) = targets.task() else {
+        return Check::skipped(id, title, "no task");
+    };
+    let perf = |label: &str| {
+        targets
+            .get(label)
+            .and_then(PerfData::of)
+            .filter(|d| !d.data.is_empty())
+    };
+    let (Some(train), Some(reference)) = (perf("train"), perf("reference")) else {
+        return Check::skipped(
+            id,
+            title,
+            "train and reference both need rows with a label and a prediction",
+        );
+    };
+    let classes = &targets.classes;
+    let (mt, mr) = (
+        task_metrics(&train.data, classes),
+        task_metrics(&reference.data, classes),
+    );
+    let m0 = task_metrics(&dummy(&train.data, &sorted_class_ranks(classes)), classes);
+    let has_score = matches!(train.data, TaskData::Binary { score: Some(_), .. });
+    let decider = deciding_metric(task, has_score);
+    let cfg = &ctx.config.fit;
+    let severity: Status = cfg.severity.into();
+    let mut metrics = Vec::new();
+    let mut rows = Vec::new();
+    let mut findings = Vec::new();
+    for (name, t) in &mt {
+        let Some(sigma) = orientation(name) else {
+            continue;
+        };
+        let r = value_of(&mr, name);
+        let d = value_of(&m0, name);
+        let deciding = *name == decider;
+        let gap = r.map(|r| generalization_gap(sigma * t, sigma * r));
+        if let Some(g) = gap {
+            let mut m = Metric::new(&format!("generalization_gap_{name}"), g)
+                .map(|m| m.dataset("reference").against("train"));
+            if deciding {
+                let bad = g >= cfg.max_gap;
+                if bad {
+                    findings.push(format!(
+                        "overfit: {name} {t:.4} in train but {:.4} in reference (gap {g:.3} ≥ {})",
+                        r.unwrap_or(f64::NAN),
+                        cfg.max_gap
+                    ));
+                }
+                m = m.map(|m| m.judged(cfg.max_gap, if bad { severity } else { Status::Pass }));
+            }
+            metrics.extend(m);
+        }
+        let perfect = if sigma > 0.0 { 1.0 } else { 0.0 };
+        let gain = d.map(|d| baseline_gain(*t, d, perfect));
+        if let Some(g) = gain {
+            let mut m =
+                Metric::new(&format!("baseline_gain_{name}"), g).map(|m| m.dataset("train"));
+            if deciding {
+                let bad = g < cfg.min_gain;
+                if bad {
+                    findings.push(format!(
+                        "underfit: {name} {t:.4} in train is little better than a dummy model's {:.4} (gain {g:.3} < {})",
+                        d.unwrap_or(f64::NAN),
+                        cfg.min_gain
+                    ));
+                }
+                m = m.map(|m| m.judged(cfg.min_gain, if bad { severity } else { Status::Pass }));
+            }
+            metrics.extend(m);
+        }
+        rows.push(json!({
+            "metric": name, "train": t, "reference": r, "dummy": d,
+            "gap": gap, "gain": gain, "deciding": deciding,
+        }));
+    }
+    let message = if findings.is_empty() {
+        format!(
+            "neither over- nor underfit by {decider} (train vs reference, and vs a dummy model)"
+        )
+    } else {
+        findings.join("; ")
+    };
+    let dummy_words = match task {
+        Task::Regression => "predicts the train label mean".to_string(),
+        _ => "predicts the majority train class".to_string(),
+    };
+    Check::judged(
+        (id, title),
+        message,
+        metrics,
+        json!({
+            "deciding_metric": decider,
+            "max_gap": cfg.max_gap,
+            "min_gain": cfg.min_gain,
+            "dummy": dummy_words,
+            "rows": { "train": train.rows.len(), "reference": reference.rows.len() },
+            "metrics": rows,
+        }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gap_when_train_is_zero() {
+        assert_eq!(generalization_gap(0.0, 0.0), 0.0);
+        assert_eq!(generalization_gap(0.0, 0.3), 1.0);
+        assert!((generalization_gap(0.8, 0.6) - 0.25).abs() < 1e-15);
+        // a loss, oriented: −0.02 in train, −0.03 in reference
+        assert!((generalization_gap(-0.02, -0.03) - 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn gain_is_clipped_and_zero_without_room() {
+        assert_eq!(baseline_gain(0.9, 1.0, 1.0), 0.0);
+        assert_eq!(baseline_gain(100.0, 0.0, 1.0), 50.0);
+        assert_eq!(baseline_gain(-1e9, 0.5, 1.0), -50.0);
+        assert!((baseline_gain(0.75, 0.5, 1.0) - 0.5).abs() < 1e-15);
+    }
+
+    #[test]
+    fn dummy_of_a_constant_train_label() {
+        // every train label 1: the dummy predicts 1 with score 1
+        let data = TaskData::Binary {
+            y: vec![true; 4],
+            pred: vec![true, false, true, true],
+            score: Some(vec![0.9, 0.2, 0.8, 0.7]),
+        };
+        let TaskData::Binary { pred, score, .. } = dummy(&data, &[]) else {
+            panic!("binary")
+        };
+        assert_eq!(pred, vec![true; 4]);
+        assert_eq!(score, Some(vec![1.0; 4]));
+        // a tie goes to the smaller class
+        let tie = TaskData::Binary {
+            y: vec![true, false],
+            pred: vec![true, true],
+            score: None,
+        };
+        let TaskData::Binary { pred, .. } = dummy(&tie, &[]) else {
+            panic!("binary")
+        };
+        assert_eq!(pred, vec![false, false]);
+        // multiclass: codes 0 ("b") and 1 ("a") tied, "a" sorts first
+        let mc = TaskData::Multiclass {
+            y: vec![0, 1],
+            pred: vec![0, 0],
+        };
+        let TaskData::Multiclass { pred, .. } = dummy(&mc, &[1, 0]) else {
+            panic!("multiclass")
+        };
+        assert_eq!(pred, vec![1, 1]);
+    }
+}

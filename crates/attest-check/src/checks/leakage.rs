@@ -1,0 +1,451 @@
+//! Leakage, including time travel (SPEC §3): rows, ids and times that one
+//! dataset shares with an earlier one, features known after the prediction
+//! time, and features that predict the label suspiciously well.
+
+use std::collections::HashSet;
+
+use serde_json::{json, Value};
+
+use crate::columns::{MISSING, NO_INSTANT};
+use crate::config::Task;
+use crate::plan::Role;
+use crate::report::{Check, Metric, Status};
+use crate::stats::association::{
+    auc_association, category_positive_rate, correlation_ratio, spearman,
+};
+use crate::targets::Outcome;
+
+use super::{pct, thousands, ColumnData, Context, Family, Needs, Pass, View};
+
+const LEAK: (&str, &str) = ("leakage", "Leakage and time travel");
+
+/// The four overlap shares, time travel and label association.
+pub struct Leakage;
+
+impl Family for Leakage {
+    fn name(&self) -> &'static str {
+        "leakage"
+    }
+    fn checks(&self) -> &'static [(&'static str, &'static str)] {
+        &[LEAK]
+    }
+    fn needs(&self) -> Needs {
+        Needs {
+            every_dataset: true,
+            feature_hashes: true,
+        }
+    }
+    /// `label_association` of a feature in every dataset with a label.
+    fn column(&self, col: &ColumnData<'_>, ctx: &Context<'_>) -> Option<Value> {
+        if col.plan.role != Role::Feature {
+            return None;
+        }
+        let task = ctx.targets.task()?;
+        let mut out = Vec::new();
+        for (i, view) in col.views.iter().enumerate() {
+            let (Some(view), Some(meta)) = (view, ctx.datasets.get(i)) else {
+                continue;
+            };
+            let Some(label) = ctx.targets.get(&meta.label).and_then(|t| t.label()) else {
+                continue;
+            };
+            if let Some(v) = label_association(task, label, *view) {
+                out.push(json!([meta.label, v]));
+            }
+        }
+        (!out.is_empty()).then(|| json!(out))
+    }
+    fn build(&self, ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
+        vec![leakage(ctx, pass)]
+    }
+}
+
+/// SPEC §3 `label_association` of one feature in one dataset: binary →
+/// |2·AUC − 1| (a categorical x replaced by its category's positive rate);
+/// regression → |Spearman ρ| (numeric) or η (categorical); none for
+/// multiclass. Rows with a missing or infinite value are left out.
+fn label_association(task: Task, label: &Outcome, view: View<'_>) -> Option<f64> {
+    match (task, label, view) {
+        (Task::Binary | Task::Auto, Outcome::Binary(y), View::Numeric(x)) => {
+            let (ys, xs): (Vec<bool>, Vec<f64>) = y
+                .iter()
+                .zip(x)
+                .filter(|(y, x)| **y < 2 && x.is_finite())
+                .map(|(y, x)| (*y == 1, *x))
+                .unzip();
+            auc_association(&ys, &xs)
+        }
+        (Task::Binary | Task::Auto, Outcome::Binary(y), View::Categorical(c)) => {
+            let (ys, cs): (Vec<bool>, Vec<u32>) = y
+                .iter()
+                .zip(c)
+                .filter(|(y, c)| **y < 2 && **c != MISSING)
+                .map(|(y, c)| (*y == 1, *c))
+                .unzip();
+            auc_association(&ys, &category_positive_rate(&cs, &ys))
+        }
+        (Task::Regression, Outcome::Values(y), View::Numeric(x)) => {
+            let (ys, xs): (Vec<f64>, Vec<f64>) = y
+                .iter()
+                .zip(x)
+                .filter(|(y, x)| y.is_finite() && x.is_finite())
+                .map(|(y, x)| (*y, *x))
+                .unzip();
+            spearman(&xs, &ys).map(f64::abs)
+        }
+        (Task::Regression, Outcome::Values(y), View::Categorical(c)) => {
+            let (ys, cs): (Vec<f64>, Vec<u32>) = y
+                .iter()
+                .zip(c)
+                .filter(|(y, c)| y.is_finite() && **c != MISSING)
+                .map(|(y, c)| (*y, *c))
+                .unzip();
+            correlation_ratio(&cs, &ys)
+        }
+        _ => None,
+    }
+}
+
+/// Share of `later` instants before the last `earlier` one, and share equal
+/// to some `earlier` one, over the later rows with a time; `None` when
+/// either has no time.
+pub fn time_overlaps(earlier: &[i64], later: &[i64]) -> Option<(f64, f64)> {
+    let mut a: Vec<i64> = earlier
+        .iter()
+        .copied()
+        .filter(|t| *t != NO_INSTANT)
+        .collect();
+    a.sort_unstable();
+    a.dedup();
+    let max = *a.last()?;
+    let b: Vec<i64> = later.iter().copied().filter(|t| *t != NO_INSTANT).collect();
+    if b.is_empty() {
+        return None;
+    }
+    let before = b.iter().filter(|t| **t < max).count();
+    let equal = b.iter().filter(|t| a.binary_search(t).is_ok()).count();
+    let n = b.len() as f64;
+    Some((before as f64 / n, equal as f64 / n))
+}
+
+/// Share of `later` ids that `earlier` has, over the later rows with an id.
+pub fn id_overlap(earlier: &[Option<u64>], later: &[Option<u64>]) -> Option<f64> {
+    let a: HashSet<u64> = earlier.iter().flatten().copied().collect();
+    let b: Vec<u64> = later.iter().flatten().copied().collect();
+    (!b.is_empty()).then(|| b.iter().filter(|i| a.contains(i)).count() as f64 / b.len() as f64)
+}
+
+/// Share of `later` rows whose feature-tuple hash some `earlier` row has,
+/// over all later rows.
+pub fn row_overlap(earlier: &[u64], later: &[u64]) -> Option<f64> {
+    let mut a = earlier.to_vec();
+    radsort::sort(&mut a);
+    a.dedup();
+    (!later.is_empty()).then(|| {
+        later.iter().filter(|h| a.binary_search(h).is_ok()).count() as f64 / later.len() as f64
+    })
+}
+
+/// Share of rows whose feature time is after the prediction time, over the
+/// rows with both; `None` when no row has both.
+pub fn time_travel(feature_time: &[i64], time: &[i64]) -> Option<f64> {
+    let (mut both, mut after) = (0usize, 0usize);
+    for (f, t) in feature_time.iter().zip(time) {
+        if *f != NO_INSTANT && *t != NO_INSTANT {
+            both += 1;
+            after += usize::from(f > t);
+        }
+    }
+    (both > 0).then(|| after as f64 / both as f64)
+}
+
+fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
+    let (id, title) = LEAK;
+    let cfg = &ctx.config.leakage;
+    let targets = ctx.targets;
+    let mut metrics = Vec::new();
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    let mut errors = Vec::new();
+    let mut pairs = Vec::new();
+    let judge = |v: f64, limit: f64, severity: Status| {
+        if v > limit {
+            severity
+        } else {
+            Status::Pass
+        }
+    };
+    let overlap_severity: Status = cfg.overlap_severity.into();
+    let n = ctx.datasets.len();
+    for a in 0..n {
+        for b in a + 1..n {
+            let (la, lb) = (&ctx.datasets[a].label, &ctx.datasets[b].label);
+            let (Some(ta), Some(tb)) = (targets.get(la), targets.get(lb)) else {
+                continue;
+            };
+            let mut row = json!({ "dataset": lb, "against": la });
+            let judged = la == "train" || cfg.judge_reference_current;
+            let mut push = |name: &str, v: f64, limit: f64, words: String| {
+                row[name] = json!(v);
+                let m = Metric::new(name, v).map(|m| m.dataset(lb).against(la));
+                if !judged {
+                    if v > 0.0 {
+                        notes.push(words);
+                    }
+                    metrics.extend(m);
+                    return;
+                }
+                let status = judge(v, limit, overlap_severity);
+                if status != Status::Pass {
+                    findings.push(words);
+                }
+                metrics.extend(m.map(|m| m.judged(limit, status)));
+            };
+            if let (Some(x), Some(y)) = (ta.timestamps(), tb.timestamps()) {
+                if let Some((before, equal)) = time_overlaps(x, y) {
+                    push(
+                        "temporal_overlap_share",
+                        before,
+                        cfg.max_temporal_overlap_share,
+                        format!(
+                            "{} of {lb} rows are earlier than the last {la} row",
+                            pct(before)
+                        ),
+                    );
+                    push(
+                        "timestamp_duplicate_share",
+                        equal,
+                        cfg.max_timestamp_duplicate_share,
+                        format!(
+                            "{} of {lb} rows have a timestamp that {la} also has",
+                            pct(equal)
+                        ),
+                    );
+                }
+            }
+            if let (Some(x), Some(y)) = (&ta.ids, &tb.ids) {
+                if let Some(v) = id_overlap(x, y) {
+                    push(
+                        "id_overlap_share",
+                        v,
+                        cfg.max_id_overlap_share,
+                        format!("{} of {lb} rows have an id that is in {la}", pct(v)),
+                    );
+                }
+            }
+            let has_features = pass
+                .columns
+                .iter()
+                .any(|c| c.plan.role == Role::Feature && c.plan.comparable());
+            if has_features {
+                if let Some((x, y)) = pass.hashes.feature_pair(a, b) {
+                    if let Some(v) = row_overlap(&x, &y) {
+                        push(
+                            "feature_row_overlap_share",
+                            v,
+                            cfg.max_feature_row_overlap_share,
+                            format!(
+                                "{} of {lb} rows repeat a {la} row feature for feature",
+                                pct(v)
+                            ),
+                        );
+                    }
+                }
+            }
+            pairs.push(row);
+        }
+    }
+
+    // Time travel: a feature known after the prediction time.
+    let mut travel = Vec::new();
+    let tt_severity: Status = cfg.time_travel_severity.into();
+    for meta in &ctx.datasets {
+        let Some(t) = targets.get(&meta.label) else {
+            continue;
+        };
+        if let Some(Err(e)) = &t.timestamps {
+            errors.push(e.clone());
+            continue;
+        }
+        for (feature, times) in &t.feature_times {
+            let times = match times {
+                Ok(v) => v,
+                Err(e) => {
+                    errors.push(e.clone());
+                    continue;
+                }
+            };
+            let Some(ts) = t.timestamps() else {
+                notes.push(format!(
+                    "{}: no timestamp, so `{feature}`'s time cannot be compared",
+                    meta.label
+                ));
+                continue;
+            };
+            let Some(v) = time_travel(times, ts) else {
+                continue;
+            };
+            let status = judge(v, cfg.max_time_travel_share, tt_severity);
+            if status != Status::Pass {
+                findings.push(format!(
+                    "`{feature}` is known after the prediction time in {} of {} rows",
+                    pct(v),
+                    meta.label
+                ));
+            }
+            travel.push(json!({ "column": feature, "dataset": meta.label, "share": v }));
+            metrics.extend(Metric::new("time_travel_share", v).map(|m| {
+                m.column(feature)
+                    .dataset(&meta.label)
+                    .judged(cfg.max_time_travel_share, status)
+            }));
+        }
+    }
+
+    // Label association, from the column pass.
+    let assoc_severity: Status = cfg.association_severity.into();
+    let mut associations = Vec::new();
+    for c in pass.with_role(Role::Feature) {
+        let Some(list) = c.stats.get("leakage").and_then(Value::as_array) else {
+            continue;
+        };
+        let values: Vec<(String, f64)> = list
+            .iter()
+            .filter_map(|e| Some((e.get(0)?.as_str()?.to_string(), e.get(1)?.as_f64()?)))
+            .collect();
+        let get = |d: &str| values.iter().find(|(l, _)| l == d).map(|(_, v)| *v);
+        let base = get("train")
+            .map(|v| ("train", v))
+            .or(get("reference").map(|v| ("reference", v)));
+        let col = c.plan.name.as_str();
+        let mut row = json!({ "column": col });
+        for (d, v) in &values {
+            row[d.as_str()] = json!(v);
+            let mut status = Status::Pass;
+            let mut threshold = None;
+            if d == "train" || d == "reference" {
+                threshold = Some(cfg.max_label_association);
+                if *v >= cfg.max_label_association {
+                    status = assoc_severity;
+                    findings.push(format!(
+                        "`{col}` predicts the label almost perfectly in {d} ({v:.2}): a leak?"
+                    ));
+                }
+            } else if d == "current" {
+                if let Some((bd, bv)) = base {
+                    threshold = Some(bv - cfg.max_label_association_drop);
+                    if bv - v >= cfg.max_label_association_drop {
+                        status = assoc_severity;
+                        findings.push(format!(
+                            "`{col}` predicts the label almost perfectly in {bd} ({bv:.2}) but not in current ({v:.2})"
+                        ));
+                    }
+                }
+            }
+            metrics.extend(Metric::new("label_association", *v).map(|m| {
+                let m = m.column(col).dataset(d);
+                match threshold {
+                    Some(t) => m.judged(t, status),
+                    None => m,
+                }
+            }));
+        }
+        associations.push(row);
+    }
+
+    if metrics.is_empty() {
+        let why = if errors.is_empty() {
+            "nothing to compare: leakage needs two datasets with a timestamp, an id or features, a feature time ([roles.feature_time]) or labels"
+                .to_string()
+        } else {
+            errors.join("; ")
+        };
+        let mut c = Check::skipped(id, title, why);
+        if !errors.is_empty() {
+            c.status = Status::Error;
+        }
+        return c;
+    }
+    let mut status = Check::status_from_metrics(&metrics);
+    if !errors.is_empty() {
+        status = Status::Error;
+    }
+    let rows: Vec<Value> = ctx
+        .datasets
+        .iter()
+        .map(|d| json!({ "dataset": d.label, "rows": d.rows, "rows_text": thousands(d.rows) }))
+        .collect();
+    let message = if !errors.is_empty() {
+        errors.join("; ")
+    } else if findings.is_empty() {
+        "no overlap between datasets, no time travel and no label leak found".to_string()
+    } else {
+        findings.join("; ")
+    };
+    let mut check = Check::judged(
+        (id, title),
+        message,
+        metrics,
+        json!({
+            "findings": findings,
+            "notes": notes,
+            "datasets": rows,
+            "pairs": pairs,
+            "time_travel": travel,
+            "label_association": associations,
+            "task": targets.task().map(|t| format!("{t:?}").to_lowercase()),
+        }),
+    );
+    check.status = status;
+    check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const N: i64 = NO_INSTANT;
+
+    #[test]
+    fn time_overlaps_count_strictly_earlier_and_equal() {
+        let (before, equal) = time_overlaps(&[1, 5, N], &[2, 5, 6, N]).expect("times");
+        assert!((before - 1.0 / 3.0).abs() < 1e-15);
+        assert!((equal - 1.0 / 3.0).abs() < 1e-15);
+        assert_eq!(time_overlaps(&[N, N], &[1]), None);
+        assert_eq!(time_overlaps(&[1], &[N]), None);
+    }
+
+    #[test]
+    fn id_and_row_overlaps() {
+        assert_eq!(
+            id_overlap(&[Some(1), Some(2), None], &[Some(2), None, Some(3)]),
+            Some(0.5)
+        );
+        assert_eq!(id_overlap(&[Some(1)], &[None]), None);
+        assert_eq!(row_overlap(&[7, 8, 8], &[8, 9, 8, 1]), Some(0.5));
+        assert_eq!(row_overlap(&[1], &[]), None);
+    }
+
+    #[test]
+    fn time_travel_needs_both_times() {
+        assert_eq!(time_travel(&[5, 1, N, 9], &[4, 2, 3, N]), Some(0.5));
+        assert_eq!(time_travel(&[N], &[N]), None);
+    }
+
+    #[test]
+    fn association_of_a_constant_label_is_none() {
+        let y = Outcome::Binary(vec![1, 1, 1]);
+        assert_eq!(
+            label_association(Task::Binary, &y, View::Numeric(&[1.0, 2.0, 3.0])),
+            None
+        );
+        let y = Outcome::Binary(vec![0, 1, 0, 1, 2]);
+        let v = label_association(Task::Binary, &y, View::Numeric(&[1.0, 2.0, 1.5, 3.0, 9.0]));
+        assert_eq!(v, Some(1.0));
+        let mc = Outcome::Classes(vec![0, 1]);
+        assert_eq!(
+            label_association(Task::Multiclass, &mc, View::Numeric(&[1.0, 2.0])),
+            None
+        );
+    }
+}

@@ -1,0 +1,486 @@
+//! Association between two row-aligned variables: rank and linear
+//! correlations, Kendall's τ-b, the correlation ratio η and the AUC-based
+//! association with a binary label (SPEC §3 "Leakage", `label_association`;
+//! "Feature importance change", `prediction_dependence` and the importance
+//! metrics).
+//!
+//! Inputs are row-aligned slices of finite values, missing rows already
+//! removed by the caller; slices of unequal length are compared up to the
+//! shorter. Results that are undefined (too few rows, a constant input) are
+//! `None` where the reference implementation returns NaN.
+
+use std::collections::HashMap;
+
+use super::classification::{roc_auc, threshold_counts};
+use super::stable_sum;
+
+/// 1-based ranks with ties given the average of the ranks they span, as
+/// `scipy.stats.rankdata(x, method="average")`. Values are ordered by
+/// `f64::total_cmp` (one stable sort of (value, row) pairs, O(n log n)) and
+/// tied by `==`, so −0.0 and 0.0 share a rank. Empty input gives an empty
+/// vector.
+pub fn average_ranks(x: &[f64]) -> Vec<f64> {
+    let n = x.len();
+    let mut order: Vec<(f64, usize)> = x.iter().copied().zip(0..n).collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut ranks = vec![0.0; n];
+    let mut start = 0;
+    while start < n {
+        let value = order[start].0;
+        let mut end = start + 1;
+        while end < n && order[end].0 == value {
+            end += 1;
+        }
+        // Sorted positions start..end hold ranks start+1 ..= end; their mean
+        // is exact (an integer or a half-integer far below 2^53).
+        let rank = (start + end + 1) as f64 * 0.5;
+        for &(_, row) in &order[start..end] {
+            ranks[row] = rank;
+        }
+        start = end;
+    }
+    ranks
+}
+
+/// Pearson's correlation r = Σ(x−x̄)(y−ȳ) / √(Σ(x−x̄)² · Σ(y−ȳ)²), computed
+/// in two passes (compensated means, then compensated centred sums) and
+/// clipped to [−1, 1], as `scipy.stats.pearsonr(x, y).statistic` /
+/// `numpy.corrcoef(x, y)[0, 1]` up to rounding. `None` for fewer than 2 rows
+/// or a constant input (scipy returns NaN).
+pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len().min(y.len());
+    if n < 2 {
+        return None;
+    }
+    let (x, y) = (&x[..n], &y[..n]);
+    if is_constant(x) || is_constant(y) {
+        return None;
+    }
+    let mx = stable_sum(x.iter().copied()) / n as f64;
+    let my = stable_sum(y.iter().copied()) / n as f64;
+    let sxy = stable_sum(x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)));
+    let sxx = stable_sum(x.iter().map(|a| (a - mx) * (a - mx)));
+    let syy = stable_sum(y.iter().map(|b| (b - my) * (b - my)));
+    // Square roots taken separately so the product cannot overflow.
+    let denom = sxx.sqrt() * syy.sqrt();
+    if denom <= 0.0 || !denom.is_finite() {
+        return None;
+    }
+    let r = sxy / denom;
+    r.is_finite().then(|| r.clamp(-1.0, 1.0))
+}
+
+/// Spearman's rank correlation ρ: [`pearson`] of the [`average_ranks`] of x
+/// and y, as `scipy.stats.spearmanr(x, y).statistic`. O(n log n). `None` for
+/// fewer than 2 rows or a constant input (scipy returns NaN).
+pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len().min(y.len());
+    if n < 2 {
+        return None;
+    }
+    pearson(&average_ranks(&x[..n]), &average_ranks(&y[..n]))
+}
+
+/// Kendall's τ-b = (C − D) / √((P − Tₓ)(P − T_y)), where over all P = n(n−1)/2
+/// pairs C counts the concordant ones, D the discordant ones, Tₓ the pairs
+/// tied in x and T_y those tied in y (pairs tied in both count in Tₓ and
+/// T_y), as `scipy.stats.kendalltau(x, y).statistic` (same integer counts,
+/// same final float operations, clipped to [−1, 1]). Compares every pair:
+/// O(n²), meant for the importance vectors (one value per feature, at most a
+/// few hundred). `None` for fewer than 2 rows or when every pair is tied in x
+/// or in y (scipy returns NaN).
+pub fn kendall_tau_b(x: &[f64], y: &[f64]) -> Option<f64> {
+    let n = x.len().min(y.len());
+    if n < 2 {
+        return None;
+    }
+    let (x, y) = (&x[..n], &y[..n]);
+    let (mut con_minus_dis, mut x_ties, mut y_ties) = (0i64, 0u64, 0u64);
+    for i in 0..n {
+        for j in i + 1..n {
+            let dx = x[i].partial_cmp(&x[j]);
+            let dy = y[i].partial_cmp(&y[j]);
+            use std::cmp::Ordering::Equal;
+            if dx == Some(Equal) {
+                x_ties += 1;
+            }
+            if dy == Some(Equal) {
+                y_ties += 1;
+            }
+            match (dx, dy) {
+                (Some(a), Some(b)) if a != Equal && b != Equal => {
+                    con_minus_dis += if a == b { 1 } else { -1 };
+                }
+                _ => {}
+            }
+        }
+    }
+    let total = (n as u64) * (n as u64 - 1) / 2;
+    if x_ties == total || y_ties == total {
+        return None;
+    }
+    let tau =
+        con_minus_dis as f64 / ((total - x_ties) as f64).sqrt() / ((total - y_ties) as f64).sqrt();
+    Some(tau.clamp(-1.0, 1.0))
+}
+
+/// Correlation ratio η = √(SS_between / SS_total) of y grouped by category
+/// code, with SS_total = Σ(y − ȳ)² and SS_between = Σ_g n_g (ȳ_g − ȳ)²
+/// (two passes, compensated sums), clipped to [0, 1]. Groups are kept in
+/// order of first appearance, so the result does not depend on hashing.
+/// `None` for no rows or a constant y (SS_total = 0); 0 when there is a
+/// single category.
+pub fn correlation_ratio(codes: &[u32], y: &[f64]) -> Option<f64> {
+    let n = codes.len().min(y.len());
+    if n == 0 {
+        return None;
+    }
+    let (codes, y) = (&codes[..n], &y[..n]);
+    if is_constant(y) {
+        return None;
+    }
+    let mean = stable_sum(y.iter().copied()) / n as f64;
+    let ss_total = stable_sum(y.iter().map(|v| (v - mean) * (v - mean)));
+    if ss_total <= 0.0 || !ss_total.is_finite() {
+        return None;
+    }
+    let (group_of_row, groups) = group_rows(codes);
+    let mut sums = vec![(Compensated::default(), 0u64); groups];
+    for (&g, &v) in group_of_row.iter().zip(y) {
+        sums[g].0.add(v);
+        sums[g].1 += 1;
+    }
+    let ss_between = stable_sum(sums.iter().map(|(sum, count)| {
+        let d = sum.total() / *count as f64 - mean;
+        *count as f64 * d * d
+    }));
+    let eta = (ss_between / ss_total).sqrt();
+    eta.is_finite().then(|| eta.clamp(0.0, 1.0))
+}
+
+/// AUC-based association with a binary label, |2·AUC − 1|, where AUC =
+/// `sklearn.metrics.roc_auc_score(y, x)` (trapezoid over the distinct
+/// thresholds, ties as sklearn; [`threshold_counts`] and [`roc_auc`]). 0 for
+/// no association, 1 for a perfect separator in either direction. `None`
+/// unless both classes occur.
+pub fn auc_association(y: &[bool], x: &[f64]) -> Option<f64> {
+    let auc = roc_auc(&threshold_counts(y, x))?;
+    Some((2.0 * auc - 1.0).abs())
+}
+
+/// Each row's category replaced by the positive-label rate of its category
+/// over the same rows (#{true} / #{rows} of that code), the numeric stand-in
+/// for a categorical x in `label_association` (feed it to
+/// [`auc_association`]). One value per row; empty for no rows.
+pub fn category_positive_rate(codes: &[u32], y: &[bool]) -> Vec<f64> {
+    let n = codes.len().min(y.len());
+    let (group_of_row, groups) = group_rows(&codes[..n]);
+    let mut counts = vec![(0u64, 0u64); groups];
+    for (&g, &label) in group_of_row.iter().zip(&y[..n]) {
+        counts[g].0 += u64::from(label);
+        counts[g].1 += 1;
+    }
+    group_of_row
+        .iter()
+        .map(|&g| {
+            let (positives, rows) = counts[g];
+            positives as f64 / rows as f64
+        })
+        .collect()
+}
+
+/// Dense group index of every row (groups numbered by first appearance) and
+/// the number of groups.
+fn group_rows(codes: &[u32]) -> (Vec<usize>, usize) {
+    let mut index: HashMap<u32, usize> = HashMap::new();
+    let group_of_row = codes
+        .iter()
+        .map(|&c| {
+            let next = index.len();
+            *index.entry(c).or_insert(next)
+        })
+        .collect();
+    (group_of_row, index.len())
+}
+
+/// Running Neumaier-compensated sum, the same steps as [`stable_sum`], for
+/// sums kept per group.
+#[derive(Debug, Clone, Copy, Default)]
+struct Compensated {
+    sum: f64,
+    c: f64,
+}
+
+impl Compensated {
+    fn add(&mut self, v: f64) {
+        let t = self.sum + v;
+        if self.sum.abs() >= v.abs() {
+            self.c += (self.sum - t) + v;
+        } else {
+            self.c += (v - t) + self.sum;
+        }
+        self.sum = t;
+    }
+    fn total(&self) -> f64 {
+        self.sum + self.c
+    }
+}
+
+/// All values equal (by `==`) to the first; true for an empty slice.
+fn is_constant(v: &[f64]) -> bool {
+    v.first().is_none_or(|&first| v.iter().all(|&a| a == first))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::assert_close;
+
+    #[test]
+    fn average_ranks_ties_match_scipy() {
+        // scipy.stats.rankdata([3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5], method="average")
+        // == [4.5, 1.5, 6., 1.5, 8., 11., 3., 10., 8., 4.5, 8.]
+        let x = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, 5.0, 3.0, 5.0];
+        assert_eq!(
+            average_ranks(&x),
+            vec![4.5, 1.5, 6.0, 1.5, 8.0, 11.0, 3.0, 10.0, 8.0, 4.5, 8.0]
+        );
+        // scipy.stats.rankdata([-0.0, 0.0, -1.0]) == [2.5, 2.5, 1.]
+        assert_eq!(average_ranks(&[-0.0, 0.0, -1.0]), vec![2.5, 2.5, 1.0]);
+        assert!(average_ranks(&[]).is_empty());
+    }
+
+    #[test]
+    fn spearman_ties_in_both_match_scipy() {
+        // scipy.stats.spearmanr([1, 2, 2, 3, 4, 4, 4, 5], [2, 1, 3, 3, 5, 4, 4, 6]).statistic
+        // == 0.9256265453136692
+        let x = [1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 4.0, 5.0];
+        let y = [2.0, 1.0, 3.0, 3.0, 5.0, 4.0, 4.0, 6.0];
+        assert_close(
+            spearman(&x, &y).expect("defined"),
+            0.9256265453136692,
+            1e-12,
+        );
+    }
+
+    #[test]
+    fn spearman_negative_matches_scipy() {
+        // scipy.stats.spearmanr([0.5, 2.1, -1.3, 4.4, 3.3, 0.0, 7.25],
+        //                        [9.0, 1.5, 8.0, 2.5, 2.5, 7.0, -3.0]).statistic
+        // == -0.7748062179181807
+        let x = [0.5, 2.1, -1.3, 4.4, 3.3, 0.0, 7.25];
+        let y = [9.0, 1.5, 8.0, 2.5, 2.5, 7.0, -3.0];
+        assert_close(
+            spearman(&x, &y).expect("defined"),
+            -0.7748062179181807,
+            1e-12,
+        );
+    }
+
+    #[test]
+    fn spearman_two_rows_is_plus_or_minus_one() {
+        // scipy.stats.spearmanr([1, 2], [3, 1]).statistic == -0.9999999999999999
+        assert_close(
+            spearman(&[1.0, 2.0], &[3.0, 1.0]).expect("defined"),
+            -0.9999999999999999,
+            1e-15,
+        );
+        // scipy.stats.spearmanr([1, 2], [1, 3]).statistic == 0.9999999999999999
+        assert_close(
+            spearman(&[1.0, 2.0], &[1.0, 3.0]).expect("defined"),
+            0.9999999999999999,
+            1e-15,
+        );
+    }
+
+    #[test]
+    fn spearman_constant_or_short_is_none() {
+        // scipy.stats.spearmanr([1, 2, 3], [4, 4, 4]).statistic is nan
+        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[4.0, 4.0, 4.0]), None);
+        assert_eq!(spearman(&[7.0, 7.0], &[1.0, 2.0]), None);
+        // scipy.stats.spearmanr([1], [3]).statistic is nan
+        assert_eq!(spearman(&[1.0], &[3.0]), None);
+        assert_eq!(spearman(&[], &[]), None);
+    }
+
+    #[test]
+    fn pearson_matches_scipy() {
+        // scipy.stats.pearsonr([1e9 + 1, 1e9 + 2, 1e9 + 4, 1e9 + 8], [3, 1, 4, 1]).statistic
+        // == -0.34097520463683817
+        let x = [1e9 + 1.0, 1e9 + 2.0, 1e9 + 4.0, 1e9 + 8.0];
+        let y = [3.0, 1.0, 4.0, 1.0];
+        assert_close(
+            pearson(&x, &y).expect("defined"),
+            -0.34097520463683817,
+            1e-12,
+        );
+        assert_eq!(pearson(&[1.0, 1.0], &[1.0, 2.0]), None);
+    }
+
+    #[test]
+    fn many_tied_rows_match_scipy() {
+        // i = np.arange(2000); x = ((i * 7919) % 1009).astype(float) - 500.0
+        // y = ((i * i) % 101).astype(float) + 0.25 * (i % 3)
+        // stats.spearmanr(x, y).statistic == 0.008334500758117142
+        // stats.pearsonr(x, y).statistic == 0.0072804058599893265
+        // stats.kendalltau(x[:300], y[:300]).statistic == -0.01668288067153497
+        let x: Vec<f64> = (0..2000u64)
+            .map(|i| ((i * 7919) % 1009) as f64 - 500.0)
+            .collect();
+        let y: Vec<f64> = (0..2000u64)
+            .map(|i| ((i * i) % 101) as f64 + 0.25 * (i % 3) as f64)
+            .collect();
+        assert_close(
+            spearman(&x, &y).expect("defined"),
+            0.008334500758117142,
+            1e-12,
+        );
+        assert_close(
+            pearson(&x, &y).expect("defined"),
+            0.0072804058599893265,
+            1e-12,
+        );
+        assert_close(
+            kendall_tau_b(&x[..300], &y[..300]).expect("defined"),
+            -0.01668288067153497,
+            1e-12,
+        );
+    }
+
+    #[test]
+    fn kendall_tau_b_ties_in_both_match_scipy() {
+        // scipy.stats.kendalltau([12, 2, 1, 12, 2], [1, 4, 7, 1, 0]).statistic
+        // == -0.4714045207910316
+        let t = kendall_tau_b(&[12.0, 2.0, 1.0, 12.0, 2.0], &[1.0, 4.0, 7.0, 1.0, 0.0]);
+        assert_close(t.expect("defined"), -0.4714045207910316, 1e-12);
+        // scipy.stats.kendalltau([1, 2, 2, 3, 4, 4, 4, 5], [2, 1, 3, 3, 5, 4, 4, 6]).statistic
+        // == 0.8406728074767076
+        let x = [1.0, 2.0, 2.0, 3.0, 4.0, 4.0, 4.0, 5.0];
+        let y = [2.0, 1.0, 3.0, 3.0, 5.0, 4.0, 4.0, 6.0];
+        assert_close(
+            kendall_tau_b(&x, &y).expect("defined"),
+            0.8406728074767076,
+            1e-12,
+        );
+    }
+
+    #[test]
+    fn kendall_tau_b_degenerate() {
+        // scipy.stats.kendalltau([1, 2], [2, 1]).statistic == -1.0
+        assert_eq!(kendall_tau_b(&[1.0, 2.0], &[2.0, 1.0]), Some(-1.0));
+        // scipy.stats.kendalltau([1, 2, 3], [5, 5, 5]).statistic is nan
+        assert_eq!(kendall_tau_b(&[1.0, 2.0, 3.0], &[5.0, 5.0, 5.0]), None);
+        assert_eq!(kendall_tau_b(&[1.0], &[3.0]), None);
+    }
+
+    #[test]
+    fn correlation_ratio_by_definition() {
+        // y = np.array([1.0, 2.0, 3.0, 4.0, 10.0, 11.5, 0.5]); g = np.array([7, 7, 3, 3, 9, 9, 7])
+        // m = y.mean(); sst = ((y - m)**2).sum()
+        // ssb = sum((g == k).sum() * (y[g == k].mean() - m)**2 for k in np.unique(g))
+        // np.sqrt(ssb / sst) == 0.9879161316319828
+        let codes = [7, 7, 3, 3, 9, 9, 7];
+        let y = [1.0, 2.0, 3.0, 4.0, 10.0, 11.5, 0.5];
+        assert_close(
+            correlation_ratio(&codes, &y).expect("defined"),
+            0.9879161316319828,
+            1e-12,
+        );
+        // one category: no between-group variation
+        assert_eq!(correlation_ratio(&[4, 4, 4], &[1.0, 2.0, 3.0]), Some(0.0));
+        // groups that fully explain y
+        assert_close(
+            correlation_ratio(&[1, 2, 1, 2], &[5.0, -1.0, 5.0, -1.0]).expect("defined"),
+            1.0,
+            1e-15,
+        );
+    }
+
+    #[test]
+    fn correlation_ratio_constant_or_empty_is_none() {
+        assert_eq!(correlation_ratio(&[1, 2, 3], &[2.0, 2.0, 2.0]), None);
+        assert_eq!(correlation_ratio(&[], &[]), None);
+    }
+
+    #[test]
+    fn auc_association_ties_match_sklearn() {
+        // 2 * sklearn.metrics.roc_auc_score([1, 0, 1, 1, 0, 0, 1, 0],
+        //                                   [0.9, 0.1, 0.4, 0.8, 0.65, 0.3, 0.65, 0.2]) - 1
+        // == 0.8125
+        let y = [true, false, true, true, false, false, true, false];
+        let x = [0.9, 0.1, 0.4, 0.8, 0.65, 0.3, 0.65, 0.2];
+        assert_close(
+            auc_association(&y, &x).expect("both classes"),
+            0.8125,
+            1e-15,
+        );
+        // abs(2 * roc_auc_score([1, 0, 1, 0, 0, 1], [1, 3, 2, 2, 5, 1]) - 1)
+        // == 0.8888888888888888  (AUC = 0.05555555555555556)
+        let y = [true, false, true, false, false, true];
+        let x = [1.0, 3.0, 2.0, 2.0, 5.0, 1.0];
+        assert_close(
+            auc_association(&y, &x).expect("both classes"),
+            0.8888888888888888,
+            1e-12,
+        );
+    }
+
+    #[test]
+    fn auc_association_perfect_separator_is_one() {
+        // roc_auc_score([0, 0, 1, 1], [1, 2, 3, 4]) == 1.0 ; reversed scores -> 0.0
+        let y = [false, false, true, true];
+        assert_eq!(auc_association(&y, &[1.0, 2.0, 3.0, 4.0]), Some(1.0));
+        assert_eq!(auc_association(&y, &[4.0, 3.0, 2.0, 1.0]), Some(1.0));
+    }
+
+    #[test]
+    fn auc_association_one_class_is_none() {
+        assert_eq!(auc_association(&[true, true], &[0.1, 0.2]), None);
+        assert_eq!(auc_association(&[], &[]), None);
+    }
+
+    #[test]
+    fn categorical_label_association_matches_sklearn() {
+        // codes = [5, 5, 5, 2, 2, 8, 8, 8, 8, 2]; y = [1, 1, 0, 0, 0, 1, 0, 1, 1, 1]
+        // (numpy arrays) rate = np.array([y[codes == c].mean() for c in codes])
+        //      == [2/3, 2/3, 2/3, 1/3, 1/3, 3/4, 3/4, 3/4, 3/4, 1/3]
+        // abs(2 * sklearn.metrics.roc_auc_score(y, rate) - 1) == 0.375
+        let codes = [5, 5, 5, 2, 2, 8, 8, 8, 8, 2];
+        let y = [
+            true, true, false, false, false, true, false, true, true, true,
+        ];
+        let rate = category_positive_rate(&codes, &y);
+        let third = 1.0 / 3.0;
+        let expected = [
+            2.0 * third,
+            2.0 * third,
+            2.0 * third,
+            third,
+            third,
+            0.75,
+            0.75,
+            0.75,
+            0.75,
+            third,
+        ];
+        for (got, want) in rate.iter().zip(expected) {
+            assert_close(*got, want, 1e-15);
+        }
+        assert_eq!(rate.len(), 10);
+        assert_close(
+            auc_association(&y, &rate).expect("both classes"),
+            0.375,
+            1e-12,
+        );
+        assert!(category_positive_rate(&[], &[]).is_empty());
+    }
+
+    #[test]
+    fn category_that_determines_label_is_perfect() {
+        let codes = [3, 9, 3, 9, 9];
+        let y = [true, false, true, false, false];
+        let rate = category_positive_rate(&codes, &y);
+        assert_eq!(rate, vec![1.0, 0.0, 1.0, 0.0, 0.0]);
+        assert_eq!(auc_association(&y, &rate), Some(1.0));
+    }
+}
