@@ -42,7 +42,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Compare a current dataset with a reference and write a report.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Make an Ed25519 key for signing reports; prints the public key.
     Keygen(signoff::KeygenArgs),
     /// Sign a report (a signature binds the report and the sign-off).
