@@ -8,8 +8,8 @@
 //! - [`setup`]: the "before the run" choices (roles, kinds, checks) → a config.
 //! - [`share`]: signature checks, the one-file HTML export and reproduction,
 //!   as the page does them.
-//! - [`view_model`] and [`charts`]: pure functions from the report document to
-//!   what the views show, tested natively.
+//! - [`view_model`], [`charts`] and [`time_chart`]: pure functions from the
+//!   report document to what the views show, tested natively.
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
@@ -22,6 +22,7 @@ pub mod protocol;
 pub mod ranges;
 pub mod setup;
 pub mod share;
+pub mod time_chart;
 pub mod view_model;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_entry;

@@ -7,7 +7,8 @@
 //! its display name under `{label}_name`. The jobs are
 //! - `{kind: "inspect", reference: Blob, reference_name, current: Blob, current_name, config}`:
 //!   read the footers and answer [`FromWorker::Preview`] (the plan of
-//!   `config`, "" for the defaults);
+//!   `config`, "" for the defaults; or of `config_toml`, the text of an
+//!   `attest.toml`, which any job may carry instead of `config`);
 //! - `{kind: "run", reference, reference_name, current, current_name, config, created_at}`:
 //!   run the checks (`config` is a [`attest_check::Config`] as JSON, or "" for
 //!   the defaults) and answer with [`FromWorker::Progress`] messages, then
@@ -132,8 +133,10 @@ impl RunProgress {
 pub enum FromWorker {
     /// The worker has loaded and listens for jobs.
     Ready,
-    /// The answer to an `inspect` job: an [`attest_check::plan::Preview`] as JSON.
-    Preview { json: String },
+    /// The answer to an `inspect` job: an [`attest_check::plan::Preview`]
+    /// as JSON, and the configuration it was planned with (JSON: a job's
+    /// `config_toml` comes back parsed, so the page needs no TOML reader).
+    Preview { json: String, config: String },
     /// How far the run is.
     Progress(RunProgress),
     /// The run finished: the report document, and the size the worker's
@@ -196,7 +199,10 @@ mod tests {
     fn messages_round_trip() {
         for m in [
             FromWorker::Ready,
-            FromWorker::Preview { json: "{}".into() },
+            FromWorker::Preview {
+                json: "{}".into(),
+                config: "{}".into(),
+            },
             FromWorker::Progress(progress()),
             FromWorker::Report {
                 json: "{}".into(),

@@ -4,7 +4,7 @@
 //! natively; the view is `app::setup`.
 
 use attest_check::columns::Kind;
-use attest_check::config::{Task, CHECK_IDS};
+use attest_check::config::{Chunking, Task, CHECK_IDS};
 use attest_check::plan::{Preview, Role};
 use attest_check::Config;
 
@@ -83,6 +83,8 @@ pub struct Choices {
     pub task: Task,
     /// Check ids to run (all by default).
     pub checks: Vec<String>,
+    /// How backtesting cuts the data into chunks.
+    pub chunking: Chunking,
     /// The configuration the choices start from (a dropped `attest.toml`,
     /// `?config=`): its thresholds, chunking and model card are kept.
     pub base: Config,
@@ -123,7 +125,15 @@ impl Choices {
                 .filter(|id| base.runs(id))
                 .map(|s| s.to_string())
                 .collect(),
+            chunking: base.backtest.chunking(),
             base: base.clone(),
+        }
+    }
+
+    /// Cut the data into chunks this way (a count of 0 is ignored).
+    pub fn set_chunking(&mut self, chunking: Chunking) {
+        if !matches!(chunking, Chunking::Rows(0) | Chunking::Count(0)) {
+            self.chunking = chunking;
         }
     }
 
@@ -248,6 +258,12 @@ impl Choices {
                 config.kinds.insert(c.name.clone(), *k);
             }
         }
+        let b = &mut config.backtest;
+        (b.chunk, b.chunk_rows, b.chunks) = match self.chunking {
+            Chunking::Period(p) => (Some(p), None, None),
+            Chunking::Rows(n) => (None, Some(n), None),
+            Chunking::Count(n) => (None, None, Some(n)),
+        };
         config.checks.skip = CHECK_IDS
             .iter()
             .filter(|id| !self.checks.iter().any(|c| c == *id))
@@ -279,6 +295,68 @@ mod tests {
         let (r, c) = (csv("reference", DATA), csv("current", DATA));
         let p = preview(Datasets::new(&r, &c), &Config::default()).expect("preview");
         (Choices::from_preview(&p, &Config::default()), r, c)
+    }
+
+    #[test]
+    fn a_base_configuration_is_kept_and_new_roles_reach_the_config() {
+        let data = "id,ts,label,prediction,score,alt_score,x,x_known_at,shap_x\n1,2024-01-01T12:00:00,0,0,0.2,0.3,1,2024-01-01,0.1\n2,2024-01-01T12:00:00,1,1,0.8,0.6,2,2024-01-02,0.2\n";
+        let (r, c) = (csv("reference", data), csv("current", data));
+        let base = Config::from_toml(
+            "[fit]\nmax_gap = 0.3\n[backtest]\nchunk_rows = 100\n[kinds]\nid = \"categorical\"\n[checks]\nskip = [\"fairness\"]\n",
+        )
+        .expect("toml");
+        let p = preview(Datasets::new(&r, &c), &base).expect("preview");
+        let mut ch = Choices::from_preview(&p, &base);
+        assert_eq!(ch.chunking, Chunking::Rows(100));
+        assert!(!ch.checks.iter().any(|c| c == "fairness"));
+        // shap_x is auto-detected as the attribution of x
+        let shap = ch
+            .columns
+            .iter()
+            .find(|c| c.name == "shap_x")
+            .expect("column");
+        assert_eq!(shap.usage, Use::Role(Role::Attribution));
+        ch.set_use("alt_score", Use::Role(Role::ChallengerScore));
+        ch.set_use("x_known_at", Use::Role(Role::FeatureTime));
+        ch.set_time_of("x_known_at", Some("x".into()));
+        ch.set_chunking(Chunking::Period(attest_check::config::Period::Week));
+        ch.set_chunking(Chunking::Count(0));
+        let config = ch.to_config();
+        assert_eq!(config.fit.max_gap, 0.3);
+        assert_eq!(config.kinds.get("id"), Some(&Kind::Categorical));
+        assert_eq!(config.roles.challenger_score.as_deref(), Some("alt_score"));
+        assert_eq!(config.roles.attribution, ["shap_x"]);
+        assert_eq!(
+            config.roles.feature_time.get("x").map(String::as_str),
+            Some("x_known_at")
+        );
+        assert_eq!(
+            config.backtest.chunking(),
+            Chunking::Period(attest_check::config::Period::Week)
+        );
+        assert_eq!(config.backtest.chunk_rows, None);
+        assert_eq!(config.checks.skip, ["fairness"]);
+        // and it runs
+        let report = run(
+            Datasets::new(&r, &c),
+            &config,
+            &RunOptions::default(),
+            &NoProgress,
+        )
+        .expect("run");
+        let leak = report
+            .checks
+            .iter()
+            .find(|c| c.id == "leakage")
+            .expect("leakage");
+        assert!(leak.metrics.iter().any(|m| m.name == "time_travel_share"));
+        // a feature-time column that belongs to no feature is left out
+        ch.set_time_of("x_known_at", None);
+        assert!(ch
+            .to_config()
+            .roles
+            .ignore
+            .contains(&"x_known_at".to_string()));
     }
 
     #[test]

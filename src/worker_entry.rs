@@ -125,9 +125,12 @@ fn labels(data: &JsValue) -> Vec<&'static str> {
     }
 }
 
-/// A configuration as JSON (the page's choices), or the defaults (also when
-/// the job has none).
+/// The job's configuration: `config_toml` (an `attest.toml`), or `config`
+/// as JSON (the page's choices), or the defaults.
 fn config(data: &JsValue) -> Result<Config, String> {
+    if let Some(toml) = field(data, "config_toml")?.as_string() {
+        return Config::from_toml(&toml).map_err(|e| format!("attest.toml: {e}"));
+    }
     let text = field(data, "config")?.as_string().unwrap_or_default();
     if text.trim().is_empty() {
         return Ok(Config::default());
@@ -174,9 +177,11 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     match kind.as_str() {
         "inspect" => {
-            let preview = preview(datasets, &config(data)?).map_err(|e| e.to_string())?;
+            let config = config(data)?;
+            let preview = preview(datasets, &config).map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&preview).map_err(|e| e.to_string())?;
-            Ok(FromWorker::Preview { json })
+            let config = serde_json::to_string(&config).map_err(|e| e.to_string())?;
+            Ok(FromWorker::Preview { json, config })
         }
         "columns" => {
             let config = config(data)?;

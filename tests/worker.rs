@@ -109,7 +109,7 @@ fn a_run_job_posts_progress_then_the_cli_report() {
 #[wasm_bindgen_test]
 fn an_inspect_job_answers_the_preview() {
     let reply = handle(&job("inspect", reference(), current(), ""), &|_| {});
-    let FromWorker::Preview { json } = reply else {
+    let FromWorker::Preview { json, .. } = reply else {
         panic!("expected a preview, got {reply:?}");
     };
     let preview: attest_check::plan::Preview = serde_json::from_str(&json).expect("preview");
@@ -236,4 +236,124 @@ fn columns_jobs_and_a_run_with_their_parts_give_the_whole_report() {
     let list = js_sys::Array::of1(&"not base64!".into());
     js_sys::Reflect::set(&run, &"parts".into(), &list).expect("set");
     assert!(matches!(handle(&run, &|_| {}), FromWorker::Error { .. }));
+}
+
+/// A job on the three files of the `validation_binary` case with its
+/// `attest.toml` (as the page sends a dropped configuration).
+fn three_file_job(kind: &str) -> JsValue {
+    let dir = "validation_binary";
+    let j = job(
+        kind,
+        file(&format!("{dir}/reference.parquet")),
+        file(&format!("{dir}/current.parquet")),
+        "",
+    );
+    let set = |k: &str, v: &JsValue| {
+        js_sys::Reflect::set(&j, &JsValue::from_str(k), v).expect("set");
+    };
+    set("train", &blob(file(&format!("{dir}/train.parquet"))));
+    set("train_name", &"train.parquet".into());
+    set("config_toml", &THREE_FILE_CONFIG.into());
+    j
+}
+
+const THREE_FILE_CONFIG: &str = "[roles]\nchallenger_score = \"challenger_score\"\nchallenger_prediction = \"challenger_prediction\"\n[roles.feature_time]\nincome = \"income_known_at\"\n[backtest]\nchunk = \"month\"\n";
+
+#[wasm_bindgen_test]
+fn three_datasets_and_a_toml_configuration_in_the_worker() {
+    // inspect: three datasets, the configuration's roles in the plan, and
+    // the configuration back as JSON
+    let FromWorker::Preview { json, config } = handle(&three_file_job("inspect"), &|_| {}) else {
+        panic!("expected a preview");
+    };
+    let preview: attest_check::plan::Preview = serde_json::from_str(&json).expect("preview");
+    let labels: Vec<&str> = preview
+        .datasets
+        .iter()
+        .map(|d| d.dataset.as_str())
+        .collect();
+    assert_eq!(labels, ["train", "reference", "current"]);
+    assert_eq!(
+        preview
+            .plan
+            .roles
+            .feature_time
+            .get("income")
+            .map(String::as_str),
+        Some("income_known_at")
+    );
+    let config: attest_check::Config = serde_json::from_str(&config).expect("config");
+    assert_eq!(
+        config.roles.challenger_score.as_deref(),
+        Some("challenger_score")
+    );
+
+    // the page's split run over three datasets gives the library's report
+    let part = |remainders: &str| {
+        let j = three_file_job("columns");
+        js_sys::Reflect::set(&j, &"modulus".into(), &3.into()).expect("set");
+        js_sys::Reflect::set(&j, &"remainders".into(), &remainders.into()).expect("set");
+        match handle(&j, &|_| {}) {
+            FromWorker::Columns { part } => part,
+            other => panic!("expected columns, got {other:?}"),
+        }
+    };
+    let (a, b) = (part("0,2"), part("1"));
+    let run = three_file_job("run");
+    js_sys::Reflect::set(&run, &"created_at".into(), &"2024-01-01T00:00:00Z".into()).expect("set");
+    js_sys::Reflect::set(
+        &run,
+        &"parts".into(),
+        &js_sys::Array::of2(&a.into(), &b.into()),
+    )
+    .expect("set");
+    let json = match handle(&run, &|_| {}) {
+        FromWorker::Report { json, .. } => json,
+        other => panic!("expected a report, got {other:?}"),
+    };
+    let dir = "validation_binary";
+    let open = |label: &str, name: &str| {
+        attest_check::read::Dataset::open(
+            label,
+            std::sync::Arc::new(attest_check::source::MemorySource::new(
+                name,
+                file(&format!("{dir}/{name}")).to_vec(),
+            )),
+        )
+        .expect("opens")
+    };
+    let (t, r, c) = (
+        open("train", "train.parquet"),
+        open("reference", "reference.parquet"),
+        open("current", "current.parquet"),
+    );
+    let library = attest_check::run::run(
+        attest_check::read::Datasets::new(&r, &c).with_train(Some(&t)),
+        &attest_check::Config::from_toml(THREE_FILE_CONFIG).expect("toml"),
+        &attest_check::run::RunOptions {
+            created_at: "2024-01-01T00:00:00Z".into(),
+            ..Default::default()
+        },
+        &attest_check::run::NoProgress,
+    )
+    .expect("runs");
+    assert_eq!(json, library.to_json());
+    let report = attest_check::report::parse(&json).expect("report");
+    assert_eq!(report.inputs.len(), 3);
+    for id in [
+        "fit",
+        "leakage",
+        "backtest",
+        "challenger",
+        "estimated_performance",
+    ] {
+        let c = report.checks.iter().find(|c| c.id == id).expect("check");
+        assert_ne!(c.status, attest_check::report::Status::Skipped, "{id}");
+    }
+    // a bad attest.toml is an error naming the key
+    let j = three_file_job("inspect");
+    js_sys::Reflect::set(&j, &"config_toml".into(), &"[fit]\nmax_gapp = 1\n".into()).expect("set");
+    assert!(
+        matches!(handle(&j, &|_| {}), FromWorker::Error { message } if message.contains("max_gapp"))
+    );
 }

@@ -1,30 +1,36 @@
-//! The Leptos app (client-side only). `mount` starts it; the views are in
-//! `setup.rs` (before the run), `report.rs` and `charts.rs`; this file holds
-//! the page state, the worker, and getting data in (file pickers, the demo,
-//! `?reference=`/`?current=`/`?report=`).
+//! The Leptos app (client-side only). `mount` starts it. This file holds
+//! the page's state and getting data in: the file fields (reference,
+//! current, an optional train file, an `attest.toml`), the demo, and
+//! `?reference=`/`?current=`/`?train=`/`?config=`/`?report=` URLs. The run
+//! itself (workers, jobs, parts, progress, cancel) is `runner.rs`; the views
+//! are `setup.rs` (before the run), `report.rs` and `charts.rs`, and one
+//! file per check family in `views/`.
 
 mod charts;
 mod inventory;
 mod report;
+mod runner;
 mod setup;
 mod sign;
+mod views;
 
 use std::sync::Arc;
 
 use attest_check::plan::Preview;
 use attest_check::reproduce::Reproduction;
 use attest_check::sign::Verification;
-use attest_check::Report;
+use attest_check::{Config, Report};
 use leptos::mount::mount_to_body;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Blob, File, HtmlInputElement, MessageEvent, Worker};
+use web_sys::{Blob, File, HtmlInputElement};
 
-use crate::protocol::{FromWorker, RunProgress};
+use crate::protocol::RunProgress;
 use crate::setup::Choices;
 use crate::view_model::progress_lines;
+use runner::{Event, Files, Input, RunConfig, RunStats, Runner};
 
 /// Start the app.
 pub fn mount() {
@@ -38,68 +44,36 @@ enum Phase {
     Idle,
     /// Reading the footers of the chosen files.
     Inspecting,
-    /// Showing both schemas; the choices are in their own signal.
+    /// Showing the schemas; the choices are in their own signal.
     Setup(Arc<Preview>),
     /// A run is under way; its progress is in its own signal.
     Running,
     Done(Arc<Report>, Option<RunStats>),
 }
 
-/// How a live run went (not part of the report).
+/// A reproduction of the report shown: running, or its outcome.
 #[derive(Clone)]
-struct RunStats {
-    millis: f64,
-    wasm_memory_bytes: u64,
-    /// The second worker's (it profiled a third of the columns and hashed).
-    aux_memory_bytes: u64,
-    /// When each part of the run reached the page, in ms after the start:
-    /// "main=…;aux=…;digests=…;report=…" (for the benchmark).
-    marks: String,
+enum Repro {
+    Running,
+    Done(Arc<Reproduction>),
+    Failed(String),
 }
 
-/// The base64 part of a [`FromWorker::Columns`] message, sliced out of the
-/// JS string (see [`crate::protocol::COLUMNS_PREFIX`]).
-fn columns_part(data: &JsValue) -> Option<JsValue> {
-    let text = data.dyn_ref::<js_sys::JsString>()?;
-    let prefix = crate::protocol::COLUMNS_PREFIX;
-    let end = text.length().checked_sub(2)?;
-    let start = prefix.len() as u32;
-    (text.starts_with(prefix, 0) && text.ends_with("\"}", text.length() as i32) && start <= end)
-        .then(|| text.slice(start, end).into())
+/// What the run under way is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Show its report.
+    Show,
+    /// Compare it with the report shown.
+    Reproduce,
 }
 
-/// A dataset chosen by the user: a file (Blob) or a URL, and its display name.
-#[derive(Clone)]
-enum Input {
-    File { blob: Blob, name: String },
-    Url { url: String, name: String },
-}
-
-impl Input {
-    fn name(&self) -> &str {
-        match self {
-            Input::File { name, .. } | Input::Url { name, .. } => name,
-        }
-    }
-    /// A file the user chose or dropped.
-    fn file(f: File) -> Self {
-        Input::File {
-            name: f.name(),
-            blob: f.into(),
-        }
-    }
-    /// Put this input in a job under `label` (see `protocol`).
-    fn add_to(&self, job: &js_sys::Object, label: &str) {
-        let set = |k: &str, v: &JsValue| {
-            let _ = js_sys::Reflect::set(job, &JsValue::from_str(k), v);
-        };
-        set(&format!("{label}_name"), &self.name().into());
-        match self {
-            Input::File { blob, .. } => set(label, blob),
-            Input::Url { url, .. } => set(&format!("{label}_url"), &url.as_str().into()),
-        }
-    }
-}
+/// The datasets a run can take, in run order, with their field titles.
+const DATASETS: [(&str, &str); 3] = [
+    ("reference", "Reference"),
+    ("current", "Current"),
+    ("train", "Train (optional)"),
+];
 
 /// The file chosen in a file input's `change` event.
 fn picked_file(ev: &web_sys::Event) -> Option<File> {
@@ -129,7 +103,7 @@ fn now_rfc3339() -> String {
     attest_check::report::rfc3339_utc(secs)
 }
 
-fn js_message(e: &JsValue) -> String {
+pub(super) fn js_message(e: &JsValue) -> String {
     e.as_string()
         .or_else(|| {
             js_sys::Reflect::get(e, &JsValue::from_str("message"))
@@ -193,7 +167,7 @@ async fn blob_text(blob: &Blob) -> Result<String, String> {
 
 /// Parse a report document, with a message people can act on (hostile
 /// documents are refused here, see `attest_check::report::parse`).
-fn parse_report(text: &str) -> Result<Report, String> {
+pub(super) fn parse_report(text: &str) -> Result<Report, String> {
     attest_check::report::parse(text).map_err(|e| e.to_string())
 }
 
@@ -210,107 +184,6 @@ fn embedded_report() -> Option<String> {
     element_text("attest-report")
 }
 
-/// A Web Worker of the page, started on its first job: its handle, whether
-/// it has loaded, and the jobs waiting for it to load (in order).
-#[derive(Clone, Copy)]
-struct Slot {
-    worker: StoredValue<Option<Worker>, LocalStorage>,
-    ready: StoredValue<bool>,
-    pending: StoredValue<Vec<js_sys::Object>, LocalStorage>,
-}
-
-impl Slot {
-    fn new() -> Self {
-        Slot {
-            worker: StoredValue::new_local(None),
-            ready: StoredValue::new(false),
-            pending: StoredValue::new_local(Vec::new()),
-        }
-    }
-
-    /// Terminate the worker (a new one starts with the next job).
-    fn stop(&self) {
-        if let Some(w) = self.worker.get_value() {
-            w.terminate();
-        }
-        self.worker.set_value(None);
-        self.ready.set_value(false);
-        self.pending.set_value(Vec::new());
-    }
-
-    /// Send `job`, starting the worker if there is none; its messages go to
-    /// `on_message`, a crash to `on_error`.
-    fn send(
-        self,
-        job: js_sys::Object,
-        on_message: impl Fn(FromWorker) + 'static,
-        on_part: impl Fn(JsValue) + 'static,
-        on_error: impl Fn(String) + Copy + 'static,
-    ) -> Result<(), String> {
-        if let (Some(w), true) = (self.worker.get_value(), self.ready.get_value()) {
-            let _ = w.post_message(&job);
-            return Ok(());
-        }
-        self.pending.update_value(|p| p.push(job));
-        self.start(on_message, on_part, on_error)
-    }
-
-    /// Start the worker if there is none (loading its WebAssembly takes a
-    /// moment: the page starts its workers before they are needed).
-    fn start(
-        self,
-        on_message: impl Fn(FromWorker) + 'static,
-        on_part: impl Fn(JsValue) + 'static,
-        on_error: impl Fn(String) + Copy + 'static,
-    ) -> Result<(), String> {
-        if self.worker.get_value().is_some() {
-            return Ok(());
-        }
-        let w = Worker::new("./worker_loader.js")
-            .map_err(|e| format!("cannot start the worker: {}", js_message(&e)))?;
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
-            let data = msg.data();
-            // A columns part (megabytes of base64) stays a JS string.
-            if let Some(part) = columns_part(&data) {
-                on_part(part);
-                return;
-            }
-            let text = data.as_string().unwrap_or_default();
-            match FromWorker::from_json(&text) {
-                Ok(FromWorker::Ready) => {
-                    self.ready.set_value(true);
-                    if let Some(w) = self.worker.get_value() {
-                        for job in self.pending.get_value() {
-                            let _ = w.post_message(&job);
-                        }
-                        self.pending.set_value(Vec::new());
-                    }
-                }
-                Ok(m) => on_message(m),
-                Err(e) => on_error(e),
-            }
-        });
-        w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        onmessage.forget();
-        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
-            on_error("the worker stopped with an error (see the browser console)".into());
-        });
-        w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        onerror.forget();
-        self.worker.set_value(Some(w));
-        Ok(())
-    }
-}
-
-/// A reproduction of the report shown: files being chosen, running, or its
-/// outcome.
-#[derive(Clone)]
-enum Repro {
-    Running,
-    Done(Arc<Reproduction>),
-    Failed(String),
-}
-
 fn name_of(url: &str) -> String {
     url.rsplit('/')
         .next()
@@ -321,358 +194,205 @@ fn name_of(url: &str) -> String {
         .to_string()
 }
 
+/// A file field that is also a drop zone: `#{id}` (the input),
+/// `#{zone}-drop` (the zone) and `#{zone}-name` (the chosen file's name).
+#[component]
+fn FileField(
+    /// The input's id.
+    id: String,
+    /// The prefix of the zone's and the name's ids.
+    zone: String,
+    /// What the field is for.
+    title: String,
+    /// The file types offered.
+    accept: &'static str,
+    /// The chosen file's name, if any.
+    #[prop(into)]
+    chosen: Signal<Option<String>>,
+    /// Called with the file picked or dropped.
+    on_file: Callback<File>,
+) -> impl IntoView {
+    let pick = move |ev: web_sys::Event| {
+        if let Some(f) = picked_file(&ev) {
+            on_file.run(f);
+        }
+    };
+    let drop = move |ev: web_sys::DragEvent| {
+        if let Some(f) = dropped_file(&ev) {
+            on_file.run(f);
+        }
+    };
+    let allow_drop = |ev: web_sys::DragEvent| ev.prevent_default();
+    view! {
+        <label class="file drop" id=format!("{zone}-drop") on:dragover=allow_drop on:drop=drop>
+            <span>{title}</span>
+            <input id=id.clone() type="file" accept=accept on:change=pick/>
+            <small id=format!("{zone}-name")>{move || chosen.get().unwrap_or_else(|| "no file".into())}</small>
+            <small class="muted">"choose or drop a file"</small>
+        </label>
+    }
+}
+
 #[component]
 fn App() -> impl IntoView {
     let phase = RwSignal::new(Phase::Idle);
     let error = RwSignal::new(None::<String>);
-    let reference = RwSignal::new_local(None::<Input>);
-    let current = RwSignal::new_local(None::<Input>);
+    // The files of the next run, and the attest.toml it starts from.
+    let files = RwSignal::new_local(Files::default());
+    let config_file = RwSignal::new(None::<(String, String)>);
     let choices = RwSignal::new(None::<Choices>);
-    // The worker that reads and checks, and a second one that hashes the
-    // files at the same time (the two cores of a laptop).
-    let main_slot = Slot::new();
-    let hash_slot = Slot::new();
-    // A run's two halves, as they arrive: the report without digests (and
-    // the worker's memory), and the digests.
-    let run_report = StoredValue::new(None::<(String, u64)>);
-    let run_digests = StoredValue::new(None::<(Vec<(String, String)>, u64)>);
-    // The columns are split between the workers (`columns` jobs); then the
-    // main one finishes the run with both parts (`run_job` plus `parts`).
-    let run_job = StoredValue::new_local(None::<js_sys::Object>);
-    let parts = StoredValue::new_local((None::<JsValue>, None::<JsValue>));
-    // What each worker is doing, for the progress shown: the main one
-    // finishing, the other hashing (after its columns).
-    let finishing = StoredValue::new(false);
-    let aux_hashing = StoredValue::new(false);
-    let progress_parts = StoredValue::new(<[RunProgress; 3]>::default());
-    let started = StoredValue::new(0.0f64);
+    let progress = RwSignal::new(RunProgress::default());
     // The sign-off key chosen in this tab, kept across reports shown.
     let sign_key = RwSignal::new(None::<(String, String)>);
-    // Milliseconds after the start at which the run's parts arrived.
-    let marks = StoredValue::new(Vec::<(&'static str, f64)>::new());
-    let mark = move |what: &'static str| {
-        let at = js_sys::Date::now() - started.get_value();
-        marks.update_value(|m| m.push((what, at)));
-    };
-    let progress = RwSignal::new(RunProgress::default());
     // The signatures of the report shown, as checked in the page.
     let verification = RwSignal::new(None::<Result<Verification, String>>);
     // A one-file HTML report: the report is in the page, there is no worker.
     let embedded = embedded_report();
     let standalone = embedded.is_some();
-    // Reproducing the report shown: the files, and how it went.
-    let repro_reference = RwSignal::new_local(None::<Input>);
-    let repro_current = RwSignal::new_local(None::<Input>);
+    // Reproducing the report shown: its files, and how it went.
+    let repro_files = RwSignal::new_local(Files::default());
     let reproduction = RwSignal::new(None::<Repro>);
-    // The names of the files of the reproduction shown.
-    let repro_files = RwSignal::new((String::new(), String::new()));
+    let purpose = StoredValue::new(Purpose::Show);
     // The catalogue of a published folder (index.json beside the page).
     let catalogue = RwSignal::new(None::<Arc<attest_check::publish::Index>>);
+    // The trusted-keys.json that came with the report shown, if any.
+    let trusted_keys = StoredValue::new(None::<String>);
 
-    let stop_worker = move || {
-        main_slot.stop();
-        hash_slot.stop();
-        run_report.set_value(None);
-        run_digests.set_value(None);
-        run_job.set_value(None);
-        parts.set_value((None, None));
-    };
-    // Progress from one of the three streams (0: the main worker's columns,
-    // 1: the other's columns, 2: its hashing), shown as one.
-    let show_progress = move |stream: usize, p: RunProgress| {
-        progress_parts.update_value(|ps| ps[stream] = p);
-        let [main, aux, hashing] = progress_parts.get_value();
-        progress.set(main.plus_columns_of(&aux).with_hashing_of(&hashing));
-    };
-
-    // A run's report and digests are both in: finish it (a reproduction's
-    // rerun is compared, not shown).
-    let finish_run = move || {
-        let (Some((json, wasm_memory_bytes)), Some((digests, aux_memory_bytes))) =
-            (run_report.get_value(), run_digests.get_value())
-        else {
-            return;
-        };
-        run_report.set_value(None);
-        run_digests.set_value(None);
-        let report = parse_report(&json).map(|mut report| {
-            let pairs: Vec<(&str, &str)> = digests
-                .iter()
-                .map(|(l, d)| (l.as_str(), d.as_str()))
-                .collect();
-            report.set_digests(&pairs);
-            report
-        });
-        if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
-            let outcome = report.and_then(|rerun| match phase.get_untracked() {
-                Phase::Done(original, _) => Ok(attest_check::reproduce::compare(&original, &rerun)),
-                _ => Err("no report is open".into()),
-            });
-            reproduction.set(Some(match outcome {
-                Ok(r) => Repro::Done(Arc::new(r)),
-                Err(e) => Repro::Failed(e),
-            }));
-            return;
-        }
-        match report {
-            Ok(report) => {
-                let stats = RunStats {
-                    millis: js_sys::Date::now() - started.get_value(),
-                    wasm_memory_bytes,
-                    aux_memory_bytes,
-                    marks: marks
-                        .get_value()
-                        .iter()
-                        .map(|(what, at)| format!("{what}={at:.0}"))
-                        .collect::<Vec<_>>()
-                        .join(";"),
-                };
-                phase.set(Phase::Done(Arc::new(report), Some(stats)))
+    let on_event = move |event: Event| match event {
+        Event::Preview(Ok((preview, config_json))) => {
+            if !matches!(phase.get_untracked(), Phase::Inspecting) {
+                return;
             }
-            Err(e) => {
-                error.set(Some(e));
-                phase.set(Phase::Idle);
-            }
+            let base: Config = serde_json::from_str(&config_json).unwrap_or_default();
+            choices.set(Some(Choices::from_preview(&preview, &base)));
+            phase.set(Phase::Setup(Arc::new(preview)));
         }
-    };
-    let fail_run = move |message: String| {
-        stop_worker();
-        if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
-            reproduction.set(Some(Repro::Failed(message)));
-        } else {
-            error.set(Some(message));
+        Event::Preview(Err(e)) => {
+            error.set(Some(e));
             phase.set(Phase::Idle);
         }
-    };
-
-    // Both halves of the columns are in: the main worker finishes the run
-    // with its own part (kept there: `part` is empty) and the other's.
-    let finish_columns = move || {
-        let (Some(a), Some(b)) = parts.get_value() else {
-            return;
-        };
-        parts.set_value((None, None));
-        // Taken: the parts are large, and posting copies them.
-        let Some(job) = run_job.get_value() else {
-            return;
-        };
-        run_job.set_value(None);
-        let empty = |p: &JsValue| {
-            p.dyn_ref::<js_sys::JsString>()
-                .is_some_and(|s| s.length() == 0)
-        };
-        let list = js_sys::Array::new();
-        for p in [&a, &b].into_iter().filter(|p| !empty(p)) {
-            list.push(p);
-        }
-        let _ = js_sys::Reflect::set(&job, &"parts".into(), &list);
-        let _ = js_sys::Reflect::set(&job, &"kept".into(), &empty(&a).into());
-        finishing.set_value(true);
-        if let (Some(w), true) = (main_slot.worker.get_value(), main_slot.ready.get_value()) {
-            let _ = w.post_message(&job);
-        }
-    };
-
-    let on_message = move |msg: FromWorker| match msg {
-        FromWorker::Ready | FromWorker::Digests { .. } => {}
-        // A preview that arrives after a run started is stale.
-        FromWorker::Preview { .. } if !matches!(phase.get_untracked(), Phase::Inspecting) => {}
-        FromWorker::Preview { json } => match serde_json::from_str::<Preview>(&json) {
-            Ok(preview) => {
-                choices.set(Some(Choices::from_preview(
-                    &preview,
-                    &attest_check::Config::default(),
-                )));
-                phase.set(Phase::Setup(Arc::new(preview)));
+        Event::Progress(p) => progress.set(p),
+        Event::Done(outcome) => match purpose.get_value() {
+            Purpose::Reproduce => {
+                let outcome = outcome.and_then(|(rerun, _)| match phase.get_untracked() {
+                    Phase::Done(original, _) => {
+                        Ok(attest_check::reproduce::compare(&original, &rerun))
+                    }
+                    _ => Err("no report is open".into()),
+                });
+                reproduction.set(Some(match outcome {
+                    Ok(r) => Repro::Done(Arc::new(r)),
+                    Err(e) => Repro::Failed(e),
+                }));
             }
-            Err(e) => {
-                error.set(Some(format!("bad preview from the worker: {e}")));
-                phase.set(Phase::Idle);
-            }
+            Purpose::Show => match outcome {
+                Ok((report, stats)) => phase.set(Phase::Done(Arc::new(report), Some(stats))),
+                Err(e) => {
+                    error.set(Some(e));
+                    phase.set(Phase::Idle);
+                }
+            },
         },
-        // Columns and rows (not while finishing: its columns are given).
-        FromWorker::Progress(p) => {
-            if !finishing.get_value() {
-                show_progress(0, p)
-            }
-        }
-        // (parts come to `on_part`)
-        FromWorker::Columns { .. } => {}
-        FromWorker::Report {
-            json,
-            wasm_memory_bytes,
-        } => {
-            mark("report");
-            run_report.set_value(Some((json, wasm_memory_bytes)));
-            finish_run();
-        }
-        FromWorker::Error { message } => fail_run(message),
     };
-    let on_hash_message = move |msg: FromWorker| match msg {
-        FromWorker::Progress(p) => show_progress(if aux_hashing.get_value() { 2 } else { 1 }, p),
-        FromWorker::Digests {
-            digests,
-            wasm_memory_bytes,
-        } => {
-            mark("digests");
-            run_digests.set_value(Some((digests, wasm_memory_bytes)));
-            finish_run();
-        }
-        FromWorker::Error { message } => fail_run(message),
-        _ => {}
-    };
+    // A one-file report has no worker.
+    let runner = (!standalone).then(|| Runner::new(on_event));
 
-    // A columns part from the main worker (empty: it kept it) or the other.
-    let on_part = move |part: JsValue| {
-        mark("main");
-        parts.update_value(|p| p.0 = Some(part));
-        finish_columns();
+    // The configuration the files are planned with: a dropped attest.toml.
+    let config_of_files = move || match config_file.get_untracked() {
+        Some((_, text)) => RunConfig::Toml(text),
+        None => RunConfig::Json(String::new()),
     };
-    let on_hash_part = move |part: JsValue| {
-        mark("aux");
-        parts.update_value(|p| p.1 = Some(part));
-        aux_hashing.set_value(true);
-        finish_columns();
-    };
-
-    // Send a job to a worker, starting it if there is none.
-    let send_to = move |slot: Slot, job: js_sys::Object, hasher: bool| {
-        let dispatch = move |m: FromWorker| {
-            if hasher {
-                on_hash_message(m)
-            } else {
-                on_message(m)
-            }
-        };
-        let dispatch_part = move |p: JsValue| {
-            if hasher {
-                on_hash_part(p)
-            } else {
-                on_part(p)
-            }
-        };
-        if let Err(e) = slot.send(job, dispatch, dispatch_part, fail_run) {
-            error.set(Some(e));
+    // Read the footers and show the setup step.
+    let inspect = move || {
+        let f = files.get_untracked();
+        if !f.complete() {
+            return;
         }
-    };
-    let send = move |job: js_sys::Object| {
+        let Some(runner) = runner else { return };
         error.set(None);
-        send_to(main_slot, job, false);
-    };
-    // Start both workers now, while the user picks files (not in a one-file
-    // report, which has no worker).
-    if !standalone {
-        let _ = main_slot.start(on_message, on_part, fail_run);
-        let _ = hash_slot.start(on_hash_message, on_hash_part, fail_run);
-    }
-    // A run on two workers: two thirds of the columns in the main one, a
-    // third in the other, which then hashes the files; the main one then
-    // finishes the run with both parts (`finish_columns`).
-    let send_run = move |r: &Input, c: &Input, config: String, created_at: String| {
-        error.set(None);
-        run_report.set_value(None);
-        run_digests.set_value(None);
-        parts.set_value((None, None));
-        finishing.set_value(false);
-        aux_hashing.set_value(false);
-        progress_parts.set_value(Default::default());
-        progress.set(RunProgress::default());
-        let make = |kind: &str| {
-            let j = js_sys::Object::new();
-            let _ = js_sys::Reflect::set(&j, &"kind".into(), &kind.into());
-            r.add_to(&j, "reference");
-            c.add_to(&j, "current");
-            let _ = js_sys::Reflect::set(&j, &"config".into(), &config.as_str().into());
-            let _ = js_sys::Reflect::set(&j, &"created_at".into(), &created_at.as_str().into());
-            let _ = js_sys::Reflect::set(&j, &"modulus".into(), &3.into());
-            j
-        };
-        let run = make("run");
-        let _ = js_sys::Reflect::set(&run, &"hash".into(), &false.into());
-        run_job.set_value(Some(run));
-        let mine = make("columns");
-        let _ = js_sys::Reflect::set(&mine, &"remainders".into(), &"0,2".into());
-        let _ = js_sys::Reflect::set(&mine, &"keep".into(), &true.into());
-        let theirs = make("columns");
-        let _ = js_sys::Reflect::set(&theirs, &"remainders".into(), &"1".into());
-        send_to(main_slot, mine, false);
-        send_to(hash_slot, theirs, true);
-        send_to(hash_slot, make("hash"), true);
-    };
-
-    let job = |kind: &str, r: &Input, c: &Input| {
-        let job = js_sys::Object::new();
-        let _ = js_sys::Reflect::set(&job, &"kind".into(), &kind.into());
-        r.add_to(&job, "reference");
-        c.add_to(&job, "current");
-        job
-    };
-
-    // Read both footers and show the setup step.
-    let inspect = move |r: Input, c: Input| {
         choices.set(None);
         phase.set(Phase::Inspecting);
-        send(job("inspect", &r, &c));
+        runner.inspect(&f, &config_of_files());
     };
-
-    // Run the checks with `config` (JSON; "" for the defaults).
-    let start = move |r: Input, c: Input, config: String| {
-        started.set_value(js_sys::Date::now());
-        marks.set_value(Vec::new());
+    // Run the checks on the files with `config`.
+    let start = move |f: Files, config: RunConfig| {
+        let Some(runner) = runner else { return };
+        error.set(None);
+        purpose.set_value(Purpose::Show);
+        progress.set(RunProgress::default());
         phase.set(Phase::Running);
-        send_run(&r, &c, config, now_rfc3339());
+        runner.run(&f, &config, &now_rfc3339());
     };
-
-    let run_chosen = move |_| match (reference.get_untracked(), current.get_untracked()) {
-        (Some(r), Some(c)) => {
-            let config = choices
-                .get_untracked()
-                .and_then(|ch| serde_json::to_string(&ch.to_config()).ok())
-                .unwrap_or_default();
-            start(r, c, config)
+    let run_chosen = move |_| {
+        let f = files.get_untracked();
+        if !f.complete() {
+            error.set(Some("choose a reference and a current file first".into()));
+            return;
         }
-        _ => error.set(Some("choose a reference and a current file first".into())),
+        let config = choices
+            .get_untracked()
+            .and_then(|ch| serde_json::to_string(&ch.to_config()).ok())
+            .map(RunConfig::Json)
+            .unwrap_or_else(config_of_files);
+        start(f, config)
     };
     let cancel = move |_| {
-        stop_worker();
+        if let Some(r) = runner {
+            r.cancel();
+        }
         phase.set(Phase::Idle);
         error.set(Some("cancelled: the run was stopped".into()));
     };
-    let choose = move |target: RwSignal<Option<Input>, LocalStorage>, file: Option<File>| {
-        target.set(file.map(Input::file));
-        if let (Some(r), Some(c)) = (reference.get_untracked(), current.get_untracked()) {
-            inspect(r, c);
-        }
+    let choose = move |label: &'static str| {
+        Callback::new(move |file: File| {
+            files.update(|f| f.set(label, Some(Input::file(file))));
+            inspect();
+        })
     };
-    let pick = move |target: RwSignal<Option<Input>, LocalStorage>| {
-        move |ev: web_sys::Event| choose(target, picked_file(&ev))
-    };
-    // Each file field is also a drop zone.
-    let drop_on = move |target: RwSignal<Option<Input>, LocalStorage>| {
-        move |ev: web_sys::DragEvent| {
-            if let Some(file) = dropped_file(&ev) {
-                choose(target, Some(file));
+    let choose_config = Callback::new(move |file: File| {
+        let name = file.name();
+        let blob: Blob = file.into();
+        wasm_bindgen_futures::spawn_local(async move {
+            match blob_text(&blob).await {
+                Ok(text) => {
+                    config_file.set(Some((name, text)));
+                    inspect();
+                }
+                Err(e) => error.set(Some(format!("cannot read the configuration: {e}"))),
             }
+        });
+    });
+    // Files on a web server: read by the worker with HTTP range requests.
+    let run_urls = move |urls: Vec<(&'static str, String)>, config: Option<String>| {
+        let mut f = Files::default();
+        for (label, url) in urls {
+            f.set(
+                label,
+                Some(Input::Url {
+                    name: name_of(&url),
+                    url: absolute(&url),
+                }),
+            );
+        }
+        files.set(f.clone());
+        choices.set(None);
+        match config {
+            None => start(f, RunConfig::Json(String::new())),
+            Some(url) => wasm_bindgen_futures::spawn_local(async move {
+                let text = match fetch_blob(&url).await {
+                    Ok(b) => blob_text(&b).await,
+                    Err(e) => Err(e),
+                };
+                match text {
+                    Ok(t) => {
+                        config_file.set(Some((name_of(&url), t.clone())));
+                        start(f, RunConfig::Toml(t));
+                    }
+                    Err(e) => error.set(Some(format!("cannot read the configuration: {e}"))),
+                }
+            }),
         }
     };
-    let allow_drop = |ev: web_sys::DragEvent| ev.prevent_default();
-    // Files on a web server: read by the worker with HTTP range requests.
-    let run_urls = move |r_url: String, c_url: String| {
-        let r = Input::Url {
-            name: name_of(&r_url),
-            url: absolute(&r_url),
-        };
-        let c = Input::Url {
-            name: name_of(&c_url),
-            url: absolute(&c_url),
-        };
-        reference.set(Some(r.clone()));
-        current.set(Some(c.clone()));
-        choices.set(None);
-        start(r, c, String::new());
-    };
-    // The trusted-keys.json that came with the report shown, if any.
-    let trusted_keys = StoredValue::new(None::<String>);
     // Show a report's text; its signatures are checked here, against
     // `trusted` (the text of a trusted-keys.json) when there is one.
     let show_report_text = move |text: Result<String, String>, trusted: Option<String>| match text
@@ -681,11 +401,9 @@ fn App() -> impl IntoView {
         Ok((text, report)) => {
             error.set(None);
             trusted_keys.set_value(trusted.clone());
-            // A new report: its reproduction starts afresh (the file fields
-            // are drawn anew, empty).
+            // A new report: its reproduction starts afresh.
             reproduction.set(None);
-            repro_reference.set(None);
-            repro_current.set(None);
+            repro_files.set(Files::default());
             verification.set(
                 (!report.signatures.is_empty())
                     .then(|| crate::share::verify_text(&text, trusted.as_deref().unwrap_or(""))),
@@ -694,17 +412,16 @@ fn App() -> impl IntoView {
         }
         Err(e) => error.set(Some(e)),
     };
-    // Run the open report's checks again on the files chosen for it.
+    // Run the open report's checks again on the files given for it.
     let reproduce = move || {
-        let (Some(r), Some(c)) = (
-            repro_reference.get_untracked(),
-            repro_current.get_untracked(),
-        ) else {
-            return;
-        };
         let Phase::Done(original, _) = phase.get_untracked() else {
             return;
         };
+        let f = repro_files.get_untracked();
+        if original.inputs.iter().any(|i| f.get(&i.dataset).is_none()) {
+            return;
+        }
+        let Some(runner) = runner else { return };
         let config = match crate::share::rerun_config(&original) {
             Ok(c) => c,
             Err(e) => {
@@ -714,25 +431,18 @@ fn App() -> impl IntoView {
         };
         // A file changed while a rerun was under way: that rerun is stale.
         if matches!(reproduction.get_untracked(), Some(Repro::Running)) {
-            stop_worker();
+            runner.cancel();
         }
-        repro_files.set((r.name().to_string(), c.name().to_string()));
+        purpose.set_value(Purpose::Reproduce);
+        progress.set(RunProgress::default());
         reproduction.set(Some(Repro::Running));
-        send_run(&r, &c, config, original.created_at.clone());
+        runner.run(&f, &RunConfig::Json(config), &original.created_at);
     };
-    let set_repro = move |target: RwSignal<Option<Input>, LocalStorage>, file: Option<File>| {
-        target.set(file.map(Input::file));
-        reproduce();
-    };
-    let pick_repro = move |target: RwSignal<Option<Input>, LocalStorage>| {
-        move |ev: web_sys::Event| set_repro(target, picked_file(&ev))
-    };
-    let drop_repro = move |target: RwSignal<Option<Input>, LocalStorage>| {
-        move |ev: web_sys::DragEvent| {
-            if let Some(file) = dropped_file(&ev) {
-                set_repro(target, Some(file));
-            }
-        }
+    let choose_repro = move |label: String| {
+        Callback::new(move |file: File| {
+            repro_files.update(|f| f.set(&label, Some(Input::file(file))));
+            reproduce();
+        })
     };
     let open_report = move |ev: web_sys::Event| {
         if let Some(file) = picked_file(&ev) {
@@ -744,13 +454,16 @@ fn App() -> impl IntoView {
     };
     let demo = move |_| {
         run_urls(
-            "demo/reference.parquet".into(),
-            "demo/current.parquet".into(),
+            vec![
+                ("reference", "demo/reference.parquet".into()),
+                ("current", "demo/current.parquet".into()),
+            ],
+            None,
         )
     };
 
     // A one-file HTML report shows its own report; otherwise
-    // ?reference=URL&current=URL or ?report=URL
+    // ?reference=URL&current=URL[&train=URL][&config=URL] or ?report=URL
     if let Some(text) = embedded {
         show_report_text(Ok(text), None);
     } else if let Some(search) = web_sys::window().and_then(|w| w.location().search().ok()) {
@@ -776,7 +489,11 @@ fn App() -> impl IntoView {
                     show_report_text(text, trusted);
                 });
             } else if let (Some(r), Some(c)) = (params.get("reference"), params.get("current")) {
-                run_urls(r, c);
+                let mut urls = vec![("reference", r), ("current", c)];
+                if let Some(t) = params.get("train") {
+                    urls.push(("train", t));
+                }
+                run_urls(urls, params.get("config"));
             } else {
                 // A published folder (attest publish) has an index.json beside
                 // the page: show it as the model inventory.
@@ -795,15 +512,11 @@ fn App() -> impl IntoView {
         }
     }
 
-    let chosen = move |s: RwSignal<Option<Input>, LocalStorage>| {
-        move || {
-            s.with(|i| {
-                i.as_ref()
-                    .map(|i| i.name().to_string())
-                    .unwrap_or_else(|| "no file".into())
-            })
-        }
+    let chosen = move |label: &'static str| {
+        Signal::derive(move || files.with(|f| f.get(label).map(|i| i.name().to_string())))
     };
+    let config_name =
+        Signal::derive(move || config_file.with(|c| c.as_ref().map(|(n, _)| n.clone())));
 
     view! {
         <header class="top">
@@ -812,18 +525,12 @@ fn App() -> impl IntoView {
         </header>
         {(!standalone).then(|| view! {
         <section class="inputs" aria-label="Data">
-            <label class="file drop" id="reference-drop" on:dragover=allow_drop on:drop=drop_on(reference)>
-                <span>"Reference"</span>
-                <input id="reference-file" type="file" accept=".parquet,.csv" on:change=pick(reference)/>
-                <small id="reference-name">{chosen(reference)}</small>
-                <small class="muted">"choose or drop a file"</small>
-            </label>
-            <label class="file drop" id="current-drop" on:dragover=allow_drop on:drop=drop_on(current)>
-                <span>"Current"</span>
-                <input id="current-file" type="file" accept=".parquet,.csv" on:change=pick(current)/>
-                <small id="current-name">{chosen(current)}</small>
-                <small class="muted">"choose or drop a file"</small>
-            </label>
+            {DATASETS.iter().map(|(label, title)| view! {
+                <FileField id=format!("{label}-file") zone=label.to_string() title=title.to_string() accept=".parquet,.csv"
+                    chosen=chosen(label) on_file=choose(label)/>
+            }).collect_view()}
+            <FileField id="config-file".to_string() zone="config".to_string() title="Configuration (attest.toml, optional)".to_string()
+                accept=".toml,text/plain" chosen=config_name on_file=choose_config/>
             <div class="actions">
                 <button id="run" on:click=run_chosen>"Run checks"</button>
                 <button id="demo" class="secondary" on:click=demo>"Try the demo"</button>
@@ -840,7 +547,7 @@ fn App() -> impl IntoView {
             Phase::Idle if catalogue.with(Option::is_some) => view! {
                 {move || catalogue.get().map(|index| view! { <inventory::Inventory index=index/> })}
             }.into_any(),
-            Phase::Idle => view! { <p class="hint">"Choose two files, or try the demo."</p> }.into_any(),
+            Phase::Idle => view! { <p class="hint">"Choose a reference and a current file (and, to check over- and under-fitting and leakage, the train file), or try the demo."</p> }.into_any(),
             Phase::Inspecting => view! { <p class="hint" id="inspecting">"Reading the files' schemas…"</p> }.into_any(),
             Phase::Setup(preview) => view! {
                 <setup::SetupView preview=(*preview).clone() choices=choices/>
@@ -868,26 +575,35 @@ fn App() -> impl IntoView {
                     </p>
                 })}
                 <report::ReportView report=report.clone() verification=verification/>
-                <sign::SignPanel report=report key=sign_key on_signed=Callback::new(move |signed: String| {
+                <sign::SignPanel report=report.clone() key=sign_key on_signed=Callback::new(move |signed: String| {
                     show_report_text(Ok(signed), trusted_keys.get_value())
                 })/>
-                {(!standalone).then(|| view! {
+                {(!standalone).then(|| {
+                    let labels: Vec<String> = report.inputs.iter().map(|i| i.dataset.clone()).collect();
+                    let count = labels.len();
+                    view! {
                     <section id="reproduce" class="reproduce">
                         <h2>"Reproduce"</h2>
-                        <p class="meta">"Give this report's two files: the checks run again in this browser with the report's configuration, and every value is compared with the report."</p>
+                        <p class="meta">{format!("Give this report's {count} files: the checks run again in this browser with the report's configuration, and every value is compared with the report.")}</p>
                         <div class="inputs">
-                            <label class="file drop" id="reproduce-reference-drop" on:dragover=allow_drop on:drop=drop_repro(repro_reference)>
-                                <span>"Reference"</span>
-                                <input id="reproduce-reference" type="file" accept=".parquet,.csv" on:change=pick_repro(repro_reference)/>
-                            </label>
-                            <label class="file drop" id="reproduce-current-drop" on:dragover=allow_drop on:drop=drop_repro(repro_current)>
-                                <span>"Current"</span>
-                                <input id="reproduce-current" type="file" accept=".parquet,.csv" on:change=pick_repro(repro_current)/>
-                            </label>
+                            {labels.into_iter().map(|label| {
+                                let l = label.clone();
+                                let name = Signal::derive(move || repro_files.with(|f| f.get(&l).map(|i| i.name().to_string())));
+                                let title = DATASETS.iter().find(|(d, _)| *d == label).map_or(label.clone(), |(_, t)| t.trim_end_matches(" (optional)").to_string());
+                                view! {
+                                    <FileField id=format!("reproduce-{label}") zone=format!("reproduce-{label}") title=title accept=".parquet,.csv"
+                                        chosen=name on_file=choose_repro(label.clone())/>
+                                }
+                            }).collect_view()}
                         </div>
                         {move || reproduction.get().map(|r| {
-                            let (ref_name, cur_name) = repro_files.get();
-                            view! { <div id="reproduction-of" data-reference=ref_name data-current=cur_name>{match r {
+                            let names: Vec<(String, String)> = repro_files.with(|f| {
+                                ["reference", "current", "train"].iter()
+                                    .filter_map(|l| f.get(l).map(|i| (l.to_string(), i.name().to_string())))
+                                    .collect()
+                            });
+                            let name = |l: &str| names.iter().find(|(x, _)| x == l).map(|(_, n)| n.clone()).unwrap_or_default();
+                            view! { <div id="reproduction-of" data-reference=name("reference") data-current=name("current") data-train=name("train")>{match r {
                             Repro::Running => view! {
                                 <p id="reproduction" class="meta" data-state="running">
                                     {move || progress.with(|p| format!("Running the checks again… {:.0} %", p.fraction() * 100.0))}
@@ -924,7 +640,7 @@ fn App() -> impl IntoView {
                         }}</div> }
                         })}
                     </section>
-                })}
+                }})}
             }.into_any(),
         }}
     }

@@ -118,6 +118,7 @@ pub fn ReportView(
             <Performance report=report.clone()/>
             <Segments report=report.clone()/>
             <Fairness report=report.clone()/>
+            <super::views::Sections report=report.clone()/>
         </section>
     }
 }

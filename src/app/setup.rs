@@ -3,7 +3,7 @@
 //! check can be changed. The defaults run everything with one click.
 
 use attest_check::columns::Kind;
-use attest_check::config::{Task, CHECK_IDS};
+use attest_check::config::{Chunking, Period, Task, CHECK_IDS};
 use attest_check::plan::Preview;
 use leptos::prelude::*;
 
@@ -22,6 +22,19 @@ fn kind_str(k: Option<Kind>) -> &'static str {
     }
 }
 
+/// The chunking menu's value: a period's name, "rows", or "chunks".
+fn chunking_str(c: Chunking) -> &'static str {
+    match c {
+        Chunking::Period(Period::Day) => "day",
+        Chunking::Period(Period::Week) => "week",
+        Chunking::Period(Period::Month) => "month",
+        Chunking::Period(Period::Quarter) => "quarter",
+        Chunking::Period(Period::Year) => "year",
+        Chunking::Rows(_) => "rows",
+        Chunking::Count(_) => "chunks",
+    }
+}
+
 fn task_str(t: Task) -> &'static str {
     match t {
         Task::Auto => "auto",
@@ -35,6 +48,7 @@ fn task_str(t: Task) -> &'static str {
 #[component]
 pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl IntoView {
     let datasets = preview.datasets.clone();
+    let has_train = datasets.iter().any(|d| d.dataset == "train");
     let names: Vec<String> = preview
         .plan
         .columns
@@ -59,7 +73,14 @@ pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl I
             return ().into_any();
         };
         let n = first.name.clone();
-        let (n1, n2, n3, n4) = (n.clone(), n.clone(), n.clone(), n.clone());
+        let (n1, n2, n3, n4, n5) = (n.clone(), n.clone(), n.clone(), n.clone(), n.clone());
+        let col_time = col.clone();
+        let col_time2 = col.clone();
+        let on_time = move |ev: web_sys::Event| {
+            let f = select_value(&ev);
+            let n = n5.clone();
+            edit(Box::new(move |c| c.set_time_of(&n, Some(f))));
+        };
         let col_use = col.clone();
         let col_kind = col.clone();
         let col_sens = col.clone();
@@ -94,11 +115,23 @@ pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl I
                 <th scope="row">{n.clone()}</th>
                 <td><code>{first.reference_type.clone().unwrap_or_else(|| "—".into())}</code></td>
                 <td><code>{first.current_type.clone().unwrap_or_else(|| "—".into())}</code></td>
+                {has_train.then(|| view! { <td><code>{first.train_type.clone().unwrap_or_else(|| "—".into())}</code></td> })}
                 <td>
                     <select class="role" aria-label=format!("role of {n}") on:change=on_use
                         prop:value=move || col_use().map(|c| c.usage.as_str()).unwrap_or("feature")>
                         {Use::ALL.iter().map(|u| view! { <option value=u.as_str()>{u.as_str()}</option> }).collect_view()}
                     </select>
+                    {move || col_time().filter(|c| c.usage == Use::Role(attest_check::plan::Role::FeatureTime)).map(|_| {
+                        let features = choices.with(|c| c.as_ref().map(|c| c.features()).unwrap_or_default());
+                        let current = col_time2().and_then(|c| c.time_of).unwrap_or_default();
+                        view! {
+                            <select class="time-of" aria-label=format!("feature whose time {} holds", first.name) on:change=on_time.clone()
+                                prop:value=current>
+                                <option value="">"time of…"</option>
+                                {features.into_iter().map(|f| view! { <option value=f.clone()>{format!("time of {f}")}</option> }).collect_view()}
+                            </select>
+                        }
+                    })}
                 </td>
                 <td>
                     {if first.unsupported {
@@ -136,6 +169,36 @@ pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl I
         };
         edit(Box::new(move |c| c.task = t));
     };
+    let on_chunking = move |ev: web_sys::Event| {
+        let v = select_value(&ev);
+        edit(Box::new(move |c| {
+            let n = match c.chunking {
+                Chunking::Rows(n) | Chunking::Count(n) => n,
+                Chunking::Period(_) => 1000,
+            };
+            let chunking = match v.as_str() {
+                "day" => Chunking::Period(Period::Day),
+                "week" => Chunking::Period(Period::Week),
+                "quarter" => Chunking::Period(Period::Quarter),
+                "year" => Chunking::Period(Period::Year),
+                "rows" => Chunking::Rows(n),
+                "chunks" => Chunking::Count(n.min(100)),
+                _ => Chunking::Period(Period::Month),
+            };
+            c.set_chunking(chunking);
+        }));
+    };
+    let on_chunk_n = move |ev: web_sys::Event| {
+        let Ok(n) = event_target_value(&ev).trim().parse::<usize>() else {
+            return;
+        };
+        edit(Box::new(move |c| match c.chunking {
+            Chunking::Rows(_) => c.set_chunking(Chunking::Rows(n)),
+            Chunking::Count(_) => c.set_chunking(Chunking::Count(n)),
+            Chunking::Period(_) => {}
+        }));
+    };
+    let chunking = move || choices.with(|c| c.as_ref().map(|c| c.chunking));
     view! {
         <section id="setup" class="setup" aria-label="Before the run">
             <h2>"Before the run"</h2>
@@ -152,6 +215,7 @@ pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl I
                 <table id="setup-columns" class="setup-table">
                     <thead><tr>
                         <th>"Column"</th><th>"Reference type"</th><th>"Current type"</th>
+                        {has_train.then(|| view! { <th>"Train type"</th> })}
                         <th>"Role"</th><th>"Kind"</th><th>"Sensitive"</th><th>"Segment"</th><th>"Note"</th>
                     </tr></thead>
                     <tbody>{names.into_iter().map(row).collect_view()}</tbody>
@@ -165,6 +229,23 @@ pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl I
                         <option value="multiclass">"multiclass"</option>
                         <option value="regression">"regression"</option>
                     </select>
+                </label>
+                <label>"Backtest chunks "
+                    <select id="chunking" on:change=on_chunking prop:value=move || chunking().map_or("month", chunking_str)>
+                        <option value="day">"by day"</option>
+                        <option value="week">"by week (ISO)"</option>
+                        <option value="month">"by month"</option>
+                        <option value="quarter">"by quarter"</option>
+                        <option value="year">"by year"</option>
+                        <option value="rows">"rows per chunk"</option>
+                        <option value="chunks">"number of chunks"</option>
+                    </select>
+                    {move || match chunking() {
+                        Some(Chunking::Rows(n) | Chunking::Count(n)) => view! {
+                            " " <input id="chunk-size" type="number" min="1" prop:value=n.to_string() on:change=on_chunk_n/>
+                        }.into_any(),
+                        _ => ().into_any(),
+                    }}
                 </label>
                 <fieldset class="check-picks">
                     <legend>"Checks"</legend>

@@ -108,6 +108,28 @@ function cliReport(ref, cur, extra = []) {
   return JSON.parse(run.stdout.toString());
 }
 
+// The attest.toml that gives a conformance case its roles and its own
+// configuration (the feature times have no CLI flag), written where the
+// test server serves it (/reports/…).
+async function caseConfig(c) {
+  const r = c.roles;
+  const q = (v) => JSON.stringify(v);
+  let t = "[roles]\n";
+  for (const k of ["id", "timestamp", "prediction", "score", "label", "challenger_score", "challenger_prediction"])
+    if (r[k]) t += `${k} = ${q(r[k])}\n`;
+  for (const k of ["sensitive", "segments", "class_scores", "attribution"])
+    if (r[k]?.length) t += `${k} = ${q(r[k])}\n`;
+  t += "\n" + (c.config || "") + "\n";
+  if (r.feature_time && !(c.config || "").includes("[roles.feature_time]")) {
+    t += "[roles.feature_time]\n";
+    for (const [f, col] of Object.entries(r.feature_time)) t += `${q(f)} = ${q(col)}\n`;
+  }
+  await mkdir(reportsDir, { recursive: true });
+  const file = path.join(reportsDir, `${c.name}.toml`);
+  await writeFile(file, t);
+  return { file, url: `reports/${c.name}.toml` };
+}
+
 function expectedMetric(report, name, column) {
   for (const c of report.checks)
     for (const m of c.metrics)
@@ -321,15 +343,18 @@ test("the page's report is byte-identical to the CLI's for every conformance cas
   const { cases } = JSON.parse(await readFile(path.join(conformance, "expected.json"), "utf8"));
   assert.ok(cases.length >= 2);
   for (const c of cases) {
+    const config = await caseConfig(c);
     // run where the files are, so that both name them by their file names
     const dir = path.join(conformance, path.dirname(c.reference));
-    const run = spawnSync(attest, ["check", "--reference", path.relative(dir, path.join(conformance, c.reference)),
-      "--current", path.relative(dir, path.join(conformance, c.current)), "--json", "-"],
-    { cwd: dir, env: { ...process.env, SOURCE_DATE_EPOCH: "0" }, maxBuffer: 64 << 20 });
+    const rel = (f) => path.relative(dir, path.join(conformance, f));
+    const args = ["check", "--reference", rel(c.reference), "--current", rel(c.current), "--config", config.file, "--json", "-"];
+    if (c.train) args.push("--train", rel(c.train));
+    const run = spawnSync(attest, args, { cwd: dir, env: { ...process.env, SOURCE_DATE_EPOCH: "0" }, maxBuffer: 64 << 20 });
     assert.ok(run.status === 0 || run.status === 1, `attest exited ${run.status}: ${run.stderr}`);
     const page = await browser.newPage();
     page.on("request", (r) => requests.push(r.url()));
-    await page.goto(`${origin}/?reference=data/${c.reference}&current=data/${c.current}`);
+    const train = c.train ? `&train=data/${c.train}` : "";
+    await page.goto(`${origin}/?reference=data/${c.reference}&current=data/${c.current}${train}&config=${config.url}`);
     await page.waitForSelector("#report", { timeout: 120_000 });
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
     const fromPage = await readFile(await download.path(), "utf8");
@@ -341,6 +366,58 @@ test("the page's report is byte-identical to the CLI's for every conformance cas
     assert.equal(untimed(fromPage), untimed(fromCli), `${c.name}: wasm and native reports differ`);
     await page.close();
   }
+});
+
+test("three files and an attest.toml dropped: the validation checks, their charts and the CLI's numbers", async () => {
+  const { cases } = JSON.parse(await readFile(path.join(conformance, "expected.json"), "utf8"));
+  const c = cases.find((x) => x.name === "validation_binary");
+  const file = (k) => path.join(conformance, c[k]);
+  const config = await caseConfig(c);
+  const expected = cliReport(file("reference"), file("current"), ["--train", file("train"), "--config", config.file]);
+  const page = await newPage();
+  await dropFile(page, "#config-drop", config.file);
+  await dropFile(page, "#train-drop", file("train"));
+  await dropFile(page, "#reference-drop", file("reference"));
+  await dropFile(page, "#current-drop", file("current"));
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  assert.equal((await page.locator("#train-name").textContent()).trim(), "train.parquet");
+  // three schemas, and the configuration's roles in the setup step
+  for (const input of expected.inputs) {
+    const rows = await page.locator(`#setup [data-dataset="${input.dataset}"] .rows`).getAttribute("data-rows");
+    assert.equal(Number(rows), input.rows, `${input.dataset} rows`);
+  }
+  assert.equal(await page.locator(`#setup-columns tr[data-column="challenger_score"] select.role`).inputValue(), "challenger_score");
+  assert.equal(await page.locator(`#setup-columns tr[data-column="income_known_at"] select.role`).inputValue(), "feature_time");
+  assert.equal(await page.locator(`#setup-columns tr[data-column="income_known_at"] select.time-of`).inputValue(), "income");
+  assert.equal(await page.locator(`#setup-columns tr[data-column="shap_age"] select.role`).inputValue(), "attribution");
+  assert.equal(await page.locator("#chunking").inputValue(), "month");
+  await page.click("#run");
+  await page.waitForSelector("#report", { timeout: 180_000 });
+  const metric = (name, keys) => expected.checks.flatMap((k) => k.metrics)
+    .find((m) => m.name === name && Object.entries(keys).every(([k, v]) => m[k] === v) &&
+      ["column", "dataset", "against", "segment", "chunk"].every((k) => k in keys || m[k] === undefined));
+  // a point of the time chart: current's ROC AUC in one month, as the CLI computed it
+  const want = metric("roc_auc", { dataset: "current", chunk: "2024-11" });
+  assert.ok(want, "the CLI has the chunk's roc_auc");
+  const point = page.locator('svg.time-chart[data-metric="roc_auc"] g[data-series="current"] circle[data-chunk="2024-11"]');
+  close(Number(await point.getAttribute("data-value")), want.value, "roc_auc 2024-11");
+  assert.ok(await page.locator('svg.time-chart[data-metric="roc_auc"] rect.band').count() === 1, "the threshold band is drawn");
+  assert.ok(await page.locator('svg.time-chart[data-metric="roc_auc"] g[data-series="challenger"] circle').count() >= 2, "the challenger's line");
+  assert.ok(await page.locator('svg.time-chart[data-metric="accuracy"] g[data-series="estimated"] circle').count() >= 2, "the estimated line");
+  // the fit card and the leakage findings
+  const gap = metric("generalization_gap_roc_auc", { dataset: "reference", against: "train" });
+  close(Number(await page.locator('#fit-table tr[data-metric="roc_auc"] td').nth(3).getAttribute("data-value")), gap.value, "gap");
+  assert.match(await page.locator("#leakage-findings").textContent(), /of reference rows have an id that is in train/);
+  assert.match(await page.locator("#leakage-findings").textContent(), /`income` is known after the prediction time/);
+  for (const id of ["fit", "leakage", "backtest", "challenger", "estimated_performance"])
+    assert.notEqual((await page.locator(`li[data-check="${id}"] .badge`).textContent()).trim(), "skipped", id);
+  await page.screenshot({ path: path.join(artifacts, "validation.png"), fullPage: true });
+  // the page's report is the CLI's (but the time and the file names' paths)
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+  const fromPage = JSON.parse(await readFile(await download.path(), "utf8"));
+  assert.deepEqual(fromPage.checks, expected.checks);
+  assert.deepEqual(fromPage.inputs.map((i) => [i.dataset, i.sha256]), expected.inputs.map((i) => [i.dataset, i.sha256]));
+  await page.close();
 });
 
 test("signatures are verified in the page: trusted, unknown key, and tampered", async () => {
@@ -598,15 +675,17 @@ test("every conformance case reproduces in the page: identical", async () => {
   const { cases } = JSON.parse(await readFile(path.join(conformance, "expected.json"), "utf8"));
   const page = await newPage();
   for (const c of cases) {
-    const ref = path.join(conformance, c.reference);
-    const cur = path.join(conformance, c.current);
+    const config = await caseConfig(c);
     const json = path.join(artifacts, `reproduce-${c.name}.json`);
-    runCli(["check", "--reference", ref, "--current", cur, "--json", json], [0, 1]);
+    const args = ["check", "--reference", path.join(conformance, c.reference), "--current", path.join(conformance, c.current),
+      "--config", config.file, "--json", json];
+    if (c.train) args.push("--train", path.join(conformance, c.train));
+    runCli(args, [0, 1]);
     await page.setInputFiles("#report-file", json);
     await page.waitForFunction((n) => document.querySelector("#reproduce") && !document.querySelector("#reproduction"), c.name);
-    await page.setInputFiles("#reproduce-reference", ref);
-    await page.setInputFiles("#reproduce-current", cur);
-    await page.waitForSelector('#reproduction:not([data-state="running"])', { timeout: 120_000 });
+    for (const label of ["train", "reference", "current"])
+      if (c[label]) await page.setInputFiles(`#reproduce-${label}`, path.join(conformance, c[label]));
+    await page.waitForSelector('#reproduction:not([data-state="running"])', { timeout: 180_000 });
     assert.equal(await page.locator("#reproduction").getAttribute("data-state"), "identical",
       `${c.name}: ${await page.locator("#reproduction").textContent()}`);
   }

@@ -1,0 +1,49 @@
+//! One view per check family, drawn from its check's evidence in the
+//! report document only (a live run and a reopened report look the same).
+//! Adding a family's view is a file here and one line in [`section`].
+
+mod backtest;
+mod challenger;
+mod estimation;
+mod fit;
+mod leakage;
+
+use std::sync::Arc;
+
+use attest_check::report::{Check, Report, Status};
+use leptos::prelude::*;
+
+/// The view of a check, by its id, when its family has one.
+fn section(report: &Arc<Report>, check: &Check) -> Option<AnyView> {
+    let c = check.clone();
+    Some(match check.id.as_str() {
+        "fit" => view! { <fit::FitCard check=c/> }.into_any(),
+        "leakage" => view! { <leakage::LeakageSection check=c/> }.into_any(),
+        "backtest" => view! { <backtest::TimeCharts report=report.clone()/> }.into_any(),
+        "challenger" => view! { <challenger::ChallengerCard check=c/> }.into_any(),
+        "estimated_performance" => {
+            view! { <estimation::EstimationCard check=c report=report.clone()/> }.into_any()
+        }
+        _ => return None,
+    })
+}
+
+/// The views of every check that ran, in report order.
+#[component]
+pub fn Sections(
+    /// The report.
+    report: Arc<Report>,
+) -> impl IntoView {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Skipped)
+        .filter_map(|c| section(&report, c))
+        .collect_view()
+}
+
+/// A number as the views show it.
+pub(crate) fn num(v: Option<f64>) -> String {
+    v.map(crate::view_model::fmt_num)
+        .unwrap_or_else(|| "—".into())
+}
