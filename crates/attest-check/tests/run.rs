@@ -239,25 +239,56 @@ fn every_metric_key_is_unique() {
         open("reference", "reference.parquet"),
         open("current", "current.parquet"),
     );
-    let r = run(
+    let demo_report = run(
         Datasets::new(&a, &b),
         &config,
         &RunOptions::default(),
         &NoProgress,
     )
     .expect("runs");
-    let mut seen = HashSet::new();
-    for (_, m) in r.metrics() {
-        let key = (
-            m.name.clone(),
-            m.column.clone(),
-            m.dataset.clone(),
-            m.segment.clone(),
-        );
-        assert!(seen.insert(key.clone()), "duplicate metric {key:?}");
-        assert!(m.value.is_finite());
+    // and a run with three datasets and every validation check
+    let dir = std::env::var_os("ATTEST_CONFORMANCE_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
+        })
+        .join("validation_binary");
+    let open = |label: &str, file: &str| {
+        let source = attest_check::source::FileSource::open(dir.join(file)).expect("case file");
+        Dataset::open(label, Arc::new(source)).expect("case reads")
+    };
+    let (t, r, c) = (
+        open("train", "train.parquet"),
+        open("reference", "reference.parquet"),
+        open("current", "current.parquet"),
+    );
+    let config = Config::from_toml(
+        "[roles]\nchallenger_score = \"challenger_score\"\nchallenger_prediction = \"challenger_prediction\"\n[roles.feature_time]\nincome = \"income_known_at\"\n",
+    )
+    .expect("toml");
+    let validation = run(
+        Datasets::new(&r, &c).with_train(Some(&t)),
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("runs");
+    for report in [demo_report, validation] {
+        let mut seen = HashSet::new();
+        for (_, m) in report.metrics() {
+            let key = (
+                m.name.clone(),
+                m.column.clone(),
+                m.dataset.clone(),
+                m.against.clone(),
+                m.segment.clone(),
+                m.chunk.clone(),
+            );
+            assert!(seen.insert(key.clone()), "duplicate metric {key:?}");
+            assert!(m.value.is_finite());
+        }
+        common::assert_valid_report(&report.to_json());
     }
-    assert!(seen.len() > 100);
 }
 
 #[test]
@@ -376,4 +407,109 @@ fn columns_profiled_in_two_parts_give_the_same_report() {
     )
     .is_err());
     assert!(ColumnsPart::from_bytes(b"\xff\xff\xff").is_err());
+}
+
+/// A small binary dataset over time: `n` rows a day from 2024-01-01, the
+/// label of row i given by `label(i)`.
+fn timed_csv(n: usize, label: impl Fn(usize) -> u8) -> String {
+    let mut s = String::from("id,timestamp,x,score,prediction,label\n");
+    for i in 0..n {
+        let y = label(i);
+        let score = if y == 1 {
+            0.6 + (i % 4) as f64 * 0.1
+        } else {
+            0.1 + (i % 5) as f64 * 0.1
+        };
+        s.push_str(&format!(
+            "{i},2024-01-{:02}T00:00:00Z,{},{score},{},{y}\n",
+            i / 4 + 1,
+            i % 7,
+            u8::from(score >= 0.5)
+        ));
+    }
+    s
+}
+
+#[test]
+fn backtest_chunks_with_one_class_and_empty_chunks() {
+    // 8 rows, 4 a day: the first day has only negatives
+    let data = timed_csv(8, |i| u8::from(i >= 4 && i % 2 == 0));
+    let mut config = Config::from_toml("[backtest]\nchunk = \"day\"\n").expect("toml");
+    let r = report(&data, &data, &config);
+    let b = check(&r, "backtest");
+    let auc_day1 = b.metrics.iter().find(|m| {
+        m.name == "roc_auc"
+            && m.dataset.as_deref() == Some("current")
+            && m.chunk.as_deref() == Some("2024-01-01")
+    });
+    assert!(auc_day1.is_none(), "ROC AUC is undefined with one class");
+    let acc = b.metrics.iter().find(|m| {
+        m.name == "accuracy"
+            && m.dataset.as_deref() == Some("current")
+            && m.chunk.as_deref() == Some("2024-01-01")
+    });
+    assert!(acc.is_some(), "accuracy is defined");
+    // more chunks than rows: numpy's array_split gives empty ones
+    config = Config::from_toml("[backtest]\nchunks = 10\n").expect("toml");
+    let r = report(&data, &data, &config);
+    let b = check(&r, "backtest");
+    let empty = b
+        .metrics
+        .iter()
+        .find(|m| m.name == "rows" && m.chunk.as_deref() == Some("[8:8)"))
+        .expect("an empty chunk's rows");
+    assert_eq!(empty.value, 0.0);
+    assert!(!b
+        .metrics
+        .iter()
+        .any(|m| m.name == "accuracy" && m.chunk.as_deref() == Some("[8:8)")));
+}
+
+#[test]
+fn all_timestamps_null_skip_calendar_chunks_with_a_reason() {
+    let data = "timestamp,score,prediction,label\n,0.9,1,1\n,0.2,0,0\n";
+    let r = report(data, data, &Config::default());
+    let b = check(&r, "backtest");
+    // no chunk: every row is left out
+    assert!(
+        b.metrics.iter().all(|m| m.chunk.is_none()),
+        "{:?}",
+        b.metrics
+    );
+}
+
+#[test]
+fn a_constant_train_label_cannot_judge_the_fit() {
+    use attest_check::read::Datasets;
+    let data = timed_csv(12, |i| u8::from(i % 3 == 0));
+    let train = timed_csv(12, |_| 1);
+    let (t, r, c) = (
+        csv("train", &train),
+        csv("reference", &data),
+        csv("current", &data),
+    );
+    let report = run(
+        Datasets::new(&r, &c).with_train(Some(&t)),
+        &Config::default(),
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("run");
+    let fit = check(&report, "fit");
+    assert_eq!(fit.status, Status::Warn);
+    assert!(
+        fit.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("undefined on train"),
+        "{:?}",
+        fit.message
+    );
+    // the dummy of a constant label is perfect: no gain to measure (0)
+    let gain = fit
+        .metrics
+        .iter()
+        .find(|m| m.name == "baseline_gain_accuracy")
+        .expect("gain");
+    assert_eq!(gain.value, 0.0);
 }

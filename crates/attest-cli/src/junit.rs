@@ -45,6 +45,16 @@ pub fn render(report: &Report) -> String {
                 if let Some(seg) = &m.segment {
                     s.push_str(&format!(" [{}={}]", seg.column, seg.value));
                 }
+                if let Some(d) = &m.dataset {
+                    s.push_str(&format!(" [{d}"));
+                    if let Some(a) = &m.against {
+                        s.push_str(&format!(" vs {a}"));
+                    }
+                    s.push(']');
+                }
+                if let Some(k) = &m.chunk {
+                    s.push_str(&format!(" [chunk {k}]"));
+                }
                 format!(
                     "{s} = {} (threshold {})",
                     m.value,

@@ -187,3 +187,113 @@ fn usage_errors_exit_two() {
     let o = sign(&k1, &k1, "validator", "approved", &out);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// A run with three datasets signs, verifies and reproduces like any other;
+/// reproducing it without its train file is a usage error.
+#[test]
+fn three_dataset_reports_sign_verify_and_reproduce() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = std::env::var_os("ATTEST_CONFORMANCE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/conformance"))
+        .join("validation_regression");
+    let (t, r, c) = (
+        data.join("train.parquet"),
+        data.join("reference.parquet"),
+        data.join("current.parquet"),
+    );
+    let report = dir.path().join("report.json");
+    let o = run(&[
+        "check",
+        "--train",
+        s(&t),
+        "--reference",
+        s(&r),
+        "--current",
+        s(&c),
+        "--challenger-prediction",
+        "challenger_prediction",
+        "--json",
+        s(&report),
+    ]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("report")).expect("json");
+    let datasets: Vec<&str> = doc["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter_map(|i| i["dataset"].as_str())
+        .collect();
+    assert_eq!(datasets, ["train", "reference", "current"]);
+    let key = dir.path().join("k.key");
+    assert_eq!(run(&["keygen", "--out", s(&key)]).status.code(), Some(0));
+    let signed = dir.path().join("signed.json");
+    let o = run(&[
+        "sign",
+        s(&report),
+        "--key",
+        s(&key),
+        "--signer",
+        "A. Validator",
+        "--role",
+        "validator",
+        "--decision",
+        "approved",
+        "-o",
+        s(&signed),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&["verify", s(&signed)]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = run(&[
+        "reproduce",
+        s(&signed),
+        "--train",
+        s(&t),
+        "--reference",
+        s(&r),
+        "--current",
+        s(&c),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "reproduced: identical\n"
+    );
+    // without its train file, or with another file as train
+    let o = run(&[
+        "reproduce",
+        s(&signed),
+        "--reference",
+        s(&r),
+        "--current",
+        s(&c),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("--train"), "{}", text(&o));
+    let o = run(&[
+        "reproduce",
+        s(&signed),
+        "--train",
+        s(&r),
+        "--reference",
+        s(&r),
+        "--current",
+        s(&c),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("inputs[train]"), "{}", text(&o));
+    // a train file that does not exist is an input error
+    let o = run(&[
+        "check",
+        "--train",
+        "no-such.parquet",
+        "--reference",
+        s(&r),
+        "--current",
+        s(&c),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("train"), "{}", text(&o));
+}

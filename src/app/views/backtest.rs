@@ -17,6 +17,8 @@ const W: f64 = 460.0;
 const H: f64 = 180.0;
 const PAD_L: f64 = 48.0;
 const PAD_B: f64 = 40.0;
+/// Room above the plot for the top tick's label.
+const PAD_T: f64 = 8.0;
 
 /// Every time chart of the report.
 #[component]
@@ -82,7 +84,7 @@ fn Chart(
     let every = n.div_ceil(8);
     view! {
         <svg class="chart time-chart" data-metric=metric.clone()
-            viewBox=format!("0 0 {} {}", W + PAD_L + 10.0, H + PAD_B + 6.0) role="img"
+            viewBox=format!("0 {} {} {}", -PAD_T, W + PAD_L + 10.0, H + PAD_B + PAD_T + 6.0) role="img"
             aria-label=format!("{metric} per chunk")>
             {band}
             <g class="axis">

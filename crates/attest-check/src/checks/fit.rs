@@ -184,6 +184,27 @@ fn fit(ctx: &Context<'_>) -> Check {
             "gap": gap, "gain": gain, "deciding": deciding,
         }));
     }
+    // A deciding metric undefined on either dataset (one class only, say)
+    // leaves nothing to judge by: say so rather than pass.
+    let undefined: Vec<&str> = [("train", &mt), ("reference", &mr)]
+        .into_iter()
+        .filter(|(_, v)| value_of(v, decider).is_none())
+        .map(|(d, _)| d)
+        .collect();
+    if !undefined.is_empty() {
+        let words = format!(
+            "cannot judge the fit: {decider} is undefined on {} (a single class in the labels?)",
+            undefined.join(" and ")
+        );
+        let mut check = Check::judged(
+            (id, title),
+            words,
+            metrics,
+            json!({ "deciding_metric": decider, "metrics": rows }),
+        );
+        check.status = Status::Warn;
+        return check;
+    }
     let message = if findings.is_empty() {
         format!(
             "neither over- nor underfit by {decider} (train vs reference, and vs a dummy model)"

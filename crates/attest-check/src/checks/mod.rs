@@ -270,9 +270,15 @@ pub(crate) fn thousands(n: usize) -> String {
     out
 }
 
-/// A share as a percentage for messages: "12.5%".
+/// A share as a percentage for messages: "12.5%", and small ones with
+/// two significant digits ("0.042%") so that they do not read as none.
 pub(crate) fn pct(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
+    let p = v * 100.0;
+    if p != 0.0 && p.abs() < 0.1 {
+        format!("{}%", crate::report::display_number(p))
+    } else {
+        format!("{p:.1}%")
+    }
 }
 
 #[cfg(test)]
@@ -282,6 +288,13 @@ mod tests {
     #[test]
     fn check_ids_are_the_configuration_ids() {
         assert_eq!(check_ids(), crate::config::CHECK_IDS.to_vec());
+    }
+
+    #[test]
+    fn small_shares_do_not_read_as_none() {
+        assert_eq!(pct(0.125), "12.5%");
+        assert_eq!(pct(0.0), "0.0%");
+        assert_ne!(pct(0.0004166), "0.0%");
     }
 
     #[test]

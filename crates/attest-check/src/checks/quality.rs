@@ -189,8 +189,9 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
             Metric::new("missing_share", cm)
                 .map(|m| m.column(col).dataset("current").judged(thr, judge(bad))),
         );
-        // Ids and times are expected to be new: their shares are informational.
-        let values_matter = !matches!(c.plan.role, Role::Id | Role::Timestamp);
+        // Ids, times, model outputs and attributions are expected to be new:
+        // their shares are informational.
+        let values_matter = !c.plan.role.is_auxiliary();
         match profile {
             Profile::Numeric(p) if !values_matter => metrics.extend(
                 p.out_of_range_share
