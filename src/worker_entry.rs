@@ -135,9 +135,7 @@ fn config(data: &JsValue) -> Result<Config, String> {
     if text.trim().is_empty() {
         return Ok(Config::default());
     }
-    let config: Config = serde_json::from_str(&text).map_err(|e| format!("configuration: {e}"))?;
-    config.validate().map_err(|e| e.to_string())?;
-    Ok(config)
+    Config::from_json(&text).map_err(|e| e.to_string())
 }
 
 /// Do one job (see [`crate::protocol`]): progress goes to `post`, the

@@ -263,7 +263,7 @@ fn App() -> impl IntoView {
             if !matches!(phase.get_untracked(), Phase::Inspecting) {
                 return;
             }
-            let base: Config = serde_json::from_str(&config_json).unwrap_or_default();
+            let base = Config::from_json(&config_json).unwrap_or_default();
             choices.set(Some(Choices::from_preview(&preview, &base)));
             phase.set(Phase::Setup(Arc::new(preview)));
         }

@@ -227,6 +227,24 @@ impl Column {
         }
     }
 
+    /// The text of row `i`'s value as [`to_codes`] writes it (`None` when
+    /// missing or out of range).
+    pub fn text_at(&self, i: usize) -> Option<String> {
+        match &self.values {
+            Values::Int { values, valid } => {
+                let v = *values.get(i)?;
+                is_valid(valid, i).then(|| self.int_text(v))
+            }
+            Values::Float(v) => v.get(i).filter(|x| !x.is_nan()).map(|x| format!("{x:?}")),
+            Values::Bool(v) => match v.get(i)? {
+                0 => Some("false".into()),
+                1 => Some("true".into()),
+                _ => None,
+            },
+            Values::Text { codes, dict } => dict.get(*codes.get(i)? as usize).cloned(),
+        }
+    }
+
     /// The number an integer-stored value stands for.
     fn int_value(&self, v: i64) -> f64 {
         match self.ty {
@@ -428,9 +446,10 @@ pub fn to_instants(column: &Column) -> Result<Vec<i64>, String> {
         .collect()
 }
 
-/// Row-aligned keys for matching values across datasets (ids): integers by
-/// value (text that reads as an integer too, so `"7"` matches `7`), other
-/// values by a 64-bit hash of their text as [`to_codes`] writes it. `None`
+/// Row-aligned keys for matching values across datasets (ids): integers,
+/// dates and times by their stored value (text that reads as an integer
+/// too, so `"7"` matches `7`), other values by a 64-bit hash of their text
+/// as [`to_codes`] writes it. `None`
 /// for a missing value. Distinct texts share a key with probability about
 /// 2⁻⁶⁴ a pair.
 pub fn to_keys(column: &Column) -> Vec<Option<u64>> {
@@ -449,7 +468,7 @@ pub fn to_keys(column: &Column) -> Vec<Option<u64>> {
         (h ^ (h >> 31)) | (1 << 63)
     }
     match &column.values {
-        Values::Int { values, valid } if matches!(column.ty, ColumnType::Int { .. }) => values
+        Values::Int { values, valid } => values
             .iter()
             .enumerate()
             .map(|(i, &v)| is_valid(valid, i).then_some(v as u64))

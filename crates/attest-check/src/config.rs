@@ -539,8 +539,31 @@ pub const CHECK_IDS: [&str; 14] = [
 
 impl Config {
     /// Parse TOML text.
+    ///
+    /// The text is parsed as a TOML table (syntax errors carry TOML's line
+    /// and column), then read as a configuration through its JSON form, so
+    /// that the configuration's types are read by one deserializer (JSON's)
+    /// everywhere: in the browser that keeps a second copy of every
+    /// configuration type's reader out of the download (DESIGN.md, bundle
+    /// size).
     pub fn from_toml(text: &str) -> Result<Self> {
-        let config: Config = toml::from_str(text).map_err(|e| Error::Config(e.to_string()))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| Error::Config(e.to_string()))?;
+        let json = serde_json::to_string(&table).map_err(|e| Error::Config(e.to_string()))?;
+        Self::from_json(&json)
+    }
+
+    /// Parse a configuration given as JSON (the web app's choices, a report's
+    /// configuration echo), and validate it.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let config: Config = serde_json::from_str(text).map_err(|e| {
+            // The position is in the JSON form, not the user's text: leave it out.
+            let m = e.to_string();
+            let m = match m.rfind(" at line ") {
+                Some(i) => m[..i].to_string(),
+                None => m,
+            };
+            Error::Config(m)
+        })?;
         config.validate()?;
         Ok(config)
     }

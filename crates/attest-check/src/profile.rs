@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::columns::{Interner, Kind, MISSING};
+use crate::columns::{to_keys, Column, Interner, Kind, MISSING};
 use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
 use crate::stats::chi2::chi2_two_rows;
 use crate::stats::divergence::{jensen_shannon, psi};
@@ -191,8 +191,20 @@ pub fn sorted_finite(values: &[f64]) -> (Vec<f64>, Counts) {
 /// Without `with_drift` (id and timestamp columns) only the counts, the
 /// range and the summary are computed.
 pub fn numeric_profile(reference: &[f64], current: &[f64], with_drift: bool) -> NumericProfile {
-    let (r, ref_counts) = sorted_finite(reference);
-    let (c, cur_counts) = sorted_finite(current);
+    let r = sorted_finite(reference);
+    let c = sorted_finite(current);
+    numeric_profile_sorted(current, (&r.0, r.1), (&c.0, c.1), with_drift)
+}
+
+/// [`numeric_profile`] from the datasets' [`sorted_finite`] values (the
+/// caller sorted them once and uses them for more than the profile) and
+/// current's row-aligned values.
+pub fn numeric_profile_sorted(
+    current: &[f64],
+    (r, ref_counts): (&[f64], Counts),
+    (c, cur_counts): (&[f64], Counts),
+    with_drift: bool,
+) -> NumericProfile {
     let out_of_range_share = match (r.first(), r.last()) {
         (Some(&lo), Some(&hi)) if cur_counts.present() > 0 => {
             let outside = current
@@ -408,6 +420,105 @@ pub fn categorical_profile(
         reference: ref_counts,
         current: cur_counts,
         drift,
+        new_category_share,
+        categories: cats,
+        category_count,
+    }
+}
+
+/// The profile of a categorical column compared by value only, without
+/// drift (ids, times, a model's outputs, attributions, feature times): its
+/// counts, the new-category share and the largest categories, from 64-bit
+/// value keys ([`crate::columns::to_keys`]) sorted once, instead of
+/// interning every distinct value as text — a column of a million distinct
+/// timestamps would otherwise hold a million strings. Categories are listed
+/// by count (reference + current) and, on equal counts, by key; only the
+/// listed ones are written as text.
+pub fn key_profile(reference: &Column, current: &Column) -> CategoricalProfile {
+    // (key, row) pairs of the present values, sorted by key.
+    let keyed = |c: &Column| -> (Vec<(u64, u32)>, u64) {
+        let keys = to_keys(c);
+        let missing = keys.iter().filter(|k| k.is_none()).count() as u64;
+        let mut v: Vec<(u64, u32)> = keys
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, k)| k.map(|k| (k, i as u32)))
+            .collect();
+        radsort::sort_by_key(&mut v, |p| p.0);
+        (v, missing)
+    };
+    let (r, rmiss) = keyed(reference);
+    let (c, cmiss) = keyed(current);
+    // One entry per distinct key over both: (key, a row that holds it and
+    // in which dataset, reference count, current count).
+    let mut union: Vec<(u64, u32, bool, u64, u64)> = Vec::new();
+    let (mut i, mut j) = (0usize, 0usize);
+    while i < r.len() || j < c.len() {
+        let key = match (r.get(i), c.get(j)) {
+            (Some(a), Some(b)) => a.0.min(b.0),
+            (Some(a), None) => a.0,
+            (None, Some(b)) => b.0,
+            (None, None) => break,
+        };
+        let (i0, j0) = (i, j);
+        while r.get(i).is_some_and(|p| p.0 == key) {
+            i += 1;
+        }
+        while c.get(j).is_some_and(|p| p.0 == key) {
+            j += 1;
+        }
+        let (row, in_ref) = match r.get(i0).filter(|_| i > i0) {
+            Some(p) => (p.1, true),
+            None => (c.get(j0).map_or(0, |p| p.1), false),
+        };
+        union.push((key, row, in_ref, (i - i0) as u64, (j - j0) as u64));
+    }
+    let counts = |missing: u64, rows: usize, distinct: usize| Counts {
+        rows: rows as u64,
+        missing,
+        infinite: 0,
+        distinct: distinct as u64,
+    };
+    let ref_counts = counts(
+        rmiss,
+        reference.len(),
+        union.iter().filter(|u| u.3 > 0).count(),
+    );
+    let cur_counts = counts(cmiss, current.len(), union.iter().filter(|u| u.4 > 0).count());
+    let new_category_share = (cur_counts.present() > 0).then(|| {
+        let new: u64 = union.iter().filter(|u| u.3 == 0).map(|u| u.4).sum();
+        new as f64 / cur_counts.present() as f64
+    });
+    let category_count = union.len();
+    // Largest first, then by key (stable after the key order).
+    let mut order: Vec<usize> = (0..union.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(union[k].3 + union[k].4));
+    let text = |k: usize| {
+        let (_, row, in_ref, _, _) = union[k];
+        let column = if in_ref { reference } else { current };
+        column.text_at(row as usize).unwrap_or_default()
+    };
+    let mut cats: Vec<CategoryCount> = order
+        .iter()
+        .take(if union.len() > MAX_CATEGORIES { MAX_CATEGORIES - 1 } else { MAX_CATEGORIES })
+        .map(|&k| CategoryCount {
+            value: text(k),
+            reference: union[k].3,
+            current: union[k].4,
+        })
+        .collect();
+    if union.len() > MAX_CATEGORIES {
+        let rest = &order[MAX_CATEGORIES - 1..];
+        cats.push(CategoryCount {
+            value: format!("(other: {} categories)", rest.len()),
+            reference: rest.iter().map(|&k| union[k].3).sum(),
+            current: rest.iter().map(|&k| union[k].4).sum(),
+        });
+    }
+    CategoricalProfile {
+        reference: ref_counts,
+        current: cur_counts,
+        drift: None,
         new_category_share,
         categories: cats,
         category_count,

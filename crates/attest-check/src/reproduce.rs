@@ -74,10 +74,8 @@ impl Reproduction {
 /// The configuration a report was made with (its `config` echo), to run the
 /// checks again.
 pub fn config_of(report: &Report) -> Result<Config> {
-    let config: Config = serde_json::from_value(report.config.clone())
-        .map_err(|e| Error::Config(format!("the report's configuration: {e}")))?;
-    config.validate()?;
-    Ok(config)
+    Config::from_json(&report.config.to_string())
+        .map_err(|e| Error::Config(format!("the report's {e}")))
 }
 
 /// Compare a report with a rerun of its checks.

@@ -22,7 +22,9 @@ use crate::columns::{into_numeric, to_codes, Interner, Kind, MISSING};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::plan::{plan, ColumnPlan, Plan, Role};
-use crate::profile::{categorical_profile, numeric_profile, Profile};
+use crate::profile::{
+    categorical_profile, key_profile, numeric_profile_sorted, sorted_finite, Profile,
+};
 use crate::read::{Dataset, Datasets};
 use crate::report::{Check, Input, Report, Tool, FORMAT, SCHEMA_VERSION};
 use crate::source::sha256_hex_with;
@@ -334,6 +336,26 @@ fn pass_column(
         });
     }
     let where_ = |ds: &Dataset, m: String| format!("{} ({}): {m}", ds.label(), ds.name());
+    // A categorical column with a role other than feature (ids, times, …)
+    // has no drift and no family reads its values: profile it by value keys.
+    if kind == Kind::Categorical && plan.role.is_auxiliary() {
+        let (Some(Some(r)), Some(Some(c))) =
+            (columns.get(state.reference), columns.get(state.current))
+        else {
+            return Ok(result(None));
+        };
+        let hashes = [(state.reference, r), (state.current, c)];
+        for (i, column) in hashes {
+            if let Some(t) = state.hashes.rows.get(i) {
+                let words: Vec<u64> = crate::columns::to_keys(column)
+                    .into_iter()
+                    .map(|k| k.map_or(u64::MAX, |k| mix(k ^ 0x5bd1_e995)))
+                    .collect();
+                add_hashes(t, index, &words);
+            }
+        }
+        return Ok(result(Some(Ok(Profile::Categorical(key_profile(r, c))))));
+    }
     // Views in the order reference, current, then the others, so that
     // category codes are the same whether or not train is read.
     let mut order: Vec<usize> = vec![state.reference, state.current];
@@ -368,9 +390,16 @@ fn pass_column(
         return Ok(result(None));
     };
     let drift = !plan.role.is_auxiliary();
+    // Numeric columns are sorted once; the profile and the families share it.
+    let mut sorted: Vec<Option<Vec<f64>>> = (0..values.len()).map(|_| None).collect();
     let profile = match (r, c) {
         (Values::Numeric(r), Values::Numeric(c)) => {
-            Profile::Numeric(Box::new(numeric_profile(r, c, drift)))
+            let (rs, rc) = sorted_finite(r);
+            let (cs, cc) = sorted_finite(c);
+            let p = numeric_profile_sorted(c, (&rs, rc), (&cs, cc), drift);
+            sorted[state.reference] = Some(rs);
+            sorted[state.current] = Some(cs);
+            Profile::Numeric(Box::new(p))
         }
         (Values::Categorical(r), Values::Categorical(c)) => {
             Profile::Categorical(categorical_profile(r, c, &interner))
@@ -420,6 +449,7 @@ fn pass_column(
     let data = ColumnData {
         plan,
         views,
+        sorted: sorted.iter().map(|s| s.as_deref()).collect(),
         interner: (kind == Kind::Categorical).then_some(&interner),
         profile: Some(&profile),
     };

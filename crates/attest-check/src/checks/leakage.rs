@@ -2,8 +2,6 @@
 //! dataset shares with an earlier one, features known after the prediction
 //! time, and features that predict the label suspiciously well.
 
-use std::collections::HashSet;
-
 use serde_json::{json, Value};
 
 use crate::columns::{MISSING, NO_INSTANT};
@@ -11,7 +9,7 @@ use crate::config::Task;
 use crate::plan::Role;
 use crate::report::{Check, Metric, Status};
 use crate::stats::association::{
-    auc_association, category_positive_rate, correlation_ratio, spearman,
+    auc_association_sorted, categorical_auc_association, correlation_ratio, spearman,
 };
 use crate::targets::Outcome;
 
@@ -49,7 +47,8 @@ impl Family for Leakage {
             let Some(label) = ctx.targets.get(&meta.label).and_then(|t| t.label()) else {
                 continue;
             };
-            if let Some(v) = label_association(task, label, *view) {
+            let sorted = col.sorted.get(i).copied().flatten();
+            if let Some(v) = label_association(task, label, *view, sorted) {
                 out.push(json!([meta.label, v]));
             }
         }
@@ -64,16 +63,40 @@ impl Family for Leakage {
 /// |2·AUC − 1| (a categorical x replaced by its category's positive rate);
 /// regression → |Spearman ρ| (numeric) or η (categorical); none for
 /// multiclass. Rows with a missing or infinite value are left out.
-fn label_association(task: Task, label: &Outcome, view: View<'_>) -> Option<f64> {
+/// `sorted`: the column's finite values sorted, when the pass has them.
+fn label_association(
+    task: Task,
+    label: &Outcome,
+    view: View<'_>,
+    sorted: Option<&[f64]>,
+) -> Option<f64> {
     match (task, label, view) {
         (Task::Binary | Task::Auto, Outcome::Binary(y), View::Numeric(x)) => {
-            let (ys, xs): (Vec<bool>, Vec<f64>) = y
-                .iter()
-                .zip(x)
-                .filter(|(y, x)| **y < 2 && x.is_finite())
-                .map(|(y, x)| (*y == 1, *x))
-                .unzip();
-            auc_association(&ys, &xs)
+            // Sort only the positives; every finite x when some lack a label.
+            let mut positives = Vec::new();
+            let mut labelled = 0usize;
+            for (y, x) in y.iter().zip(x) {
+                if *y < 2 && x.is_finite() {
+                    labelled += 1;
+                    if *y == 1 {
+                        positives.push(*x);
+                    }
+                }
+            }
+            radsort::sort(&mut positives);
+            match sorted.filter(|s| s.len() == labelled) {
+                Some(all) => auc_association_sorted(all, &positives),
+                None => {
+                    let mut all: Vec<f64> = y
+                        .iter()
+                        .zip(x)
+                        .filter(|(y, x)| **y < 2 && x.is_finite())
+                        .map(|(_, x)| *x)
+                        .collect();
+                    radsort::sort(&mut all);
+                    auc_association_sorted(&all, &positives)
+                }
+            }
         }
         (Task::Binary | Task::Auto, Outcome::Binary(y), View::Categorical(c)) => {
             let (ys, cs): (Vec<bool>, Vec<u32>) = y
@@ -82,7 +105,7 @@ fn label_association(task: Task, label: &Outcome, view: View<'_>) -> Option<f64>
                 .filter(|(y, c)| **y < 2 && **c != MISSING)
                 .map(|(y, c)| (*y == 1, *c))
                 .unzip();
-            auc_association(&ys, &category_positive_rate(&cs, &ys))
+            categorical_auc_association(&cs, &ys)
         }
         (Task::Regression, Outcome::Values(y), View::Numeric(x)) => {
             let (ys, xs): (Vec<f64>, Vec<f64>) = y
@@ -130,9 +153,12 @@ pub fn time_overlaps(earlier: &[i64], later: &[i64]) -> Option<(f64, f64)> {
 
 /// Share of `later` ids that `earlier` has, over the later rows with an id.
 pub fn id_overlap(earlier: &[Option<u64>], later: &[Option<u64>]) -> Option<f64> {
-    let a: HashSet<u64> = earlier.iter().flatten().copied().collect();
+    let mut a: Vec<u64> = earlier.iter().flatten().copied().collect();
+    radsort::sort(&mut a);
+    a.dedup();
     let b: Vec<u64> = later.iter().flatten().copied().collect();
-    (!b.is_empty()).then(|| b.iter().filter(|i| a.contains(i)).count() as f64 / b.len() as f64)
+    (!b.is_empty())
+        .then(|| b.iter().filter(|i| a.binary_search(i).is_ok()).count() as f64 / b.len() as f64)
 }
 
 /// Share of `later` rows whose feature-tuple hash some `earlier` row has,
@@ -436,15 +462,20 @@ mod tests {
     fn association_of_a_constant_label_is_none() {
         let y = Outcome::Binary(vec![1, 1, 1]);
         assert_eq!(
-            label_association(Task::Binary, &y, View::Numeric(&[1.0, 2.0, 3.0])),
+            label_association(Task::Binary, &y, View::Numeric(&[1.0, 2.0, 3.0]), None),
             None
         );
         let y = Outcome::Binary(vec![0, 1, 0, 1, 2]);
-        let v = label_association(Task::Binary, &y, View::Numeric(&[1.0, 2.0, 1.5, 3.0, 9.0]));
+        let v = label_association(
+            Task::Binary,
+            &y,
+            View::Numeric(&[1.0, 2.0, 1.5, 3.0, 9.0]),
+            None,
+        );
         assert_eq!(v, Some(1.0));
         let mc = Outcome::Classes(vec![0, 1]);
         assert_eq!(
-            label_association(Task::Multiclass, &mc, View::Numeric(&[1.0, 2.0])),
+            label_association(Task::Multiclass, &mc, View::Numeric(&[1.0, 2.0]), None),
             None
         );
     }

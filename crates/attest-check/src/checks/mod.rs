@@ -33,7 +33,7 @@ use crate::report::Check;
 use crate::targets::AllTargets;
 
 /// A check family (see the module documentation).
-pub trait Family: Sync {
+pub trait Family: Sync + Send {
     /// A short name, the key of its column statistics.
     fn name(&self) -> &'static str;
     /// The (id, title) of each check it builds, in report order.
@@ -146,6 +146,10 @@ pub struct ColumnData<'a> {
     /// Per dataset in run order: its values, when it has the column and they
     /// could be read as the column's kind.
     pub views: Vec<Option<View<'a>>>,
+    /// Per dataset in run order: the finite values sorted, where the pass
+    /// sorted them (reference and current of a numeric column), so that a
+    /// family needs not sort them again.
+    pub sorted: Vec<Option<&'a [f64]>>,
     /// Category names of a categorical column (shared by every dataset).
     pub interner: Option<&'a Interner>,
     /// The profile of reference vs current, when there is one.
@@ -231,17 +235,30 @@ pub fn column_stats(column: &ColumnData<'_>, ctx: &Context<'_>) -> BTreeMap<Stri
 
 /// Build every check in report order (skipped ones included, with the reason).
 pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
-    let mut checks = Vec::new();
-    for family in FAMILIES {
-        if !ctx.runs_any(*family) {
-            checks.extend(family.checks().iter().map(|(id, title)| {
-                Check::skipped(id, title, "skipped by the configuration ([checks] skip)")
-            }));
-            continue;
+    let one = |family: &&dyn Family| -> Vec<Check> {
+        if ctx.runs_any(*family) {
+            family.build(ctx, pass)
+        } else {
+            family
+                .checks()
+                .iter()
+                .map(|(id, title)| {
+                    Check::skipped(id, title, "skipped by the configuration ([checks] skip)")
+                })
+                .collect()
         }
-        checks.extend(family.build(ctx, pass));
-    }
-    checks
+    };
+    // The families build side by side on the CLI's threads.
+    #[cfg(feature = "parallel")]
+    let built: Vec<Vec<Check>> = {
+        use rayon::prelude::*;
+        FAMILIES.par_iter().map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let built: Vec<Vec<Check>> = FAMILIES.iter().map(one).collect();
+    built
+        .into_iter()
+        .flatten()
         .into_iter()
         .map(|c| {
             if ctx.config.runs(&c.id) {

@@ -168,6 +168,77 @@ pub fn auc_association(y: &[bool], x: &[f64]) -> Option<f64> {
     Some((2.0 * auc - 1.0).abs())
 }
 
+/// [`auc_association`] from sorted values: `all` holds every row's x and
+/// `positives` the x of the rows with a positive label, both sorted
+/// ascending (finite). AUC is the Mann–Whitney statistic — for each
+/// positive, the negatives below it plus half those equal to it, over
+/// n₊·n₋ — summed in integers, so the value is bit for bit that of
+/// `sklearn.metrics.roc_auc_score` (the trapezoids over distinct
+/// thresholds). One walk, O(n): the caller sorts only the positives when
+/// the column is sorted already. `None` unless both classes occur.
+pub fn auc_association_sorted(all: &[f64], positives: &[f64]) -> Option<f64> {
+    let (n, p) = (all.len() as u64, positives.len() as u64);
+    let neg = n.checked_sub(p)?;
+    if p == 0 || neg == 0 {
+        return None;
+    }
+    // Twice the area, in units of one positive × one negative.
+    let mut area2: u128 = 0;
+    let (mut lo, mut k) = (0usize, 0usize);
+    while k < positives.len() {
+        let v = positives[k];
+        let mut k_end = k + 1;
+        while k_end < positives.len() && positives[k_end] == v {
+            k_end += 1;
+        }
+        while lo < all.len() && all[lo] < v {
+            lo += 1;
+        }
+        let mut hi = lo;
+        while hi < all.len() && all[hi] == v {
+            hi += 1;
+        }
+        let (pos_below, pos_equal) = (k as u64, (k_end - k) as u64);
+        let neg_below = (lo as u64).checked_sub(pos_below)?;
+        let neg_equal = ((hi - lo) as u64).checked_sub(pos_equal)?;
+        area2 += u128::from(pos_equal) * u128::from(2 * neg_below + neg_equal);
+        k = k_end;
+        lo = hi;
+    }
+    let auc = area2 as f64 / (2.0 * p as f64 * neg as f64);
+    Some((2.0 * auc - 1.0).abs())
+}
+
+/// [`auc_association`] of a categorical x replaced by its categories'
+/// positive-label rates ([`category_positive_rate`]), computed from the
+/// categories' counts without materialising a row-sized score: the same
+/// thresholds and the same integer counts, so the same value, in O(n + K log K).
+pub fn categorical_auc_association(codes: &[u32], y: &[bool]) -> Option<f64> {
+    let n = codes.len().min(y.len());
+    let (group_of_row, groups) = group_rows(&codes[..n]);
+    let mut counts = vec![(0u64, 0u64); groups];
+    for (&g, &label) in group_of_row.iter().zip(&y[..n]) {
+        counts[g].0 += u64::from(label);
+        counts[g].1 += 1;
+    }
+    let mut rates: Vec<(f64, u64, u64)> = counts
+        .iter()
+        .map(|&(pos, rows)| (pos as f64 / rows as f64, pos, rows - pos))
+        .collect();
+    rates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut cumulative: Vec<(f64, u64, u64)> = Vec::new();
+    let (mut tps, mut fps) = (0u64, 0u64);
+    for (k, &(rate, pos, neg)) in rates.iter().enumerate() {
+        tps += pos;
+        fps += neg;
+        if rates.get(k + 1).is_none_or(|next| next.0 != rate) {
+            cumulative.push((rate, tps, fps));
+        }
+    }
+    let auc = roc_auc(&cumulative)?;
+    Some((2.0 * auc - 1.0).abs())
+}
+
 /// Each row's category replaced by the positive-label rate of its category
 /// over the same rows (#{true} / #{rows} of that code), the numeric stand-in
 /// for a categorical x in `label_association` (feed it to
@@ -234,6 +305,38 @@ fn is_constant(v: &[f64]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sorted_association_equals_the_row_form() {
+        let x: Vec<f64> = (0..700u32).map(|i| f64::from((i * 37) % 101) / 7.0 - 3.0).collect();
+        let y: Vec<bool> = (0..700u32).map(|i| (i * 11 + i / 7) % 3 == 0).collect();
+        let mut all = x.clone();
+        all.sort_by(f64::total_cmp);
+        let mut pos: Vec<f64> = x.iter().zip(&y).filter(|(_, y)| **y).map(|(x, _)| *x).collect();
+        pos.sort_by(f64::total_cmp);
+        let fast = auc_association_sorted(&all, &pos);
+        assert!(fast.is_some());
+        assert_eq!(fast, auc_association(&y, &x));
+        assert_eq!(auc_association_sorted(&all, &all), None);
+        assert_eq!(auc_association_sorted(&all, &[]), None);
+    }
+
+    #[test]
+    fn categorical_association_from_counts_equals_the_row_form() {
+        let codes: Vec<u32> = (0..500u32).map(|i| (i * 7 + i / 3) % 6).collect();
+        let y: Vec<bool> = (0..500u32).map(|i| (i * 13 + i / 5) % 4 == 0).collect();
+        let rows = auc_association(&y, &category_positive_rate(&codes, &y));
+        assert_eq!(categorical_auc_association(&codes, &y), rows);
+        assert!(rows.is_some());
+        // two categories with the same rate are one threshold
+        let codes = [0, 0, 1, 1, 2, 2];
+        let y = [true, false, true, false, true, true];
+        assert_eq!(
+            categorical_auc_association(&codes, &y),
+            auc_association(&y, &category_positive_rate(&codes, &y))
+        );
+        assert_eq!(categorical_auc_association(&[0, 1], &[true, true]), None);
+    }
     use crate::stats::assert_close;
 
     #[test]

@@ -70,20 +70,30 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// Cumulative true/false positive counts at each distinct score threshold,
 /// scores taken in decreasing order (as sklearn's `_binary_clf_curve`).
 /// Returns (threshold, tps, fps) triples, last one covering all rows.
+/// Scores must be finite (callers drop the others). One radix sort of
+/// (score, label) pairs, O(n): ROC AUC runs once per feature and dataset
+/// (label association) and per chunk, on up to millions of rows.
 pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> {
-    let mut order: Vec<usize> = (0..y_true.len().min(score.len())).collect();
-    order.sort_unstable_by(|&a, &b| score[b].total_cmp(&score[a]));
+    let n = y_true.len().min(score.len());
+    let mut pairs: Vec<(f64, bool)> = score[..n]
+        .iter()
+        .copied()
+        .zip(y_true[..n].iter().copied())
+        .collect();
+    radsort::sort_by_key(&mut pairs, |p| p.0);
     let mut out = Vec::new();
     let (mut tps, mut fps) = (0u64, 0u64);
-    for (k, &i) in order.iter().enumerate() {
-        if y_true[i] {
+    // From the highest score down; equal scores (−0.0 and 0.0 too, which
+    // sort next to each other) make one threshold.
+    for (k, &(s, y)) in pairs.iter().enumerate().rev() {
+        if y {
             tps += 1;
         } else {
             fps += 1;
         }
-        let last_of_group = order.get(k + 1).is_none_or(|&next| score[next] != score[i]);
+        let last_of_group = k == 0 || pairs[k - 1].0 != s;
         if last_of_group {
-            out.push((score[i], tps, fps));
+            out.push((s, tps, fps));
         }
     }
     out

@@ -103,12 +103,13 @@ fn ratio(a: f64, b: f64) -> f64 {
 pub fn estimated_roc_auc(score: &[f64], p: &[f64]) -> Option<f64> {
     let n = score.len().min(p.len());
     let key = |v: f64| v + 0.0;
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| key(score[b]).total_cmp(&key(score[a])));
+    // Descending, ties in row order: a stable radix sort of the negated key.
+    let mut order: Vec<(f64, usize)> = (0..n).map(|i| (-key(score[i]), i)).collect();
+    radsort::sort_by_key(&mut order, |o| o.0);
     let mut tps = Vec::with_capacity(n + 1);
     tps.push(0.0f64);
     let mut acc = 0.0f64;
-    for &i in &order {
+    for &(_, i) in &order {
         acc += p[i];
         tps.push(acc);
     }

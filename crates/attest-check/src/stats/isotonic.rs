@@ -45,20 +45,19 @@ impl IsotonicFit {
         }
         // np.lexsort((y, x)) is stable and treats −0.0 as 0.0: so do we.
         let key = |v: f64| v + 0.0;
-        let mut order: Vec<usize> = (0..len).collect();
-        order.sort_by(|&a, &b| {
-            key(x[a])
-                .total_cmp(&key(x[b]))
-                .then(key(y[a]).total_cmp(&key(y[b])))
-        });
+        // Two stable radix passes (by y, then by x) give (x, y) order.
+        let mut order: Vec<(f64, f64)> = x.iter().zip(y).map(|(a, b)| (key(*a), key(*b))).collect();
+        radsort::sort_by_key(&mut order, |p| p.1);
+        radsort::sort_by_key(&mut order, |p| p.0);
+        let (x, y): (Vec<f64>, Vec<f64>) = order.into_iter().unzip();
 
         // _make_unique with unit weights.
         let mut ux: Vec<f64> = Vec::new();
         let mut uy: Vec<f64> = Vec::new();
         let mut uw: Vec<f64> = Vec::new();
-        let (mut cur_x, mut cur_y, mut cur_w) = (key(x[order[0]]), 0.0f64, 0.0f64);
-        for &i in &order {
-            let xi = key(x[i]);
+        let (mut cur_x, mut cur_y, mut cur_w) = (x[0], 0.0f64, 0.0f64);
+        for i in 0..len {
+            let xi = x[i];
             if xi - cur_x >= MERGE_EPS {
                 ux.push(cur_x);
                 uw.push(cur_w);
