@@ -218,8 +218,8 @@ pub fn numeric_profile_sorted(
 
     if !with_drift {
         return NumericProfile {
-            reference_summary: summary(&r),
-            current_summary: summary(&c),
+            reference_summary: summary(r),
+            current_summary: summary(c),
             reference: ref_counts,
             current: cur_counts,
             drift: None,
@@ -230,12 +230,12 @@ pub fn numeric_profile_sorted(
         };
     }
 
-    let reference_summary = summary(&r);
-    let drift = ks_and_wasserstein(&r, &c).and_then(|(ks, w)| {
+    let reference_summary = summary(r);
+    let drift = ks_and_wasserstein(r, c).and_then(|(ks, w)| {
         let std = reference_summary?.std;
-        let edges = decile_edges(&r);
-        let rs = shares(&bin_counts_sorted(&r, &edges));
-        let cs = shares(&bin_counts_sorted(&c, &edges));
+        let edges = decile_edges(r);
+        let rs = shares(&bin_counts_sorted(r, &edges));
+        let cs = shares(&bin_counts_sorted(c, &edges));
         Some(NumericDrift {
             ks_statistic: ks.statistic,
             ks_p_value: ks.p_value,
@@ -249,19 +249,19 @@ pub fn numeric_profile_sorted(
     });
 
     let bins = (!r.is_empty() && !c.is_empty()).then(|| {
-        let edges = decile_edges(&r);
+        let edges = decile_edges(r);
         Bins {
-            reference: shares(&bin_counts_sorted(&r, &edges)),
-            current: shares(&bin_counts_sorted(&c, &edges)),
+            reference: shares(&bin_counts_sorted(r, &edges)),
+            current: shares(&bin_counts_sorted(c, &edges)),
             edges,
         }
     });
 
     NumericProfile {
         reference_summary,
-        current_summary: summary(&c),
-        histogram: histogram(&r, &c),
-        ecdf: ecdf(&r, &c),
+        current_summary: summary(c),
+        histogram: histogram(r, c),
+        ecdf: ecdf(r, c),
         reference: ref_counts,
         current: cur_counts,
         drift,
@@ -484,7 +484,11 @@ pub fn key_profile(reference: &Column, current: &Column) -> CategoricalProfile {
         reference.len(),
         union.iter().filter(|u| u.3 > 0).count(),
     );
-    let cur_counts = counts(cmiss, current.len(), union.iter().filter(|u| u.4 > 0).count());
+    let cur_counts = counts(
+        cmiss,
+        current.len(),
+        union.iter().filter(|u| u.4 > 0).count(),
+    );
     let new_category_share = (cur_counts.present() > 0).then(|| {
         let new: u64 = union.iter().filter(|u| u.3 == 0).map(|u| u.4).sum();
         new as f64 / cur_counts.present() as f64
@@ -500,7 +504,11 @@ pub fn key_profile(reference: &Column, current: &Column) -> CategoricalProfile {
     };
     let mut cats: Vec<CategoryCount> = order
         .iter()
-        .take(if union.len() > MAX_CATEGORIES { MAX_CATEGORIES - 1 } else { MAX_CATEGORIES })
+        .take(if union.len() > MAX_CATEGORIES {
+            MAX_CATEGORIES - 1
+        } else {
+            MAX_CATEGORIES
+        })
         .map(|&k| CategoryCount {
             value: text(k),
             reference: union[k].3,

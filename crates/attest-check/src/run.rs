@@ -603,6 +603,7 @@ fn context<'a>(s: &'a Start<'_>, config: &'a Config, targets: &'a AllTargets) ->
         plan: &s.plan,
         datasets: metas(&s.datasets),
         targets,
+        memo: Default::default(),
     }
 }
 

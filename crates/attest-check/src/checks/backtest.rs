@@ -216,16 +216,12 @@ pub fn thresholds(chunks: &ChunkValues, k: f64) -> Vec<(&'static str, f64, f64)>
 /// The reference chunks' thresholds (for checks that compare current
 /// chunks with them), or why there are none.
 pub fn reference_thresholds(ctx: &Context<'_>) -> Result<Vec<(&'static str, f64, f64)>, String> {
-    let chunks = chunks_of(ctx, "reference")?;
-    let perf = ctx
-        .targets
-        .get("reference")
-        .and_then(PerfData::of)
-        .ok_or("reference has no labelled rows")?;
-    Ok(thresholds(
-        &chunk_metrics(ctx, &chunks, &perf),
-        ctx.config.backtest.std_devs,
-    ))
+    if ctx.perf("reference").is_none() {
+        return Err("reference has no labelled rows".into());
+    }
+    let chunks = ctx.chunks("reference");
+    let (_, values) = chunks.as_ref().as_ref().map_err(Clone::clone)?;
+    Ok(thresholds(values, ctx.config.backtest.std_devs))
 }
 
 fn series(values: &ChunkValues) -> Value {
@@ -254,14 +250,15 @@ fn backtest(ctx: &Context<'_>) -> Check {
     let mut evidence = json!({});
     let mut per_dataset = Vec::new();
     for label in ["reference", "current"] {
-        let Some(perf) = ctx.targets.get(label).and_then(PerfData::of) else {
+        if ctx.perf(label).is_none() {
             continue;
-        };
-        let chunks = match chunks_of(ctx, label) {
+        }
+        let memo = ctx.chunks(label);
+        let (chunks, values) = match memo.as_ref() {
             Ok(c) => c,
-            Err(e) => return Check::skipped(id, title, e),
+            Err(e) => return Check::skipped(id, title, e.clone()),
         };
-        let values = chunk_metrics(ctx, &chunks, &perf);
+        let values = values.clone();
         evidence[label] = json!({
             "chunks": series(&values),
             "left_out": chunks.left_out,

@@ -11,7 +11,7 @@ use crate::stats::hypothesis::{mcnemar_exact_p, paired_t_p_value, wilcoxon_p_val
 use crate::targets::TaskData;
 
 use super::backtest::chunks_of;
-use super::performance::{deciding_metric, orientation, task_metrics, unavailable, value_of};
+use super::performance::{deciding_metric, metric_value, orientation, unavailable};
 use super::{Context, Family, Pass};
 
 const CHAL: (&str, &str) = ("challenger", "Champion vs challenger");
@@ -54,8 +54,8 @@ fn delta(
     classes: &crate::columns::Interner,
 ) -> Option<f64> {
     let sigma = orientation(metric)?;
-    let a = value_of(&task_metrics(champ, classes), metric)?;
-    let b = value_of(&task_metrics(chal, classes), metric)?;
+    let a = metric_value(champ, metric, classes)?;
+    let b = metric_value(chal, metric, classes)?;
     Some(sigma * (b - a))
 }
 
@@ -159,7 +159,14 @@ fn challenger(ctx: &Context<'_>) -> Check {
             let mut judged = 0usize;
             for ((key, n), positions) in chunks.keys.iter().zip(&chunks.rows).zip(split) {
                 let (a, b) = restrict(&positions);
-                let d = delta(decider, &a, &b, classes);
+                let (va, vb) = (
+                    metric_value(&a, decider, classes),
+                    metric_value(&b, decider, classes),
+                );
+                let d = match (orientation(decider), va, vb) {
+                    (Some(sigma), Some(x), Some(y)) => Some(sigma * (y - x)),
+                    _ => None,
+                };
                 if let Some(d) = d {
                     judged += 1;
                     wins += usize::from(d > 0.0);
@@ -167,10 +174,9 @@ fn challenger(ctx: &Context<'_>) -> Check {
                         Metric::new("challenger_delta", d).map(|m| m.dataset(label).chunk(key)),
                     );
                 }
-                let (ma, mb) = (task_metrics(&a, classes), task_metrics(&b, classes));
                 chunk_rows.push(json!({
                     "chunk": key, "rows": n, "delta": d,
-                    "champion": value_of(&ma, decider), "challenger": value_of(&mb, decider),
+                    "champion": va, "challenger": vb,
                 }));
             }
             if judged > 0 {
@@ -280,8 +286,8 @@ fn challenger(ctx: &Context<'_>) -> Check {
             "significant": significant,
             "test": test.map(|(n, p)| json!({ "name": n, "p_value": p })),
             "alpha": cfg.alpha,
-            "champion": value_of(&task_metrics(&ca, classes), decider),
-            "challenger": value_of(&task_metrics(&cb, classes), decider),
+            "champion": metric_value(&ca, decider, classes),
+            "challenger": metric_value(&cb, decider, classes),
             "chunks": chunk_rows,
             "chunk_note": chunk_note,
         }),

@@ -9,10 +9,10 @@ use crate::config::{Calibration, Task};
 use crate::report::{Check, Metric, Status};
 use crate::stats::estimation::{estimated_roc_auc, ExpectedConfusion};
 use crate::stats::isotonic::IsotonicFit;
-use crate::targets::{Outcome, PerfData};
+use crate::targets::Outcome;
 
-use super::backtest::{chunks_of, reference_thresholds};
-use super::performance::{task_metrics, value_of};
+use super::backtest::reference_thresholds;
+use super::performance::value_of;
 use super::{Context, Family, Pass};
 
 const EST: (&str, &str) = ("estimated_performance", "Performance without labels");
@@ -134,10 +134,8 @@ fn estimation(ctx: &Context<'_>) -> Check {
             .filter_map(|(n, v)| Metric::new(n, *v).map(|m| m.dataset("current"))),
     );
     // Realised values where current has labels.
-    let realised_perf = PerfData::of(current);
-    let realised_overall = realised_perf
-        .as_ref()
-        .map(|d| task_metrics(&d.data, &ctx.targets.classes));
+    let has_labels = ctx.perf("current").is_some();
+    let realised_overall = has_labels.then(|| ctx.metrics("current"));
 
     // Per chunk, judged against the reference chunks' thresholds.
     let severity: Status = cfg.severity.into();
@@ -145,20 +143,15 @@ fn estimation(ctx: &Context<'_>) -> Check {
     let mut chunk_rows: Vec<Value> = Vec::new();
     let mut flagged = Vec::new();
     let mut note = None;
-    match chunks_of(ctx, "current") {
-        Ok(chunks) => {
+    let memo = ctx.chunks("current");
+    match memo.as_ref() {
+        Ok((chunks, realised_values)) => {
             let split = chunks.split(&rows);
-            let realised_split = realised_perf.as_ref().map(|d| chunks.split(&d.rows));
             for (k, (key, positions)) in chunks.keys.iter().zip(split).enumerate() {
                 let idx: Vec<u32> = positions.iter().map(|&q| rows[q]).collect();
                 let (s, b, p) = at(&idx);
                 let est = estimates(&s, &b, &p);
-                let realised = match (&realised_perf, &realised_split) {
-                    (Some(d), Some(sp)) => sp
-                        .get(k)
-                        .map(|pos| task_metrics(&d.data.select(pos), &ctx.targets.classes)),
-                    _ => None,
-                };
+                let realised = realised_values.get(k).map(|(_, _, v)| v);
                 let mut row =
                     json!({ "chunk": key, "rows": chunks.rows.get(k), "scored_rows": idx.len() });
                 for (name, v) in &est {
@@ -196,7 +189,7 @@ fn estimation(ctx: &Context<'_>) -> Check {
                 chunk_rows.push(row);
             }
         }
-        Err(e) => note = Some(e),
+        Err(e) => note = Some(e.clone()),
     }
     let thresholds: Vec<Value> = bounds
         .iter()

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::config::Task;
 use crate::report::{Check, Metric, Status};
-use crate::targets::{sorted_class_ranks, PerfData, TaskData};
+use crate::targets::{sorted_class_ranks, TaskData};
 
 use super::performance::{deciding_metric, orientation, task_metrics, unavailable, value_of};
 use super::{Context, Family, Pass};
@@ -111,13 +111,11 @@ fn fit(ctx: &Context<'_>) -> Check {
     let Some(task) = targets.task() else {
         return Check::skipped(id, title, "no task");
     };
-    let perf = |label: &str| {
-        targets
-            .get(label)
-            .and_then(PerfData::of)
-            .filter(|d| !d.data.is_empty())
-    };
-    let (Some(train), Some(reference)) = (perf("train"), perf("reference")) else {
+    let (train, reference) = (ctx.perf("train"), ctx.perf("reference"));
+    let (Some(train), Some(reference)) = (
+        train.as_ref().as_ref().filter(|d| !d.data.is_empty()),
+        reference.as_ref().as_ref().filter(|d| !d.data.is_empty()),
+    ) else {
         return Check::skipped(
             id,
             title,
@@ -125,10 +123,8 @@ fn fit(ctx: &Context<'_>) -> Check {
         );
     };
     let classes = &targets.classes;
-    let (mt, mr) = (
-        task_metrics(&train.data, classes),
-        task_metrics(&reference.data, classes),
-    );
+    let (mt, mr) = (ctx.metrics("train"), ctx.metrics("reference"));
+    let (mt, mr) = (mt.as_ref(), mr.as_ref());
     let m0 = task_metrics(&dummy(&train.data, &sorted_class_ranks(classes)), classes);
     let has_score = matches!(train.data, TaskData::Binary { score: Some(_), .. });
     let decider = deciding_metric(task, has_score);
@@ -137,11 +133,11 @@ fn fit(ctx: &Context<'_>) -> Check {
     let mut metrics = Vec::new();
     let mut rows = Vec::new();
     let mut findings = Vec::new();
-    for (name, t) in &mt {
+    for (name, t) in mt {
         let Some(sigma) = orientation(name) else {
             continue;
         };
-        let r = value_of(&mr, name);
+        let r = value_of(mr, name);
         let d = value_of(&m0, name);
         let deciding = *name == decider;
         let gap = r.map(|r| generalization_gap(sigma * t, sigma * r));
@@ -186,7 +182,7 @@ fn fit(ctx: &Context<'_>) -> Check {
     }
     // A deciding metric undefined on either dataset (one class only, say)
     // leaves nothing to judge by: say so rather than pass.
-    let undefined: Vec<&str> = [("train", &mt), ("reference", &mr)]
+    let undefined: Vec<&str> = [("train", mt), ("reference", mr)]
         .into_iter()
         .filter(|(_, v)| value_of(v, decider).is_none())
         .map(|(d, _)| d)

@@ -72,7 +72,8 @@ fn label_association(
 ) -> Option<f64> {
     match (task, label, view) {
         (Task::Binary | Task::Auto, Outcome::Binary(y), View::Numeric(x)) => {
-            // Sort only the positives; every finite x when some lack a label.
+            // With the column sorted already (and every finite x labelled),
+            // sort only the positives; else both classes, and merge them.
             let mut positives = Vec::new();
             let mut labelled = 0usize;
             for (y, x) in y.iter().zip(x) {
@@ -87,14 +88,14 @@ fn label_association(
             match sorted.filter(|s| s.len() == labelled) {
                 Some(all) => auc_association_sorted(all, &positives),
                 None => {
-                    let mut all: Vec<f64> = y
+                    let mut negatives: Vec<f64> = y
                         .iter()
                         .zip(x)
-                        .filter(|(y, x)| **y < 2 && x.is_finite())
+                        .filter(|(y, x)| **y == 0 && x.is_finite())
                         .map(|(_, x)| *x)
                         .collect();
-                    radsort::sort(&mut all);
-                    auc_association_sorted(&all, &positives)
+                    radsort::sort(&mut negatives);
+                    auc_association_sorted(&merge_sorted(&positives, &negatives), &positives)
                 }
             }
         }
@@ -129,47 +130,94 @@ fn label_association(
     }
 }
 
+/// Two ascending slices merged into one.
+fn merge_sorted(a: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0usize, 0usize);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
+/// The present values, sorted (radix sort).
+fn sorted_present<T: Copy + radsort::Key>(values: impl Iterator<Item = Option<T>>) -> Vec<T> {
+    let mut v: Vec<T> = values.flatten().collect();
+    radsort::sort(&mut v);
+    v
+}
+
+/// How many of `later` (sorted) some value of `earlier` (sorted) equals:
+/// one merge walk.
+fn count_present<T: PartialOrd + Copy>(earlier: &[T], later: &[T]) -> usize {
+    let (mut i, mut n) = (0usize, 0usize);
+    for &v in later {
+        while i < earlier.len() && earlier[i] < v {
+            i += 1;
+        }
+        if i < earlier.len() && earlier[i] == v {
+            n += 1;
+        }
+    }
+    n
+}
+
+fn instants(t: &[i64]) -> Vec<i64> {
+    sorted_present(t.iter().map(|&v| (v != NO_INSTANT).then_some(v)))
+}
+
 /// Share of `later` instants before the last `earlier` one, and share equal
-/// to some `earlier` one, over the later rows with a time; `None` when
-/// either has no time.
-pub fn time_overlaps(earlier: &[i64], later: &[i64]) -> Option<(f64, f64)> {
-    let mut a: Vec<i64> = earlier
-        .iter()
-        .copied()
-        .filter(|t| *t != NO_INSTANT)
-        .collect();
-    a.sort_unstable();
-    a.dedup();
+/// to some `earlier` one, over the later rows with a time, from both
+/// datasets' sorted times; `None` when either has no time.
+fn time_overlaps_sorted(a: &[i64], b: &[i64]) -> Option<(f64, f64)> {
     let max = *a.last()?;
-    let b: Vec<i64> = later.iter().copied().filter(|t| *t != NO_INSTANT).collect();
     if b.is_empty() {
         return None;
     }
-    let before = b.iter().filter(|t| **t < max).count();
-    let equal = b.iter().filter(|t| a.binary_search(t).is_ok()).count();
+    let before = b.partition_point(|t| *t < max);
     let n = b.len() as f64;
-    Some((before as f64 / n, equal as f64 / n))
+    Some((before as f64 / n, count_present(a, b) as f64 / n))
+}
+
+/// Share of `later` instants before the last `earlier` one, and share equal
+/// to some `earlier` one, over the later rows with a time; `None` when
+/// either has no time.
+#[cfg(test)]
+fn time_overlaps(earlier: &[i64], later: &[i64]) -> Option<(f64, f64)> {
+    time_overlaps_sorted(&instants(earlier), &instants(later))
 }
 
 /// Share of `later` ids that `earlier` has, over the later rows with an id.
-pub fn id_overlap(earlier: &[Option<u64>], later: &[Option<u64>]) -> Option<f64> {
-    let mut a: Vec<u64> = earlier.iter().flatten().copied().collect();
-    radsort::sort(&mut a);
-    a.dedup();
-    let b: Vec<u64> = later.iter().flatten().copied().collect();
-    (!b.is_empty())
-        .then(|| b.iter().filter(|i| a.binary_search(i).is_ok()).count() as f64 / b.len() as f64)
+#[cfg(test)]
+fn id_overlap(earlier: &[Option<u64>], later: &[Option<u64>]) -> Option<f64> {
+    let (a, b) = (
+        sorted_present(earlier.iter().copied()),
+        sorted_present(later.iter().copied()),
+    );
+    share_present(&a, &b)
+}
+
+/// `count_present` over the later values; `None` without later values.
+fn share_present(a: &[u64], b: &[u64]) -> Option<f64> {
+    (!b.is_empty()).then(|| count_present(a, b) as f64 / b.len() as f64)
 }
 
 /// Share of `later` rows whose feature-tuple hash some `earlier` row has,
 /// over all later rows.
 pub fn row_overlap(earlier: &[u64], later: &[u64]) -> Option<f64> {
-    let mut a = earlier.to_vec();
-    radsort::sort(&mut a);
-    a.dedup();
-    (!later.is_empty()).then(|| {
-        later.iter().filter(|h| a.binary_search(h).is_ok()).count() as f64 / later.len() as f64
-    })
+    let (a, b) = (
+        sorted_present(earlier.iter().map(|h| Some(*h))),
+        sorted_present(later.iter().map(|h| Some(*h))),
+    );
+    share_present(&a, &b)
 }
 
 /// Share of rows whose feature time is after the prediction time, over the
@@ -203,10 +251,31 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
     };
     let overlap_severity: Status = cfg.overlap_severity.into();
     let n = ctx.datasets.len();
+    // Each dataset's times, ids and feature hashes sorted once, for every pair.
+    let per_dataset = |d: usize| targets.get(&ctx.datasets[d].label);
+    let times: Vec<Option<Vec<i64>>> = (0..n)
+        .map(|d| per_dataset(d).and_then(|t| t.timestamps()).map(instants))
+        .collect();
+    let ids: Vec<Option<Vec<u64>>> = (0..n)
+        .map(|d| {
+            per_dataset(d)
+                .and_then(|t| t.ids.as_ref())
+                .map(|v| sorted_present(v.iter().copied()))
+        })
+        .collect();
+    let features: Vec<Option<Vec<u64>>> = (0..n)
+        .map(|d| {
+            pass.hashes
+                .features
+                .get(d)
+                .filter(|h| !h.is_empty())
+                .map(|h| sorted_present(h.iter().map(|x| Some(*x))))
+        })
+        .collect();
     for a in 0..n {
         for b in a + 1..n {
             let (la, lb) = (&ctx.datasets[a].label, &ctx.datasets[b].label);
-            let (Some(ta), Some(tb)) = (targets.get(la), targets.get(lb)) else {
+            let (Some(_), Some(_)) = (targets.get(la), targets.get(lb)) else {
                 continue;
             };
             let mut row = json!({ "dataset": lb, "against": la });
@@ -227,8 +296,8 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                 }
                 metrics.extend(m.map(|m| m.judged(limit, status)));
             };
-            if let (Some(x), Some(y)) = (ta.timestamps(), tb.timestamps()) {
-                if let Some((before, equal)) = time_overlaps(x, y) {
+            if let (Some(x), Some(y)) = (&times[a], &times[b]) {
+                if let Some((before, equal)) = time_overlaps_sorted(x, y) {
                     push(
                         "temporal_overlap_share",
                         before,
@@ -249,8 +318,8 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     );
                 }
             }
-            if let (Some(x), Some(y)) = (&ta.ids, &tb.ids) {
-                if let Some(v) = id_overlap(x, y) {
+            if let (Some(x), Some(y)) = (&ids[a], &ids[b]) {
+                if let Some(v) = share_present(x, y) {
                     push(
                         "id_overlap_share",
                         v,
@@ -264,8 +333,20 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                 .iter()
                 .any(|c| c.plan.role == Role::Feature && c.plan.comparable());
             if has_features {
-                if let Some((x, y)) = pass.hashes.feature_pair(a, b) {
-                    if let Some(v) = row_overlap(&x, &y) {
+                let shared = pass
+                    .hashes
+                    .pair_extra
+                    .iter()
+                    .all(|p| (p.earlier, p.later) != (a, b));
+                let share = match (shared, &features[a], &features[b]) {
+                    (true, Some(x), Some(y)) => share_present(x, y),
+                    _ => pass
+                        .hashes
+                        .feature_pair(a, b)
+                        .and_then(|(x, y)| row_overlap(&x, &y)),
+                };
+                {
+                    if let Some(v) = share {
                         push(
                             "feature_row_overlap_share",
                             v,

@@ -21,7 +21,8 @@ mod leakage;
 pub mod performance;
 mod quality;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
@@ -30,7 +31,9 @@ use crate::config::Config;
 use crate::plan::{ColumnPlan, Plan};
 use crate::profile::Profile;
 use crate::report::Check;
-use crate::targets::AllTargets;
+use crate::targets::{AllTargets, PerfData};
+use backtest::{ChunkValues, Chunks};
+use performance::Values;
 
 /// A check family (see the module documentation).
 pub trait Family: Sync + Send {
@@ -114,6 +117,59 @@ pub struct Context<'a> {
     pub datasets: Vec<DatasetMeta>,
     /// Labels, model outputs, timestamps, ids and groupings of every dataset.
     pub targets: &'a AllTargets,
+    /// What several families compute from the targets, computed once.
+    pub memo: Memo,
+}
+
+/// Values computed once for the families that share them (a dataset's
+/// labelled rows, its metrics, its chunks and their metrics), by key; a
+/// family asking while another computes waits for that value.
+#[derive(Default)]
+pub struct Memo {
+    perf: MemoMap<String, Option<PerfData>>,
+    metrics: MemoMap<String, Values>,
+    chunks: MemoMap<String, Result<(Chunks, ChunkValues), String>>,
+}
+
+type MemoMap<K, V> = Mutex<HashMap<K, Arc<OnceLock<Arc<V>>>>>;
+
+fn memo<K: Eq + std::hash::Hash, V>(map: &MemoMap<K, V>, key: K, f: impl FnOnce() -> V) -> Arc<V> {
+    let cell = match map.lock() {
+        Ok(mut m) => m.entry(key).or_default().clone(),
+        // A poisoned lock (a panic elsewhere): compute without the memo.
+        Err(_) => return Arc::new(f()),
+    };
+    cell.get_or_init(|| Arc::new(f())).clone()
+}
+
+impl Context<'_> {
+    /// A dataset's labelled rows of the model (performance inputs).
+    pub fn perf(&self, label: &str) -> Arc<Option<PerfData>> {
+        memo(&self.memo.perf, label.to_string(), || {
+            self.targets.get(label).and_then(PerfData::of)
+        })
+    }
+    /// Every performance metric of a dataset's labelled rows (empty without).
+    pub fn metrics(&self, label: &str) -> Arc<Values> {
+        memo(&self.memo.metrics, label.to_string(), || {
+            match &*self.perf(label) {
+                Some(p) => performance::task_metrics(&p.data, &self.targets.classes),
+                None => Vec::new(),
+            }
+        })
+    }
+    /// A dataset's backtesting chunks and every metric of each chunk's
+    /// labelled rows (none without labels), or why it has no chunks.
+    pub fn chunks(&self, label: &str) -> Arc<Result<(Chunks, ChunkValues), String>> {
+        memo(&self.memo.chunks, label.to_string(), || {
+            let chunks = backtest::chunks_of(self, label)?;
+            let values = match &*self.perf(label) {
+                Some(p) => backtest::chunk_metrics(self, &chunks, p),
+                None => Vec::new(),
+            };
+            Ok((chunks, values))
+        })
+    }
 }
 
 impl Context<'_> {
@@ -259,7 +315,6 @@ pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
     built
         .into_iter()
         .flatten()
-        .into_iter()
         .map(|c| {
             if ctx.config.runs(&c.id) {
                 c

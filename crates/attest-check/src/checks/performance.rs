@@ -73,6 +73,27 @@ pub(crate) fn task_metrics(data: &TaskData, classes: &Interner) -> Values {
     compute(data, classes).0
 }
 
+/// One metric of the task on `data` — the same value as in
+/// [`task_metrics`], computing only what it needs (the deciding metrics).
+pub(crate) fn metric_value(data: &TaskData, name: &str, classes: &Interner) -> Option<f64> {
+    match (data, name) {
+        (
+            TaskData::Binary {
+                y, score: Some(s), ..
+            },
+            "roc_auc",
+        ) => {
+            let (y, s) = scored(y, s);
+            roc_auc(&threshold_counts(&y, &s))
+        }
+        (TaskData::Binary { y, pred, .. }, "f1") if !y.is_empty() => {
+            Some(Confusion::from_labels(y, pred).f1())
+        }
+        (TaskData::Regression { y, pred }, "rmse") => regression_metrics(y, pred).map(|m| m.rmse),
+        _ => value_of(&task_metrics(data, classes), name),
+    }
+}
+
 /// The value of `name` among `values`.
 pub(crate) fn value_of(values: &Values, name: &str) -> Option<f64> {
     values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
@@ -265,8 +286,12 @@ fn build(ctx: &Context<'_>) -> Vec<Check> {
     let Some(task) = targets.task() else {
         return all(&|id, t| Check::skipped(id, t, "no task"));
     };
-    let perf = |label: &str| targets.get(label).and_then(PerfData::of);
-    let (t, r, c) = (perf("train"), perf("reference"), perf("current"));
+    let (t, r, c) = (
+        ctx.perf("train"),
+        ctx.perf("reference"),
+        ctx.perf("current"),
+    );
+    let (t, r, c) = (t.as_ref(), r.as_ref(), c.as_ref());
     if r.is_none() && c.is_none() {
         let label = ctx.plan.roles.label.as_deref().unwrap_or("label");
         return all(&|id, t| {

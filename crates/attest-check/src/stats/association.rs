@@ -308,11 +308,18 @@ mod tests {
 
     #[test]
     fn sorted_association_equals_the_row_form() {
-        let x: Vec<f64> = (0..700u32).map(|i| f64::from((i * 37) % 101) / 7.0 - 3.0).collect();
+        let x: Vec<f64> = (0..700u32)
+            .map(|i| f64::from((i * 37) % 101) / 7.0 - 3.0)
+            .collect();
         let y: Vec<bool> = (0..700u32).map(|i| (i * 11 + i / 7) % 3 == 0).collect();
         let mut all = x.clone();
         all.sort_by(f64::total_cmp);
-        let mut pos: Vec<f64> = x.iter().zip(&y).filter(|(_, y)| **y).map(|(x, _)| *x).collect();
+        let mut pos: Vec<f64> = x
+            .iter()
+            .zip(&y)
+            .filter(|(_, y)| **y)
+            .map(|(x, _)| *x)
+            .collect();
         pos.sort_by(f64::total_cmp);
         let fast = auc_association_sorted(&all, &pos);
         assert!(fast.is_some());
