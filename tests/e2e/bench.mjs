@@ -1,8 +1,11 @@
 // Browser benchmark: the 1M-row pair in headless Chromium, from files given
 // to report drawn, and the worker's WebAssembly memory (its peak: wasm memory
 // never shrinks). Run from the repository root after `trunk build --release`:
-//   node tests/e2e/bench.mjs [RUNS]
-// Uses bench-data/ from scripts/bench.sh.
+//   node tests/e2e/bench.mjs [RUNS] [--full]
+// Uses bench-data/ from scripts/bench.sh; with --full, bench-full/ (train,
+// reference and current of `make_big.py --full`) and bench-full/attest.toml
+// (the challenger's columns; monthly chunks), as `scripts/bench.sh --full`
+// writes them: every check of the validation suite.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -11,7 +14,10 @@ import { chromium } from "playwright-core";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const dist = path.join(root, "dist");
-const runs = Number(process.argv[2] || 3);
+const args = process.argv.slice(2);
+const full = args.includes("--full");
+const runs = Number(args.find((a) => /^\d+$/.test(a)) || 3);
+const data = path.join(root, full ? "bench-full" : "bench-data");
 const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 const server = createServer(async (req, res) => {
   const p = new URL(req.url, "http://x").pathname;
@@ -32,8 +38,12 @@ console.log("run  seconds  report_in_page_s  worker_wasm_MB(first+second)  page_
 for (let i = 1; i <= runs; i++) {
   const page = await browser.newPage();
   await page.goto(origin + "/");
-  await page.setInputFiles("#reference-file", path.join(root, "bench-data/reference.parquet"));
-  await page.setInputFiles("#current-file", path.join(root, "bench-data/current.parquet"));
+  if (full) {
+    await page.setInputFiles("#config-file", path.join(data, "attest.toml"));
+    await page.setInputFiles("#train-file", path.join(data, "train.parquet"));
+  }
+  await page.setInputFiles("#reference-file", path.join(data, "reference.parquet"));
+  await page.setInputFiles("#current-file", path.join(data, "current.parquet"));
   const t0 = Date.now();
   await page.click("#run");
   await page.waitForSelector("#report #drift-table", { timeout: 600_000 });
