@@ -3,9 +3,11 @@
 #   bash scripts/bench.sh [RUNS] [--full]
 # Prints wall time and peak memory (from /usr/bin/time -v) of each run and
 # the median; the data is written once to bench-data/ (ignored by git).
-# --full also runs every check of the validation suite on the `--full` data
+# --full also runs, interleaved with the plain run, the `--full` data
 # (bench-full/: train, reference and current with timestamps, a challenger
-# and attributions; monthly chunks), interleaved with the plain run.
+# and attributions) twice: its reference and current alone with the default
+# configuration ("--full-pair"), and every check of the validation suite
+# (train given, monthly chunks, the challenger: "--full").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=5
@@ -37,6 +39,9 @@ run() {
         shift
         data=bench-full
         set -- --train bench-full/train.parquet --config bench-full/attest.toml "$@"
+    elif [ "${1:-}" = "--full-pair" ]; then
+        shift
+        data=bench-full
     fi
     /usr/bin/time -v ./target/release/attest check \
         --reference $data/reference.parquet --current $data/current.parquet "$@" \
@@ -47,7 +52,7 @@ run() {
     echo "$wall $((rss / 1024)) $cpu"
 }
 sets=("" "--segment segment")
-[ -n "$FULL" ] && sets=("" "--full")
+[ -n "$FULL" ] && sets=("" "--full-pair" "--full")
 # Interleaved (plain, other, plain, other, …) so that both see the same
 # machine: this kind is shared and noisy.
 for k in "${!sets[@]}"; do : > "/tmp/attest-bench.$k.runs"; done

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::columns::{to_keys, Column, Interner, Kind, MISSING};
+use crate::columns::{Column, Interner, Kind, MISSING};
 use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
 use crate::stats::chi2::chi2_two_rows;
 use crate::stats::divergence::{jensen_shannon, psi};
@@ -434,26 +434,36 @@ pub fn categorical_profile(
 /// timestamps would otherwise hold a million strings. Categories are listed
 /// by count (reference + current) and, on equal counts, by key; only the
 /// listed ones are written as text.
-pub fn key_profile(reference: &Column, current: &Column) -> CategoricalProfile {
+/// `reference` and `current` are each a column and its keys
+/// ([`crate::columns::to_keys`]), row for row.
+pub fn key_profile(
+    (reference, ref_keys): (&Column, &[Option<u64>]),
+    (current, cur_keys): (&Column, &[Option<u64>]),
+) -> CategoricalProfile {
     // (key, row) pairs of the present values, sorted by key.
-    let keyed = |c: &Column| -> (Vec<(u64, u32)>, u64) {
-        let keys = to_keys(c);
+    let keyed = |keys: &[Option<u64>]| -> (Vec<(u64, u32)>, u64) {
         let missing = keys.iter().filter(|k| k.is_none()).count() as u64;
-        let mut v: Vec<(u64, u32)> = keys
-            .into_iter()
-            .enumerate()
-            .filter_map(|(i, k)| k.map(|k| (k, i as u32)))
-            .collect();
+        let mut v: Vec<(u64, u32)> = Vec::with_capacity(keys.len() - missing as usize);
+        v.extend(
+            keys.iter()
+                .enumerate()
+                .filter_map(|(i, k)| k.map(|k| (k, i as u32))),
+        );
         radsort::sort_by_key(&mut v, |p| p.0);
         (v, missing)
     };
-    let (r, rmiss) = keyed(reference);
-    let (c, cmiss) = keyed(current);
-    // One entry per distinct key over both: (key, a row that holds it and
-    // in which dataset, reference count, current count).
-    let mut union: Vec<(u64, u32, bool, u64, u64)> = Vec::new();
+    let (r, rmiss) = keyed(ref_keys);
+    let (c, cmiss) = keyed(cur_keys);
+    // One walk over the distinct keys of both, keeping only the counts and
+    // the largest categories: (reference count, current count, a row that
+    // holds the key, whether that row is in reference), largest first,
+    // then by key — keys come in ascending order, so on an equal count the
+    // one kept already wins.
+    let mut top: Vec<(u64, u64, u32, bool)> = Vec::with_capacity(MAX_CATEGORIES + 1);
+    let (mut distinct, mut ref_distinct, mut cur_distinct, mut new) =
+        (0usize, 0usize, 0usize, 0u64);
     let (mut i, mut j) = (0usize, 0usize);
-    while i < r.len() || j < c.len() {
+    loop {
         let key = match (r.get(i), c.get(j)) {
             (Some(a), Some(b)) => a.0.min(b.0),
             (Some(a), None) => a.0,
@@ -467,11 +477,25 @@ pub fn key_profile(reference: &Column, current: &Column) -> CategoricalProfile {
         while c.get(j).is_some_and(|p| p.0 == key) {
             j += 1;
         }
-        let (row, in_ref) = match r.get(i0).filter(|_| i > i0) {
+        let (rn, cn) = ((i - i0) as u64, (j - j0) as u64);
+        distinct += 1;
+        ref_distinct += usize::from(rn > 0);
+        cur_distinct += usize::from(cn > 0);
+        if rn == 0 {
+            new += cn;
+        }
+        let total = rn + cn;
+        let full = top.len() == MAX_CATEGORIES;
+        if full && top.last().is_some_and(|t| t.0 + t.1 >= total) {
+            continue;
+        }
+        let (row, in_ref) = match r.get(i0).filter(|_| rn > 0) {
             Some(p) => (p.1, true),
             None => (c.get(j0).map_or(0, |p| p.1), false),
         };
-        union.push((key, row, in_ref, (i - i0) as u64, (j - j0) as u64));
+        let at = top.partition_point(|t| t.0 + t.1 >= total);
+        top.insert(at, (rn, cn, row, in_ref));
+        top.truncate(MAX_CATEGORIES);
     }
     let counts = |missing: u64, rows: usize, distinct: usize| Counts {
         rows: rows as u64,
@@ -479,48 +503,36 @@ pub fn key_profile(reference: &Column, current: &Column) -> CategoricalProfile {
         infinite: 0,
         distinct: distinct as u64,
     };
-    let ref_counts = counts(
-        rmiss,
-        reference.len(),
-        union.iter().filter(|u| u.3 > 0).count(),
-    );
-    let cur_counts = counts(
-        cmiss,
-        current.len(),
-        union.iter().filter(|u| u.4 > 0).count(),
-    );
-    let new_category_share = (cur_counts.present() > 0).then(|| {
-        let new: u64 = union.iter().filter(|u| u.3 == 0).map(|u| u.4).sum();
-        new as f64 / cur_counts.present() as f64
-    });
-    let category_count = union.len();
-    // Largest first, then by key (stable after the key order).
-    let mut order: Vec<usize> = (0..union.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(union[k].3 + union[k].4));
-    let text = |k: usize| {
-        let (_, row, in_ref, _, _) = union[k];
+    let ref_counts = counts(rmiss, reference.len(), ref_distinct);
+    let cur_counts = counts(cmiss, current.len(), cur_distinct);
+    let new_category_share =
+        (cur_counts.present() > 0).then(|| new as f64 / cur_counts.present() as f64);
+    let text = |row: u32, in_ref: bool| {
         let column = if in_ref { reference } else { current };
         column.text_at(row as usize).unwrap_or_default()
     };
-    let mut cats: Vec<CategoryCount> = order
+    let listed = if distinct > MAX_CATEGORIES {
+        MAX_CATEGORIES - 1
+    } else {
+        MAX_CATEGORIES
+    };
+    let mut cats: Vec<CategoryCount> = top
         .iter()
-        .take(if union.len() > MAX_CATEGORIES {
-            MAX_CATEGORIES - 1
-        } else {
-            MAX_CATEGORIES
-        })
-        .map(|&k| CategoryCount {
-            value: text(k),
-            reference: union[k].3,
-            current: union[k].4,
+        .take(listed)
+        .map(|&(rn, cn, row, in_ref)| CategoryCount {
+            value: text(row, in_ref),
+            reference: rn,
+            current: cn,
         })
         .collect();
-    if union.len() > MAX_CATEGORIES {
-        let rest = &order[MAX_CATEGORIES - 1..];
+    if distinct > MAX_CATEGORIES {
+        let (listed_ref, listed_cur) = cats
+            .iter()
+            .fold((0, 0), |(a, b), c| (a + c.reference, b + c.current));
         cats.push(CategoryCount {
-            value: format!("(other: {} categories)", rest.len()),
-            reference: rest.iter().map(|&k| union[k].3).sum(),
-            current: rest.iter().map(|&k| union[k].4).sum(),
+            value: format!("(other: {} categories)", distinct - listed),
+            reference: r.len() as u64 - listed_ref,
+            current: c.len() as u64 - listed_cur,
         });
     }
     CategoricalProfile {
@@ -529,7 +541,7 @@ pub fn key_profile(reference: &Column, current: &Column) -> CategoricalProfile {
         drift: None,
         new_category_share,
         categories: cats,
-        category_count,
+        category_count: distinct,
     }
 }
 
@@ -561,6 +573,7 @@ impl Profile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::columns::{to_keys, ColumnType, Values};
 
     #[test]
     fn numeric_profile_counts_missing_and_range() {
@@ -582,6 +595,50 @@ mod tests {
         assert!(p.drift.is_none());
         assert!(p.out_of_range_share.is_none());
         assert_eq!(p.reference.missing_share(), 1.0);
+    }
+
+    #[test]
+    fn key_profile_lists_the_largest_by_count_then_key() {
+        let ints = |v: Vec<i64>| Column {
+            ty: ColumnType::Int {
+                bits: 64,
+                signed: true,
+            },
+            values: Values::Int {
+                values: v,
+                valid: None,
+            },
+        };
+        // reference: k appears k % 7 + 1 times for k in 0..40; current: 5 new
+        let r: Vec<i64> = (0..40)
+            .flat_map(|k| vec![k; (k % 7 + 1) as usize])
+            .collect();
+        let c: Vec<i64> = vec![100, 100, 3, 101, 102];
+        let (r, c) = (ints(r), ints(c));
+        let (rk, ck) = (to_keys(&r), to_keys(&c));
+        let p = key_profile((&r, &rk), (&c, &ck));
+        assert_eq!(p.category_count, 43);
+        assert_eq!(p.categories.len(), MAX_CATEGORIES);
+        // the naive order: every category by count (both), then by key
+        let mut all: Vec<(i64, u64)> = (0..40)
+            .map(|k| (k, (k % 7 + 1) as u64 + u64::from(k == 3)))
+            .chain([(100, 2), (101, 1), (102, 1)])
+            .collect();
+        all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let listed: Vec<String> = p.categories[..MAX_CATEGORIES - 1]
+            .iter()
+            .map(|c| c.value.clone())
+            .collect();
+        let want: Vec<String> = all[..MAX_CATEGORIES - 1]
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .collect();
+        assert_eq!(listed, want);
+        let other = &p.categories[MAX_CATEGORIES - 1];
+        assert_eq!(other.value, "(other: 14 categories)");
+        let total: u64 = p.categories.iter().map(|c| c.reference + c.current).sum();
+        assert_eq!(total, all.iter().map(|a| a.1).sum::<u64>());
+        assert_eq!(p.new_category_share, Some(0.8));
     }
 
     #[test]

@@ -344,17 +344,18 @@ fn pass_column(
         else {
             return Ok(result(None));
         };
-        let hashes = [(state.reference, r), (state.current, c)];
-        for (i, column) in hashes {
+        let (rk, ck) = (crate::columns::to_keys(r), crate::columns::to_keys(c));
+        for (i, keys) in [(state.reference, &rk), (state.current, &ck)] {
             if let Some(t) = state.hashes.rows.get(i) {
-                let words: Vec<u64> = crate::columns::to_keys(column)
-                    .into_iter()
+                let words: Vec<u64> = keys
+                    .iter()
                     .map(|k| k.map_or(u64::MAX, |k| mix(k ^ 0x5bd1_e995)))
                     .collect();
                 add_hashes(t, index, &words);
             }
         }
-        return Ok(result(Some(Ok(Profile::Categorical(key_profile(r, c))))));
+        let profile = key_profile((r, &rk), (c, &ck));
+        return Ok(result(Some(Ok(Profile::Categorical(profile)))));
     }
     // Views in the order reference, current, then the others, so that
     // category codes are the same whether or not train is read.

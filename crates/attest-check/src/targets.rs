@@ -464,6 +464,22 @@ pub struct TargetColumns<'a> {
     pub groupings: Vec<&'a str>,
 }
 
+/// `f` of every dataset, on the CLI's threads with the `parallel` feature;
+/// the first error in dataset order.
+fn each<T: Send>(
+    datasets: &[&Dataset],
+    f: impl Fn(&Dataset) -> crate::Result<T> + Sync + Send,
+) -> crate::Result<Vec<T>> {
+    #[cfg(feature = "parallel")]
+    let out: Vec<crate::Result<T>> = {
+        use rayon::prelude::*;
+        datasets.par_iter().map(|d| f(d)).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let out: Vec<crate::Result<T>> = datasets.iter().map(|d| f(d)).collect();
+    out.into_iter().collect()
+}
+
 /// Read the role columns of every dataset (`datasets` in run order, the
 /// last one current) and decide the task from the labels (or, without
 /// labels, the predictions).
@@ -474,19 +490,30 @@ pub fn load_all<'a>(
     decision_threshold: f64,
 ) -> crate::Result<AllTargets> {
     let has = |ds: &Dataset, c: Option<&'a str>| c.filter(|c| ds.column_type(c).is_some());
+    let read_opt = |ds: &Dataset, c: Option<&'a str>| -> crate::Result<Option<Column>> {
+        has(ds, c).map(|c| ds.read_column(c)).transpose()
+    };
     // Labels and predictions first: the task is decided from all of them.
-    let mut read = Vec::new();
-    for ds in datasets {
-        let l = match has(ds, cols.label) {
-            Some(c) => Some(ds.read_column(c)?),
-            None => None,
+    let read = each(datasets, |ds| {
+        Ok((read_opt(ds, cols.label)?, read_opt(ds, cols.prediction)?))
+    })?;
+    // Times and ids need no class codes: every dataset's at once.
+    let extras = each(datasets, |ds| {
+        let where_ =
+            |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", ds.label(), ds.name());
+        let instants = |c: &str| -> crate::Result<Result<Vec<i64>, String>> {
+            Ok(crate::columns::to_instants(&ds.read_column(c)?).map_err(|m| where_(c, m)))
         };
-        let p = match has(ds, cols.prediction) {
-            Some(c) => Some(ds.read_column(c)?),
-            None => None,
-        };
-        read.push((l, p));
-    }
+        let timestamps = has(ds, cols.timestamp).map(instants).transpose()?;
+        let ids = read_opt(ds, cols.id)?.map(|c| crate::columns::to_keys(&c));
+        let mut feature_times = Vec::new();
+        for (f, c) in &cols.feature_times {
+            if has(ds, Some(c)).is_some() {
+                feature_times.push((f.to_string(), instants(c)?));
+            }
+        }
+        Ok((timestamps, ids, feature_times))
+    })?;
     let mut samples: Vec<&Column> = read.iter().filter_map(|(l, _)| l.as_ref()).collect();
     if samples.is_empty() {
         samples = read.iter().filter_map(|(_, p)| p.as_ref()).collect();
@@ -507,7 +534,8 @@ pub fn load_all<'a>(
     let mut classes = Interner::default();
     let mut out = Vec::new();
     let last = datasets.len().saturating_sub(1);
-    for (k, (ds, (l, p))) in datasets.iter().zip(read).enumerate() {
+    let all = datasets.iter().zip(read).zip(extras).enumerate();
+    for (k, ((ds, (l, p)), (timestamps, ids, feature_times))) in all {
         let outputs = match &task {
             Ok(task) => outputs(ds, cols, *task, l, p, decision_threshold, &mut classes)?,
             Err(e) => Err(e.clone()),
@@ -537,23 +565,6 @@ pub fn load_all<'a>(
         };
         let where_ =
             |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", ds.label(), ds.name());
-        let instants = |c: &str| -> crate::Result<Result<Vec<i64>, String>> {
-            Ok(crate::columns::to_instants(&ds.read_column(c)?).map_err(|m| where_(c, m)))
-        };
-        let timestamps = match has(ds, cols.timestamp) {
-            Some(c) => Some(instants(c)?),
-            None => None,
-        };
-        let ids = match has(ds, cols.id) {
-            Some(c) => Some(crate::columns::to_keys(&ds.read_column(c)?)),
-            None => None,
-        };
-        let mut feature_times = Vec::new();
-        for (f, c) in &cols.feature_times {
-            if has(ds, Some(c)).is_some() {
-                feature_times.push((f.to_string(), instants(c)?));
-            }
-        }
         let mut groupings = Ok(Vec::new());
         if k == last {
             let mut gs = Vec::new();

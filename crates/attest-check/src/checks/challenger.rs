@@ -46,19 +46,6 @@ fn both_scored(champ: &TaskData, chal: &TaskData) -> Option<Vec<usize>> {
     }
 }
 
-/// σ·(m(challenger) − m(champion)) of `metric` on both models' data.
-fn delta(
-    metric: &str,
-    champ: &TaskData,
-    chal: &TaskData,
-    classes: &crate::columns::Interner,
-) -> Option<f64> {
-    let sigma = orientation(metric)?;
-    let a = metric_value(champ, metric, classes)?;
-    let b = metric_value(chal, metric, classes)?;
-    Some(sigma * (b - a))
-}
-
 /// (b, c): rows only the champion gets right, rows only the challenger does.
 fn discordant(champ: &TaskData, chal: &TaskData) -> Option<(u64, u64)> {
     let right = |d: &TaskData| -> Option<Vec<bool>> {
@@ -127,23 +114,46 @@ fn challenger(ctx: &Context<'_>) -> Check {
     let scored = both_scored(&champ, &chal);
     let decider = deciding_metric(task, scored.is_some());
     // The deciding metric on the rows where it is defined for both models.
+    let scored_mask: Option<Vec<bool>> = scored.as_ref().map(|s| {
+        let mut mask = vec![false; rows.len()];
+        for &p in s {
+            if let Some(m) = mask.get_mut(p) {
+                *m = true;
+            }
+        }
+        mask
+    });
     let restrict = |positions: &[usize]| -> (TaskData, TaskData) {
-        match &scored {
-            Some(s) => {
+        match &scored_mask {
+            Some(mask) => {
                 let keep: Vec<usize> = positions
                     .iter()
                     .copied()
-                    .filter(|p| s.binary_search(p).is_ok())
+                    .filter(|&p| mask.get(p).copied().unwrap_or(false))
                     .collect();
                 (champ.select(&keep), chal.select(&keep))
             }
             None => (champ.select(positions), chal.select(positions)),
         }
     };
-    let all: Vec<usize> = (0..rows.len()).collect();
-    let (ca, cb) = restrict(&all);
+    // Every row, or (not all scored by both) the rows both scored.
+    let restricted;
+    let (ca, cb) = if scored.as_ref().is_none_or(|s| s.len() == rows.len()) {
+        (&champ, &chal)
+    } else {
+        let all: Vec<usize> = (0..rows.len()).collect();
+        restricted = restrict(&all);
+        (&restricted.0, &restricted.1)
+    };
     let mut metrics = Vec::new();
-    let overall = delta(decider, &ca, &cb, classes);
+    let (champion_value, challenger_value) = (
+        metric_value(ca, decider, classes),
+        metric_value(cb, decider, classes),
+    );
+    let overall = match (orientation(decider), champion_value, challenger_value) {
+        (Some(sigma), Some(a), Some(b)) => Some(sigma * (b - a)),
+        _ => None,
+    };
     metrics.extend(
         overall
             .and_then(|d| Metric::new("challenger_delta", d))
@@ -204,7 +214,7 @@ fn challenger(ctx: &Context<'_>) -> Check {
         TaskData::Binary {
             score: Some(sb), ..
         },
-    ) = (&ca, &cb)
+    ) = (ca, cb)
     {
         if let Some(d) = delong_test(y, sa, sb) {
             metrics.extend(
@@ -286,8 +296,8 @@ fn challenger(ctx: &Context<'_>) -> Check {
             "significant": significant,
             "test": test.map(|(n, p)| json!({ "name": n, "p_value": p })),
             "alpha": cfg.alpha,
-            "champion": metric_value(&ca, decider, classes),
-            "challenger": metric_value(&cb, decider, classes),
+            "champion": champion_value,
+            "challenger": challenger_value,
             "chunks": chunk_rows,
             "chunk_note": chunk_note,
         }),

@@ -9,7 +9,8 @@ use crate::config::Task;
 use crate::plan::Role;
 use crate::report::{Check, Metric, Status};
 use crate::stats::association::{
-    auc_association_sorted, categorical_auc_association, correlation_ratio, spearman,
+    auc_association_sorted, auc_association_split, categorical_auc_association, correlation_ratio,
+    spearman,
 };
 use crate::targets::Outcome;
 
@@ -73,29 +74,26 @@ fn label_association(
     match (task, label, view) {
         (Task::Binary | Task::Auto, Outcome::Binary(y), View::Numeric(x)) => {
             // With the column sorted already (and every finite x labelled),
-            // sort only the positives; else both classes, and merge them.
-            let mut positives = Vec::new();
-            let mut labelled = 0usize;
-            for (y, x) in y.iter().zip(x) {
-                if *y < 2 && x.is_finite() {
-                    labelled += 1;
-                    if *y == 1 {
-                        positives.push(*x);
-                    }
-                }
-            }
-            radsort::sort(&mut positives);
+            // sort only the positives; else both classes apart.
+            let n = y.len().min(x.len());
+            let (y, x) = (&y[..n], &x[..n]);
+            let labelled = y
+                .iter()
+                .zip(x)
+                .filter(|(y, x)| **y < 2 && x.is_finite())
+                .count();
             match sorted.filter(|s| s.len() == labelled) {
-                Some(all) => auc_association_sorted(all, &positives),
+                Some(all) => {
+                    let mut positives = class_values(y, x, 1);
+                    radsort::sort(&mut positives);
+                    auc_association_sorted(all, &positives)
+                }
                 None => {
-                    let mut negatives: Vec<f64> = y
-                        .iter()
-                        .zip(x)
-                        .filter(|(y, x)| **y == 0 && x.is_finite())
-                        .map(|(_, x)| *x)
-                        .collect();
+                    let mut positives = class_values(y, x, 1);
+                    let mut negatives = class_values(y, x, 0);
+                    radsort::sort(&mut positives);
                     radsort::sort(&mut negatives);
-                    auc_association_sorted(&merge_sorted(&positives, &negatives), &positives)
+                    auc_association_split(&positives, &negatives)
                 }
             }
         }
@@ -130,21 +128,16 @@ fn label_association(
     }
 }
 
-/// Two ascending slices merged into one.
-fn merge_sorted(a: &[f64], b: &[f64]) -> Vec<f64> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0usize, 0usize);
-    while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
-            j += 1;
-        }
+/// The finite x of the rows whose label is `class`, in row order (written
+/// without a branch on the label, which is as good as random).
+fn class_values(y: &[u8], x: &[f64], class: u8) -> Vec<f64> {
+    let mut out = vec![0.0; x.len()];
+    let mut k = 0usize;
+    for (y, x) in y.iter().zip(x) {
+        out[k] = *x;
+        k += usize::from(*y == class && x.is_finite());
     }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
+    out.truncate(k);
     out
 }
 
@@ -251,116 +244,138 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
     };
     let overlap_severity: Status = cfg.overlap_severity.into();
     let n = ctx.datasets.len();
-    // Each dataset's times, ids and feature hashes sorted once, for every pair.
+    // Each dataset's times, ids and feature hashes sorted once, for every
+    // pair; one kind at a time, so that only one kind is held sorted.
     let per_dataset = |d: usize| targets.get(&ctx.datasets[d].label);
-    let times: Vec<Option<Vec<i64>>> = (0..n)
-        .map(|d| per_dataset(d).and_then(|t| t.timestamps()).map(instants))
+    let pair_list: Vec<(usize, usize)> = (0..n)
+        .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
         .collect();
-    let ids: Vec<Option<Vec<u64>>> = (0..n)
-        .map(|d| {
-            per_dataset(d)
-                .and_then(|t| t.ids.as_ref())
-                .map(|v| sorted_present(v.iter().copied()))
-        })
-        .collect();
-    let features: Vec<Option<Vec<u64>>> = (0..n)
-        .map(|d| {
-            pass.hashes
-                .features
-                .get(d)
-                .filter(|h| !h.is_empty())
-                .map(|h| sorted_present(h.iter().map(|x| Some(*x))))
-        })
-        .collect();
-    for a in 0..n {
-        for b in a + 1..n {
-            let (la, lb) = (&ctx.datasets[a].label, &ctx.datasets[b].label);
-            let (Some(_), Some(_)) = (targets.get(la), targets.get(lb)) else {
-                continue;
-            };
-            let mut row = json!({ "dataset": lb, "against": la });
-            let judged = la == "train" || cfg.judge_reference_current;
-            let mut push = |name: &str, v: f64, limit: f64, words: String| {
-                row[name] = json!(v);
-                let m = Metric::new(name, v).map(|m| m.dataset(lb).against(la));
-                if !judged {
-                    if v > 0.0 {
-                        notes.push(words);
-                    }
-                    metrics.extend(m);
-                    return;
+    let time_shares: Vec<Option<(f64, f64)>> = {
+        let times: Vec<Option<Vec<i64>>> = (0..n)
+            .map(|d| per_dataset(d).and_then(|t| t.timestamps()).map(instants))
+            .collect();
+        pair_list
+            .iter()
+            .map(|&(a, b)| match (&times[a], &times[b]) {
+                (Some(x), Some(y)) => time_overlaps_sorted(x, y),
+                _ => None,
+            })
+            .collect()
+    };
+    let id_shares: Vec<Option<f64>> = {
+        let ids: Vec<Option<Vec<u64>>> = (0..n)
+            .map(|d| {
+                per_dataset(d)
+                    .and_then(|t| t.ids.as_ref())
+                    .map(|v| sorted_present(v.iter().copied()))
+            })
+            .collect();
+        pair_list
+            .iter()
+            .map(|&(a, b)| match (&ids[a], &ids[b]) {
+                (Some(x), Some(y)) => share_present(x, y),
+                _ => None,
+            })
+            .collect()
+    };
+    let has_features = pass
+        .columns
+        .iter()
+        .any(|c| c.plan.role == Role::Feature && c.plan.comparable());
+    let feature_shares: Vec<Option<f64>> = {
+        let features: Vec<Option<Vec<u64>>> = (0..n)
+            .map(|d| {
+                pass.hashes
+                    .features
+                    .get(d)
+                    .filter(|h| !h.is_empty() && has_features)
+                    .map(|h| sorted_present(h.iter().map(|x| Some(*x))))
+            })
+            .collect();
+        pair_list
+            .iter()
+            .map(|&(a, b)| {
+                if !has_features {
+                    return None;
                 }
-                let status = judge(v, limit, overlap_severity);
-                if status != Status::Pass {
-                    findings.push(words);
-                }
-                metrics.extend(m.map(|m| m.judged(limit, status)));
-            };
-            if let (Some(x), Some(y)) = (&times[a], &times[b]) {
-                if let Some((before, equal)) = time_overlaps_sorted(x, y) {
-                    push(
-                        "temporal_overlap_share",
-                        before,
-                        cfg.max_temporal_overlap_share,
-                        format!(
-                            "{} of {lb} rows are earlier than the last {la} row",
-                            pct(before)
-                        ),
-                    );
-                    push(
-                        "timestamp_duplicate_share",
-                        equal,
-                        cfg.max_timestamp_duplicate_share,
-                        format!(
-                            "{} of {lb} rows have a timestamp that {la} also has",
-                            pct(equal)
-                        ),
-                    );
-                }
-            }
-            if let (Some(x), Some(y)) = (&ids[a], &ids[b]) {
-                if let Some(v) = share_present(x, y) {
-                    push(
-                        "id_overlap_share",
-                        v,
-                        cfg.max_id_overlap_share,
-                        format!("{} of {lb} rows have an id that is in {la}", pct(v)),
-                    );
-                }
-            }
-            let has_features = pass
-                .columns
-                .iter()
-                .any(|c| c.plan.role == Role::Feature && c.plan.comparable());
-            if has_features {
                 let shared = pass
                     .hashes
                     .pair_extra
                     .iter()
                     .all(|p| (p.earlier, p.later) != (a, b));
-                let share = match (shared, &features[a], &features[b]) {
+                match (shared, &features[a], &features[b]) {
                     (true, Some(x), Some(y)) => share_present(x, y),
                     _ => pass
                         .hashes
                         .feature_pair(a, b)
                         .and_then(|(x, y)| row_overlap(&x, &y)),
-                };
-                {
-                    if let Some(v) = share {
-                        push(
-                            "feature_row_overlap_share",
-                            v,
-                            cfg.max_feature_row_overlap_share,
-                            format!(
-                                "{} of {lb} rows repeat a {la} row feature for feature",
-                                pct(v)
-                            ),
-                        );
-                    }
                 }
+            })
+            .collect()
+    };
+    for (k, &(a, b)) in pair_list.iter().enumerate() {
+        let (la, lb) = (&ctx.datasets[a].label, &ctx.datasets[b].label);
+        let (Some(_), Some(_)) = (targets.get(la), targets.get(lb)) else {
+            continue;
+        };
+        let mut row = json!({ "dataset": lb, "against": la });
+        let judged = la == "train" || cfg.judge_reference_current;
+        let mut push = |name: &str, v: f64, limit: f64, words: String| {
+            row[name] = json!(v);
+            let m = Metric::new(name, v).map(|m| m.dataset(lb).against(la));
+            if !judged {
+                if v > 0.0 {
+                    notes.push(words);
+                }
+                metrics.extend(m);
+                return;
             }
-            pairs.push(row);
+            let status = judge(v, limit, overlap_severity);
+            if status != Status::Pass {
+                findings.push(words);
+            }
+            metrics.extend(m.map(|m| m.judged(limit, status)));
+        };
+        if let Some((before, equal)) = time_shares[k] {
+            push(
+                "temporal_overlap_share",
+                before,
+                cfg.max_temporal_overlap_share,
+                format!(
+                    "{} of {lb} rows are earlier than the last {la} row",
+                    pct(before)
+                ),
+            );
+            push(
+                "timestamp_duplicate_share",
+                equal,
+                cfg.max_timestamp_duplicate_share,
+                format!(
+                    "{} of {lb} rows have a timestamp that {la} also has",
+                    pct(equal)
+                ),
+            );
         }
+        if let Some(v) = id_shares[k] {
+            push(
+                "id_overlap_share",
+                v,
+                cfg.max_id_overlap_share,
+                format!("{} of {lb} rows have an id that is in {la}", pct(v)),
+            );
+        }
+        if let Some(v) = feature_shares[k] {
+            push(
+                "feature_row_overlap_share",
+                v,
+                cfg.max_feature_row_overlap_share,
+                format!(
+                    "{} of {lb} rows repeat a {la} row feature for feature",
+                    pct(v)
+                ),
+            );
+        }
+        pairs.push(row);
     }
 
     // Time travel: a feature known after the prediction time.

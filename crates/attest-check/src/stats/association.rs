@@ -177,12 +177,38 @@ pub fn auc_association(y: &[bool], x: &[f64]) -> Option<f64> {
 /// thresholds). One walk, O(n): the caller sorts only the positives when
 /// the column is sorted already. `None` unless both classes occur.
 pub fn auc_association_sorted(all: &[f64], positives: &[f64]) -> Option<f64> {
-    let (n, p) = (all.len() as u64, positives.len() as u64);
-    let neg = n.checked_sub(p)?;
-    if p == 0 || neg == 0 {
+    let neg = all.len().checked_sub(positives.len())?;
+    twice_area(positives, all, true).map(|a| association_of(a, positives.len(), neg))
+}
+
+/// [`auc_association_sorted`] from the two classes' values, each sorted
+/// ascending (`positives`, `negatives`), without merging them: the same
+/// integer sums, so the same value. `None` unless both classes occur.
+pub fn auc_association_split(positives: &[f64], negatives: &[f64]) -> Option<f64> {
+    twice_area(positives, negatives, false)
+        .map(|a| association_of(a, positives.len(), negatives.len()))
+}
+
+/// |2·AUC − 1| from twice the Mann–Whitney area; `p`, `n` > 0.
+fn association_of(area2: u128, p: usize, n: usize) -> f64 {
+    let auc = area2 as f64 / (2.0 * p as f64 * n as f64);
+    (2.0 * auc - 1.0).abs()
+}
+
+/// Twice the Mann–Whitney area, in units of one positive × one negative:
+/// Σ over the positives of 2·(negatives below) + (negatives equal), in one
+/// walk over `positives` and `others` (both ascending). `others` holds the
+/// negatives, or every row when `with_positives`. `None` unless both
+/// classes occur (or `others` is not a superset of `positives`).
+fn twice_area(positives: &[f64], others: &[f64], with_positives: bool) -> Option<u128> {
+    let negatives = if with_positives {
+        others.len().checked_sub(positives.len())?
+    } else {
+        others.len()
+    };
+    if positives.is_empty() || negatives == 0 {
         return None;
     }
-    // Twice the area, in units of one positive × one negative.
     let mut area2: u128 = 0;
     let (mut lo, mut k) = (0usize, 0usize);
     while k < positives.len() {
@@ -191,22 +217,23 @@ pub fn auc_association_sorted(all: &[f64], positives: &[f64]) -> Option<f64> {
         while k_end < positives.len() && positives[k_end] == v {
             k_end += 1;
         }
-        while lo < all.len() && all[lo] < v {
+        while lo < others.len() && others[lo] < v {
             lo += 1;
         }
         let mut hi = lo;
-        while hi < all.len() && all[hi] == v {
+        while hi < others.len() && others[hi] == v {
             hi += 1;
         }
-        let (pos_below, pos_equal) = (k as u64, (k_end - k) as u64);
-        let neg_below = (lo as u64).checked_sub(pos_below)?;
-        let neg_equal = ((hi - lo) as u64).checked_sub(pos_equal)?;
-        area2 += u128::from(pos_equal) * u128::from(2 * neg_below + neg_equal);
+        let (mut below, mut equal) = (lo as u64, (hi - lo) as u64);
+        if with_positives {
+            below = below.checked_sub(k as u64)?;
+            equal = equal.checked_sub((k_end - k) as u64)?;
+        }
+        area2 += ((k_end - k) as u128) * u128::from(2 * below + equal);
         k = k_end;
         lo = hi;
     }
-    let auc = area2 as f64 / (2.0 * p as f64 * neg as f64);
-    Some((2.0 * auc - 1.0).abs())
+    Some(area2)
 }
 
 /// [`auc_association`] of a categorical x replaced by its categories'
@@ -263,6 +290,24 @@ pub fn category_positive_rate(codes: &[u32], y: &[bool]) -> Vec<f64> {
 /// Dense group index of every row (groups numbered by first appearance) and
 /// the number of groups.
 fn group_rows(codes: &[u32]) -> (Vec<usize>, usize) {
+    // Codes from an interner are dense: a table instead of a hash map.
+    let max = codes.iter().copied().max().unwrap_or(0) as usize;
+    if max < codes.len().max(1 << 16) {
+        let mut table = vec![usize::MAX; max + 1];
+        let mut groups = 0usize;
+        let group_of_row = codes
+            .iter()
+            .map(|&c| {
+                let slot = &mut table[c as usize];
+                if *slot == usize::MAX {
+                    *slot = groups;
+                    groups += 1;
+                }
+                *slot
+            })
+            .collect();
+        return (group_of_row, groups);
+    }
     let mut index: HashMap<u32, usize> = HashMap::new();
     let group_of_row = codes
         .iter()
@@ -326,6 +371,29 @@ mod tests {
         assert_eq!(fast, auc_association(&y, &x));
         assert_eq!(auc_association_sorted(&all, &all), None);
         assert_eq!(auc_association_sorted(&all, &[]), None);
+        // from the two classes sorted apart, with ties across them
+        let mut neg: Vec<f64> = x
+            .iter()
+            .zip(&y)
+            .filter(|(_, y)| !**y)
+            .map(|(x, _)| *x)
+            .collect();
+        neg.sort_by(f64::total_cmp);
+        assert_eq!(auc_association_split(&pos, &neg), fast);
+        assert_eq!(auc_association_split(&pos, &[]), None);
+        assert_eq!(auc_association_split(&[], &neg), None);
+        assert_eq!(auc_association_split(&[-0.0, 1.0], &[0.0]), Some(0.5));
+    }
+
+    #[test]
+    fn groups_are_numbered_by_first_appearance_dense_or_sparse() {
+        assert_eq!(group_rows(&[5, 2, 5, 0, 2]), (vec![0, 1, 0, 2, 1], 3));
+        // a code far above the row count takes the hash map: same numbering
+        assert_eq!(
+            group_rows(&[u32::MAX - 1, 2, u32::MAX - 1, 0, 2]),
+            (vec![0, 1, 0, 2, 1], 3)
+        );
+        assert_eq!(group_rows(&[]), (vec![], 0));
     }
 
     #[test]

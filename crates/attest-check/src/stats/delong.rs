@@ -112,14 +112,16 @@ struct Components {
 
 impl Components {
     fn new(labels: &[bool], score: &[f64], m: usize, n: usize) -> Self {
-        let pos: Vec<f64> = select(labels, score, true);
-        let neg: Vec<f64> = select(labels, score, false);
-        let tz = doubled_midranks(score);
-        let tx = doubled_midranks(&pos);
-        let ty = doubled_midranks(&neg);
         // Doubled midranks of all rows, split by class in row order.
-        let tz_pos = select_u64(labels, &tz, true);
-        let tz_neg = select_u64(labels, &tz, false);
+        let (tz_pos, tz_neg) = {
+            let tz = doubled_midranks(score);
+            (
+                select_u64(labels, &tz, true),
+                select_u64(labels, &tz, false),
+            )
+        };
+        let tx = doubled_midranks(&select(labels, score, true));
+        let ty = doubled_midranks(&select(labels, score, false));
         let (mf, nf) = (m as f64, n as f64);
         // 2·(tz − tx) = twice the number of negatives below, ties counting ½.
         let v01 = tz_pos
@@ -167,18 +169,32 @@ fn select_u64(labels: &[bool], values: &[u64], class: bool) -> Vec<u64> {
 /// Sorted stably in `f64::total_cmp` order; runs are grouped with `==`, so
 /// −0.0 and 0.0 (adjacent in that order) tie.
 fn doubled_midranks(x: &[f64]) -> Vec<u64> {
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    // (total-order key, row), radix-sorted: stable, so the order of
+    // `sort_by(total_cmp)` on the rows.
+    let total_order = |v: f64| {
+        let b = v.to_bits();
+        if b >> 63 == 1 {
+            !b
+        } else {
+            b | 1 << 63
+        }
+    };
+    let mut order: Vec<(u64, usize)> = x
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (total_order(v), i))
+        .collect();
+    radsort::sort_by_key(&mut order, |p| p.0);
     let mut ranks = vec![0u64; x.len()];
     let mut i = 0;
     while i < order.len() {
-        let value = x[order[i]];
+        let value = x[order[i].1];
         let mut j = i;
-        while j < order.len() && x[order[j]] == value {
+        while j < order.len() && x[order[j].1] == value {
             j += 1;
         }
         let doubled = (i + j + 1) as u64;
-        for &row in &order[i..j] {
+        for &(_, row) in &order[i..j] {
             ranks[row] = doubled;
         }
         i = j;
@@ -370,5 +386,7 @@ mod tests {
         // compute_midrank([1, 1, 2, 2]) == [1.5, 1.5, 3.5, 3.5]; −0.0 ties 0.0
         assert_eq!(doubled_midranks(&[-0.0, 0.0, 2.0, 2.0]), vec![3, 3, 7, 7]);
         assert!(doubled_midranks(&[]).is_empty());
+        // negatives below positives (the radix key's sign handling)
+        assert_eq!(doubled_midranks(&[-1.0, 2.0, -3.0, -1.0]), vec![5, 8, 2, 5]);
     }
 }
