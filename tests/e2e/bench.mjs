@@ -1,11 +1,12 @@
 // Browser benchmark: the 1M-row pair in headless Chromium, from files given
 // to report drawn, and the worker's WebAssembly memory (its peak: wasm memory
 // never shrinks). Run from the repository root after `trunk build --release`:
-//   node tests/e2e/bench.mjs [RUNS] [--full]
+//   node tests/e2e/bench.mjs [RUNS] [--full | --full-pair]
 // Uses bench-data/ from scripts/bench.sh; with --full, bench-full/ (train,
 // reference and current of `make_big.py --full`) and bench-full/attest.toml
 // (the challenger's columns; monthly chunks), as `scripts/bench.sh --full`
-// writes them: every check of the validation suite.
+// writes them: every check of the validation suite; with --full-pair, only
+// bench-full/'s reference and current, default configuration.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,8 +17,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
 const dist = path.join(root, "dist");
 const args = process.argv.slice(2);
 const full = args.includes("--full");
+const fullPair = args.includes("--full-pair");
 const runs = Number(args.find((a) => /^\d+$/.test(a)) || 3);
-const data = path.join(root, full ? "bench-full" : "bench-data");
+const data = path.join(root, full || fullPair ? "bench-full" : "bench-data");
 const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 const server = createServer(async (req, res) => {
   const p = new URL(req.url, "http://x").pathname;
