@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 
 use attest_check::plan::preview;
-use attest_check::read::{Dataset, Datasets};
+use attest_check::read::{Dataset, Datasets, Limits};
 use attest_check::run::{profile_columns, run_with_parts, ColumnsPart, Progress, RunOptions};
 use attest_check::source::{sha256_hex_with, ByteSource};
 use attest_check::Config;
@@ -107,9 +107,11 @@ fn source(data: &JsValue, label: &str) -> Result<Arc<dyn ByteSource>, String> {
     })
 }
 
-/// Open the dataset `label` of a job.
-fn dataset(data: &JsValue, label: &str) -> Result<Dataset, String> {
-    Dataset::open(label, source(data, label)?).map_err(|e| e.to_string())
+/// Open the dataset `label` of a job, within the decode limits (the web
+/// app's defaults unless `[limits]` sets them: a worker's memory is at most
+/// 4 GiB and never shrinks).
+fn dataset(data: &JsValue, label: &str, limits: Limits) -> Result<Dataset, String> {
+    Dataset::open_with(label, source(data, label)?, limits).map_err(|e| e.to_string())
 }
 
 /// The dataset labels of a job, in run order: `train` when it names one.
@@ -166,23 +168,23 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
             wasm_memory_bytes: wasm_memory_bytes(),
         });
     }
+    let config = config(data)?;
+    let limits = config.limits.resolve(Limits::BROWSER);
     let train = match labels(data).first() {
-        Some(&"train") => Some(dataset(data, "train")?),
+        Some(&"train") => Some(dataset(data, "train", limits)?),
         _ => None,
     };
-    let reference = dataset(data, "reference")?;
-    let current = dataset(data, "current")?;
+    let reference = dataset(data, "reference", limits)?;
+    let current = dataset(data, "current", limits)?;
     let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     match kind.as_str() {
         "inspect" => {
-            let config = config(data)?;
             let preview = preview(datasets, &config).map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&preview).map_err(|e| e.to_string())?;
             let config = serde_json::to_string(&config).map_err(|e| e.to_string())?;
             Ok(FromWorker::Preview { json, config })
         }
         "columns" => {
-            let config = config(data)?;
             let modulus = field(data, "modulus")?
                 .as_f64()
                 .filter(|m| *m >= 1.0)
@@ -209,7 +211,6 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
             })
         }
         "run" => {
-            let config = config(data)?;
             // Columns profiled by `columns` jobs: kept here, and given.
             let mut parts = Vec::new();
             if field(data, "kept")?.as_bool() == Some(true) {

@@ -142,6 +142,33 @@ fn bad_jobs_answer_errors() {
     assert!(matches!(reply, FromWorker::Error { .. }), "{reply:?}");
 }
 
+/// Hostile files (tests/data/hostile) end in a message, not in a worker
+/// that runs out of memory: the web app's decode limits (20 million rows,
+/// 512 MiB a column) or the job's `[limits]`.
+#[wasm_bindgen_test]
+fn hostile_files_answer_errors_within_the_decode_limits() {
+    let all_null = include_bytes!("data/hostile/all_null_2e27.parquet");
+    let no_pages = include_bytes!("data/hostile/no_pages_5e7.parquet");
+    let delta = include_bytes!("data/hostile/delta_growth.parquet");
+    let error = |reply: FromWorker| match reply {
+        FromWorker::Error { message } => message,
+        other => panic!("{other:?}"),
+    };
+    let m = error(handle(&job("run", all_null, all_null, ""), &|_| {}));
+    assert!(
+        m.contains("reference.parquet") && m.contains("decode limit of 20000000 rows"),
+        "{m}"
+    );
+    let m = error(handle(&job("inspect", no_pages, no_pages, ""), &|_| {}));
+    assert!(m.contains("50000000 rows") && m.contains("max_rows"), "{m}");
+    let limits = "{\"limits\":{\"max_column_bytes\":67108864}}";
+    let m = error(handle(&job("run", delta, delta, limits), &|_| {}));
+    assert!(
+        m.contains("column `x`") && m.contains("decode limit of 67108864 bytes"),
+        "{m}"
+    );
+}
+
 /// The page's split run: the checks without hashing in one worker, the
 /// digests from a `hash` job in another; put together, the library's report.
 #[wasm_bindgen_test]

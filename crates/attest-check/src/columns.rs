@@ -190,7 +190,7 @@ impl Column {
             ty: ColumnType::Text,
             values: Values::Text {
                 codes,
-                dict: interner.names,
+                dict: interner.into_names(),
             },
         }
     }
@@ -541,8 +541,9 @@ pub fn to_numeric(column: &Column) -> Result<Vec<f64>, String> {
 /// same category has the same code everywhere.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    map: HashMap<String, u32>,
-    names: Vec<String>,
+    /// Each name is held once, shared by the map and the list.
+    map: HashMap<std::sync::Arc<str>, u32>,
+    names: Vec<std::sync::Arc<str>>,
 }
 
 impl Interner {
@@ -552,8 +553,9 @@ impl Interner {
             return code;
         }
         let code = self.names.len() as u32;
-        self.map.insert(name.to_string(), code);
-        self.names.push(name.to_string());
+        let name: std::sync::Arc<str> = name.into();
+        self.map.insert(name.clone(), code);
+        self.names.push(name);
         code
     }
     /// Code of `name` if known.
@@ -570,11 +572,12 @@ impl Interner {
     }
     /// The names, by code.
     pub fn into_names(self) -> Vec<String> {
-        self.names
+        drop(self.map);
+        self.names.iter().map(|n| n.to_string()).collect()
     }
     /// Name of a code.
     pub fn name(&self, code: u32) -> Option<&str> {
-        self.names.get(code as usize).map(String::as_str)
+        self.names.get(code as usize).map(|n| &**n)
     }
 }
 

@@ -487,6 +487,34 @@ impl ModelCard {
     }
 }
 
+/// The decode limits ([`crate::read::Limits`]); each unset one takes the
+/// default of where Attest runs (the CLI's or the web app's). Only the ones
+/// set are echoed, so a report does not depend on where it was made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Rows of one dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_rows: Option<u64>,
+    /// Bytes of one decoded column.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_column_bytes: Option<u64>,
+}
+
+impl LimitsConfig {
+    /// Whether no limit is set.
+    pub fn is_unset(&self) -> bool {
+        self.max_rows.is_none() && self.max_column_bytes.is_none()
+    }
+    /// The limits, with `defaults` for the unset ones.
+    pub fn resolve(&self, defaults: crate::read::Limits) -> crate::read::Limits {
+        crate::read::Limits {
+            max_rows: self.max_rows.unwrap_or(defaults.max_rows),
+            max_column_bytes: self.max_column_bytes.unwrap_or(defaults.max_column_bytes),
+        }
+    }
+}
+
 /// Which checks run.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -517,6 +545,9 @@ pub struct Config {
     pub estimation: EstimationConfig,
     pub skew: SkewConfig,
     pub checks: ChecksConfig,
+    /// Decode limits (`[limits]`).
+    #[serde(skip_serializing_if = "LimitsConfig::is_unset")]
+    pub limits: LimitsConfig,
 }
 
 /// Every check id, in report order.
@@ -702,6 +733,22 @@ mod tests {
     fn out_of_range_threshold_is_rejected() {
         let err = Config::from_toml("[drift]\nks_p_value = 5\n").expect_err("bad");
         assert!(err.to_string().contains("between 0 and 1"), "{err}");
+    }
+
+    #[test]
+    fn limits_are_echoed_only_when_set() {
+        let echo = serde_json::to_value(Config::default()).expect("json");
+        assert!(echo.get("limits").is_none(), "{echo}");
+        let config = Config::from_toml("[limits]\nmax_rows = 5\n").expect("valid");
+        let echo = serde_json::to_value(&config).expect("json");
+        assert_eq!(echo["limits"], serde_json::json!({ "max_rows": 5 }));
+        let limits = config.limits.resolve(crate::read::Limits::BROWSER);
+        assert_eq!(limits.max_rows, 5);
+        assert_eq!(
+            limits.max_column_bytes,
+            crate::read::Limits::BROWSER.max_column_bytes
+        );
+        assert!(Config::from_toml("[limits]\nmax_bytes = 5\n").is_err());
     }
 
     #[test]

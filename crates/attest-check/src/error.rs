@@ -45,6 +45,9 @@ pub enum Error {
     /// The file claims more rows than can be held in memory.
     #[error("{name}: {rows} rows do not fit in memory")]
     TooLarge { name: String, rows: u64 },
+    /// Decoding would pass a limit of [`crate::read::Limits`].
+    #[error("{name}: {message}")]
+    Limit { name: String, message: String },
     /// The caller cancelled the run (see `run::Progress::cancelled`).
     #[error("the run was cancelled")]
     Cancelled,

@@ -39,6 +39,43 @@ impl Format {
     }
 }
 
+/// What decoding a dataset may produce, so that what a file claims (a
+/// footer's row count, a page's value count, values that expand) cannot
+/// exhaust memory: more is an error that names the file, the column and
+/// the limit. Set in `attest.toml` (`[limits]`); the defaults depend on
+/// where Attest runs ([`Limits::NATIVE`], [`Limits::BROWSER`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Rows of one dataset.
+    pub max_rows: u64,
+    /// Bytes of one decoded column: its values (8 bytes each for numbers
+    /// and times, 4 for text codes, 1 for booleans), null flags and
+    /// distinct texts (twice while a page's texts are decoded), and the
+    /// values and levels of the page being decoded.
+    pub max_column_bytes: u64,
+}
+
+impl Limits {
+    /// The CLI's defaults: 100 million rows, 1 GiB per column (a column of
+    /// 100 million numbers takes 800 MB).
+    pub const NATIVE: Limits = Limits {
+        max_rows: 100_000_000,
+        max_column_bytes: 1 << 30,
+    };
+    /// The web app's defaults, for a WebAssembly worker (4 GiB at most, and
+    /// its memory never shrinks): 20 million rows, 512 MiB per column.
+    pub const BROWSER: Limits = Limits {
+        max_rows: 20_000_000,
+        max_column_bytes: 512 << 20,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::NATIVE
+    }
+}
+
 enum Inner {
     Parquet(ParquetFile),
     Csv(Vec<Column>),
@@ -52,6 +89,7 @@ pub struct Dataset {
     columns: Vec<ColumnInfo>,
     rows: usize,
     inner: Inner,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for Dataset {
@@ -72,6 +110,16 @@ impl Dataset {
     /// in `.csv` (or that decodes as text) is read as CSV. Only the footer of a
     /// Parquet file is read here; CSV is parsed whole (it has no columns to seek to).
     pub fn open(label: impl Into<String>, source: Arc<dyn ByteSource>) -> Result<Self> {
+        Self::open_with(label, source, Limits::default())
+    }
+
+    /// [`open`](Self::open) within `limits`: a file that claims more rows
+    /// is refused here, before anything is decoded.
+    pub fn open_with(
+        label: impl Into<String>,
+        source: Arc<dyn ByteSource>,
+        limits: Limits,
+    ) -> Result<Self> {
         let label = label.into();
         let name = source.name().to_string();
         let head = source.read_range(0, 4).map_err(|error| Error::Io {
@@ -89,10 +137,7 @@ impl Dataset {
                 name: name.clone(),
                 message,
             })?;
-            let rows = usize::try_from(file.rows()).map_err(|_| Error::TooLarge {
-                name: name.clone(),
-                rows: file.rows(),
-            })?;
+            let rows = within_rows(&name, file.rows(), limits)?;
             let columns = file.columns();
             unique_names(&name, &columns)?;
             return Ok(Self {
@@ -102,6 +147,7 @@ impl Dataset {
                 columns,
                 rows,
                 inner: Inner::Parquet(file),
+                limits,
             });
         }
         let lower = name.to_ascii_lowercase();
@@ -125,7 +171,7 @@ impl Dataset {
             })
             .collect();
         unique_names(&name, &columns)?;
-        let rows = data.first().map_or(0, Column::len);
+        let rows = within_rows(&name, data.first().map_or(0, Column::len) as u64, limits)?;
         Ok(Self {
             label,
             source,
@@ -133,6 +179,7 @@ impl Dataset {
             columns,
             rows,
             inner: Inner::Csv(data),
+            limits,
         })
     }
 
@@ -202,7 +249,7 @@ impl Dataset {
                 })
             }
             Inner::Parquet(file) => file
-                .read_column(&self.source, index, rows_read)
+                .read_column(&self.source, index, rows_read, self.limits.max_column_bytes)
                 .map_err(|m| Error::Parquet {
                     name: self.name().to_string(),
                     message: format!("column `{column}`: {m}"),
@@ -253,6 +300,23 @@ impl<'a> Datasets<'a> {
             .chain([self.reference, self.current])
             .collect()
     }
+}
+
+/// `rows` as a count, when within the limit.
+fn within_rows(name: &str, rows: u64, limits: Limits) -> Result<usize> {
+    if rows > limits.max_rows {
+        return Err(Error::Limit {
+            name: name.to_string(),
+            message: format!(
+                "the file holds {rows} rows, more than the decode limit of {} rows of one dataset (raise it with `[limits] max_rows` in attest.toml)",
+                limits.max_rows
+            ),
+        });
+    }
+    usize::try_from(rows).map_err(|_| Error::TooLarge {
+        name: name.to_string(),
+        rows,
+    })
 }
 
 fn unique_names(name: &str, columns: &[ColumnInfo]) -> Result<()> {

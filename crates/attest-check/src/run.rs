@@ -171,27 +171,50 @@ impl ColumnsPart {
 /// Hashes of one pair's extra feature columns: (earlier, later, its rows', the later's rows').
 type PairAccumulator = (usize, usize, Mutex<Vec<u64>>, Mutex<Vec<u64>>);
 
-/// Row hashes being summed over columns (see [`RowHashes`]).
+/// Row hashes being summed over columns (see [`RowHashes`]). Each starts
+/// empty and takes its rows from the first column added to it (rows
+/// decoded, not the rows a footer claims); `*_rows` is the length of one
+/// no column reached.
 struct Accumulators {
     rows: Vec<Mutex<Vec<u64>>>,
     features: Vec<Mutex<Vec<u64>>>,
     pairs: Vec<PairAccumulator>,
+    rows_len: Vec<usize>,
+    features_len: Vec<usize>,
+    pairs_len: Vec<(usize, usize)>,
 }
 
 impl Accumulators {
     fn into_hashes(self) -> RowHashes {
-        let take = |m: Mutex<Vec<u64>>| m.into_inner().unwrap_or_default();
+        let take = |m: Mutex<Vec<u64>>, len: usize| {
+            let mut v = m.into_inner().unwrap_or_default();
+            if v.is_empty() {
+                v.resize(len, 0);
+            }
+            v
+        };
         RowHashes {
-            rows: self.rows.into_iter().map(take).collect(),
-            features: self.features.into_iter().map(take).collect(),
+            rows: self
+                .rows
+                .into_iter()
+                .zip(self.rows_len)
+                .map(|(m, n)| take(m, n))
+                .collect(),
+            features: self
+                .features
+                .into_iter()
+                .zip(self.features_len)
+                .map(|(m, n)| take(m, n))
+                .collect(),
             pair_extra: self
                 .pairs
                 .into_iter()
-                .map(|(a, b, x, y)| PairHashes {
+                .zip(self.pairs_len)
+                .map(|((a, b, x, y), (nx, ny))| PairHashes {
                     earlier: a,
                     later: b,
-                    earlier_rows: take(x),
-                    later_rows: take(y),
+                    earlier_rows: take(x, nx),
+                    later_rows: take(y, ny),
                 })
                 .collect(),
         }
@@ -204,6 +227,9 @@ impl Accumulators {
         };
         let add_to = |target: &Mutex<Vec<u64>>, add: &[u64]| -> Result<()> {
             let mut t = target.lock().map_err(|_| mismatch())?;
+            if t.is_empty() {
+                t.resize(add.len(), 0);
+            }
             if t.len() != add.len() {
                 return Err(mismatch());
             }
@@ -245,6 +271,9 @@ fn mix(mut x: u64) -> u64 {
 fn add_hashes(target: &Mutex<Vec<u64>>, column_index: usize, values: &[u64]) {
     let salt = (column_index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     if let Ok(mut t) = target.lock() {
+        if t.is_empty() {
+            t.resize(values.len(), 0);
+        }
         for (slot, v) in t.iter_mut().zip(values) {
             *slot = slot.wrapping_add(mix(v ^ salt));
         }
@@ -531,39 +560,24 @@ fn target_columns(plan: &Plan) -> TargetColumns<'_> {
     }
 }
 
-fn zeros(ds: &Dataset) -> Result<Mutex<Vec<u64>>> {
-    let mut v = Vec::new();
-    v.try_reserve_exact(ds.rows())
-        .map_err(|_| Error::TooLarge {
-            name: ds.name().to_string(),
-            rows: ds.rows() as u64,
-        })?;
-    v.resize(ds.rows(), 0);
-    Ok(Mutex::new(v))
+fn zeros() -> Mutex<Vec<u64>> {
+    Mutex::new(Vec::new())
 }
 
-/// The zeroed row hashes of a run.
+/// The row hashes of a run, empty until the first column is added.
 fn accumulators(s: &Start<'_>, needs: Needs) -> Result<Accumulators> {
-    let rows = s
-        .datasets
-        .iter()
-        .enumerate()
-        .map(|(i, ds)| {
-            if i == s.reference || i == s.current {
-                zeros(ds)
-            } else {
-                Ok(Mutex::new(Vec::new()))
-            }
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let hashed = |i: usize| i == s.reference || i == s.current;
+    let rows = s.datasets.iter().map(|_| zeros()).collect();
+    let rows_len = (0..s.datasets.len())
+        .map(|i| if hashed(i) { s.datasets[i].rows() } else { 0 })
+        .collect();
     let mut features = Vec::new();
+    let mut features_len = Vec::new();
     let mut pairs = Vec::new();
+    let mut pairs_len = Vec::new();
     if needs.feature_hashes {
-        features = s
-            .datasets
-            .iter()
-            .map(|d| zeros(d))
-            .collect::<Result<Vec<_>>>()?;
+        features = s.datasets.iter().map(|_| zeros()).collect();
+        features_len = s.datasets.iter().map(|d| d.rows()).collect();
         // Pairs that share a feature some other dataset lacks.
         for a in 0..s.datasets.len() {
             for b in a + 1..s.datasets.len() {
@@ -574,7 +588,8 @@ fn accumulators(s: &Start<'_>, needs: Needs) -> Result<Accumulators> {
                         && s.datasets.iter().any(|d| d.column_type(&c.name).is_none())
                 });
                 if shared_partly {
-                    pairs.push((a, b, zeros(s.datasets[a])?, zeros(s.datasets[b])?));
+                    pairs.push((a, b, zeros(), zeros()));
+                    pairs_len.push((s.datasets[a].rows(), s.datasets[b].rows()));
                 }
             }
         }
@@ -583,6 +598,9 @@ fn accumulators(s: &Start<'_>, needs: Needs) -> Result<Accumulators> {
         rows,
         features,
         pairs,
+        rows_len,
+        features_len,
+        pairs_len,
     })
 }
 

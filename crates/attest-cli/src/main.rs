@@ -219,10 +219,11 @@ fn created_at() -> Result<String> {
     Ok(attest_check::report::rfc3339_utc(secs))
 }
 
-fn open(label: &str, path: &Path) -> Result<Dataset> {
+fn open(label: &str, path: &Path, config: &Config) -> Result<Dataset> {
     let source =
         FileSource::open(path).with_context(|| format!("cannot open the {label} dataset"))?;
-    Dataset::open(label, Arc::new(source))
+    let limits = config.limits.resolve(attest_check::read::Limits::NATIVE);
+    Dataset::open_with(label, Arc::new(source), limits)
         .with_context(|| format!("cannot read the {label} dataset"))
 }
 
@@ -263,12 +264,12 @@ fn reproduce(args: &ReproduceArgs) -> Result<bool> {
         .with_context(|| format!("in {}", args.report.display()))?;
     let config = attest_check::reproduce::config_of(&original)
         .with_context(|| format!("in {}", args.report.display()))?;
-    let reference = open("reference", &args.reference)?;
-    let current = open("current", &args.current)?;
+    let reference = open("reference", &args.reference, &config)?;
+    let current = open("current", &args.current, &config)?;
     let train = args
         .train
         .as_deref()
-        .map(|p| open("train", p))
+        .map(|p| open("train", p, &config))
         .transpose()?;
     let had_train = original.inputs.iter().any(|i| i.dataset == "train");
     if had_train != train.is_some() {
@@ -347,12 +348,12 @@ fn check(args: &CheckArgs) -> Result<bool> {
         .validate()
         .context("the configuration with the flags given")?;
 
-    let reference = open("reference", &args.reference)?;
-    let current = open("current", &args.current)?;
+    let reference = open("reference", &args.reference, &config)?;
+    let current = open("current", &args.current, &config)?;
     let train = args
         .train
         .as_deref()
-        .map(|p| open("train", p))
+        .map(|p| open("train", p, &config))
         .transpose()?;
     let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     let options = RunOptions {

@@ -219,6 +219,87 @@ fn malformed_inputs_exit_two_with_a_clear_message() {
     }
 }
 
+/// Hostile files (tests/data/hostile, made by attest-check's
+/// tests/hostile.rs): claims of far more rows than they hold, and values
+/// that expand far past the file. Exit 2 with the file, the column and the
+/// limit named, quickly; `[limits]` in the configuration sets the limits.
+#[test]
+fn hostile_files_stop_at_the_decode_limits() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let json = tmp.path().join("r.json");
+    let hostile = |f: &str| data(&format!("hostile/{f}"));
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        (
+            "no_pages_2e27.parquet",
+            &[],
+            &[
+                "134217728 rows",
+                "decode limit of 100000000 rows",
+                "max_rows",
+            ],
+        ),
+        (
+            "all_null_2e27.parquet",
+            &[],
+            &["134217728 rows", "decode limit of 100000000 rows"],
+        ),
+        (
+            "no_pages_5e7.parquet",
+            &[],
+            &["column `x`", "ends after 0 of 50000000 rows"],
+        ),
+        (
+            "delta_growth.parquet",
+            &[],
+            &[
+                "column `x`",
+                "decode limit of 1073741824 bytes",
+                "max_column_bytes",
+            ],
+        ),
+        (
+            "all_null_2e27.parquet",
+            &[
+                "[limits]",
+                "max_rows = 200000000",
+                "max_column_bytes = 67108864",
+            ],
+            &[
+                "column `x`",
+                "a page of 134217728 values would pass the decode limit of 67108864 bytes",
+            ],
+        ),
+        (
+            "dictionary_run_2e27.parquet",
+            &[
+                "[limits]",
+                "max_rows = 200000000",
+                "max_column_bytes = 67108864",
+            ],
+            &["column `x`", "decode limit of 67108864 bytes"],
+        ),
+    ];
+    for (file, config, fragments) in cases {
+        let path = hostile(file);
+        let mut extra: Vec<String> = Vec::new();
+        if !config.is_empty() {
+            let toml = tmp.path().join("limits.toml");
+            std::fs::write(&toml, config.join("\n")).expect("write config");
+            extra = vec!["--config".into(), toml.display().to_string()];
+        }
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let out = check(&path, &path, &extra, &json);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(err.starts_with("attest: error: "), "{file}: {err}");
+        assert!(err.contains(*file), "{file}: {err}");
+        for f in *fragments {
+            assert!(err.contains(f), "{file}: message lacks {f:?}: {err}");
+        }
+        assert!(!err.contains("panicked"), "{file}: {err}");
+    }
+}
+
 #[test]
 fn data_problems_become_check_verdicts() {
     let tmp = tempfile::tempdir().expect("tempdir");

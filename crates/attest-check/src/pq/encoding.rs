@@ -268,8 +268,16 @@ pub fn delta_length_byte_array(data: &[u8], n: usize, out: &mut ByteValues) -> E
     Ok(pos)
 }
 
-/// DELTA_BYTE_ARRAY (incremental encoding): `n` byte strings.
-pub fn delta_byte_array(data: &[u8], n: usize, out: &mut ByteValues) -> EResult<()> {
+/// DELTA_BYTE_ARRAY (incremental encoding): `n` byte strings, each built
+/// in place from the previous one's prefix and its suffix. The values may
+/// hold far more bytes than the page (each repeats a prefix): more than
+/// `max_bytes` in all is an error before they are written.
+pub fn delta_byte_array(
+    data: &[u8],
+    n: usize,
+    out: &mut ByteValues,
+    max_bytes: usize,
+) -> EResult<()> {
     let (prefixes, used) = delta_binary_packed(data, n)?;
     let prefixes = lengths(prefixes)?;
     let mut suffixes = ByteValues::default();
@@ -277,18 +285,27 @@ pub fn delta_byte_array(data: &[u8], n: usize, out: &mut ByteValues) -> EResult<
     if prefixes.len() < n {
         return Err(format!("{} prefixes for {n} values", prefixes.len()));
     }
-    let mut prev: Vec<u8> = Vec::new();
+    let mut prev = 0..0;
     for (i, &p) in prefixes.iter().take(n).enumerate() {
-        let Some(prefix) = prev.get(..p) else {
+        if p > prev.len() {
             return Err(format!("prefix {p} longer than the previous value"));
-        };
-        let mut value = prefix.to_vec();
-        value.extend_from_slice(suffixes.get(i));
-        out.push(&value);
-        prev = value;
+        }
+        let suffix = suffixes.get(i);
+        let start = out.data.len();
+        if start.saturating_add(p).saturating_add(suffix.len()) > max_bytes {
+            return Err(OVER_LIMIT.into());
+        }
+        out.data.extend_from_within(prev.start..prev.start + p);
+        out.data.extend_from_slice(suffix);
+        out.ends.push(out.data.len());
+        prev = start..out.data.len();
     }
     Ok(())
 }
+
+/// The message when decoded values would pass the decode limit (the caller
+/// adds the limit).
+pub const OVER_LIMIT: &str = "the decoded values pass the decode limit";
 
 /// BYTE_STREAM_SPLIT: put the `width` byte streams of `n` values back together.
 pub fn byte_stream_split(data: &[u8], width: usize, n: usize) -> EResult<Vec<u8>> {
@@ -403,7 +420,15 @@ pub fn plain(data: &[u8], physical: Physical, n: usize) -> EResult<(Raw, usize)>
 
 /// Values of `n` non-null entries encoded with `encoding` (not a dictionary
 /// encoding: those are resolved by the caller).
-pub fn values(data: &[u8], physical: Physical, encoding: i32, n: usize) -> EResult<Raw> {
+/// `max_bytes` bounds what a DELTA_BYTE_ARRAY page may expand to (the other
+/// encodings produce at most a fixed size per value, or the page's bytes).
+pub fn values(
+    data: &[u8],
+    physical: Physical,
+    encoding: i32,
+    n: usize,
+    max_bytes: usize,
+) -> EResult<Raw> {
     const PLAIN: i32 = 0;
     const RLE: i32 = 3;
     const DELTA_BINARY_PACKED: i32 = 5;
@@ -437,7 +462,7 @@ pub fn values(data: &[u8], physical: Physical, encoding: i32, n: usize) -> EResu
         }
         (DELTA_BYTE_ARRAY, Physical::ByteArray | Physical::FixedLenByteArray(_)) => {
             let mut v = ByteValues::default();
-            delta_byte_array(data, n, &mut v)?;
+            delta_byte_array(data, n, &mut v, max_bytes)?;
             Raw::Bytes(v)
         }
         (BYTE_STREAM_SPLIT, _) => {

@@ -123,18 +123,24 @@ impl ParquetFile {
 
     /// Decode top-level column `index` across all row groups, calling
     /// `rows_read` with the rows decoded so far after each page.
+    ///
+    /// Memory follows what is decoded, not what the footer or a page header
+    /// claims: values are reserved page by page, and a page whose values
+    /// would take the column past `max_bytes` (values, null flags, distinct
+    /// texts) is an error before it is decoded.
     pub fn read_column(
         &self,
         source: &Arc<dyn ByteSource>,
         index: usize,
         rows_read: &mut dyn FnMut(usize),
+        max_bytes: u64,
     ) -> Result<Column, String> {
         let top = self.meta.columns.get(index).ok_or("no such column")?;
         let Some(leaf) = &top.leaf else {
             return Err(format!("{} columns are not supported", top.ty));
         };
         let rows = usize::try_from(self.meta.rows).map_err(|_| "too many rows")?;
-        let mut sink = Sink::new(leaf, rows)?;
+        let mut sink = Sink::new(leaf, usize::try_from(max_bytes).unwrap_or(usize::MAX));
         for (g, group) in self.meta.row_groups.iter().enumerate() {
             let chunk = group
                 .chunks
@@ -447,6 +453,8 @@ fn read_chunk(
                         "a page holds {n} values, more than the row group's rows left"
                     ));
                 }
+                // Its values and levels, before they are decoded.
+                sink.admit(n)?;
                 let (defs, values): (Option<Vec<u32>>, Bytes) = if h.v2 {
                     let rep = size(h.rep_len, "level size")?;
                     let def = size(h.def_len, "level size")?;
@@ -516,7 +524,11 @@ fn read_chunk(
                         dict.gather(&idx)?
                     }
                     e => {
-                        let raw = encoding::values(&values, leaf.physical, e, present)?;
+                        // Texts decoded from a page are held twice until
+                        // interned (the page's values, the distinct texts).
+                        let room = sink.max_bytes.saturating_sub(sink.bytes()) / 2;
+                        let raw = encoding::values(&values, leaf.physical, e, present, room)
+                            .map_err(|m| sink.limit_message(m))?;
                         if raw.len() != present {
                             return Err(format!("{} values for {present} entries", raw.len()));
                         }
@@ -582,18 +594,24 @@ struct Sink {
     floats: Vec<f64>,
     bools: Vec<u8>,
     codes: Vec<u32>,
-    /// Text: distinct byte strings → code.
-    index: HashMap<Vec<u8>, u32>,
-    keys: Vec<Vec<u8>>,
+    /// Text: each distinct byte string (held once) → its code.
+    index: HashMap<Box<[u8]>, u32>,
+    /// Bytes of the distinct texts.
+    text_bytes: usize,
+    /// The decode limit for this column, in bytes.
+    max_bytes: usize,
 }
 
 fn reserve<T>(v: &mut Vec<T>, n: usize) -> Result<(), String> {
-    v.try_reserve_exact(n)
+    v.try_reserve(n)
         .map_err(|_| format!("{n} values do not fit in memory"))
 }
 
+/// How a limit is raised, for messages.
+const RAISE_LIMIT: &str = "raise it with `[limits] max_column_bytes` in attest.toml";
+
 impl Sink {
-    fn new(leaf: &Leaf, rows: usize) -> Result<Self, String> {
+    fn new(leaf: &Leaf, max_bytes: usize) -> Self {
         let storage = match &leaf.ty {
             ColumnType::Boolean => Storage::Bool,
             ColumnType::Int { .. }
@@ -603,7 +621,7 @@ impl Sink {
             ColumnType::Float { .. } | ColumnType::Decimal { .. } => Storage::Float,
             _ => Storage::Text,
         };
-        let mut s = Sink {
+        Sink {
             storage,
             ty: leaf.ty.clone(),
             ints: Vec::new(),
@@ -612,15 +630,56 @@ impl Sink {
             bools: Vec::new(),
             codes: Vec::new(),
             index: HashMap::new(),
-            keys: Vec::new(),
-        };
-        match storage {
-            Storage::Int => reserve(&mut s.ints, rows)?,
-            Storage::Float => reserve(&mut s.floats, rows)?,
-            Storage::Bool => reserve(&mut s.bools, rows)?,
-            Storage::Text => reserve(&mut s.codes, rows)?,
+            text_bytes: 0,
+            max_bytes,
         }
-        Ok(s)
+    }
+
+    /// Bytes a value takes in this column's storage.
+    fn width(&self) -> usize {
+        match self.storage {
+            Storage::Int | Storage::Float => 8,
+            Storage::Bool => 1,
+            Storage::Text => 4,
+        }
+    }
+
+    /// Bytes the column holds so far.
+    fn bytes(&self) -> usize {
+        let valid = self.valid.as_ref().map_or(0, Vec::len);
+        self.rows()
+            .saturating_mul(self.width())
+            .saturating_add(valid)
+            .saturating_add(self.text_bytes)
+    }
+
+    /// Room for a page of `n` values (and their levels while decoding):
+    /// within the decode limit, reserved.
+    fn admit(&mut self, n: usize) -> Result<(), String> {
+        let page = n.saturating_mul(self.width() + 4);
+        if self.bytes().saturating_add(page) > self.max_bytes {
+            return Err(
+                self.limit_message(format!("a page of {n} values would pass the decode limit"))
+            );
+        }
+        match self.storage {
+            Storage::Int => reserve(&mut self.ints, n),
+            Storage::Float => reserve(&mut self.floats, n),
+            Storage::Bool => reserve(&mut self.bools, n),
+            Storage::Text => reserve(&mut self.codes, n),
+        }
+    }
+
+    /// `m` with how to raise the limit, when it is about the limit.
+    fn limit_message(&self, m: String) -> String {
+        if m.ends_with("the decode limit") {
+            format!(
+                "{m} of {} bytes of one column ({RAISE_LIMIT})",
+                self.max_bytes
+            )
+        } else {
+            m
+        }
     }
 
     fn rows(&self) -> usize {
@@ -636,9 +695,9 @@ impl Sink {
         if let Some(&c) = self.index.get(key) {
             return c;
         }
-        let c = self.keys.len() as u32;
-        self.index.insert(key.to_vec(), c);
-        self.keys.push(key.to_vec());
+        let c = self.index.len() as u32;
+        self.index.insert(key.into(), c);
+        self.text_bytes = self.text_bytes.saturating_add(key.len() + 16);
         c
     }
 
@@ -753,14 +812,19 @@ impl Sink {
             Storage::Float => Values::Float(self.floats),
             Storage::Bool => Values::Bool(self.bools),
             Storage::Text => {
-                let dict = self
-                    .keys
-                    .iter()
-                    .map(|k| match ty {
-                        ColumnType::Uuid => uuid_text(k),
-                        _ => String::from_utf8_lossy(k).into_owned(),
-                    })
-                    .collect();
+                // Each distinct text moves from the index into the column
+                // (copied only when it is a UUID or not UTF-8).
+                let mut dict = vec![String::new(); self.index.len()];
+                for (k, c) in self.index {
+                    let text = match ty {
+                        ColumnType::Uuid => uuid_text(&k),
+                        _ => String::from_utf8(k.into_vec())
+                            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    };
+                    if let Some(slot) = dict.get_mut(c as usize) {
+                        *slot = text;
+                    }
+                }
                 Values::Text {
                     codes: self.codes,
                     dict,

@@ -388,9 +388,11 @@ fn chunks_read_page_by_page_decode_the_same() {
         let mut streamed = whole.clone();
         streamed.prefetch_max = 0;
         for (i, info) in whole.columns().iter().enumerate() {
-            let a = whole.read_column(&source, i, &mut |_| {}).expect("whole");
+            let a = whole
+                .read_column(&source, i, &mut |_| {}, u64::MAX)
+                .expect("whole");
             let s = streamed
-                .read_column(&source, i, &mut |_| {})
+                .read_column(&source, i, &mut |_| {}, u64::MAX)
                 .expect("streamed");
             assert_eq!(texts(&a), texts(&s), "{version:?} column {}", info.name);
         }
@@ -439,10 +441,14 @@ fn sizes_that_do_not_fit_are_errors_not_aborts() {
         optional: true,
         ty: ColumnType::Float { bits: 64 },
     };
-    let err = super::Sink::new(&leaf, usize::MAX / 4)
-        .err()
-        .expect("too large");
+    let mut sink = super::Sink::new(&leaf, usize::MAX);
+    let err = sink.admit(usize::MAX / 16).expect_err("too large");
     assert!(err.contains("do not fit in memory"), "{err}");
+    // within a decode limit, the same claim is refused before any reserve
+    let mut sink = super::Sink::new(&leaf, 1 << 20);
+    let err = sink.admit(1 << 20).expect_err("over the limit");
+    assert!(err.contains("decode limit"), "{err}");
+    assert!(sink.admit(1000).is_ok());
     let err = super::encoding::rle_hybrid(&[0x02, 0x01], 1, usize::MAX / 2, &mut Vec::new())
         .expect_err("too large");
     assert!(err.contains("do not fit in memory"), "{err}");
