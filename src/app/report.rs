@@ -154,13 +154,14 @@ fn Findings(
     .into_any()
 }
 
-const METRIC_COLUMNS: [&str; 6] = [
+const METRIC_COLUMNS: [&str; 7] = [
     "ks_statistic",
     "ks_p_value",
     "wasserstein_norm",
     "psi",
     "jensen_shannon",
     "chi2_p_value",
+    "linf_distance",
 ];
 
 /// The drift table: sortable, filterable, worst first; a row opens its charts.

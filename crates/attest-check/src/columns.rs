@@ -492,6 +492,47 @@ pub fn to_keys(column: &Column) -> Vec<Option<u64>> {
     }
 }
 
+/// The (key, row) pairs of the present keys ([`to_keys`]), sorted by key
+/// (a stable radix sort: equal keys keep row order).
+pub fn keyed_rows(keys: &[Option<u64>]) -> Vec<(u64, u32)> {
+    let present = keys.iter().filter(|k| k.is_some()).count();
+    let mut v: Vec<(u64, u32)> = Vec::with_capacity(present);
+    v.extend(
+        keys.iter()
+            .enumerate()
+            .filter_map(|(i, k)| k.map(|k| (k, i as u32))),
+    );
+    radsort::sort_by_key(&mut v, |p| p.0);
+    v
+}
+
+/// Each distinct key of two [`keyed_rows`] lists, ascending, with the
+/// ranges of `a` and of `b` that hold it (one of them may be empty): one
+/// merge walk.
+pub fn key_runs(
+    a: &[(u64, u32)],
+    b: &[(u64, u32)],
+    mut f: impl FnMut(u64, std::ops::Range<usize>, std::ops::Range<usize>),
+) {
+    let (mut i, mut j) = (0usize, 0usize);
+    loop {
+        let key = match (a.get(i), b.get(j)) {
+            (Some(x), Some(y)) => x.0.min(y.0),
+            (Some(x), None) => x.0,
+            (None, Some(y)) => y.0,
+            (None, None) => break,
+        };
+        let (i0, j0) = (i, j);
+        while a.get(i).is_some_and(|p| p.0 == key) {
+            i += 1;
+        }
+        while b.get(j).is_some_and(|p| p.0 == key) {
+            j += 1;
+        }
+        f(key, i0..i, j0..j);
+    }
+}
+
 /// [`to_numeric`] of a column no longer needed: floats are moved, not copied.
 pub fn into_numeric(column: Column) -> Result<Vec<f64>, String> {
     match column.values {

@@ -430,8 +430,7 @@ impl Default for EstimationConfig {
 }
 
 /// Training/serving skew (SPEC §3): reference and current joined on `id`.
-/// The join and its tolerances; the skew check itself is not built yet,
-/// so the section is accepted (and echoed) but no check reads it.
+/// Training/serving skew (SPEC §3): the join, its tolerances and verdicts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SkewConfig {
@@ -440,6 +439,11 @@ pub struct SkewConfig {
     /// Numbers are equal when |a − b| ≤ atol + rtol·max(|a|, |b|).
     pub atol: f64,
     pub rtol: f64,
+    /// A feature is skewed when more of its pairs with both values differ…
+    pub max_mismatch_share: f64,
+    /// …or more of its pairs have a value on one side only.
+    pub max_one_side_missing_share: f64,
+    pub severity: Severity,
 }
 
 impl Default for SkewConfig {
@@ -448,6 +452,9 @@ impl Default for SkewConfig {
             join: false,
             atol: 0.0,
             rtol: 1e-9,
+            max_mismatch_share: 0.0,
+            max_one_side_missing_share: 0.0,
+            severity: Severity::Fail,
         }
     }
 }
@@ -551,7 +558,7 @@ pub struct Config {
 }
 
 /// Every check id, in report order.
-pub const CHECK_IDS: [&str; 14] = [
+pub const CHECK_IDS: [&str; 15] = [
     "schema",
     "data_quality",
     "feature_drift",
@@ -566,6 +573,7 @@ pub const CHECK_IDS: [&str; 14] = [
     "backtest",
     "challenger",
     "estimated_performance",
+    "skew",
 ];
 
 impl Config {

@@ -6,10 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::columns::{Column, Interner, Kind, MISSING};
+use crate::columns::{key_runs, keyed_rows, Column, Interner, Kind, MISSING};
 use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
 use crate::stats::chi2::chi2_two_rows;
-use crate::stats::divergence::{jensen_shannon, psi};
+use crate::stats::divergence::{jensen_shannon, linf_distance, psi};
 use crate::stats::ks::{ks_and_wasserstein, KsMethod};
 use crate::stats::moments::{mean, quantile_sorted, std_pop};
 
@@ -94,6 +94,8 @@ pub struct CategoricalDrift {
     pub chi2_dof: Option<usize>,
     pub psi: f64,
     pub jensen_shannon: Option<f64>,
+    /// L-infinity distance of the shares (SPEC `linf_distance`).
+    pub linf: f64,
 }
 
 /// Overlaid histogram on common equal-width bins.
@@ -382,6 +384,7 @@ pub fn categorical_profile(
             chi2_dof: chi.map(|c| c.dof),
             psi: psi(&rs, &cs),
             jensen_shannon: jensen_shannon(&rs, &cs),
+            linf: linf_distance(&rs, &cs),
         }
     });
     let new_category_share = (cur_counts.present() > 0).then(|| {
@@ -440,20 +443,9 @@ pub fn key_profile(
     (reference, ref_keys): (&Column, &[Option<u64>]),
     (current, cur_keys): (&Column, &[Option<u64>]),
 ) -> CategoricalProfile {
-    // (key, row) pairs of the present values, sorted by key.
-    let keyed = |keys: &[Option<u64>]| -> (Vec<(u64, u32)>, u64) {
-        let missing = keys.iter().filter(|k| k.is_none()).count() as u64;
-        let mut v: Vec<(u64, u32)> = Vec::with_capacity(keys.len() - missing as usize);
-        v.extend(
-            keys.iter()
-                .enumerate()
-                .filter_map(|(i, k)| k.map(|k| (k, i as u32))),
-        );
-        radsort::sort_by_key(&mut v, |p| p.0);
-        (v, missing)
-    };
-    let (r, rmiss) = keyed(ref_keys);
-    let (c, cmiss) = keyed(cur_keys);
+    let missing = |keys: &[Option<u64>]| keys.iter().filter(|k| k.is_none()).count() as u64;
+    let (rmiss, cmiss) = (missing(ref_keys), missing(cur_keys));
+    let (r, c) = (keyed_rows(ref_keys), keyed_rows(cur_keys));
     // One walk over the distinct keys of both, keeping only the counts and
     // the largest categories: (reference count, current count, a row that
     // holds the key, whether that row is in reference), largest first,
@@ -462,22 +454,9 @@ pub fn key_profile(
     let mut top: Vec<(u64, u64, u32, bool)> = Vec::with_capacity(MAX_CATEGORIES + 1);
     let (mut distinct, mut ref_distinct, mut cur_distinct, mut new) =
         (0usize, 0usize, 0usize, 0u64);
-    let (mut i, mut j) = (0usize, 0usize);
-    loop {
-        let key = match (r.get(i), c.get(j)) {
-            (Some(a), Some(b)) => a.0.min(b.0),
-            (Some(a), None) => a.0,
-            (None, Some(b)) => b.0,
-            (None, None) => break,
-        };
-        let (i0, j0) = (i, j);
-        while r.get(i).is_some_and(|p| p.0 == key) {
-            i += 1;
-        }
-        while c.get(j).is_some_and(|p| p.0 == key) {
-            j += 1;
-        }
-        let (rn, cn) = ((i - i0) as u64, (j - j0) as u64);
+    key_runs(&r, &c, |_, ri, ci| {
+        let (i0, j0) = (ri.start, ci.start);
+        let (rn, cn) = (ri.len() as u64, ci.len() as u64);
         distinct += 1;
         ref_distinct += usize::from(rn > 0);
         cur_distinct += usize::from(cn > 0);
@@ -487,7 +466,7 @@ pub fn key_profile(
         let total = rn + cn;
         let full = top.len() == MAX_CATEGORIES;
         if full && top.last().is_some_and(|t| t.0 + t.1 >= total) {
-            continue;
+            return;
         }
         let (row, in_ref) = match r.get(i0).filter(|_| rn > 0) {
             Some(p) => (p.1, true),
@@ -496,7 +475,7 @@ pub fn key_profile(
         let at = top.partition_point(|t| t.0 + t.1 >= total);
         top.insert(at, (rn, cn, row, in_ref));
         top.truncate(MAX_CATEGORIES);
-    }
+    });
     let counts = |missing: u64, rows: usize, distinct: usize| Counts {
         rows: rows as u64,
         missing,

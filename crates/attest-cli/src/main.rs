@@ -139,6 +139,10 @@ struct CheckArgs {
     /// A second model's predicted class or value.
     #[arg(long, value_name = "C")]
     challenger_prediction: Option<String>,
+    /// Pair reference and current rows by id and compare their features
+    /// (training/serving skew; `[skew] join = true`).
+    #[arg(long)]
+    skew: bool,
     /// Configuration file (see attest.example.toml).
     #[arg(long, value_name = "attest.toml")]
     config: Option<PathBuf>,
@@ -343,6 +347,9 @@ fn check(args: &CheckArgs) -> Result<bool> {
         if !flag.is_empty() {
             list.clone_from(flag);
         }
+    }
+    if args.skew {
+        config.skew.join = true;
     }
     config
         .validate()

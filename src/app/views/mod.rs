@@ -7,6 +7,7 @@ mod challenger;
 mod estimation;
 mod fit;
 mod leakage;
+mod skew;
 
 use std::sync::Arc;
 
@@ -24,6 +25,7 @@ fn section(report: &Arc<Report>, check: &Check) -> Option<AnyView> {
         "estimated_performance" => {
             view! { <estimation::EstimationCard check=c report=report.clone()/> }.into_any()
         }
+        "skew" => view! { <skew::SkewSection check=c/> }.into_any(),
         _ => return None,
     })
 }

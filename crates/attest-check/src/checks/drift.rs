@@ -89,6 +89,10 @@ fn column_metrics(c: &ColumnResult, v: Option<&Verdict>, drifted_status: Status)
                     ("psi", Some(d.psi)),
                     ("jensen_shannon", d.jensen_shannon),
                 ]);
+                // SPEC: for every categorical feature (TFDV's comparator).
+                if c.plan.role == Role::Feature {
+                    raw.push(("linf_distance", Some(d.linf)));
+                }
             }
         }
         _ => {}

@@ -20,6 +20,7 @@ mod fit;
 mod leakage;
 pub mod performance;
 mod quality;
+mod skew;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -89,6 +90,7 @@ pub const FAMILIES: &[&dyn Family] = &[
     &backtest::Backtest,
     &challenger::Challenger,
     &estimation::Estimation,
+    &skew::Skew,
 ];
 
 /// Every check id, in report order.
@@ -129,6 +131,7 @@ pub struct Memo {
     perf: MemoMap<String, Option<PerfData>>,
     metrics: MemoMap<String, Values>,
     chunks: MemoMap<String, Result<(Chunks, ChunkValues), String>>,
+    id_pairs: OnceLock<Option<Arc<crate::stats::skew::IdPairs>>>,
 }
 
 type MemoMap<K, V> = Mutex<HashMap<K, Arc<OnceLock<Arc<V>>>>>;
@@ -157,6 +160,14 @@ impl Context<'_> {
                 None => Vec::new(),
             }
         })
+    }
+    /// Reference and current rows paired by id (training/serving skew),
+    /// when both have ids.
+    pub fn id_pairs(&self) -> Option<Arc<crate::stats::skew::IdPairs>> {
+        self.memo
+            .id_pairs
+            .get_or_init(|| skew::pairs_of(self).map(Arc::new))
+            .clone()
     }
     /// A dataset's backtesting chunks and every metric of each chunk's
     /// labelled rows (none without labels), or why it has no chunks.

@@ -18,6 +18,16 @@ pub fn psi(r: &[f64], c: &[f64]) -> f64 {
         .sum()
 }
 
+/// L-infinity distance max_i |r_i − c_i| of two share vectors, as TFDV's
+/// categorical drift comparator (`linf_distance`); 0 for empty input.
+/// Slices must have the same length; extra entries of the longer are ignored.
+pub fn linf_distance(r: &[f64], c: &[f64]) -> f64 {
+    r.iter()
+        .zip(c)
+        .map(|(r, c)| (r - c).abs())
+        .fold(0.0, f64::max)
+}
+
 /// Jensen–Shannon **distance** in base 2 (range 0–1) between two vectors of
 /// non-negative weights, as `scipy.spatial.distance.jensenshannon(p, q, base=2)`:
 /// both are normalised to sum 1, then sqrt((KL(p‖m) + KL(q‖m)) / 2 / ln 2) with
@@ -50,6 +60,15 @@ pub fn jensen_shannon(p: &[f64], q: &[f64]) -> Option<f64> {
 mod tests {
     use super::*;
     use crate::stats::assert_close;
+
+    #[test]
+    fn linf_is_the_largest_share_difference() {
+        assert_eq!(linf_distance(&[0.5, 0.3, 0.2], &[0.4, 0.5, 0.1]), 0.2);
+        assert_eq!(linf_distance(&[0.5, 0.5], &[0.5, 0.5]), 0.0);
+        assert_eq!(linf_distance(&[], &[]), 0.0);
+        // a category only in current
+        assert_eq!(linf_distance(&[1.0, 0.0], &[0.25, 0.75]), 0.75);
+    }
 
     #[test]
     fn psi_identical_is_zero() {

@@ -25,6 +25,7 @@ pub mod math;
 pub mod moments;
 pub mod multiclass;
 pub mod regression;
+pub mod skew;
 pub mod wasserstein;
 
 /// Sum with Neumaier compensation, so long sums stay accurate to the last
