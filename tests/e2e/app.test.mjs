@@ -417,7 +417,10 @@ test("three files and an attest.toml dropped: the validation checks, their chart
   close(Number(await page.locator('#fit-table tr[data-metric="roc_auc"] td').nth(3).getAttribute("data-value")), gap.value, "gap");
   assert.match(await page.locator("#leakage-findings").textContent(), /of reference rows have an id that is in train/);
   assert.match(await page.locator("#leakage-findings").textContent(), /`income` is known after the prediction time/);
-  for (const id of ["fit", "leakage", "backtest", "challenger", "estimated_performance"])
+  // conflicting labels in train, as the CLI computed them
+  const conflicting = metric("conflicting_label_share", { dataset: "train" });
+  close(Number(await page.locator('#labels-table tr[data-dataset="train"] td').getAttribute("data-value")), conflicting.value, "conflicting_label_share train");
+  for (const id of ["fit", "leakage", "backtest", "challenger", "estimated_performance", "label_quality"])
     assert.notEqual((await page.locator(`li[data-check="${id}"] .badge`).textContent()).trim(), "skipped", id);
   await page.screenshot({ path: path.join(artifacts, "validation.png"), fullPage: true });
   // the page's report is the CLI's (but the time and the file names' paths)

@@ -430,6 +430,25 @@ impl Default for EstimationConfig {
 }
 
 /// Training/serving skew (SPEC §3): reference and current joined on `id`.
+/// Label quality (SPEC §3 "Label errors and conflicting labels").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LabelsConfig {
+    /// Judged when more rows than this share repeat another row's features
+    /// with a different label.
+    pub max_conflicting_label_share: f64,
+    pub severity: Severity,
+}
+
+impl Default for LabelsConfig {
+    fn default() -> Self {
+        Self {
+            max_conflicting_label_share: 0.0,
+            severity: Severity::Warn,
+        }
+    }
+}
+
 /// Training/serving skew (SPEC §3): the join, its tolerances and verdicts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -551,6 +570,7 @@ pub struct Config {
     pub challenger: ChallengerConfig,
     pub estimation: EstimationConfig,
     pub skew: SkewConfig,
+    pub labels: LabelsConfig,
     pub checks: ChecksConfig,
     /// Decode limits (`[limits]`).
     #[serde(skip_serializing_if = "LimitsConfig::is_unset")]
@@ -558,7 +578,7 @@ pub struct Config {
 }
 
 /// Every check id, in report order.
-pub const CHECK_IDS: [&str; 15] = [
+pub const CHECK_IDS: [&str; 16] = [
     "schema",
     "data_quality",
     "feature_drift",
@@ -574,6 +594,7 @@ pub const CHECK_IDS: [&str; 15] = [
     "challenger",
     "estimated_performance",
     "skew",
+    "label_quality",
 ];
 
 impl Config {

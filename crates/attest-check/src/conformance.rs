@@ -161,7 +161,6 @@ impl Case {
 pub const PENDING: &[&str] = &[
     // Validation suite II: label errors, importance, stress slices.
     "label_issue_*",
-    "conflicting_label_share",
     "importance_*",
     "prediction_dependence",
     "slice_*",
@@ -297,9 +296,9 @@ mod tests {
     #[test]
     fn pending_matches_names_prefixes_and_chunks() {
         assert!(is_pending("x", &entry("label_issue_count", None)));
-        assert!(is_pending("x", &entry("conflicting_label_share", None)));
+        assert!(is_pending("x", &entry("importance_share", None)));
         assert!(!is_pending("x", &entry("psi", None)));
-        assert!(!is_pending("x", &entry("conflicting_label", None)));
+        assert!(!is_pending("x", &entry("conflicting_label_share", None)));
         // built: no longer pending
         assert!(!is_pending("x", &entry("linf_distance", None)));
         assert!(!is_pending("x", &entry("skew_pairs", None)));

@@ -6,6 +6,7 @@ mod backtest;
 mod challenger;
 mod estimation;
 mod fit;
+mod labels;
 mod leakage;
 mod skew;
 
@@ -26,6 +27,7 @@ fn section(report: &Arc<Report>, check: &Check) -> Option<AnyView> {
             view! { <estimation::EstimationCard check=c report=report.clone()/> }.into_any()
         }
         "skew" => view! { <skew::SkewSection check=c/> }.into_any(),
+        "label_quality" => view! { <labels::LabelsSection check=c/> }.into_any(),
         _ => return None,
     })
 }

@@ -17,6 +17,7 @@ mod challenger;
 mod drift;
 mod estimation;
 mod fit;
+mod labels;
 mod leakage;
 pub mod performance;
 mod quality;
@@ -91,6 +92,7 @@ pub const FAMILIES: &[&dyn Family] = &[
     &challenger::Challenger,
     &estimation::Estimation,
     &skew::Skew,
+    &labels::Labels,
 ];
 
 /// Every check id, in report order.

@@ -21,6 +21,7 @@ pub mod hypothesis;
 pub mod isotonic;
 pub mod kolmogorov;
 pub mod ks;
+pub mod labels;
 pub mod math;
 pub mod moments;
 pub mod multiclass;
