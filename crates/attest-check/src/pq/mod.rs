@@ -419,6 +419,7 @@ fn read_chunk(
     rows_read: &mut dyn FnMut(usize),
 ) -> Result<(), String> {
     let target = sink.rows() + rows;
+    let mut reserved = false;
     let mut dict: Option<Conv> = None;
     let mut pos = 0u64;
     while sink.rows() < target {
@@ -453,7 +454,13 @@ fn read_chunk(
                         "a page holds {n} values, more than the row group's rows left"
                     ));
                 }
-                // Its values and levels, before they are decoded.
+                // The row group's values, once a page shows the chunk holds
+                // data; then this page's values and levels, before they are
+                // decoded.
+                if !reserved {
+                    sink.reserve_rows(target - sink.rows())?;
+                    reserved = true;
+                }
                 sink.admit(n)?;
                 let (defs, values): (Option<Vec<u32>>, Bytes) = if h.v2 {
                     let rep = size(h.rep_len, "level size")?;
@@ -667,6 +674,26 @@ impl Sink {
             Storage::Float => reserve(&mut self.floats, n),
             Storage::Bool => reserve(&mut self.bools, n),
             Storage::Text => reserve(&mut self.codes, n),
+        }
+    }
+
+    /// Room for `rows` more values at once (a row group's), when they fit
+    /// within the decode limit; else nothing (pages then reserve their own,
+    /// and the page that passes the limit is refused).
+    fn reserve_rows(&mut self, rows: usize) -> Result<(), String> {
+        let needed = rows.saturating_mul(self.width());
+        if self.bytes().saturating_add(needed) > self.max_bytes {
+            return Ok(());
+        }
+        fn exact<T>(v: &mut Vec<T>, n: usize) -> Result<(), String> {
+            v.try_reserve_exact(n)
+                .map_err(|_| format!("{n} values do not fit in memory"))
+        }
+        match self.storage {
+            Storage::Int => exact(&mut self.ints, rows),
+            Storage::Float => exact(&mut self.floats, rows),
+            Storage::Bool => exact(&mut self.bools, rows),
+            Storage::Text => exact(&mut self.codes, rows),
         }
     }
 
