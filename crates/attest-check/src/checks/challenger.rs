@@ -46,6 +46,11 @@ fn both_scored(champ: &TaskData, chal: &TaskData) -> Option<Vec<usize>> {
     }
 }
 
+/// σ·(b − a) of `metric`'s values a (champion) and b (challenger).
+fn delta(metric: &str, a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(orientation(metric)? * (b? - a?))
+}
+
 /// (b, c): rows only the champion gets right, rows only the challenger does.
 fn discordant(champ: &TaskData, chal: &TaskData) -> Option<(u64, u64)> {
     let right = |d: &TaskData| -> Option<Vec<bool>> {
@@ -150,10 +155,7 @@ fn challenger(ctx: &Context<'_>) -> Check {
         metric_value(ca, decider, classes),
         metric_value(cb, decider, classes),
     );
-    let overall = match (orientation(decider), champion_value, challenger_value) {
-        (Some(sigma), Some(a), Some(b)) => Some(sigma * (b - a)),
-        _ => None,
-    };
+    let overall = delta(decider, champion_value, challenger_value);
     metrics.extend(
         overall
             .and_then(|d| Metric::new("challenger_delta", d))
@@ -173,10 +175,7 @@ fn challenger(ctx: &Context<'_>) -> Check {
                     metric_value(&a, decider, classes),
                     metric_value(&b, decider, classes),
                 );
-                let d = match (orientation(decider), va, vb) {
-                    (Some(sigma), Some(x), Some(y)) => Some(sigma * (y - x)),
-                    _ => None,
-                };
+                let d = delta(decider, va, vb);
                 if let Some(d) = d {
                     judged += 1;
                     wins += usize::from(d > 0.0);

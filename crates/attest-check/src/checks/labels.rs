@@ -62,11 +62,7 @@ fn labels(ctx: &Context<'_>, pass: &Pass) -> Check {
     let (id, title) = LABELS;
     let cfg = &ctx.config.labels;
     let severity: Status = cfg.severity.into();
-    let has_features = pass
-        .columns
-        .iter()
-        .any(|c| c.plan.role == crate::plan::Role::Feature && c.plan.comparable());
-    if !has_features {
+    if !pass.has_features() {
         return Check::skipped(id, title, "no feature columns to compare rows by");
     }
     let mut metrics = Vec::new();

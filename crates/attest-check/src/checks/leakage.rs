@@ -198,6 +198,21 @@ fn id_overlap(earlier: &[Option<u64>], later: &[Option<u64>]) -> Option<f64> {
     share_present(&a, &b)
 }
 
+/// `f` of each pair's two datasets' values, where both have them.
+fn over_pairs<T, R>(
+    pairs: &[(usize, usize)],
+    values: &[Option<T>],
+    f: impl Fn(&T, &T) -> Option<R>,
+) -> Vec<Option<R>> {
+    pairs
+        .iter()
+        .map(|&(a, b)| match (&values[a], &values[b]) {
+            (Some(x), Some(y)) => f(x, y),
+            _ => None,
+        })
+        .collect()
+}
+
 /// `count_present` over the later values; `None` without later values.
 fn share_present(a: &[u64], b: &[u64]) -> Option<f64> {
     (!b.is_empty()).then(|| count_present(a, b) as f64 / b.len() as f64)
@@ -254,13 +269,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
         let times: Vec<Option<Vec<i64>>> = (0..n)
             .map(|d| per_dataset(d).and_then(|t| t.timestamps()).map(instants))
             .collect();
-        pair_list
-            .iter()
-            .map(|&(a, b)| match (&times[a], &times[b]) {
-                (Some(x), Some(y)) => time_overlaps_sorted(x, y),
-                _ => None,
-            })
-            .collect()
+        over_pairs(&pair_list, &times, |x, y| time_overlaps_sorted(x, y))
     };
     let id_shares: Vec<Option<f64>> = {
         let ids: Vec<Option<Vec<u64>>> = (0..n)
@@ -270,18 +279,9 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     .map(|v| sorted_present(v.iter().copied()))
             })
             .collect();
-        pair_list
-            .iter()
-            .map(|&(a, b)| match (&ids[a], &ids[b]) {
-                (Some(x), Some(y)) => share_present(x, y),
-                _ => None,
-            })
-            .collect()
+        over_pairs(&pair_list, &ids, |x, y| share_present(x, y))
     };
-    let has_features = pass
-        .columns
-        .iter()
-        .any(|c| c.plan.role == Role::Feature && c.plan.comparable());
+    let has_features = pass.has_features();
     let feature_shares: Vec<Option<f64>> = {
         let features: Vec<Option<Vec<u64>>> = (0..n)
             .map(|d| {

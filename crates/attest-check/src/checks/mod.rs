@@ -287,6 +287,12 @@ pub struct Pass {
 }
 
 impl Pass {
+    /// Whether some feature column is compared (row tuples exist).
+    pub fn has_features(&self) -> bool {
+        self.columns
+            .iter()
+            .any(|c| c.plan.role == crate::plan::Role::Feature && c.plan.comparable())
+    }
     /// The results of the columns with a role.
     pub fn with_role(&self, role: crate::plan::Role) -> impl Iterator<Item = &ColumnResult> {
         self.columns.iter().filter(move |c| c.plan.role == role)

@@ -609,11 +609,6 @@ struct Sink {
     max_bytes: usize,
 }
 
-fn reserve<T>(v: &mut Vec<T>, n: usize) -> Result<(), String> {
-    v.try_reserve(n)
-        .map_err(|_| format!("{n} values do not fit in memory"))
-}
-
 /// How a limit is raised, for messages.
 const RAISE_LIMIT: &str = "raise it with `[limits] max_column_bytes` in attest.toml";
 
@@ -669,11 +664,24 @@ impl Sink {
                 self.limit_message(format!("a page of {n} values would pass the decode limit"))
             );
         }
+        self.reserve(n, false)
+    }
+
+    /// Reserve `n` more values (`exact`: no more).
+    fn reserve(&mut self, n: usize, exact: bool) -> Result<(), String> {
+        fn grow<T>(v: &mut Vec<T>, n: usize, exact: bool) -> Result<(), String> {
+            if exact {
+                v.try_reserve_exact(n)
+            } else {
+                v.try_reserve(n)
+            }
+            .map_err(|_| format!("{n} values do not fit in memory"))
+        }
         match self.storage {
-            Storage::Int => reserve(&mut self.ints, n),
-            Storage::Float => reserve(&mut self.floats, n),
-            Storage::Bool => reserve(&mut self.bools, n),
-            Storage::Text => reserve(&mut self.codes, n),
+            Storage::Int => grow(&mut self.ints, n, exact),
+            Storage::Float => grow(&mut self.floats, n, exact),
+            Storage::Bool => grow(&mut self.bools, n, exact),
+            Storage::Text => grow(&mut self.codes, n, exact),
         }
     }
 
@@ -685,16 +693,7 @@ impl Sink {
         if self.bytes().saturating_add(needed) > self.max_bytes {
             return Ok(());
         }
-        fn exact<T>(v: &mut Vec<T>, n: usize) -> Result<(), String> {
-            v.try_reserve_exact(n)
-                .map_err(|_| format!("{n} values do not fit in memory"))
-        }
-        match self.storage {
-            Storage::Int => exact(&mut self.ints, rows),
-            Storage::Float => exact(&mut self.floats, rows),
-            Storage::Bool => exact(&mut self.bools, rows),
-            Storage::Text => exact(&mut self.codes, rows),
-        }
+        self.reserve(rows, true)
     }
 
     /// `m` with how to raise the limit, when it is about the limit.

@@ -241,13 +241,7 @@ fn twice_area(positives: &[f64], others: &[f64], with_positives: bool) -> Option
 /// categories' counts without materialising a row-sized score: the same
 /// thresholds and the same integer counts, so the same value, in O(n + K log K).
 pub fn categorical_auc_association(codes: &[u32], y: &[bool]) -> Option<f64> {
-    let n = codes.len().min(y.len());
-    let (group_of_row, groups) = group_rows(&codes[..n]);
-    let mut counts = vec![(0u64, 0u64); groups];
-    for (&g, &label) in group_of_row.iter().zip(&y[..n]) {
-        counts[g].0 += u64::from(label);
-        counts[g].1 += 1;
-    }
+    let (_, counts) = positives_by_group(codes, y);
     let mut rates: Vec<(f64, u64, u64)> = counts
         .iter()
         .map(|&(pos, rows)| (pos as f64 / rows as f64, pos, rows - pos))
@@ -271,13 +265,7 @@ pub fn categorical_auc_association(codes: &[u32], y: &[bool]) -> Option<f64> {
 /// for a categorical x in `label_association` (feed it to
 /// [`auc_association`]). One value per row; empty for no rows.
 pub fn category_positive_rate(codes: &[u32], y: &[bool]) -> Vec<f64> {
-    let n = codes.len().min(y.len());
-    let (group_of_row, groups) = group_rows(&codes[..n]);
-    let mut counts = vec![(0u64, 0u64); groups];
-    for (&g, &label) in group_of_row.iter().zip(&y[..n]) {
-        counts[g].0 += u64::from(label);
-        counts[g].1 += 1;
-    }
+    let (group_of_row, counts) = positives_by_group(codes, y);
     group_of_row
         .iter()
         .map(|&g| {
@@ -285,6 +273,18 @@ pub fn category_positive_rate(codes: &[u32], y: &[bool]) -> Vec<f64> {
             positives as f64 / rows as f64
         })
         .collect()
+}
+
+/// Each row's group ([`group_rows`]) and each group's (positives, rows).
+fn positives_by_group(codes: &[u32], y: &[bool]) -> (Vec<usize>, Vec<(u64, u64)>) {
+    let n = codes.len().min(y.len());
+    let (group_of_row, groups) = group_rows(&codes[..n]);
+    let mut counts = vec![(0u64, 0u64); groups];
+    for (&g, &label) in group_of_row.iter().zip(&y[..n]) {
+        counts[g].0 += u64::from(label);
+        counts[g].1 += 1;
+    }
+    (group_of_row, counts)
 }
 
 /// Dense group index of every row (groups numbered by first appearance) and
