@@ -402,7 +402,7 @@ test("three files and an attest.toml dropped: the validation checks, their chart
   await page.click("#run");
   await page.waitForSelector("#report", { timeout: 180_000 });
   const metric = (name, keys) => expected.checks.flatMap((k) => k.metrics)
-    .find((m) => m.name === name && Object.entries(keys).every(([k, v]) => m[k] === v) &&
+    .find((m) => m.name === name && Object.entries(keys).every(([k, v]) => JSON.stringify(m[k]) === JSON.stringify(v)) &&
       ["column", "dataset", "against", "segment", "chunk"].every((k) => k in keys || m[k] === undefined));
   // a point of the time chart: current's ROC AUC in one month, as the CLI computed it
   const want = metric("roc_auc", { dataset: "current", chunk: "2024-11" });
@@ -420,7 +420,16 @@ test("three files and an attest.toml dropped: the validation checks, their chart
   // conflicting labels in train, as the CLI computed them
   const conflicting = metric("conflicting_label_share", { dataset: "train" });
   close(Number(await page.locator('#labels-table tr[data-dataset="train"] td').getAttribute("data-value")), conflicting.value, "conflicting_label_share train");
-  for (const id of ["fit", "leakage", "backtest", "challenger", "estimated_performance", "label_quality"])
+  // a stress slice's relative change, as the CLI computed it, and its bar
+  const slice = metric("slice_relative_delta", { dataset: "current", segment: { column: "balance_change", value: "<= q05" } });
+  const sliceRow = page.locator('#slices-table tr[data-column="balance_change"][data-slice="<= q05"]');
+  close(Number(await sliceRow.locator('td[data-metric="relative_delta"]').getAttribute("data-value")), slice.value, "slice_relative_delta balance_change <= q05");
+  assert.equal(await sliceRow.locator("svg rect").count(), 1, "the slice's bar");
+  // importance shares from the SHAP columns, as the CLI computed them
+  const share = metric("importance_share", { column: "balance_change", dataset: "current" });
+  close(Number(await page.locator('#importance-table tr[data-column="balance_change"] td[data-metric="current_share"]').getAttribute("data-value")), share.value, "importance_share balance_change current");
+  assert.equal(await page.locator('#importance-table tr[data-column="balance_change"] svg rect').count(), 2, "reference and current bars");
+  for (const id of ["fit", "leakage", "backtest", "challenger", "estimated_performance", "label_quality", "importance", "stress_slices"])
     assert.notEqual((await page.locator(`li[data-check="${id}"] .badge`).textContent()).trim(), "skipped", id);
   await page.screenshot({ path: path.join(artifacts, "validation.png"), fullPage: true });
   // the page's report is the CLI's (but the time and the file names' paths)

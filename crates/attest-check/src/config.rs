@@ -449,6 +449,48 @@ impl Default for LabelsConfig {
     }
 }
 
+/// Feature importance change (SPEC §3): when the model's reliance moved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportanceConfig {
+    /// Flag when `importance_tv_distance` ≥ this (a reference top-5
+    /// feature leaving the top 5 flags too).
+    pub max_tv_distance: f64,
+    pub severity: Severity,
+}
+
+impl Default for ImportanceConfig {
+    fn default() -> Self {
+        Self {
+            max_tv_distance: 0.1,
+            severity: Severity::Warn,
+        }
+    }
+}
+
+/// Stress slices (SPEC §3): when a slice of current is weak.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlicesConfig {
+    /// A slice is weak when its deciding metric is worse than the overall
+    /// one by at least this share (`slice_relative_delta` ≤ −this)…
+    pub max_relative_drop: f64,
+    /// …and its loss differs significantly from the other rows' under
+    /// Benjamini–Hochberg at this false discovery rate.
+    pub alpha: f64,
+    pub severity: Severity,
+}
+
+impl Default for SlicesConfig {
+    fn default() -> Self {
+        Self {
+            max_relative_drop: 0.05,
+            alpha: 0.05,
+            severity: Severity::Warn,
+        }
+    }
+}
+
 /// Training/serving skew (SPEC §3): the join, its tolerances and verdicts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -571,6 +613,8 @@ pub struct Config {
     pub estimation: EstimationConfig,
     pub skew: SkewConfig,
     pub labels: LabelsConfig,
+    pub importance: ImportanceConfig,
+    pub slices: SlicesConfig,
     pub checks: ChecksConfig,
     /// Decode limits (`[limits]`).
     #[serde(skip_serializing_if = "LimitsConfig::is_unset")]
@@ -578,7 +622,7 @@ pub struct Config {
 }
 
 /// Every check id, in report order.
-pub const CHECK_IDS: [&str; 16] = [
+pub const CHECK_IDS: [&str; 18] = [
     "schema",
     "data_quality",
     "feature_drift",
@@ -595,6 +639,8 @@ pub const CHECK_IDS: [&str; 16] = [
     "estimated_performance",
     "skew",
     "label_quality",
+    "importance",
+    "stress_slices",
 ];
 
 impl Config {

@@ -557,6 +557,7 @@ fn target_columns(plan: &Plan) -> TargetColumns<'_> {
             .map(|(f, c)| (f.as_str(), c.as_str()))
             .collect(),
         groupings,
+        attributions: r.attribution.iter().map(String::as_str).collect(),
     }
 }
 

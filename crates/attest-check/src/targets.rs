@@ -304,6 +304,42 @@ pub struct Targets {
     pub feature_times: Vec<(String, Result<Vec<i64>, String>)>,
     /// Segment and sensitive columns (current only).
     pub groupings: Result<Vec<Grouping>, String>,
+    /// The attribution columns it has, each reduced to its mean |φ|.
+    pub attributions: Vec<Attribution>,
+}
+
+/// One attribution column of a dataset (SPEC §3 "Feature importance
+/// change"): the feature it attributes and I_f = the mean of |φ_f| over its
+/// rows with a finite value (`None` for no such row), or why it could not be
+/// read as numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution {
+    pub column: String,
+    pub feature: String,
+    pub mean_abs: Result<Option<f64>, String>,
+}
+
+/// The feature an attribution column attributes: its name without the
+/// `shap__` / `shap_` prefix (any case), or the whole name without one.
+pub fn attributed_feature(column: &str) -> &str {
+    crate::plan::ATTRIBUTION_PREFIXES
+        .iter()
+        .find_map(|p| {
+            column
+                .get(..p.len())
+                .filter(|head| head.eq_ignore_ascii_case(p))
+                .and_then(|_| column.get(p.len()..))
+                .filter(|rest| !rest.is_empty())
+        })
+        .unwrap_or(column)
+}
+
+/// The mean of |x| over the finite values of `x` (compensated sum); `None`
+/// when none is finite.
+fn mean_abs(x: &[f64]) -> Option<f64> {
+    let finite = || x.iter().filter(|v| v.is_finite()).map(|v| v.abs());
+    let n = finite().count();
+    (n > 0).then(|| crate::stats::stable_sum(finite()) / n as f64)
 }
 
 impl Targets {
@@ -462,6 +498,8 @@ pub struct TargetColumns<'a> {
     pub feature_times: Vec<(&'a str, &'a str)>,
     /// Segment and sensitive columns, read of current.
     pub groupings: Vec<&'a str>,
+    /// Attribution columns (e.g. SHAP), one per feature.
+    pub attributions: Vec<&'a str>,
 }
 
 /// `f` of every dataset, on the CLI's threads with the `parallel` feature;
@@ -512,7 +550,18 @@ pub fn load_all<'a>(
                 feature_times.push((f.to_string(), instants(c)?));
             }
         }
-        Ok((timestamps, ids, feature_times))
+        let mut attributions = Vec::new();
+        for &c in &cols.attributions {
+            if has(ds, Some(c)).is_some() {
+                let values = crate::columns::into_numeric(ds.read_column(c)?);
+                attributions.push(Attribution {
+                    column: c.to_string(),
+                    feature: attributed_feature(c).to_string(),
+                    mean_abs: values.map(|v| mean_abs(&v)).map_err(|m| where_(c, m)),
+                });
+            }
+        }
+        Ok((timestamps, ids, feature_times, attributions))
     })?;
     let mut samples: Vec<&Column> = read.iter().filter_map(|(l, _)| l.as_ref()).collect();
     if samples.is_empty() {
@@ -535,7 +584,7 @@ pub fn load_all<'a>(
     let mut out = Vec::new();
     let last = datasets.len().saturating_sub(1);
     let all = datasets.iter().zip(read).zip(extras).enumerate();
-    for (k, ((ds, (l, p)), (timestamps, ids, feature_times))) in all {
+    for (k, ((ds, (l, p)), (timestamps, ids, feature_times, attributions))) in all {
         let outputs = match &task {
             Ok(task) => outputs(ds, cols, *task, l, p, decision_threshold, &mut classes)?,
             Err(e) => Err(e.clone()),
@@ -595,6 +644,7 @@ pub fn load_all<'a>(
             ids,
             feature_times,
             groupings,
+            attributions,
         });
     }
     if classes.len() > MAX_CLASSES {

@@ -6,15 +6,8 @@ use attest_check::report::Check;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::num;
+use super::{list, num, texts};
 use crate::view_model::fmt_pct;
-
-fn list(v: &Value, k: &str) -> Vec<Value> {
-    v.get(k)
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
 
 fn share(v: &Value, k: &str) -> String {
     v.get(k)
@@ -30,14 +23,8 @@ pub fn LeakageSection(
     check: Check,
 ) -> impl IntoView {
     let ev = check.evidence.clone();
-    let findings: Vec<String> = list(&ev, "findings")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
-    let notes: Vec<String> = list(&ev, "notes")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
+    let findings = texts(&ev, "findings");
+    let notes = texts(&ev, "notes");
     let pairs = list(&ev, "pairs");
     let travel = list(&ev, "time_travel");
     let assoc = list(&ev, "label_association");

@@ -6,9 +6,11 @@ mod backtest;
 mod challenger;
 mod estimation;
 mod fit;
+mod importance;
 mod labels;
 mod leakage;
 mod skew;
+mod slices;
 
 use std::sync::Arc;
 
@@ -28,6 +30,8 @@ fn section(report: &Arc<Report>, check: &Check) -> Option<AnyView> {
         }
         "skew" => view! { <skew::SkewSection check=c/> }.into_any(),
         "label_quality" => view! { <labels::LabelsSection check=c/> }.into_any(),
+        "importance" => view! { <importance::ImportanceSection check=c/> }.into_any(),
+        "stress_slices" => view! { <slices::SlicesSection check=c/> }.into_any(),
         _ => return None,
     })
 }
@@ -44,6 +48,36 @@ pub fn Sections(
         .filter(|c| c.status != Status::Skipped)
         .filter_map(|c| section(&report, c))
         .collect_view()
+}
+
+/// The array at `k` of an evidence object (empty when absent).
+pub(crate) fn list(v: &serde_json::Value, k: &str) -> Vec<serde_json::Value> {
+    v.get(k)
+        .and_then(serde_json::Value::as_array)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The strings of the array at `k` (findings, notes).
+pub(crate) fn texts(v: &serde_json::Value, k: &str) -> Vec<String> {
+    list(v, k)
+        .iter()
+        .filter_map(|t| t.as_str().map(str::to_string))
+        .collect()
+}
+
+/// The number at `k`.
+pub(crate) fn field(v: &serde_json::Value, k: &str) -> Option<f64> {
+    v.get(k).and_then(serde_json::Value::as_f64)
+}
+
+/// A table cell with a number, its exact value in `data-value` and its
+/// name in `data-metric` (what the e2e tests read).
+pub(crate) fn value_cell(k: &str, v: Option<f64>) -> impl IntoView {
+    view! {
+        <td class="num" data-metric=k.to_string()
+            data-value=v.map(|v| v.to_string()).unwrap_or_default()>{num(v)}</td>
+    }
 }
 
 /// A number as the views show it.

@@ -6,7 +6,7 @@ use attest_check::report::Check;
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::num;
+use super::{field, list, num, texts, value_cell};
 
 /// The skew check's section.
 #[component]
@@ -15,26 +15,13 @@ pub fn SkewSection(
     check: Check,
 ) -> impl IntoView {
     let ev = check.evidence.clone();
-    let f = |v: &Value, k: &str| v.get(k).and_then(Value::as_f64);
+    let f = field;
     let count = |k: &str| ev.get(k).and_then(Value::as_u64).unwrap_or(0);
-    let mut rows: Vec<Value> = ev
-        .get("features")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
+    let mut rows = list(&ev, "features");
     // Worst first: the most pairs that do not match.
     let unmatched = |r: &Value| 1.0 - f(r, "match_share").unwrap_or(1.0);
     rows.sort_by(|a, b| unmatched(b).total_cmp(&unmatched(a)));
-    let findings: Vec<String> = ev
-        .get("findings")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+    let findings = texts(&ev, "findings");
     let summary = format!(
         "{} pairs by id; {} ids only in reference, {} only in current, {} duplicated (left out). Numbers are equal within atol {} + rtol {}·max(|a|, |b|). Largest score difference over the pairs: {}.",
         count("pairs"),
@@ -61,13 +48,7 @@ pub fn SkewSection(
                 <tbody>
                     {rows.into_iter().map(|r| {
                         let column = r.get("column").and_then(Value::as_str).unwrap_or("").to_string();
-                        let cell = |k: &str| {
-                            let v = f(&r, k);
-                            view! {
-                                <td class="num" data-metric=k.to_string()
-                                    data-value=v.map(|v| v.to_string()).unwrap_or_default()>{num(v)}</td>
-                            }
-                        };
+                        let cell = |k: &str| value_cell(k, f(&r, k));
                         let at = r.get("largest_at").and_then(Value::as_str).unwrap_or("").to_string();
                         view! {
                             <tr data-column=column.clone()>

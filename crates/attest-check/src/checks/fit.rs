@@ -8,7 +8,7 @@ use crate::report::{Check, Metric, Status};
 use crate::targets::{sorted_class_ranks, TaskData};
 
 use super::performance::{deciding_metric, orientation, task_metrics, unavailable, value_of};
-use super::{Context, Family, Pass};
+use super::{summary, Context, Family, Pass};
 
 const FIT: (&str, &str) = ("fit", "Over- and under-fitting");
 
@@ -201,13 +201,11 @@ fn fit(ctx: &Context<'_>) -> Check {
         check.status = Status::Warn;
         return check;
     }
-    let message = if findings.is_empty() {
+    let message = summary(&findings, || {
         format!(
             "neither over- nor underfit by {decider} (train vs reference, and vs a dummy model)"
         )
-    } else {
-        findings.join("; ")
-    };
+    });
     let dummy_words = match task {
         Task::Regression => "predicts the train label mean".to_string(),
         _ => "predicts the majority train class".to_string(),

@@ -9,7 +9,7 @@ use crate::report::{Check, Metric, Status};
 use crate::stats::labels::conflicting_label_share;
 use crate::targets::Outcome;
 
-use super::{pct, Context, Family, Needs, Pass};
+use super::{pct, summary, Context, Family, Needs, Pass};
 
 const LABELS: (&str, &str) = ("label_quality", "Conflicting labels");
 
@@ -99,11 +99,7 @@ fn labels(ctx: &Context<'_>, pass: &Pass) -> Check {
     if metrics.is_empty() {
         return Check::skipped(id, title, "no dataset has a label");
     }
-    let message = if findings.is_empty() {
-        "no conflicting labels".to_string()
-    } else {
-        findings.join("; ")
-    };
+    let message = summary(&findings, || "no conflicting labels".to_string());
     Check::judged(
         (id, title),
         message,

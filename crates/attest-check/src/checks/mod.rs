@@ -17,11 +17,13 @@ mod challenger;
 mod drift;
 mod estimation;
 mod fit;
+mod importance;
 mod labels;
 mod leakage;
 pub mod performance;
 mod quality;
 mod skew;
+mod slices;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -93,6 +95,8 @@ pub const FAMILIES: &[&dyn Family] = &[
     &estimation::Estimation,
     &skew::Skew,
     &labels::Labels,
+    &importance::Importance,
+    &slices::Slices,
 ];
 
 /// Every check id, in report order.
@@ -134,6 +138,8 @@ pub struct Memo {
     metrics: MemoMap<String, Values>,
     chunks: MemoMap<String, Result<(Chunks, ChunkValues), String>>,
     id_pairs: OnceLock<Option<Arc<crate::stats::skew::IdPairs>>>,
+    slice_base: OnceLock<Option<Arc<slices::Base>>>,
+    target_ranks: MemoMap<String, Option<importance::TargetRanks>>,
 }
 
 type MemoMap<K, V> = Mutex<HashMap<K, Arc<OnceLock<Arc<V>>>>>;
@@ -169,6 +175,21 @@ impl Context<'_> {
         self.memo
             .id_pairs
             .get_or_init(|| skew::pairs_of(self).map(Arc::new))
+            .clone()
+    }
+    /// A dataset's score (or predicted value) in order and ranked, for
+    /// the importance stand-in.
+    pub fn target_ranks(&self, label: &str) -> Arc<Option<importance::TargetRanks>> {
+        memo(&self.memo.target_ranks, label.to_string(), || {
+            importance::target_ranks(self, label)
+        })
+    }
+    /// What current's stress slices are measured against (its labelled
+    /// rows, the deciding metric on them, each row's loss).
+    pub fn slice_base(&self) -> Option<Arc<slices::Base>> {
+        self.memo
+            .slice_base
+            .get_or_init(|| slices::base_of(self).map(Arc::new))
             .clone()
     }
     /// A dataset's backtesting chunks and every metric of each chunk's
@@ -346,6 +367,16 @@ pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
             }
         })
         .collect()
+}
+
+/// A check's one-line message: its findings, or `otherwise` when it has
+/// none.
+pub(crate) fn summary(findings: &[String], otherwise: impl FnOnce() -> String) -> String {
+    if findings.is_empty() {
+        otherwise()
+    } else {
+        findings.join("; ")
+    }
 }
 
 /// The numbers of the rows at `rows`, for messages: "1,234".

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Context, Family, Pass};
+use super::{summary, Context, Family, Pass};
 use crate::plan::Role;
 use crate::profile::Profile;
 use crate::report::{Check, Metric, Status};
@@ -304,11 +304,7 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
             .judged(dq.max_duplicate_rows_share, judge(bad))
     }));
     let status = Check::status_from_metrics(&metrics);
-    let message = if findings.is_empty() {
-        "no data-quality findings".to_string()
-    } else {
-        findings.join("; ")
-    };
+    let message = summary(&findings, || "no data-quality findings".to_string());
     Check {
         id: "data_quality".into(),
         title: "Data quality".into(),

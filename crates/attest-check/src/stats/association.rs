@@ -22,7 +22,12 @@ use super::stable_sum;
 pub fn average_ranks(x: &[f64]) -> Vec<f64> {
     let n = x.len();
     let mut order: Vec<(f64, usize)> = x.iter().copied().zip(0..n).collect();
-    order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    if x.iter().all(|v| !v.is_nan()) {
+        // The same stable order as total_cmp without NaN, by radix.
+        radsort::sort_by_key(&mut order, |p| p.0);
+    } else {
+        order.sort_by(|a, b| a.0.total_cmp(&b.0));
+    }
     let mut ranks = vec![0.0; n];
     let mut start = 0;
     while start < n {
@@ -79,6 +84,79 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
         return None;
     }
     pearson(&average_ranks(&x[..n]), &average_ranks(&y[..n]))
+}
+
+/// The rows of `values` whose value is finite, ordered by value (stable:
+/// ties keep row order) — the order [`ranks_among`] walks. One radix sort.
+pub fn finite_order(values: &[f64]) -> Vec<u32> {
+    let mut pairs: Vec<(f64, u32)> = values
+        .iter()
+        .zip(0u32..)
+        .filter(|(v, _)| v.is_finite())
+        .map(|(v, i)| (*v, i))
+        .collect();
+    radsort::sort_by_key(&mut pairs, |p| p.0);
+    pairs.into_iter().map(|p| p.1).collect()
+}
+
+/// The [`average_ranks`] of `values` among the rows that `keep` holds, per
+/// row (NaN for the rows left out), from `order` = [`finite_order`] of
+/// `values`: one walk, no sort, so one order serves every subset of rows.
+/// Ties are equal values (`==`), as in [`average_ranks`].
+pub fn ranks_among(values: &[f64], order: &[u32], keep: impl Fn(usize) -> bool) -> Vec<f64> {
+    let mut ranks = vec![f64::NAN; values.len()];
+    let kept: Vec<u32> = order
+        .iter()
+        .copied()
+        .filter(|&i| keep(i as usize))
+        .collect();
+    let mut start = 0usize;
+    while start < kept.len() {
+        let v = values[kept[start] as usize];
+        let mut end = start + 1;
+        while end < kept.len() && values[kept[end] as usize] == v {
+            end += 1;
+        }
+        let rank = (start + end + 1) as f64 * 0.5;
+        for &i in &kept[start..end] {
+            ranks[i as usize] = rank;
+        }
+        start = end;
+    }
+    ranks
+}
+
+/// [`spearman`] of (x, y) over the rows where both are given, from y's
+/// average ranks among exactly those rows (`y_ranks`, as [`ranks_among`]
+/// makes them). Pearson's r is the same in any row order, so the pairs are
+/// sorted by x once and x's average ranks read off in that order: one radix
+/// sort instead of two. `None` as [`spearman`].
+pub fn spearman_with_y_ranks(x: &[f64], y_ranks: &[f64]) -> Option<f64> {
+    let mut pairs: Vec<(f64, f64)> = x
+        .iter()
+        .zip(y_ranks)
+        .filter(|(x, r)| x.is_finite() && !r.is_nan())
+        .map(|(x, r)| (*x, *r))
+        .collect();
+    if pairs.len() < 2 {
+        return None;
+    }
+    radsort::sort_by_key(&mut pairs, |p| p.0);
+    let n = pairs.len();
+    let mut rx = vec![0.0; n];
+    let mut start = 0usize;
+    while start < n {
+        let v = pairs[start].0;
+        let mut end = start + 1;
+        while end < n && pairs[end].0 == v {
+            end += 1;
+        }
+        let rank = (start + end + 1) as f64 * 0.5;
+        rx[start..end].fill(rank);
+        start = end;
+    }
+    let ry: Vec<f64> = pairs.iter().map(|p| p.1).collect();
+    pearson(&rx, &ry)
 }
 
 /// Kendall's τ-b = (C − D) / √((P − Tₓ)(P − T_y)), where over all P = n(n−1)/2
@@ -350,6 +428,40 @@ fn is_constant(v: &[f64]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spearman_from_ranks_among_a_subset_equals_spearman() {
+        let n = 900usize;
+        let x: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 11 == 0 {
+                    f64::NAN
+                } else {
+                    ((i * 37) % 101) as f64
+                }
+            })
+            .collect();
+        let y: Vec<f64> = (0..n)
+            .map(|i| {
+                if i % 13 == 0 {
+                    f64::INFINITY
+                } else {
+                    ((i * 53) % 89) as f64 * 0.5 + (i % 7) as f64
+                }
+            })
+            .collect();
+        let both = |i: usize| x[i].is_finite() && y[i].is_finite();
+        let (xs, ys): (Vec<f64>, Vec<f64>) =
+            (0..n).filter(|&i| both(i)).map(|i| (x[i], y[i])).unzip();
+        let want = spearman(&xs, &ys).expect("rho");
+        let order = finite_order(&y);
+        let ranks = ranks_among(&y, &order, |i| x[i].is_finite());
+        let got = spearman_with_y_ranks(&x, &ranks).expect("rho");
+        assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+        // every row kept: the ranks are average_ranks of the finite values
+        let all = ranks_among(&ys, &finite_order(&ys), |_| true);
+        assert_eq!(all, average_ranks(&ys));
+    }
 
     #[test]
     fn sorted_association_equals_the_row_form() {

@@ -147,20 +147,25 @@ pub fn average_precision(counts: &[(f64, u64, u64)]) -> Option<f64> {
 /// Mean binary cross-entropy with scores clipped to [1e-15, 1 − 1e-15]
 /// (as `sklearn.metrics.log_loss` with that clipping). `None` when empty.
 pub fn log_loss(y_true: &[bool], score: &[f64]) -> Option<f64> {
-    const EPS: f64 = 1e-15;
     let n = y_true.len().min(score.len());
     if n == 0 {
         return None;
     }
-    let total = super::stable_sum(y_true.iter().zip(score).map(|(&y, &s)| {
-        let s = s.clamp(EPS, 1.0 - EPS);
-        if y {
-            -s.d_ln()
-        } else {
-            -(1.0 - s).d_ln()
-        }
-    }));
+    let total = super::stable_sum(y_true.iter().zip(score).map(|(&y, &s)| row_log_loss(y, s)));
     Some(total / n as f64)
+}
+
+/// One row's binary cross-entropy −ln(s) for a positive, −ln(1 − s) for a
+/// negative, the score clipped to [1e-15, 1 − 1e-15] as in [`log_loss`]
+/// (whose mean it is). NaN for a NaN score.
+pub fn row_log_loss(y: bool, score: f64) -> f64 {
+    const EPS: f64 = 1e-15;
+    let s = score.clamp(EPS, 1.0 - EPS);
+    if y {
+        -s.d_ln()
+    } else {
+        -(1.0 - s).d_ln()
+    }
 }
 
 /// Brier score: mean (score − label)², as `sklearn.metrics.brier_score_loss`.

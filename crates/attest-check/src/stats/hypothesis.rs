@@ -20,7 +20,7 @@ pub fn mcnemar_exact_p(b: u64, c: u64) -> f64 {
 /// Mean (compensated sum) and sample variance (ddof 1, two-pass) of at
 /// least 2 values; a constant sample has exactly its value as mean and
 /// variance 0. `None` for fewer than 2 values.
-fn mean_var(x: &[f64]) -> Option<(f64, f64)> {
+pub(crate) fn mean_var(x: &[f64]) -> Option<(f64, f64)> {
     let first = *x.first()?;
     if x.len() < 2 {
         return None;
@@ -118,10 +118,23 @@ pub fn wilcoxon_p_value(d: &[f64]) -> Option<f64> {
 pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<(f64, f64)> {
     let (mean_a, var_a) = mean_var(a)?;
     let (mean_b, var_b) = mean_var(b)?;
-    if var_a == 0.0 && var_b == 0.0 {
+    welch_from_moments(
+        (a.len() as f64, mean_a, var_a),
+        (b.len() as f64, mean_b, var_b),
+    )
+}
+
+/// [`welch_t_test`] from each sample's (size, mean, sample variance with
+/// ddof 1), for callers that know the moments without the values (a slice
+/// of rows against the rest). Returns (t, p). `None` when either size is
+/// below 2, both variances are 0 or the p-value is NaN.
+pub fn welch_from_moments(
+    (na, mean_a, var_a): (f64, f64, f64),
+    (nb, mean_b, var_b): (f64, f64, f64),
+) -> Option<(f64, f64)> {
+    if na < 2.0 || nb < 2.0 || (var_a == 0.0 && var_b == 0.0) {
         return None;
     }
-    let (na, nb) = (a.len() as f64, b.len() as f64);
     let (vn_a, vn_b) = (var_a / na, var_b / nb);
     let sum = vn_a + vn_b;
     let df = sum * sum / (vn_a * vn_a / (na - 1.0) + vn_b * vn_b / (nb - 1.0));

@@ -18,6 +18,7 @@ pub mod divergence;
 pub mod estimation;
 pub mod fairness;
 pub mod hypothesis;
+pub mod importance;
 pub mod isotonic;
 pub mod kolmogorov;
 pub mod ks;
@@ -27,6 +28,7 @@ pub mod moments;
 pub mod multiclass;
 pub mod regression;
 pub mod skew;
+pub mod slices;
 pub mod wasserstein;
 
 /// Sum with Neumaier compensation, so long sums stay accurate to the last

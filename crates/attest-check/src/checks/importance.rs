@@ -1,0 +1,321 @@
+//! Feature importance change (SPEC §3 "Feature importance change"): what the
+//! model relies on in reference and in current, and whether it moved.
+//! Importance comes from attribution columns (mean |φ| per feature, read
+//! with the targets) or, without them, from the model-free stand-in
+//! `prediction_dependence` — |Spearman ρ| of a numeric feature with the
+//! score, η of the score by a categorical feature's categories — made in
+//! the column pass.
+
+use serde_json::{json, Value};
+
+use crate::config::Task;
+use crate::plan::Role;
+use crate::report::{Check, Metric, Status};
+use crate::stats::association::{
+    correlation_ratio, finite_order, kendall_tau_b, ranks_among, spearman, spearman_with_y_ranks,
+};
+use crate::stats::importance::{ranking, shares, top_k, top_k_overlap, tv_distance};
+use crate::targets::Outcome;
+
+use super::{pct, summary, ColumnData, Context, Family, Pass, View};
+
+const IMPORTANCE: (&str, &str) = ("importance", "Feature importance change");
+
+/// Importance shares of reference and current, and their change.
+pub struct Importance;
+
+impl Family for Importance {
+    fn name(&self) -> &'static str {
+        "importance"
+    }
+    fn checks(&self) -> &'static [(&'static str, &'static str)] {
+        &[IMPORTANCE]
+    }
+    fn column(&self, col: &ColumnData<'_>, ctx: &Context<'_>) -> Option<Value> {
+        if col.plan.role != Role::Feature || has_attributions(ctx) {
+            return None;
+        }
+        let mut out = serde_json::Map::new();
+        for label in ["reference", "current"] {
+            let ranks = ctx.target_ranks(label);
+            let (Some(d), Some(ranks)) = (ctx.index(label), ranks.as_ref()) else {
+                continue;
+            };
+            let Some(view) = col.views.get(d).copied().flatten() else {
+                continue;
+            };
+            out.insert(label.to_string(), json!(prediction_dependence(view, ranks)));
+        }
+        (!out.is_empty()).then_some(Value::Object(out))
+    }
+    fn build(&self, ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
+        vec![importance(ctx, pass)]
+    }
+}
+
+/// Whether reference and current both have attribution columns: then they
+/// give the importance, and the stand-in is not computed.
+fn has_attributions(ctx: &Context<'_>) -> bool {
+    ["reference", "current"].iter().all(|l| {
+        ctx.targets
+            .get(l)
+            .is_some_and(|t| t.attributions.iter().any(|a| a.mean_abs.is_ok()))
+    })
+}
+
+/// What the stand-in relates features to: the score (binary), the
+/// predicted value (regression); none otherwise.
+fn dependence_target<'a>(ctx: &'a Context<'_>, label: &str) -> Option<&'a [f64]> {
+    let model = ctx.targets.get(label)?.model()?;
+    match (ctx.targets.task()?, model) {
+        (Task::Regression, m) => match &m.prediction {
+            Outcome::Values(v) => Some(v),
+            _ => None,
+        },
+        (Task::Multiclass, _) => None,
+        (_, m) => m.score.as_deref(),
+    }
+}
+
+/// A dataset's score (binary) or predicted value (regression) — what the
+/// stand-in relates features to — with its rows in value order and each
+/// row's average rank among the rows with a finite value, computed once for
+/// every feature.
+pub struct TargetRanks {
+    values: Vec<f64>,
+    order: Vec<u32>,
+    ranks: Vec<f64>,
+}
+
+/// [`TargetRanks`] of a dataset, when it has a score or predicted value.
+pub(super) fn target_ranks(ctx: &Context<'_>, label: &str) -> Option<TargetRanks> {
+    let values = dependence_target(ctx, label)?.to_vec();
+    let order = finite_order(&values);
+    let ranks = ranks_among(&values, &order, |_| true);
+    Some(TargetRanks {
+        values,
+        order,
+        ranks,
+    })
+}
+
+/// SPEC §3 `prediction_dependence` of one feature in one dataset: |Spearman
+/// ρ(x, s)| over the rows with a finite x and a finite s (numeric), or η of
+/// s grouped by category with the missing values as a category of their
+/// own (their code, `MISSING`, groups like any other), over the rows with a
+/// finite s (categorical). `None` when undefined (fewer than 2 rows, a
+/// constant input).
+fn prediction_dependence(view: View<'_>, t: &TargetRanks) -> Option<f64> {
+    let s = &t.values;
+    match view {
+        View::Numeric(x) => {
+            let n = x.len().min(s.len());
+            // s's ranks among the rows with a finite x too: the ranks of
+            // every finite s when no such row lacks x, else re-ranked.
+            let x_given = |i: usize| x.get(i).is_some_and(|v| v.is_finite());
+            let every = (0..n).all(|i| !s[i].is_finite() || x[i].is_finite());
+            let ranks = if every && n == s.len() {
+                std::borrow::Cow::Borrowed(&t.ranks)
+            } else {
+                std::borrow::Cow::Owned(ranks_among(s, &t.order, x_given))
+            };
+            spearman_with_y_ranks(&x[..n], &ranks[..n]).map(f64::abs)
+        }
+        View::Categorical(c) => {
+            let (cs, ss): (Vec<u32>, Vec<f64>) = c
+                .iter()
+                .zip(s)
+                .filter(|(_, s)| s.is_finite())
+                .map(|(c, s)| (*c, *s))
+                .unzip();
+            correlation_ratio(&cs, &ss)
+        }
+    }
+}
+
+/// One feature's importance in reference and in current.
+struct Feature {
+    name: String,
+    reference: f64,
+    current: f64,
+    /// The stand-in's values, when they were computed (for its metrics).
+    dependence: Option<(Option<f64>, Option<f64>)>,
+}
+
+/// The features' importances by attribution: the features with an
+/// attribution column in both datasets (mean |φ| of a column without a
+/// finite value: 0).
+fn by_attribution(ctx: &Context<'_>) -> Result<Vec<Feature>, String> {
+    let (Some(r), Some(c)) = (ctx.targets.get("reference"), ctx.targets.get("current")) else {
+        return Err("needs reference and current".into());
+    };
+    let mut out = Vec::new();
+    for a in &r.attributions {
+        let Some(b) = c.attributions.iter().find(|b| b.column == a.column) else {
+            continue;
+        };
+        let (ra, ca) = (a.mean_abs.clone()?, b.mean_abs.clone()?);
+        out.push(Feature {
+            name: a.feature.clone(),
+            reference: ra.unwrap_or(0.0),
+            current: ca.unwrap_or(0.0),
+            dependence: None,
+        });
+    }
+    Ok(out)
+}
+
+/// The features' importances by the stand-in, from the column pass (an
+/// undefined dependence — a constant column — counts as 0).
+fn by_dependence(pass: &Pass) -> Vec<Feature> {
+    pass.columns
+        .iter()
+        .filter_map(|c| {
+            let s = c.stats.get("importance")?;
+            let (r, k) = (s.get("reference")?, s.get("current")?);
+            let (r, k) = (r.as_f64(), k.as_f64());
+            Some(Feature {
+                name: c.plan.name.clone(),
+                reference: r.unwrap_or(0.0),
+                current: k.unwrap_or(0.0),
+                dependence: Some((r, k)),
+            })
+        })
+        .collect()
+}
+
+fn importance(ctx: &Context<'_>, pass: &Pass) -> Check {
+    let (id, title) = IMPORTANCE;
+    let cfg = &ctx.config.importance;
+    let severity: Status = cfg.severity.into();
+    let attributed = has_attributions(ctx);
+    let features = if attributed {
+        match by_attribution(ctx) {
+            Ok(f) => f,
+            Err(e) => return Check::error(id, title, e),
+        }
+    } else {
+        by_dependence(pass)
+    };
+    if features.is_empty() {
+        let why = if attributed {
+            "no attribution column is in both reference and current"
+        } else if ctx.targets.task() == Some(Task::Multiclass) {
+            "no attribution columns (name them with --attribution or shap_<feature>); the model-free stand-in needs a score or a predicted value"
+        } else {
+            "no attribution columns and no score (or predicted value) to relate the features to"
+        };
+        return Check::skipped(id, title, why);
+    }
+    let names: Vec<&str> = features.iter().map(|f| f.name.as_str()).collect();
+    let imp_ref: Vec<f64> = features.iter().map(|f| f.reference).collect();
+    let imp_cur: Vec<f64> = features.iter().map(|f| f.current).collect();
+    let (s_ref, s_cur) = (shares(&imp_ref), shares(&imp_cur));
+    let tv = tv_distance(&s_ref, &s_cur);
+    let rho = spearman(&imp_ref, &imp_cur);
+    let tau = kendall_tau_b(&imp_ref, &imp_cur);
+    let overlap = top_k_overlap(&imp_ref, &imp_cur, &names);
+    let k = top_k(features.len());
+    let (rank_ref, rank_cur) = (ranking(&imp_ref, &names), ranking(&imp_cur, &names));
+    let rank_of = |order: &[usize], i: usize| order.iter().position(|&j| j == i).unwrap_or(0) + 1;
+    let left: Vec<&str> = rank_ref[..k]
+        .iter()
+        .filter(|i| !rank_cur[..k].contains(i))
+        .map(|&i| names[i])
+        .collect();
+    let tv_status = if tv >= cfg.max_tv_distance {
+        severity
+    } else {
+        Status::Pass
+    };
+    let overlap_status = if left.is_empty() {
+        Status::Pass
+    } else {
+        severity
+    };
+
+    let mut metrics = Vec::new();
+    for (i, f) in features.iter().enumerate() {
+        for (label, share, dep) in [
+            ("reference", s_ref[i], f.dependence.and_then(|d| d.0)),
+            ("current", s_cur[i], f.dependence.and_then(|d| d.1)),
+        ] {
+            metrics.extend(
+                dep.and_then(|v| Metric::new("prediction_dependence", v))
+                    .map(|m| m.column(&f.name).dataset(label)),
+            );
+            metrics.extend(
+                Metric::new("importance_share", share).map(|m| m.column(&f.name).dataset(label)),
+            );
+        }
+    }
+    let pair = |m: Metric| m.dataset("current").against("reference");
+    metrics.extend(
+        Metric::new("importance_tv_distance", tv)
+            .map(|m| pair(m).judged(cfg.max_tv_distance, tv_status)),
+    );
+    metrics.extend(
+        rho.and_then(|v| Metric::new("importance_spearman", v))
+            .map(pair),
+    );
+    metrics.extend(
+        tau.and_then(|v| Metric::new("importance_kendall_tau", v))
+            .map(pair),
+    );
+    metrics.extend(
+        overlap
+            .and_then(|v| Metric::new("importance_top5_overlap", v))
+            .map(|m| pair(m).judged(1.0, overlap_status)),
+    );
+
+    let mut findings = Vec::new();
+    if tv_status != Status::Pass {
+        findings.push(format!(
+            "importance shares moved by {} (total variation; limit {})",
+            pct(tv),
+            pct(cfg.max_tv_distance)
+        ));
+    }
+    for f in &left {
+        let i = names.iter().position(|n| n == f).unwrap_or(0);
+        findings.push(format!(
+            "`{f}` left the top {k}: rank {} in reference, {} in current",
+            rank_of(&rank_ref, i),
+            rank_of(&rank_cur, i)
+        ));
+    }
+    let mut rows: Vec<Value> = features
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (a, b) = (rank_of(&rank_ref, i), rank_of(&rank_cur, i));
+            json!({
+                "column": f.name,
+                "reference_importance": f.reference, "current_importance": f.current,
+                "reference_share": s_ref[i], "current_share": s_cur[i],
+                "reference_rank": a, "current_rank": b,
+                "rank_change": a as i64 - b as i64,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| r.get("reference_rank").and_then(Value::as_u64).unwrap_or(0));
+    let message = summary(&findings, || {
+        format!(
+            "importance stable: total variation {}, top {k} unchanged",
+            pct(tv)
+        )
+    });
+    Check::judged(
+        (id, title),
+        message,
+        metrics,
+        json!({
+            "source": if attributed { "attribution" } else { "prediction_dependence" },
+            "k": k,
+            "max_tv_distance": cfg.max_tv_distance,
+            "tv_distance": tv, "spearman": rho, "kendall_tau": tau, "top_k_overlap": overlap,
+            "features": rows,
+            "findings": findings,
+        }),
+    )
+}
