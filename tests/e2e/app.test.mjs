@@ -419,7 +419,11 @@ test("three files and an attest.toml dropped: the validation checks, their chart
   assert.match(await page.locator("#leakage-findings").textContent(), /`income` is known after the prediction time/);
   // conflicting labels in train, as the CLI computed them
   const conflicting = metric("conflicting_label_share", { dataset: "train" });
-  close(Number(await page.locator('#labels-table tr[data-dataset="train"] td').getAttribute("data-value")), conflicting.value, "conflicting_label_share train");
+  close(Number(await page.locator('#labels-table tr[data-dataset="train"] td[data-metric="conflicting_label_share"]').getAttribute("data-value")), conflicting.value, "conflicting_label_share train");
+  // label issues (confident learning) in current, and the rows to look up
+  const issues = metric("label_issue_share", { dataset: "current" });
+  close(Number(await page.locator('#labels-table tr[data-dataset="current"] td[data-metric="label_issue_share"]').getAttribute("data-value")), issues.value, "label_issue_share current");
+  assert.ok(await page.locator('table.label-issues[data-dataset="current"] tbody tr').count() >= 1, "suspicious rows listed");
   // a stress slice's relative change, as the CLI computed it, and its bar
   const slice = metric("slice_relative_delta", { dataset: "current", segment: { column: "balance_change", value: "<= q05" } });
   const sliceRow = page.locator('#slices-table tr[data-column="balance_change"][data-slice="<= q05"]');

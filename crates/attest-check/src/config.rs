@@ -434,6 +434,9 @@ impl Default for EstimationConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct LabelsConfig {
+    /// Judged when more than this share of a dataset's rows used look
+    /// mislabelled (confident learning, as cleanlab's `find_label_issues`).
+    pub max_label_issue_share: f64,
     /// Judged when more rows than this share repeat another row's features
     /// with a different label.
     pub max_conflicting_label_share: f64,
@@ -443,6 +446,7 @@ pub struct LabelsConfig {
 impl Default for LabelsConfig {
     fn default() -> Self {
         Self {
+            max_label_issue_share: 0.05,
             max_conflicting_label_share: 0.0,
             severity: Severity::Warn,
         }

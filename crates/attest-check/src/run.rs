@@ -558,6 +558,7 @@ fn target_columns(plan: &Plan) -> TargetColumns<'_> {
             .collect(),
         groupings,
         attributions: r.attribution.iter().map(String::as_str).collect(),
+        class_scores: r.class_scores.iter().map(String::as_str).collect(),
     }
 }
 

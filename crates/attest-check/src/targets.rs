@@ -306,6 +306,9 @@ pub struct Targets {
     pub groupings: Result<Vec<Grouping>, String>,
     /// The attribution columns it has, each reduced to its mean |φ|.
     pub attributions: Vec<Attribution>,
+    /// The per-class probability columns it has, by name, as numbers (NaN
+    /// for missing), or why one could not be read.
+    pub class_scores: Result<Vec<(String, Vec<f64>)>, String>,
 }
 
 /// One attribution column of a dataset (SPEC §3 "Feature importance
@@ -484,6 +487,180 @@ pub fn sorted_class_ranks(classes: &Interner) -> Vec<usize> {
     rank
 }
 
+/// Labels and class probabilities of one dataset's rows, as the label
+/// checks read them: the rows with a label and every probability finite,
+/// classes as indices in sorted class order (SPEC §2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClassProbabilities {
+    /// Class names, in sorted class order (index = position).
+    pub classes: Vec<String>,
+    /// The rows used (indices into the dataset).
+    pub rows: Vec<u32>,
+    /// Each used row's label, as a class index.
+    pub labels: Vec<u32>,
+    /// Row-major rows × classes probabilities.
+    pub probs: Vec<f64>,
+    /// Rows with a label left out for a missing or non-finite probability.
+    pub dropped: usize,
+    /// Used rows whose probabilities sum farther than [`SUM_TOLERANCE`]
+    /// from 1.
+    pub off_sum: usize,
+}
+
+/// How far a row's class probabilities may sum from 1 before it is
+/// reported.
+pub const SUM_TOLERANCE: f64 = 1e-3;
+
+/// The class probabilities of a dataset (SPEC §2, §3 "Label errors"):
+/// binary, [1 − score, score] over the classes 0 < 1 (`false` < `true`
+/// when `boolean`); multiclass, the `class_scores` columns — matched to the
+/// classes by name (`proba_<class>`, `score_<class>`, or the class itself)
+/// when every column names a class, otherwise by position in sorted class
+/// order when there are as many columns as classes. `None` without a label
+/// or without probabilities; `Err` with the reason when the columns and the
+/// classes do not agree.
+pub fn class_probabilities(
+    t: &Targets,
+    task: Task,
+    classes: &Interner,
+    boolean: bool,
+) -> Option<Result<ClassProbabilities, String>> {
+    let label = t.label()?;
+    let mut out = ClassProbabilities {
+        classes: Vec::new(),
+        rows: Vec::new(),
+        labels: Vec::new(),
+        probs: Vec::new(),
+        dropped: 0,
+        off_sum: 0,
+    };
+    match (task, label) {
+        (Task::Binary | Task::Auto, Outcome::Binary(y)) => {
+            let score = t.model()?.score.as_ref()?;
+            out.classes = if boolean {
+                vec!["false".into(), "true".into()]
+            } else {
+                vec!["0".into(), "1".into()]
+            };
+            for (i, (&y, &s)) in y.iter().zip(score).enumerate() {
+                if y >= 2 {
+                    continue;
+                }
+                if !s.is_finite() {
+                    out.dropped += 1;
+                    continue;
+                }
+                out.rows.push(i as u32);
+                out.labels.push(u32::from(y));
+                out.probs.extend([1.0 - s, s]);
+            }
+        }
+        (Task::Multiclass, Outcome::Classes(y)) => {
+            let columns = match &t.class_scores {
+                Ok(c) if c.is_empty() => return None,
+                Ok(c) => c,
+                Err(e) => return Some(Err(e.clone())),
+            };
+            let rank = sorted_class_ranks(classes);
+            let mut by_rank: Vec<(usize, &str)> = (0..classes.len() as u32)
+                .map(|c| (rank[c as usize], classes.name(c).unwrap_or_default()))
+                .collect();
+            by_rank.sort();
+            let named = |col: &str| -> Option<u32> {
+                let lower = col.to_ascii_lowercase();
+                let bare = crate::plan::CLASS_SCORE_PREFIXES
+                    .iter()
+                    .find(|p| lower.starts_with(*p))
+                    .and_then(|p| col.get(p.len()..))
+                    .unwrap_or(col);
+                classes.get(bare).or_else(|| classes.get(col))
+            };
+            // column index → class code
+            let codes: Vec<u32> = match columns.iter().map(|(c, _)| named(c)).collect::<Option<Vec<u32>>>() {
+                Some(codes) => codes,
+                None if columns.len() == classes.len() => {
+                    let mut by_position: Vec<u32> = vec![0; columns.len()];
+                    for (code, &r) in rank.iter().enumerate() {
+                        by_position[r] = code as u32;
+                    }
+                    by_position
+                }
+                None => {
+                    return Some(Err(format!(
+                        "{} class-score columns for {} classes ({}); name them proba_<class> or give one per class in sorted class order",
+                        columns.len(),
+                        classes.len(),
+                        by_rank.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+                    )))
+                }
+            };
+            // the columns' classes in sorted class order
+            let mut cols: Vec<(usize, u32, &[f64])> = codes
+                .iter()
+                .zip(columns)
+                .map(|(&c, (_, v))| (rank[c as usize], c, v.as_slice()))
+                .collect();
+            cols.sort_by_key(|c| c.0);
+            if let Some(w) = cols.windows(2).find(|w| w[0].1 == w[1].1) {
+                let name = classes.name(w[0].1).unwrap_or_default();
+                return Some(Err(format!(
+                    "two class-score columns for the class `{name}`"
+                )));
+            }
+            let mut index = vec![u32::MAX; classes.len()];
+            for (i, c) in cols.iter().enumerate() {
+                index[c.1 as usize] = i as u32;
+            }
+            out.classes = cols
+                .iter()
+                .map(|c| classes.name(c.1).unwrap_or_default().to_string())
+                .collect();
+            let mut unscored: Option<u32> = None;
+            for (i, &c) in y.iter().enumerate() {
+                if c == MISSING {
+                    continue;
+                }
+                let Some(&k) = index.get(c as usize).filter(|&&k| k != u32::MAX) else {
+                    unscored.get_or_insert(c);
+                    out.dropped += 1;
+                    continue;
+                };
+                let row = cols
+                    .iter()
+                    .map(|col| col.2.get(i).copied().unwrap_or(f64::NAN));
+                let start = out.probs.len();
+                out.probs.extend(row);
+                if out.probs[start..].iter().any(|p| !p.is_finite()) {
+                    out.probs.truncate(start);
+                    out.dropped += 1;
+                    continue;
+                }
+                out.rows.push(i as u32);
+                out.labels.push(k);
+            }
+            if let Some(c) = unscored {
+                return Some(Err(format!(
+                    "the label class `{}` has no class-score column (columns: {})",
+                    classes.name(c).unwrap_or_default(),
+                    columns
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
+            }
+        }
+        _ => return None,
+    }
+    let k = out.classes.len();
+    out.off_sum = out
+        .probs
+        .chunks(k.max(1))
+        .filter(|r| (r.iter().sum::<f64>() - 1.0).abs() > SUM_TOLERANCE)
+        .count();
+    Some(Ok(out))
+}
+
 /// The role columns a run reads of each dataset.
 #[derive(Debug, Clone, Default)]
 pub struct TargetColumns<'a> {
@@ -500,6 +677,8 @@ pub struct TargetColumns<'a> {
     pub groupings: Vec<&'a str>,
     /// Attribution columns (e.g. SHAP), one per feature.
     pub attributions: Vec<&'a str>,
+    /// Per-class probability columns (multiclass).
+    pub class_scores: Vec<&'a str>,
 }
 
 /// `f` of every dataset, on the CLI's threads with the `parallel` feature;
@@ -561,7 +740,24 @@ pub fn load_all<'a>(
                 });
             }
         }
-        Ok((timestamps, ids, feature_times, attributions))
+        let mut class_scores = Ok(Vec::new());
+        for &c in &cols.class_scores {
+            if has(ds, Some(c)).is_none() {
+                continue;
+            }
+            match crate::columns::into_numeric(ds.read_column(c)?) {
+                Ok(v) => {
+                    if let Ok(list) = &mut class_scores {
+                        list.push((c.to_string(), v));
+                    }
+                }
+                Err(m) => {
+                    class_scores = Err(where_(c, m));
+                    break;
+                }
+            }
+        }
+        Ok((timestamps, ids, feature_times, attributions, class_scores))
     })?;
     let mut samples: Vec<&Column> = read.iter().filter_map(|(l, _)| l.as_ref()).collect();
     if samples.is_empty() {
@@ -584,7 +780,7 @@ pub fn load_all<'a>(
     let mut out = Vec::new();
     let last = datasets.len().saturating_sub(1);
     let all = datasets.iter().zip(read).zip(extras).enumerate();
-    for (k, ((ds, (l, p)), (timestamps, ids, feature_times, attributions))) in all {
+    for (k, ((ds, (l, p)), (timestamps, ids, feature_times, attributions, class_scores))) in all {
         let outputs = match &task {
             Ok(task) => outputs(ds, cols, *task, l, p, decision_threshold, &mut classes)?,
             Err(e) => Err(e.clone()),
@@ -645,6 +841,7 @@ pub fn load_all<'a>(
             feature_times,
             groupings,
             attributions,
+            class_scores,
         });
     }
     if classes.len() > MAX_CLASSES {
@@ -748,6 +945,106 @@ fn model(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A multiclass dataset: labels by class name, class-score columns.
+    fn multiclass(labels: &[Option<&str>], scores: Vec<(&str, Vec<f64>)>) -> (Targets, Interner) {
+        let mut classes = Interner::default();
+        for c in ["dog", "cat", "bird"] {
+            classes.intern(c);
+        }
+        let codes = labels
+            .iter()
+            .map(|l| l.map_or(MISSING, |l| classes.intern(l)))
+            .collect();
+        let t = Targets {
+            dataset: "current".into(),
+            rows: labels.len(),
+            outputs: Ok(Outputs {
+                label: Some(Outcome::Classes(codes)),
+                model: None,
+            }),
+            challenger: None,
+            timestamps: None,
+            ids: None,
+            feature_times: Vec::new(),
+            groupings: Ok(Vec::new()),
+            attributions: Vec::new(),
+            class_scores: Ok(scores
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), v))
+                .collect()),
+        };
+        (t, classes)
+    }
+
+    #[test]
+    fn class_scores_match_classes_by_name_in_sorted_order() {
+        let (t, classes) = multiclass(
+            &[Some("cat"), None, Some("dog"), Some("bird")],
+            vec![
+                ("proba_dog", vec![0.1, 0.3, 0.7, f64::NAN]),
+                ("proba_bird", vec![0.2, 0.3, 0.2, 0.5]),
+                ("proba_cat", vec![0.7, 0.4, 0.1, 0.5]),
+            ],
+        );
+        let p = class_probabilities(&t, Task::Multiclass, &classes, false)
+            .expect("probabilities")
+            .expect("they agree");
+        assert_eq!(p.classes, vec!["bird", "cat", "dog"]);
+        // row 1 has no label; row 3 a NaN probability
+        assert_eq!(p.rows, vec![0, 2]);
+        assert_eq!(p.labels, vec![1, 2]);
+        assert_eq!(p.probs, vec![0.2, 0.7, 0.1, 0.2, 0.1, 0.7]);
+        assert_eq!((p.dropped, p.off_sum), (1, 0));
+    }
+
+    #[test]
+    fn class_scores_that_do_not_fit_the_classes_say_why() {
+        // unnamed columns, one per class: by position in sorted class order
+        let (t, classes) = multiclass(
+            &[Some("bird"), Some("dog")],
+            vec![
+                ("a", vec![0.6, 0.1]),
+                ("b", vec![0.3, 0.1]),
+                ("c", vec![0.3, 0.9]),
+            ],
+        );
+        let p = class_probabilities(&t, Task::Multiclass, &classes, false)
+            .expect("probabilities")
+            .expect("by position");
+        assert_eq!(p.labels, vec![0, 2]);
+        // two columns for three classes
+        let (t, classes) = multiclass(&[Some("bird")], vec![("a", vec![0.6]), ("b", vec![0.4])]);
+        let e = class_probabilities(&t, Task::Multiclass, &classes, false)
+            .expect("probabilities")
+            .expect_err("too few columns");
+        assert!(e.contains("2 class-score columns for 3 classes"), "{e}");
+        // a labelled class without its column
+        let (t, classes) = multiclass(
+            &[Some("cat"), Some("dog")],
+            vec![
+                ("proba_cat", vec![0.9, 0.2]),
+                ("proba_bird", vec![0.1, 0.8]),
+            ],
+        );
+        let e = class_probabilities(&t, Task::Multiclass, &classes, false)
+            .expect("probabilities")
+            .expect_err("dog has no column");
+        assert!(e.contains("`dog` has no class-score column"), "{e}");
+        // rows that do not sum to 1 are counted
+        let (t, classes) = multiclass(
+            &[Some("cat")],
+            vec![
+                ("proba_cat", vec![0.9]),
+                ("proba_bird", vec![0.5]),
+                ("proba_dog", vec![0.0]),
+            ],
+        );
+        let p = class_probabilities(&t, Task::Multiclass, &classes, false)
+            .expect("probabilities")
+            .expect("they agree");
+        assert_eq!(p.off_sum, 1);
+    }
 
     fn ints(v: Vec<i64>) -> Column {
         Column::ints(v.into_iter().map(Some))

@@ -1,19 +1,24 @@
-//! Label quality (SPEC §3 "Label errors and conflicting labels"): rows whose
-//! features are identical but whose labels disagree, per dataset with a
-//! label. (The cleanlab label issues of the same section are not built yet:
-//! their metrics are in the conformance pending list.)
+//! Label quality (SPEC §3 "Label errors and conflicting labels"), per
+//! dataset with a label: the rows confident learning flags as likely
+//! mislabelled (as cleanlab's `find_label_issues`), from the model's class
+//! probabilities, with the most suspicious rows as evidence; and the rows
+//! whose features are identical but whose labels disagree.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::report::{Check, Metric, Status};
+use crate::stats::label_issues::{find_label_issues, likely_label, LabelIssueError};
 use crate::stats::labels::conflicting_label_share;
-use crate::targets::Outcome;
+use crate::targets::{class_probabilities, ClassProbabilities, Outcome};
 
-use super::{pct, summary, Context, Family, Needs, Pass};
+use super::{integer_ids, pct, summary, thousands, Context, Family, Needs, Pass};
 
-const LABELS: (&str, &str) = ("label_quality", "Conflicting labels");
+const LABELS: (&str, &str) = ("label_quality", "Label errors and conflicting labels");
 
-/// `conflicting_label_share` per dataset.
+/// How many of the most suspicious rows the evidence lists per dataset.
+const SUSPICIOUS_ROWS: usize = 20;
+
+/// Label issues and `conflicting_label_share` per dataset.
 pub struct Labels;
 
 impl Family for Labels {
@@ -58,52 +63,260 @@ fn labelled_rows(tuples: &[u64], label: &Outcome) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// One dataset's label issues: the flagged rows' counts overall and per
+/// class, and the most suspicious of them.
+struct Issues {
+    probs: ClassProbabilities,
+    flagged: Vec<bool>,
+}
+
+impl Issues {
+    fn count(&self) -> usize {
+        self.flagged.iter().filter(|&&f| f).count()
+    }
+    fn share(&self) -> Option<f64> {
+        let n = self.flagged.len();
+        (n > 0).then(|| self.count() as f64 / n as f64)
+    }
+    /// Per class (sorted class order): (rows used, flagged).
+    fn per_class(&self) -> Vec<(usize, usize)> {
+        let mut out = vec![(0usize, 0usize); self.probs.classes.len()];
+        for (&y, &f) in self.probs.labels.iter().zip(&self.flagged) {
+            if let Some(c) = out.get_mut(y as usize) {
+                c.0 += 1;
+                c.1 += usize::from(f);
+            }
+        }
+        out
+    }
+}
+
+/// The label issues of a dataset (`None` without a label or class
+/// probabilities), or why they cannot be found.
+fn issues_of(ctx: &Context<'_>, dataset: &str) -> Option<Result<Issues, String>> {
+    let task = ctx.targets.task()?;
+    let t = ctx.targets.get(dataset)?;
+    let boolean = ctx
+        .plan
+        .roles
+        .label
+        .as_deref()
+        .and_then(|l| ctx.plan.columns.iter().find(|c| c.name == l))
+        .and_then(|c| c.reference_type.as_deref().or(c.current_type.as_deref()))
+        .is_some_and(|ty| ty.starts_with("bool"));
+    let probs = match class_probabilities(t, task, &ctx.targets.classes, boolean)? {
+        Ok(p) => p,
+        Err(e) => return Some(Err(e)),
+    };
+    let k = probs.classes.len();
+    match find_label_issues(&probs.labels, &probs.probs, k) {
+        Ok(flagged) => Some(Ok(Issues { probs, flagged })),
+        Err(e) => Some(Err(issue_error(&e, &probs))),
+    }
+}
+
+/// A label-issue error in the dataset's words (its rows and classes).
+fn issue_error(e: &LabelIssueError, p: &ClassProbabilities) -> String {
+    let row = |i: &usize| p.rows.get(*i).map_or(0, |&r| r as usize + 1);
+    let class = |c: &usize| p.classes.get(*c).cloned().unwrap_or_default();
+    match e {
+        LabelIssueError::NoRows => "no row has a label and finite class probabilities".into(),
+        LabelIssueError::SingleClass { label } => format!(
+            "every row has the label `{}`: label errors need at least 2 classes",
+            class(&(*label as usize))
+        ),
+        LabelIssueError::ProbabilityOutOfRange {
+            row: r,
+            class: c,
+            value,
+        } => format!(
+            "row {}: the probability of class `{}` is {value}, outside [0, 1]",
+            thousands(row(r)),
+            class(c)
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// The most suspicious flagged rows, lowest self-confidence first: row
+/// number (1-based), id when the ids are integers, given and likely label.
+fn suspicious(ctx: &Context<'_>, dataset: &str, issues: &Issues) -> Vec<Value> {
+    let p = &issues.probs;
+    let k = p.classes.len().max(1);
+    let conf = |i: usize| {
+        p.probs
+            .get(i * k + p.labels[i] as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
+    let mut rows: Vec<usize> = (0..issues.flagged.len())
+        .filter(|&i| issues.flagged[i])
+        .collect();
+    rows.sort_by(|&a, &b| conf(a).total_cmp(&conf(b)).then(a.cmp(&b)));
+    rows.truncate(SUSPICIOUS_ROWS);
+    let ids = integer_ids(ctx)
+        .then(|| ctx.targets.get(dataset).and_then(|t| t.ids.as_ref()))
+        .flatten();
+    rows.into_iter()
+        .map(|i| {
+            let row = p.rows[i] as usize;
+            let likely = likely_label(&p.probs[i * k..(i + 1) * k]) as usize;
+            json!({
+                "row": row + 1,
+                "id": ids.and_then(|v| v.get(row).copied().flatten()).map(|k| k as i64),
+                "given": p.classes.get(p.labels[i] as usize),
+                "likely": p.classes.get(likely),
+                "self_confidence": conf(i),
+                "likely_probability": p.probs.get(i * k + likely),
+            })
+        })
+        .collect()
+}
+
 fn labels(ctx: &Context<'_>, pass: &Pass) -> Check {
     let (id, title) = LABELS;
     let cfg = &ctx.config.labels;
     let severity: Status = cfg.severity.into();
-    if !pass.has_features() {
-        return Check::skipped(id, title, "no feature columns to compare rows by");
-    }
+    let label_column = ctx.plan.roles.label.clone().unwrap_or_default();
     let mut metrics = Vec::new();
     let mut findings = Vec::new();
+    let mut notes = Vec::new();
     let mut rows = Vec::new();
     for (d, meta) in ctx.datasets.iter().enumerate() {
-        let (Some(label), Some(tuples)) = (
-            ctx.targets.get(&meta.label).and_then(|t| t.label()),
-            pass.hashes.features.get(d).filter(|h| !h.is_empty()),
-        ) else {
+        let Some(label) = ctx.targets.get(&meta.label).and_then(|t| t.label()) else {
             continue;
         };
-        let Some(share) = conflicting_label_share(labelled_rows(tuples, label)) else {
-            continue;
-        };
-        let status = if share > cfg.max_conflicting_label_share {
-            severity
-        } else {
-            Status::Pass
-        };
-        if status != Status::Pass {
-            findings.push(format!(
-                "{} of {} rows repeat another row's features with a different label",
-                pct(share),
-                meta.label
-            ));
+        let mut row = serde_json::Map::new();
+        row.insert("dataset".into(), json!(meta.label));
+        // Label issues (confident learning).
+        match issues_of(ctx, &meta.label) {
+            None => {}
+            Some(Err(e)) => {
+                notes.push(format!("{}: label errors not searched: {e}", meta.label));
+                row.insert("label_issues_error".into(), json!(e));
+            }
+            Some(Ok(issues)) => {
+                let share = issues.share();
+                let status = if share.is_some_and(|s| s > cfg.max_label_issue_share) {
+                    severity
+                } else {
+                    Status::Pass
+                };
+                let count = issues.count();
+                metrics.extend(
+                    Metric::new("label_issue_count", count as f64).map(|m| m.dataset(&meta.label)),
+                );
+                metrics.extend(
+                    share
+                        .and_then(|s| Metric::new("label_issue_share", s))
+                        .map(|m| {
+                            m.dataset(&meta.label)
+                                .judged(cfg.max_label_issue_share, status)
+                        }),
+                );
+                let mut classes = Vec::new();
+                for (c, (used, flagged)) in issues.per_class().into_iter().enumerate() {
+                    let name = issues.probs.classes.get(c).cloned().unwrap_or_default();
+                    let class_share = (used > 0).then(|| flagged as f64 / used as f64);
+                    if used > 0 {
+                        metrics.extend(
+                            Metric::new("label_issue_count", flagged as f64)
+                                .map(|m| m.dataset(&meta.label).segment(&label_column, &name)),
+                        );
+                        metrics.extend(
+                            class_share
+                                .and_then(|s| Metric::new("label_issue_share", s))
+                                .map(|m| m.dataset(&meta.label).segment(&label_column, &name)),
+                        );
+                    }
+                    classes.push(json!({
+                        "class": name, "rows": used, "count": flagged, "share": class_share,
+                    }));
+                }
+                if status != Status::Pass {
+                    findings.push(format!(
+                        "{} of {}'s {} labelled rows look mislabelled ({} rows; limit {})",
+                        pct(share.unwrap_or(0.0)),
+                        meta.label,
+                        thousands(issues.flagged.len()),
+                        thousands(count),
+                        pct(cfg.max_label_issue_share)
+                    ));
+                }
+                if issues.probs.dropped > 0 {
+                    notes.push(format!(
+                        "{}: {} labelled rows without finite class probabilities left out of the label-error search",
+                        meta.label,
+                        thousands(issues.probs.dropped)
+                    ));
+                }
+                if issues.probs.off_sum > 0 {
+                    notes.push(format!(
+                        "{}: the class probabilities of {} rows do not sum to 1 (off by more than {})",
+                        meta.label,
+                        thousands(issues.probs.off_sum),
+                        crate::targets::SUM_TOLERANCE
+                    ));
+                }
+                row.insert(
+                    "label_issues".into(),
+                    json!({
+                        "rows_used": issues.flagged.len(),
+                        "count": count,
+                        "share": share,
+                        "dropped": issues.probs.dropped,
+                        "off_sum": issues.probs.off_sum,
+                        "classes": classes,
+                        "suspicious": suspicious(ctx, &meta.label, &issues),
+                    }),
+                );
+            }
         }
-        metrics.extend(Metric::new("conflicting_label_share", share).map(|m| {
-            m.dataset(&meta.label)
-                .judged(cfg.max_conflicting_label_share, status)
-        }));
-        rows.push(json!({ "dataset": meta.label, "conflicting_label_share": share }));
+        // Conflicting labels (identical feature tuples).
+        let share = pass
+            .hashes
+            .features
+            .get(d)
+            .filter(|h| !h.is_empty() && pass.has_features())
+            .and_then(|tuples| conflicting_label_share(labelled_rows(tuples, label)));
+        if let Some(share) = share {
+            let status = if share > cfg.max_conflicting_label_share {
+                severity
+            } else {
+                Status::Pass
+            };
+            if status != Status::Pass {
+                findings.push(format!(
+                    "{} of {} rows repeat another row's features with a different label",
+                    pct(share),
+                    meta.label
+                ));
+            }
+            metrics.extend(Metric::new("conflicting_label_share", share).map(|m| {
+                m.dataset(&meta.label)
+                    .judged(cfg.max_conflicting_label_share, status)
+            }));
+            row.insert("conflicting_label_share".into(), json!(share));
+        }
+        if row.len() > 1 {
+            rows.push(Value::Object(row));
+        }
     }
     if metrics.is_empty() {
-        return Check::skipped(id, title, "no dataset has a label");
+        let why = if notes.is_empty() {
+            "no dataset has a label with class probabilities or feature columns".to_string()
+        } else {
+            notes.join("; ")
+        };
+        return Check::skipped(id, title, why);
     }
-    let message = summary(&findings, || "no conflicting labels".to_string());
+    let message = summary(&findings, || {
+        "no dataset's labels look wrong or conflict".to_string()
+    });
     Check::judged(
         (id, title),
         message,
         metrics,
-        json!({ "datasets": rows, "findings": findings }),
+        json!({ "label_column": label_column, "datasets": rows, "findings": findings, "notes": notes }),
     )
 }

@@ -369,6 +369,18 @@ pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
         .collect()
 }
 
+/// Whether the id column holds integers (then an id is shown as its value;
+/// other ids are shown by row number).
+pub(crate) fn integer_ids(ctx: &Context<'_>) -> bool {
+    ctx.plan
+        .roles
+        .id
+        .as_deref()
+        .and_then(|id| ctx.plan.columns.iter().find(|c| c.name == id))
+        .and_then(|c| c.current_type.as_deref())
+        .is_some_and(|t| t.starts_with("int") || t.starts_with("uint"))
+}
+
 /// A check's one-line message: its findings, or `otherwise` when it has
 /// none.
 pub(crate) fn summary(findings: &[String], otherwise: impl FnOnce() -> String) -> String {

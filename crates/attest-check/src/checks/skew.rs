@@ -10,7 +10,7 @@ use crate::report::{display_number, Check, Metric, Status};
 use crate::stats::skew::{compare_codes, compare_numbers, id_pairs, Comparison, IdPairs};
 use crate::targets::Outcome;
 
-use super::{pct, thousands, ColumnData, Context, Family, Pass, View};
+use super::{integer_ids, pct, thousands, ColumnData, Context, Family, Pass, View};
 
 const SKEW: (&str, &str) = ("skew", "Training/serving skew");
 
@@ -49,14 +49,7 @@ impl Family for Skew {
 
 /// An id for messages: the value of an integer id, else the row of current.
 fn id_words(ctx: &Context<'_>, pairs: &IdPairs, pair: usize) -> String {
-    let integer = ctx
-        .plan
-        .roles
-        .id
-        .as_deref()
-        .and_then(|id| ctx.plan.columns.iter().find(|c| c.name == id))
-        .and_then(|c| c.current_type.as_deref())
-        .is_some_and(|t| t.starts_with("int") || t.starts_with("uint"));
+    let integer = integer_ids(ctx);
     match (pairs.keys.get(pair), pairs.current.get(pair)) {
         (Some(&k), _) if integer => format!("id {}", k as i64),
         (_, Some(&row)) => format!("current row {}", thousands(row as usize + 1)),

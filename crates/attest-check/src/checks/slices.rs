@@ -18,6 +18,7 @@ use crate::plan::Role;
 use crate::report::{Check, Metric, Status};
 use crate::stats::classification::row_log_loss;
 use crate::stats::hypothesis::benjamini_hochberg;
+use crate::stats::math::Det;
 use crate::stats::moments::quantile_sorted;
 use crate::stats::slices::{judged, min_rows, relative_delta, LossTotals};
 use crate::targets::{PerfData, TaskData};
@@ -108,7 +109,10 @@ pub(super) fn base_of(ctx: &Context<'_>) -> Option<Base> {
     let decider = deciding_metric(task, has_score);
     let sigma = orientation(decider)?;
     let overall = metric_value(data, decider, &ctx.targets.classes)?;
-    let losses = row_losses(data);
+    let mut losses = row_losses(data);
+    if let Some(probs) = multiclass_losses(ctx, task, &perf.as_ref().as_ref()?.rows) {
+        losses = probs;
+    }
     let totals = LossTotals::of(&losses);
     Some(Base {
         perf: perf.clone(),
@@ -149,6 +153,40 @@ fn row_losses(data: &TaskData) -> Vec<f64> {
             y.iter().zip(pred).map(|(a, b)| (a - b) * (a - b)).collect()
         }
     }
+}
+
+/// Multiclass with class probabilities: each row's log loss
+/// −ln(p_label / Σ p), the probability clipped to [1e-15, 1 − 1e-15] as
+/// in the binary [`row_log_loss`]; NaN (left out of the test) for a row
+/// without finite probabilities. `rows` are the base's dataset rows.
+fn multiclass_losses(
+    ctx: &Context<'_>,
+    task: crate::config::Task,
+    rows: &[u32],
+) -> Option<Vec<f64>> {
+    if task != crate::config::Task::Multiclass {
+        return None;
+    }
+    let t = ctx.targets.get("current")?;
+    let p = crate::targets::class_probabilities(t, task, &ctx.targets.classes, false)?.ok()?;
+    let k = p.classes.len();
+    let mut at = std::collections::HashMap::with_capacity(p.rows.len());
+    for (i, &r) in p.rows.iter().enumerate() {
+        at.insert(r, i);
+    }
+    Some(
+        rows.iter()
+            .map(|r| match at.get(r) {
+                Some(&i) => {
+                    let row = &p.probs[i * k..(i + 1) * k];
+                    let total: f64 = row.iter().sum();
+                    let q = (row[p.labels[i] as usize] / total).clamp(1e-15, 1.0 - 1e-15);
+                    -q.d_ln()
+                }
+                None => f64::NAN,
+            })
+            .collect(),
+    )
 }
 
 /// One slice of a feature: its name and the indices of its rows among the

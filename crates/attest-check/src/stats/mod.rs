@@ -22,6 +22,7 @@ pub mod importance;
 pub mod isotonic;
 pub mod kolmogorov;
 pub mod ks;
+pub mod label_issues;
 pub mod labels;
 pub mod math;
 pub mod moments;
