@@ -1,5 +1,5 @@
 //! The check library compiled to wasm32: the conformance cases, every
-//! Parquet codec and the zstd demo pair, run under `wasm-bindgen-test`
+//! Parquet codec, list columns and the zstd demo pair, run under `wasm-bindgen-test`
 //! (Node.js; `cargo test --target wasm32-unknown-unknown -p attest-app`).
 #![cfg(target_arch = "wasm32")]
 
@@ -86,4 +86,68 @@ fn demo_pair_runs_through_the_js_entry_point() {
     let report: attest_check::Report = serde_json::from_str(&json).expect("report");
     assert_eq!(report.inputs[0].rows, 4000);
     assert!(report.checks.iter().any(|c| c.id == "feature_drift"));
+}
+
+/// A list column's rows as text, as `tests/data/lists/expected.json` holds
+/// them (null for a null list or value, "NaN" for NaN).
+fn list_rows(ds: &Dataset) -> serde_json::Value {
+    let lists = ds.read_float_lists("proba").expect("lists");
+    (0..lists.rows())
+        .map(|i| match lists.get(i) {
+            None => serde_json::Value::Null,
+            Some(l) => l
+                .iter()
+                .map(|v| {
+                    if v.is_nan() {
+                        serde_json::Value::Null
+                    } else {
+                        serde_json::json!(*v)
+                    }
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn list_columns_decode_in_wasm() {
+    let expected: serde_json::Value =
+        serde_json::from_str(include_str!("data/lists/expected.json")).expect("json");
+    let files: [(&str, &[u8]); 4] = [
+        (
+            "pyarrow_default.parquet",
+            include_bytes!("data/lists/pyarrow_default.parquet"),
+        ),
+        (
+            "pyarrow_v2_zstd_small_pages.parquet",
+            include_bytes!("data/lists/pyarrow_v2_zstd_small_pages.parquet"),
+        ),
+        (
+            "pyarrow_large_list_float_gzip.parquet",
+            include_bytes!("data/lists/pyarrow_large_list_float_gzip.parquet"),
+        ),
+        (
+            "duckdb_default.parquet",
+            include_bytes!("data/lists/duckdb_default.parquet"),
+        ),
+    ];
+    for (name, bytes) in files {
+        let got = list_rows(&dataset("reference", name, bytes));
+        let want: serde_json::Value = expected[name]["lists"]
+            .as_array()
+            .expect("lists")
+            .iter()
+            .map(|r| match r.as_array() {
+                None => serde_json::Value::Null,
+                Some(l) => l
+                    .iter()
+                    .map(|v| match v.as_str() {
+                        None | Some("NaN") => serde_json::Value::Null,
+                        Some(t) => serde_json::json!(t.parse::<f64>().expect("number")),
+                    })
+                    .collect(),
+            })
+            .collect();
+        assert_eq!(got, want, "{name}");
+    }
 }

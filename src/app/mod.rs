@@ -181,7 +181,7 @@ fn element_text(id: &str) -> Option<String> {
 
 /// The report embedded in this page when it is a one-file HTML report.
 fn embedded_report() -> Option<String> {
-    element_text("attest-report")
+    element_text("attest-report").map(|t| attest_check::bundle::json_from_script(&t))
 }
 
 fn name_of(url: &str) -> String {

@@ -135,6 +135,30 @@ pub fn json_for_script(json: &str) -> String {
     json.replace('<', "\\u003c")
 }
 
+/// The JSON text [`json_for_script`] was given, from the element's text:
+/// each `\u003c` escape that it wrote becomes `<` again, byte for byte
+/// (a `\\u003c` — an escaped backslash before `u003c` — is left alone).
+pub fn json_from_script(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix("u003c") {
+            out.push('<');
+            rest = tail;
+        } else {
+            // Any other escape: the backslash and the character it escapes.
+            let next = after.chars().next().map_or(0, char::len_utf8);
+            out.push('\\');
+            out.push_str(&after[..next]);
+            rest = &after[next..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Escape text for HTML and XML content and attributes (control
 /// characters XML cannot hold are dropped).
 pub fn escape_markup(s: &str) -> String {
@@ -237,13 +261,22 @@ pub fn parts(html: &str) -> Result<Parts> {
             wasm_gzip_base64: wasm,
             css,
         },
-        report_json: report.replace("\\u003c", "<"),
+        report_json: json_from_script(&report),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_json_round_trips_byte_for_byte() {
+        let json = r#"{"segment":{"value":"<= q05"},"text":"a \\u003c b \" \\ <\/script>"}"#;
+        let script = json_for_script(json);
+        assert!(!script.contains('<'));
+        assert_eq!(json_from_script(&script), json);
+        assert_eq!(json_from_script("plain"), "plain");
+    }
 
     const WASM: &[u8] = b"\0asm\x01\0\0\0 pretend module";
     const JS: &str =

@@ -80,6 +80,12 @@ pub enum ColumnType {
         unit: TimeUnit,
         utc: bool,
     },
+    /// A list of floats per row (`list<double>`, `large_list<float>`),
+    /// read only where a role takes one (class probabilities), never
+    /// compared as a feature.
+    FloatList {
+        bits: u8,
+    },
     /// A column Attest does not read (nested, repeated, intervals…), by name.
     Unsupported(String),
 }
@@ -113,6 +119,8 @@ impl std::fmt::Display for ColumnType {
                     if *utc { ", UTC" } else { "" }
                 )
             }
+            ColumnType::FloatList { bits: 32 } => f.write_str("list<float>"),
+            ColumnType::FloatList { .. } => f.write_str("list<double>"),
             ColumnType::Unsupported(name) => f.write_str(name),
         }
     }
@@ -126,8 +134,41 @@ pub fn natural_kind(ty: &ColumnType) -> Option<Kind> {
         ColumnType::Int { .. } | ColumnType::Float { .. } | ColumnType::Decimal { .. } => {
             Some(Kind::Numeric)
         }
-        ColumnType::Unsupported(_) => None,
+        ColumnType::Unsupported(_) | ColumnType::FloatList { .. } => None,
         _ => Some(Kind::Categorical),
+    }
+}
+
+/// A list-of-floats column ([`ColumnType::FloatList`]): row `i`'s values
+/// are `values[offsets[i]..offsets[i + 1]]` (NaN for a null value), and
+/// `valid[i]` is false for a null list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FloatLists {
+    pub offsets: Vec<usize>,
+    pub values: Vec<f64>,
+    pub valid: Vec<bool>,
+}
+
+impl FloatLists {
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.valid.len()
+    }
+    /// Row `i`'s values; `None` for a null list or past the end.
+    pub fn get(&self, i: usize) -> Option<&[f64]> {
+        if !*self.valid.get(i)? {
+            return None;
+        }
+        self.values
+            .get(*self.offsets.get(i)?..*self.offsets.get(i + 1)?)
+    }
+    /// The longest list's length.
+    pub fn max_len(&self) -> usize {
+        self.offsets
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .max()
+            .unwrap_or(0)
     }
 }
 

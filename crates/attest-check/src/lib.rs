@@ -34,6 +34,7 @@ pub mod columns;
 pub mod config;
 pub mod conformance;
 pub mod error;
+pub mod fuzzing;
 pub mod plan;
 pub mod pq;
 pub mod profile;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::columns::{natural_kind, Kind};
+use crate::columns::{natural_kind, ColumnType, Kind};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::read::{Dataset, Datasets};
@@ -339,6 +339,13 @@ pub fn plan(datasets: Datasets<'_>, config: &Config) -> Result<Plan> {
             || roles.segments.iter().any(|i| i == c)
             || roles.feature_time.contains_key(c)
     };
+    // A list of floats (class probabilities) never takes a one-column role.
+    let is_list = |n: &str| {
+        [Some(reference), Some(current), datasets.train]
+            .iter()
+            .flatten()
+            .any(|d| matches!(d.column_type(n), Some(ColumnType::FloatList { .. })))
+    };
     if cfg.auto_detect {
         for (role, names) in AUTO_NAMES {
             if roles.single(role).is_some() {
@@ -346,7 +353,11 @@ pub fn plan(datasets: Datasets<'_>, config: &Config) -> Result<Plan> {
             }
             let found = all_names
                 .iter()
-                .find(|n| names.contains(&n.to_ascii_lowercase().as_str()) && !taken(&roles, n))
+                .find(|n| {
+                    names.contains(&n.to_ascii_lowercase().as_str())
+                        && !taken(&roles, n)
+                        && !is_list(n)
+                })
                 .cloned();
             if let Some(slot) = roles.single_mut(role) {
                 *slot = found;
@@ -364,9 +375,17 @@ pub fn plan(datasets: Datasets<'_>, config: &Config) -> Result<Plan> {
                 })
                 .cloned()
                 .collect();
-            // One such column is more likely a score of its own.
+            // One such column is more likely a score of its own; one list
+            // of floats is the class probabilities.
+            let lists: Vec<String> = all_names
+                .iter()
+                .filter(|n| is_list(n) && !taken(&roles, n))
+                .cloned()
+                .collect();
             if found.len() >= 2 {
                 roles.class_scores = found;
+            } else if lists.len() == 1 {
+                roles.class_scores = lists;
             }
         }
         if roles.attribution.is_empty() {

@@ -229,17 +229,7 @@ impl Dataset {
         column: &str,
         rows_read: &mut dyn FnMut(usize),
     ) -> Result<Column> {
-        let index = self
-            .columns
-            .iter()
-            .position(|c| c.name == column)
-            .ok_or_else(|| Error::MissingColumn {
-                dataset: self.label.clone(),
-                name: self.name().to_string(),
-                column: column.to_string(),
-                role: "column".into(),
-                available: self.column_list(),
-            })?;
+        let index = self.index_of(column)?;
         match &self.inner {
             Inner::Csv(data) => {
                 rows_read(self.rows);
@@ -255,6 +245,43 @@ impl Dataset {
                     message: format!("column `{column}`: {m}"),
                 }),
         }
+    }
+
+    /// Read a list-of-floats column ([`ColumnType::FloatList`], Parquet
+    /// only), within the dataset's decode limits.
+    pub fn read_float_lists(&self, column: &str) -> Result<crate::columns::FloatLists> {
+        let index = self.index_of(column)?;
+        match &self.inner {
+            Inner::Csv(_) => Err(Error::Csv {
+                name: self.name().to_string(),
+                message: format!("column `{column}`: CSV holds no list columns"),
+            }),
+            Inner::Parquet(file) => file
+                .read_float_lists(
+                    &self.source,
+                    index,
+                    &mut |_| {},
+                    self.limits.max_column_bytes,
+                )
+                .map_err(|m| Error::Parquet {
+                    name: self.name().to_string(),
+                    message: format!("column `{column}`: {m}"),
+                }),
+        }
+    }
+
+    /// The position of `column`, or the error that names what there is.
+    fn index_of(&self, column: &str) -> Result<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.name == column)
+            .ok_or_else(|| Error::MissingColumn {
+                dataset: self.label.clone(),
+                name: self.name().to_string(),
+                column: column.to_string(),
+                role: "column".into(),
+                available: self.column_list(),
+            })
     }
 
     /// The column names, comma-separated, for messages.

@@ -337,6 +337,26 @@ pub fn attributed_feature(column: &str) -> &str {
         .unwrap_or(column)
 }
 
+/// A list column of class probabilities as one column per position
+/// (`name[0]`, `name[1]`, …, as many as the longest list): a row whose list
+/// is null or shorter has NaN where it has no value.
+fn split_lists(name: &str, lists: &crate::columns::FloatLists) -> Vec<(String, Vec<f64>)> {
+    (0..lists.max_len())
+        .map(|k| {
+            let values = (0..lists.rows())
+                .map(|i| {
+                    lists
+                        .get(i)
+                        .and_then(|l| l.get(k))
+                        .copied()
+                        .unwrap_or(f64::NAN)
+                })
+                .collect();
+            (format!("{name}[{k}]"), values)
+        })
+        .collect()
+}
+
 /// The mean of |x| over the finite values of `x` (compensated sum); `None`
 /// when none is finite.
 fn mean_abs(x: &[f64]) -> Option<f64> {
@@ -743,6 +763,14 @@ pub fn load_all<'a>(
         let mut class_scores = Ok(Vec::new());
         for &c in &cols.class_scores {
             if has(ds, Some(c)).is_none() {
+                continue;
+            }
+            if matches!(ds.column_type(c), Some(ColumnType::FloatList { .. })) {
+                // One list column: its i-th values are the i-th class's.
+                let lists = ds.read_float_lists(c)?;
+                if let Ok(list) = &mut class_scores {
+                    list.extend(split_lists(c, &lists));
+                }
                 continue;
             }
             match crate::columns::into_numeric(ds.read_column(c)?) {

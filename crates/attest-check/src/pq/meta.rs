@@ -28,13 +28,35 @@ pub struct Leaf {
     pub ty: ColumnType,
 }
 
-/// A top-level column: a leaf, or something Attest does not read (groups,
-/// repeated fields), kept so that its name shows and can be reported.
+/// A top-level list of floats (`list<double>`, `large_list<float>`, the
+/// standard three-level LIST or the legacy two-level repeated field): the
+/// leaf holding its values and the definition levels that tell a null
+/// list, an empty list, a null value and a value apart (the repetition
+/// level is 0 at a row's first value, 1 after).
+#[derive(Debug, Clone)]
+pub struct ListLeaf {
+    /// Index among all leaves.
+    pub leaf: usize,
+    /// `Float` or `Double`.
+    pub physical: Physical,
+    /// Definition level of a present, empty list (0 when the list is
+    /// required; below it, the list is null).
+    pub empty_def: u8,
+    /// Definition level of a present value.
+    pub max_def: u8,
+    /// Values may be null (their level is `max_def − 1`).
+    pub element_optional: bool,
+}
+
+/// A top-level column: a leaf, a list of floats, or something Attest does
+/// not read (other groups, repeated fields), kept so that its name shows
+/// and can be reported.
 #[derive(Debug, Clone)]
 pub struct TopColumn {
     pub name: String,
     pub ty: ColumnType,
     pub leaf: Option<Leaf>,
+    pub list: Option<ListLeaf>,
 }
 
 /// Where a column chunk lies and how it is compressed.
@@ -343,12 +365,24 @@ fn columns(elements: &[Element]) -> Result<(Vec<TopColumn>, usize), String> {
             .ok_or("the schema lists fewer columns than its root says")?;
         match e.children {
             Some(n) if n > 0 => {
-                // A group (struct, list, map): skip its subtree, count its leaves.
+                // A group (struct, list, map): skip its subtree, count its
+                // leaves; a list of floats is read.
                 let (next, leaves) = subtree(elements, i)?;
+                let list = float_list(elements, i, leaf);
                 out.push(TopColumn {
                     name: e.name.clone(),
-                    ty: ColumnType::Unsupported(nested_name(e).into()),
+                    ty: match &list {
+                        Some(l) => ColumnType::FloatList {
+                            bits: if l.physical == Physical::Float {
+                                32
+                            } else {
+                                64
+                            },
+                        },
+                        None => ColumnType::Unsupported(nested_name(e).into()),
+                    },
                     leaf: None,
+                    list,
                 });
                 i = next;
                 leaf += leaves;
@@ -375,6 +409,7 @@ fn columns(elements: &[Element]) -> Result<(Vec<TopColumn>, usize), String> {
                         None => ColumnType::Unsupported("list".into()),
                     },
                     leaf: leaf_col,
+                    list: None,
                 });
                 i += 1;
                 leaf += 1;
@@ -382,6 +417,47 @@ fn columns(elements: &[Element]) -> Result<(Vec<TopColumn>, usize), String> {
         }
     }
     Ok((out, leaf))
+}
+
+/// The group at `i` as a list of floats, when it is one: a LIST group with
+/// one repeated child that is either a group of one optional or required
+/// float/double leaf (three levels, what pyarrow, Polars and DuckDB write)
+/// or itself a float/double leaf (two levels, older writers). `leaf` is the
+/// index of its first leaf.
+fn float_list(elements: &[Element], i: usize, leaf: usize) -> Option<ListLeaf> {
+    let group = elements.get(i)?;
+    let annotated =
+        group.converted == Some(3) || matches!(group.logical, Some(Logical::Other("list")));
+    if group.children != Some(1) || !annotated || group.repetition == Some(2) {
+        return None;
+    }
+    let repeated = elements.get(i + 1)?;
+    if repeated.repetition != Some(2) {
+        return None;
+    }
+    let (value, element_optional) = match repeated.children {
+        Some(1) => {
+            let v = elements.get(i + 2)?;
+            if v.children.is_some_and(|n| n > 0) || v.repetition == Some(2) {
+                return None;
+            }
+            (v, v.repetition == Some(1))
+        }
+        None | Some(0) => (repeated, false),
+        _ => return None,
+    };
+    let physical = physical(value).ok()?;
+    if !matches!(physical, Physical::Float | Physical::Double) {
+        return None;
+    }
+    let empty_def = u8::from(group.repetition == Some(1));
+    Some(ListLeaf {
+        leaf,
+        physical,
+        empty_def,
+        max_def: empty_def + 1 + u8::from(element_optional),
+        element_optional,
+    })
 }
 
 /// End index and leaf count of the subtree rooted at `i`.

@@ -9,11 +9,15 @@
 //! RLE_DICTIONARY), RLE (booleans), DELTA_BINARY_PACKED,
 //! DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT
 //! encodings; data pages v1 and v2; uncompressed, Snappy, gzip, Brotli,
-//! LZ4 (Hadoop framing and raw), LZ4_RAW and Zstandard. Nested and repeated
-//! columns are listed with an `unsupported` type and not decoded. Encrypted
-//! files and LZO are refused with a message.
+//! LZ4 (Hadoop framing and raw), LZ4_RAW and Zstandard. A top-level list
+//! of floats or doubles (`list<double>`, `large_list`, nulls at both
+//! levels; `list.rs`) is decoded on request ([`ParquetFile::read_float_lists`],
+//! for class probabilities); other nested and repeated columns are listed
+//! with an `unsupported` type and not decoded. Encrypted files and LZO are
+//! refused with a message.
 
 mod encoding;
+mod list;
 mod meta;
 mod thrift;
 
@@ -142,22 +146,61 @@ impl ParquetFile {
         let rows = usize::try_from(self.meta.rows).map_err(|_| "too many rows")?;
         let mut sink = Sink::new(leaf, usize::try_from(max_bytes).unwrap_or(usize::MAX));
         for (g, group) in self.meta.row_groups.iter().enumerate() {
-            let chunk = group
-                .chunks
-                .get(leaf.leaf)
-                .copied()
-                .flatten()
-                .ok_or_else(|| {
-                    format!("row group {g}: the column chunk is missing or in another file")
-                })?;
-            let group_rows = usize::try_from(group.rows).map_err(|_| "bad row count")?;
-            let data = ChunkData::fetch(source, chunk.start, chunk.len, self.prefetch_max)?;
-            read_chunk(&data, chunk.codec, leaf, group_rows, &mut sink, rows_read)
+            let (data, codec, group_rows) = self.chunk(source, g, group, leaf.leaf)?;
+            read_chunk(&data, codec, leaf, group_rows, &mut sink, rows_read)
                 .map_err(|m| format!("row group {g}: {m}"))?;
         }
         if sink.rows() != rows {
             return Err(format!(
                 "decoded {} values but the footer says {rows} rows",
+                sink.rows()
+            ));
+        }
+        Ok(sink.finish())
+    }
+}
+
+impl ParquetFile {
+    /// Row group `g`'s chunk of leaf `leaf`: its bytes, codec and rows.
+    fn chunk<'a>(
+        &self,
+        source: &'a Arc<dyn ByteSource>,
+        g: usize,
+        group: &meta::RowGroup,
+        leaf: usize,
+    ) -> Result<(ChunkData<'a>, i32, usize), String> {
+        let chunk = group.chunks.get(leaf).copied().flatten().ok_or_else(|| {
+            format!("row group {g}: the column chunk is missing or in another file")
+        })?;
+        let rows = usize::try_from(group.rows).map_err(|_| "bad row count")?;
+        let data = ChunkData::fetch(source, chunk.start, chunk.len, self.prefetch_max)?;
+        Ok((data, chunk.codec, rows))
+    }
+
+    /// Decode top-level column `index`, a list of floats
+    /// ([`ColumnType::FloatList`]), across all row groups, within
+    /// `max_bytes` as [`read_column`](Self::read_column).
+    pub fn read_float_lists(
+        &self,
+        source: &Arc<dyn ByteSource>,
+        index: usize,
+        rows_read: &mut dyn FnMut(usize),
+        max_bytes: u64,
+    ) -> Result<crate::columns::FloatLists, String> {
+        let top = self.meta.columns.get(index).ok_or("no such column")?;
+        let Some(list) = &top.list else {
+            return Err(format!("a {} column is not a list of floats", top.ty));
+        };
+        let rows = usize::try_from(self.meta.rows).map_err(|_| "too many rows")?;
+        let mut sink = list::ListSink::new(usize::try_from(max_bytes).unwrap_or(usize::MAX));
+        for (g, group) in self.meta.row_groups.iter().enumerate() {
+            let (data, codec, group_rows) = self.chunk(source, g, group, list.leaf)?;
+            list::read_list_chunk(&data, codec, list, group_rows, &mut sink, rows_read)
+                .map_err(|m| format!("row group {g}: {m}"))?;
+        }
+        if sink.rows() != rows {
+            return Err(format!(
+                "decoded {} lists but the footer says {rows} rows",
                 sink.rows()
             ));
         }
@@ -302,6 +345,36 @@ fn read_header(data: &ChunkData<'_>, pos: u64) -> Result<(PageHeader, usize), St
     }
 }
 
+/// The page at `pos`: its header, its (still compressed) body and where
+/// the next page starts.
+fn read_page(data: &ChunkData<'_>, pos: u64) -> Result<(PageHeader, Bytes, u64), String> {
+    let (h, header_len) = read_header(data, pos)?;
+    let compressed = size(h.compressed, "page size")?;
+    let body_at = pos + header_len as u64;
+    let body = data.get(body_at, compressed)?;
+    if body.len() < compressed {
+        return Err("a page ends past its column chunk (truncated file?)".into());
+    }
+    Ok((h, body, body_at + compressed as u64))
+}
+
+/// The `present` dictionary indices of a dictionary-encoded page's values
+/// (a bit-width byte, then an RLE/bit-packed run).
+fn dictionary_indices(values: &[u8], present: usize) -> Result<Vec<u32>, String> {
+    let width = u32::from(*values.first().unwrap_or(&0));
+    let mut idx = Vec::new();
+    if present > 0 {
+        encoding::rle_hybrid(
+            values.get(1..).unwrap_or_default(),
+            width,
+            present,
+            &mut idx,
+        )
+        .map_err(|m| format!("dictionary indices: {m}"))?;
+    }
+    Ok(idx)
+}
+
 fn size(v: i32, what: &str) -> Result<usize, String> {
     usize::try_from(v).map_err(|_| format!("negative {what} {v}"))
 }
@@ -429,15 +502,9 @@ fn read_chunk(
                 rows - (target - sink.rows())
             ));
         }
-        let (h, header_len) = read_header(data, pos)?;
-        let compressed = size(h.compressed, "page size")?;
+        let (h, body, next) = read_page(data, pos)?;
         let uncompressed = size(h.uncompressed, "page size")?;
-        let body_at = pos + header_len as u64;
-        let body = data.get(body_at, compressed)?;
-        if body.len() < compressed {
-            return Err("a page ends past its column chunk (truncated file?)".into());
-        }
-        pos = body_at + compressed as u64;
+        pos = next;
         match h.kind {
             2 => {
                 // dictionary page
@@ -517,18 +584,7 @@ fn read_chunk(
                         let dict = dict
                             .as_ref()
                             .ok_or("a dictionary-encoded page without a dictionary page")?;
-                        let width = u32::from(*values.first().unwrap_or(&0));
-                        let mut idx = Vec::new();
-                        if present > 0 {
-                            encoding::rle_hybrid(
-                                values.get(1..).unwrap_or_default(),
-                                width,
-                                present,
-                                &mut idx,
-                            )
-                            .map_err(|m| format!("dictionary indices: {m}"))?;
-                        }
-                        dict.gather(&idx)?
+                        dict.gather(&dictionary_indices(&values, present)?)?
                     }
                     e => {
                         // Texts decoded from a page are held twice until
