@@ -7,7 +7,8 @@
 # (bench-full/: train, reference and current with timestamps, a challenger
 # and attributions) twice: its reference and current alone with the default
 # configuration ("--full-pair"), and every check of the validation suite
-# (train given, monthly chunks, the challenger: "--full").
+# (train given, monthly chunks, the challenger, the attributions, the
+# training/serving skew join on the id: "--full").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=5
@@ -27,7 +28,7 @@ if [ -n "$FULL" ] && [ ! -f bench-full/train.parquet ]; then
     python3 ../shared/bench/make_big.py bench-full 1000000 --full
 fi
 if [ -n "$FULL" ]; then
-    printf '[roles]\nchallenger_score = "challenger_score"\nchallenger_prediction = "challenger_prediction"\n[backtest]\nchunk = "month"\n' \
+    printf '[roles]\nchallenger_score = "challenger_score"\nchallenger_prediction = "challenger_prediction"\n[backtest]\nchunk = "month"\n[skew]\njoin = true\n' \
         > bench-full/attest.toml
 fi
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }

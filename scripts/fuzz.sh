@@ -45,6 +45,7 @@ pair() {
 pair tests/data/codecs/none.parquet tests/data/codecs/zstd.parquet "$corpus/run/seed-parquet-pair"
 pair tests/data/codecs/table.csv tests/data/codecs/snappy.parquet "$corpus/run/seed-csv-parquet"
 pair fuzz/seeds/csv/quoted.csv fuzz/seeds/csv/one_column.csv "$corpus/run/seed-csv-pair"
+pair tests/data/lists/pyarrow_default.parquet tests/data/lists/duckdb_default.parquet "$corpus/run/seed-lists"
 
 cargo +nightly fuzz build --fuzz-dir fuzz
 for t in "${TARGETS[@]}"; do

@@ -90,7 +90,8 @@ def main():
     con.execute(f"COPY (SELECT * FROM t) TO '{OUT / 'duckdb_default.parquet'}' (FORMAT parquet)")
     out = {p.name: expected(p) for p in sorted(OUT.glob("*.parquet"))}
     # The multiclass conformance case with its class probabilities as one
-    # list column (sorted class order) instead of proba_<class> columns.
+    # list column (sorted class order) instead of proba_<class> columns, and
+    # attribution columns.
     case = ROOT.parent / "shared/conformance/labels_multiclass"
     (OUT / "class_scores").mkdir(exist_ok=True)
     for name in ["reference", "current"]:
@@ -98,6 +99,15 @@ def main():
         cols = sorted(c for c in t.column_names if c.startswith("proba_"))
         rows = [list(r) for r in zip(*(t.column(c).to_pylist() for c in cols))]
         t = t.drop_columns(cols).append_column("proba", pa.array(rows, pa.list_(pa.float64())))
+        # Attributions, one column per feature, that shift between the two
+        # datasets (x2 matters more in current), for the importance view.
+        weights = {"x1": 0.6, "x2": 0.2 if name == "reference" else 0.7, "x3": 0.05, "x4": 0.3}
+        for f, w in weights.items():
+            x = t.column(f).to_pylist()
+            t = t.append_column(f"shap_{f}", pa.array([None if v is None else w * float(v) for v in x], pa.float64()))
+        for f, w in {"colour": 0.1, "size_band": 0.15}.items():
+            x = t.column(f).to_pylist()
+            t = t.append_column(f"shap_{f}", pa.array([None if v is None else w * (len(v) % 3 - 1) for v in x], pa.float64()))
         pq.write_table(t, OUT / "class_scores" / f"{name}.parquet")
     (OUT / "expected.json").write_text(json.dumps(out, indent=1) + "\n")
 

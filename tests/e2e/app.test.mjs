@@ -444,6 +444,39 @@ test("three files and an attest.toml dropped: the validation checks, their chart
   await page.close();
 });
 
+test("a multiclass pair with its class probabilities in a list column: label issues and the importance chart, the CLI's numbers", async () => {
+  const dir = path.join(root, "tests/data/lists/class_scores");
+  const ref = path.join(dir, "reference.parquet");
+  const cur = path.join(dir, "current.parquet");
+  const expected = cliReport(ref, cur);
+  const metric = (name, keys) => expected.checks.flatMap((k) => k.metrics)
+    .find((m) => m.name === name && Object.entries(keys).every(([k, v]) => JSON.stringify(m[k]) === JSON.stringify(v)) &&
+      ["column", "dataset", "against", "segment", "chunk"].every((k) => k in keys || m[k] === undefined));
+  const page = await newPage();
+  await dropFile(page, "#reference-drop", ref);
+  await dropFile(page, "#current-drop", cur);
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  // the list column is found as the class probabilities
+  assert.equal(await page.locator('#setup-columns tr[data-column="proba"] select.role').inputValue(), "class_scores");
+  await page.click("#run");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  for (const dataset of ["reference", "current"]) {
+    const want = metric("label_issue_count", { dataset });
+    const cell = page.locator(`#labels-table tr[data-dataset="${dataset}"] td[data-metric="label_issue_count"]`);
+    assert.equal(Number(await cell.getAttribute("data-value")), want.value, `label_issue_count ${dataset}`);
+  }
+  assert.ok(await page.locator('table.label-issues[data-dataset="current"] tbody tr').count() >= 1, "suspicious rows");
+  // the importance chart: a pair of bars per feature, the CLI's shares
+  const features = await page.locator("#importance-table tbody tr").count();
+  assert.equal(features, 6, "six attributed features");
+  assert.equal(await page.locator("#importance-table tbody tr svg rect").count(), 2 * features);
+  const share = metric("importance_share", { column: "x2", dataset: "current" });
+  close(Number(await page.locator('#importance-table tr[data-column="x2"] td[data-metric="current_share"]').getAttribute("data-value")), share.value, "importance_share x2 current");
+  assert.notEqual((await page.locator('li[data-check="importance"] .badge').textContent()).trim(), "skipped");
+  await page.screenshot({ path: path.join(artifacts, "multiclass-lists.png"), fullPage: true });
+  await page.close();
+});
+
 test("signatures are verified in the page: trusted, unknown key, and tampered", async () => {
   const { rm } = await import("node:fs/promises");
   await rm(reportsDir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
 //   node tests/e2e/bench.mjs [RUNS] [--full | --full-pair]
 // Uses bench-data/ from scripts/bench.sh; with --full, bench-full/ (train,
 // reference and current of `make_big.py --full`) and bench-full/attest.toml
-// (the challenger's columns; monthly chunks), as `scripts/bench.sh --full`
+// (the challenger's columns; monthly chunks; the skew join), as `scripts/bench.sh --full`
 // writes them: every check of the validation suite; with --full-pair, only
 // bench-full/'s reference and current, default configuration.
 import { createServer } from "node:http";

@@ -37,11 +37,19 @@ fn open(label: &str, data: &[u8], name: String) -> crate::Result<Dataset> {
     )
 }
 
-/// Open `data` as a dataset and read every column.
+/// Open `data` as a dataset and read every column (lists of floats as
+/// lists).
 fn read_all(data: &[u8], name: String) {
     if let Ok(ds) = open("reference", data, name) {
         for c in ds.column_names() {
-            let _ = ds.read_column(&c);
+            if matches!(
+                ds.column_type(&c),
+                Some(crate::columns::ColumnType::FloatList { .. })
+            ) {
+                let _ = ds.read_float_lists(&c);
+            } else {
+                let _ = ds.read_column(&c);
+            }
         }
     }
 }

@@ -79,8 +79,9 @@ pub fn LabelsSection(
                 </tbody>
             </table>
             {suspicious.into_iter().map(|(dataset, rows)| view! {
+                <details class="label-issues">
+                <summary>{format!("{dataset}: the {} most suspicious rows (lowest probability of their own label)", rows.len())}</summary>
                 <table class="skew-table label-issues" data-dataset=dataset.clone()>
-                    <caption>{format!("{dataset}: the most suspicious rows (lowest probability of their own label)")}</caption>
                     <thead><tr>
                         <th class="num">"Row"</th><th class="num">"Id"</th><th>{format!("Given {label}")}</th>
                         <th>"Likely"</th><th class="num">"P(given)"</th><th class="num">"P(likely)"</th>
@@ -101,6 +102,7 @@ pub fn LabelsSection(
                         }).collect_view()}
                     </tbody>
                 </table>
+                </details>
             }).collect_view()}
         </section>
     }

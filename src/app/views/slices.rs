@@ -26,26 +26,31 @@ pub fn SlicesSection(
         .unwrap_or("")
         .to_string();
     let overall = f(&ev, "overall");
-    // One scale for every bar: the largest metric value shown, or 1.
-    let top = rows
+    // One scale for every bar, around the values shown (the overall one
+    // too), so that slices a few percent apart look apart.
+    let shown: Vec<f64> = rows
         .iter()
         .filter_map(|r| f(r, "metric"))
         .chain(overall)
         .filter(|v| v.is_finite())
-        .fold(0.0f64, f64::max);
-    let scale = if top > 0.0 { BAR_W / top } else { 0.0 };
+        .collect();
+    let lo = shown.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = shown.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let span = if hi > lo { hi - lo } else { hi.abs().max(1.0) };
+    // the lowest value still gets a tenth of the width
+    let x = move |v: f64| ((v - lo + 0.1 * span) / (1.1 * span) * BAR_W).clamp(0.0, BAR_W);
     let findings = texts(&ev, "findings");
     let meta = format!(
-        "Over current's {} rows with label and prediction ({} overall: {}). Numeric features are cut at the reference's 5% and 95% quantiles, categorical ones by category (≥ 5% of current, the rest as __other__), both with their missing values. A slice of at least {} rows and at most 95% of them is judged: weak when {} is worse by at least {} of the overall value and Welch's test of its per-row loss against the other rows stays significant under Benjamini–Hochberg at {}.",
+        "Over current's {} rows with label and prediction ({} overall: {}; the bars start left of the lowest value shown, the line is the overall value). Numeric features are cut at the reference's 5% and 95% quantiles, categorical ones by category (≥ 5% of current, the rest as __other__), both with their missing values. A slice of at least {} rows and at most 95% of them is judged: weak when {} is worse by at least {} of the overall value and Welch's test of its per-row loss against the other rows stays significant under Benjamini–Hochberg at {}.",
         num(f(&ev, "rows")),
         decider,
         num(overall),
         num(f(&ev, "min_rows")),
         decider,
-        num(f(&ev, "max_relative_drop")),
+        f(&ev, "max_relative_drop").map(crate::view_model::fmt_pct).unwrap_or_default(),
         num(f(&ev, "alpha")),
     );
-    let line = overall.map(|o| o * scale);
+    let line = overall.filter(|o| o.is_finite()).map(x);
     view! {
         <section id="stress-slices" class="slices" data-status=check.status.as_str()>
             <h2>"Stress slices"</h2>
@@ -67,7 +72,7 @@ pub fn SlicesSection(
                         let (judged, weak) = (b("judged"), b("weak"));
                         let verdict = if weak { "weak" } else if judged { "" } else { "too small or too large to judge" };
                         let metric = f(&r, "metric");
-                        let bar = metric.filter(|m| m.is_finite()).map(|m| m * scale).unwrap_or(0.0);
+                        let bar = metric.filter(|m| m.is_finite()).map(x).unwrap_or(0.0);
                         let cell = |k: &str| value_cell(k, f(&r, k));
                         view! {
                             <tr data-column=s("column") data-slice=s("value") class=if weak { "weak" } else { "" }>

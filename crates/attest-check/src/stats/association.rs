@@ -128,22 +128,28 @@ pub fn ranks_among(values: &[f64], order: &[u32], keep: impl Fn(usize) -> bool) 
 
 /// [`spearman`] of (x, y) over the rows where both are given, from y's
 /// average ranks among exactly those rows (`y_ranks`, as [`ranks_among`]
-/// makes them). Pearson's r is the same in any row order, so the pairs are
-/// sorted by x once and x's average ranks read off in that order: one radix
-/// sort instead of two. `None` as [`spearman`].
+/// makes them; NaN for the rows left out). Pearson's r of the ranks is the
+/// same in any row order, so the pairs are sorted by x once (one radix
+/// sort) and x's average ranks read off in that order. Every average rank
+/// is a half-integer and both rank vectors have the mean (n + 1)/2, so
+/// with R = 2·rank − (n + 1) the sums Σ Rx·Ry, Σ Rx², Σ Ry² are exact
+/// integers and ρ = ΣRxRy / √(ΣRx² ΣRy²) has one rounding — the value
+/// `scipy.stats.spearmanr` approaches. `None` as [`spearman`] (fewer than
+/// 2 rows, a constant x or y).
 pub fn spearman_with_y_ranks(x: &[f64], y_ranks: &[f64]) -> Option<f64> {
-    let mut pairs: Vec<(f64, f64)> = x
+    let mut pairs: Vec<(f64, u64)> = x
         .iter()
         .zip(y_ranks)
-        .filter(|(x, r)| x.is_finite() && !r.is_nan())
-        .map(|(x, r)| (*x, *r))
+        .filter(|(x, r)| x.is_finite() && r.is_finite() && **r >= 1.0)
+        .map(|(x, r)| (*x, (2.0 * r) as u64))
         .collect();
-    if pairs.len() < 2 {
+    let n = pairs.len();
+    if n < 2 {
         return None;
     }
     radsort::sort_by_key(&mut pairs, |p| p.0);
-    let n = pairs.len();
-    let mut rx = vec![0.0; n];
+    let centre = n as i128 + 1;
+    let (mut sxy, mut sxx, mut syy) = (0i128, 0i128, 0i128);
     let mut start = 0usize;
     while start < n {
         let v = pairs[start].0;
@@ -151,12 +157,21 @@ pub fn spearman_with_y_ranks(x: &[f64], y_ranks: &[f64]) -> Option<f64> {
         while end < n && pairs[end].0 == v {
             end += 1;
         }
-        let rank = (start + end + 1) as f64 * 0.5;
-        rx[start..end].fill(rank);
+        // twice the average of the ranks start+1 ..= end, centred
+        let dx = (start + end + 1) as i128 - centre;
+        for p in &pairs[start..end] {
+            let dy = i128::from(p.1) - centre;
+            sxy += dx * dy;
+            sxx += dx * dx;
+            syy += dy * dy;
+        }
         start = end;
     }
-    let ry: Vec<f64> = pairs.iter().map(|p| p.1).collect();
-    pearson(&rx, &ry)
+    if sxx == 0 || syy == 0 {
+        return None;
+    }
+    let r = sxy as f64 / ((sxx as f64).sqrt() * (syy as f64).sqrt());
+    r.is_finite().then(|| r.clamp(-1.0, 1.0))
 }
 
 /// Kendall's τ-b = (C − D) / √((P − Tₓ)(P − T_y)), where over all P = n(n−1)/2

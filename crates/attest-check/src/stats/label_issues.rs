@@ -696,4 +696,50 @@ mod tests {
         assert_eq!(likely_label(&[0.2, f64::NAN, 0.9]), 1);
         assert_eq!(likely_label(&[]), 0);
     }
+
+    #[test]
+    fn a_class_without_confident_rows() {
+        // Class 2 is labelled but no row gives it any probability: no row
+        // is confidently of class 2. Masks from cleanlab 2.9.0:
+        // find_label_issues(labels, pred_probs).
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 0, 1, 0, 1];
+        let rows: [[f64; 3]; 15] = [
+            [0.9, 0.1, 0.0],
+            [0.8, 0.2, 0.0],
+            [0.15, 0.85, 0.0],
+            [0.7, 0.3, 0.0],
+            [0.2, 0.8, 0.0],
+            [0.1, 0.9, 0.0],
+            [0.95, 0.05, 0.0],
+            [0.3, 0.7, 0.0],
+            [0.1, 0.9, 0.0],
+            [0.6, 0.4, 0.0],
+            [0.3, 0.7, 0.0],
+            [0.85, 0.15, 0.0],
+            [0.25, 0.75, 0.0],
+            [0.9, 0.1, 0.0],
+            [0.35, 0.65, 0.0],
+        ];
+        let probs: Vec<f64> = rows.iter().flatten().copied().collect();
+        let want = [0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0];
+        let got = find_label_issues(&labels, &probs, 3).expect("runs");
+        assert_eq!(got.iter().map(|&f| u8::from(f)).collect::<Vec<_>>(), want);
+        // and when every row of class 2 sits between the others: none flagged
+        let labels = [0, 0, 0, 1, 1, 1, 2, 2, 0, 1];
+        let rows: [[f64; 3]; 10] = [
+            [0.9, 0.1, 0.0],
+            [0.8, 0.2, 0.0],
+            [0.3, 0.7, 0.0],
+            [0.2, 0.8, 0.0],
+            [0.1, 0.9, 0.0],
+            [0.6, 0.4, 0.0],
+            [0.5, 0.5, 0.0],
+            [0.4, 0.6, 0.0],
+            [0.7, 0.3, 0.0],
+            [0.05, 0.95, 0.0],
+        ];
+        let probs: Vec<f64> = rows.iter().flatten().copied().collect();
+        let got = find_label_issues(&labels, &probs, 3).expect("runs");
+        assert!(got.iter().all(|&f| !f), "{got:?}");
+    }
 }
