@@ -89,6 +89,19 @@ def main():
     t = table()  # noqa: F841 (read by DuckDB by name)
     con.execute(f"COPY (SELECT * FROM t) TO '{OUT / 'duckdb_default.parquet'}' (FORMAT parquet)")
     out = {p.name: expected(p) for p in sorted(OUT.glob("*.parquet"))}
+    # A binary pair with an embedding (a list that is not probabilities).
+    (OUT / "embedding").mkdir(exist_ok=True)
+    for name, shift in [("reference", 0), ("current", 1)]:
+        n = 300
+        score = [((i * 37 + shift) % 100) / 100 for i in range(n)]
+        t = pa.table({
+            "id": pa.array(range(n), pa.int64()),
+            "x": pa.array([float(i % 17) for i in range(n)]),
+            "embedding": pa.array([[((i * k) % 13) / 13 for k in range(16)] for i in range(n)], pa.list_(pa.float64())),
+            "score": pa.array(score),
+            "label": pa.array([int(s > 0.5) if i % 7 else int(s <= 0.5) for i, s in enumerate(score)], pa.int64()),
+        })
+        pq.write_table(t, OUT / "embedding" / f"{name}.parquet")
     # The multiclass conformance case with its class probabilities as one
     # list column (sorted class order) instead of proba_<class> columns, and
     # attribution columns.

@@ -67,6 +67,20 @@ impl Role {
 
 /// Name prefixes of per-class probability columns (`proba_<class>`).
 pub const CLASS_SCORE_PREFIXES: [&str; 2] = ["proba_", "score_"];
+/// Names of a list column auto-detected as the class probabilities
+/// (case-insensitive).
+pub const CLASS_SCORE_LIST_NAMES: [&str; 10] = [
+    "proba",
+    "probas",
+    "probs",
+    "probabilities",
+    "class_probabilities",
+    "class_scores",
+    "pred_proba",
+    "pred_probs",
+    "y_proba",
+    "y_prob",
+];
 /// Name prefixes of attribution columns (`shap_<feature>`), longest first.
 pub const ATTRIBUTION_PREFIXES: [&str; 2] = ["shap__", "shap_"];
 
@@ -376,10 +390,15 @@ pub fn plan(datasets: Datasets<'_>, config: &Config) -> Result<Plan> {
                 .cloned()
                 .collect();
             // One such column is more likely a score of its own; one list
-            // of floats is the class probabilities.
+            // of floats named like probabilities is the class
+            // probabilities (an embedding or a history is not).
             let lists: Vec<String> = all_names
                 .iter()
-                .filter(|n| is_list(n) && !taken(&roles, n))
+                .filter(|n| {
+                    is_list(n)
+                        && !taken(&roles, n)
+                        && CLASS_SCORE_LIST_NAMES.contains(&n.to_ascii_lowercase().as_str())
+                })
                 .cloned()
                 .collect();
             if found.len() >= 2 {

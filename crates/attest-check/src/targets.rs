@@ -337,6 +337,43 @@ pub fn attributed_feature(column: &str) -> &str {
         .unwrap_or(column)
 }
 
+/// Class-score columns by name, or why they cannot be used.
+type ClassScoreColumns = Result<Vec<(String, Vec<f64>)>, String>;
+
+/// A dataset's class-score columns as numbers, by name: flat columns as
+/// they are, a list column split by position ([`split_lists`]). A column
+/// that cannot be read as probabilities (not numbers, a list longer than
+/// [`MAX_CLASSES`], a list that does not decode) is the reason, for the
+/// checks to say; only a failure to read the file stops the run.
+fn class_score_columns(ds: &Dataset, names: &[&str]) -> crate::Result<ClassScoreColumns> {
+    let where_ = |c: &str, m: String| format!("{} ({}): column `{c}`: {m}", ds.label(), ds.name());
+    let mut out = Vec::new();
+    for &c in names {
+        match ds.column_type(c) {
+            None => continue,
+            Some(ColumnType::FloatList { .. }) => {
+                let lists = match ds.read_float_lists(c) {
+                    Ok(l) => l,
+                    Err(e) => return Ok(Err(e.to_string())),
+                };
+                let longest = lists.max_len();
+                if longest > MAX_CLASSES {
+                    return Ok(Err(where_(
+                        c,
+                        format!("a row holds {longest} values; class probabilities have one per class (at most {MAX_CLASSES})"),
+                    )));
+                }
+                out.extend(split_lists(c, &lists));
+            }
+            Some(_) => match crate::columns::into_numeric(ds.read_column(c)?) {
+                Ok(v) => out.push((c.to_string(), v)),
+                Err(m) => return Ok(Err(where_(c, m))),
+            },
+        }
+    }
+    Ok(Ok(out))
+}
+
 /// A list column of class probabilities as one column per position
 /// (`name[0]`, `name[1]`, …, as many as the longest list): a row whose list
 /// is null or shorter has NaN where it has no value.
@@ -760,32 +797,7 @@ pub fn load_all<'a>(
                 });
             }
         }
-        let mut class_scores = Ok(Vec::new());
-        for &c in &cols.class_scores {
-            if has(ds, Some(c)).is_none() {
-                continue;
-            }
-            if matches!(ds.column_type(c), Some(ColumnType::FloatList { .. })) {
-                // One list column: its i-th values are the i-th class's.
-                let lists = ds.read_float_lists(c)?;
-                if let Ok(list) = &mut class_scores {
-                    list.extend(split_lists(c, &lists));
-                }
-                continue;
-            }
-            match crate::columns::into_numeric(ds.read_column(c)?) {
-                Ok(v) => {
-                    if let Ok(list) = &mut class_scores {
-                        list.push((c.to_string(), v));
-                    }
-                }
-                Err(m) => {
-                    class_scores = Err(where_(c, m));
-                    break;
-                }
-            }
-        }
-        Ok((timestamps, ids, feature_times, attributions, class_scores))
+        Ok((timestamps, ids, feature_times, attributions))
     })?;
     let mut samples: Vec<&Column> = read.iter().filter_map(|(l, _)| l.as_ref()).collect();
     if samples.is_empty() {
@@ -808,10 +820,15 @@ pub fn load_all<'a>(
     let mut out = Vec::new();
     let last = datasets.len().saturating_sub(1);
     let all = datasets.iter().zip(read).zip(extras).enumerate();
-    for (k, ((ds, (l, p)), (timestamps, ids, feature_times, attributions, class_scores))) in all {
+    for (k, ((ds, (l, p)), (timestamps, ids, feature_times, attributions))) in all {
         let outputs = match &task {
             Ok(task) => outputs(ds, cols, *task, l, p, decision_threshold, &mut classes)?,
             Err(e) => Err(e.clone()),
+        };
+        // Class probabilities only matter to a multiclass task.
+        let class_scores = match &task {
+            Ok(Task::Multiclass) => class_score_columns(ds, &cols.class_scores)?,
+            _ => Ok(Vec::new()),
         };
         let challenger = match (
             &task,

@@ -189,3 +189,55 @@ fn class_probabilities_in_a_list_column_give_the_conformance_label_issues() {
         );
     }
 }
+
+/// A list that is not probabilities (an embedding, in a binary task) takes
+/// no role and is never split: the run goes on, it is listed, not compared.
+#[test]
+fn an_embedding_list_is_not_taken_for_class_probabilities() {
+    use attest_check::run::{run, NoProgress, RunOptions};
+    let read = |n: &str| std::fs::read(dir().join("embedding").join(n)).expect("fixture");
+    let r = open("reference.parquet", read("reference.parquet")).expect("reference");
+    let c = Dataset::open(
+        "current",
+        Arc::new(MemorySource::new(
+            "current.parquet",
+            read("current.parquet"),
+        )),
+    )
+    .expect("current");
+    assert_eq!(
+        r.column_type("embedding").map(|t| t.to_string()).as_deref(),
+        Some("list<double>")
+    );
+    let report = run(
+        attest_check::read::Datasets::new(&r, &c),
+        &attest_check::Config::default(),
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("report");
+    assert_eq!(
+        report.config["roles"]["class_scores"],
+        serde_json::json!([])
+    );
+    let labels = report
+        .checks
+        .iter()
+        .find(|k| k.id == "label_quality")
+        .expect("check");
+    assert!(
+        labels.metrics.iter().any(|m| m.name == "label_issue_count"),
+        "binary label issues from the score: {:?}",
+        labels.message
+    );
+    // a list column as class scores of a binary task is not read
+    let mut config = attest_check::Config::default();
+    config.roles.class_scores = vec!["embedding".into()];
+    assert!(run(
+        attest_check::read::Datasets::new(&r, &c),
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .is_ok());
+}

@@ -46,20 +46,23 @@ impl Family for Slices {
         let cur = col.views.get(ctx.index("current")?).copied().flatten()?;
         let cuts = match cur {
             View::Numeric(x) => {
-                let r = ctx.index("reference")?;
-                let reference = match col.sorted.get(r).copied().flatten() {
-                    Some(s) => std::borrow::Cow::Borrowed(s),
-                    None => {
-                        let View::Numeric(rx) = col.views.get(r).copied().flatten()? else {
-                            return None;
-                        };
-                        let mut s: Vec<f64> =
-                            rx.iter().copied().filter(|v| v.is_finite()).collect();
-                        radsort::sort(&mut s);
-                        std::borrow::Cow::Owned(s)
+                // The reference's finite values, sorted (none when it lacks
+                // the column: then only the missing values make a slice).
+                let reference = ctx.index("reference").and_then(|r| {
+                    match col.sorted.get(r).copied().flatten() {
+                        Some(s) => Some(std::borrow::Cow::Borrowed(s)),
+                        None => match col.views.get(r).copied().flatten()? {
+                            View::Numeric(rx) => {
+                                let mut s: Vec<f64> =
+                                    rx.iter().copied().filter(|v| v.is_finite()).collect();
+                                radsort::sort(&mut s);
+                                Some(std::borrow::Cow::Owned(s))
+                            }
+                            View::Categorical(_) => None,
+                        },
                     }
-                };
-                numeric_slices(&base, x, &reference)?
+                });
+                numeric_slices(&base, x, reference.as_deref().unwrap_or(&[]))?
             }
             View::Categorical(codes) => {
                 let names = |c: u32| -> String {
@@ -198,11 +201,12 @@ struct Cut {
 
 /// The tails x ≤ Q_ref(0.05), x ≥ Q_ref(0.95) and the missing values
 /// (null, NaN) of a numeric feature; `x` is current's column, `reference`
-/// the reference's finite values sorted.
+/// the reference's finite values sorted (without any, no tails: the
+/// missing values still make a slice).
 fn numeric_slices(base: &Base, x: &[f64], reference: &[f64]) -> Option<Vec<Cut>> {
     let perf = base.data()?;
-    let q05 = quantile_sorted(reference, 0.05)?;
-    let q95 = quantile_sorted(reference, 0.95)?;
+    let q05 = quantile_sorted(reference, 0.05).unwrap_or(f64::NAN);
+    let q95 = quantile_sorted(reference, 0.95).unwrap_or(f64::NAN);
     let (mut low, mut high, mut missing) = (Vec::new(), Vec::new(), Vec::new());
     for (i, &r) in perf.rows.iter().enumerate() {
         let Some(&v) = x.get(r as usize) else {
@@ -311,7 +315,21 @@ fn judge(base: &Base, ctx: &Context<'_>, cut: Cut) -> Value {
         .filter_map(|&i| base.losses.get(i).copied())
         .filter(|l| l.is_finite())
         .collect();
-    let p = base.totals.welch_p_value(&losses);
+    let rest = || {
+        let mut inside = vec![false; base.losses.len()];
+        for &i in &cut.rows {
+            if let Some(x) = inside.get_mut(i) {
+                *x = true;
+            }
+        }
+        base.losses
+            .iter()
+            .zip(&inside)
+            .filter(|(l, inside)| !**inside && l.is_finite())
+            .map(|(l, _)| *l)
+            .collect()
+    };
+    let p = base.totals.welch_p_value(&losses, rest);
     json!({
         "value": cut.value, "rows": rows, "judged": true,
         "metric": metric, "relative_delta": delta, "p_value": p,

@@ -16,6 +16,8 @@ use super::{decompress, dictionary_indices, read_page, size, ChunkData, RAISE_LI
 pub(super) struct ListSink {
     lists: FloatLists,
     max_bytes: usize,
+    /// The last row is a list with an entry (more may follow it).
+    open: bool,
 }
 
 impl ListSink {
@@ -23,6 +25,7 @@ impl ListSink {
         Self {
             lists: FloatLists::default(),
             max_bytes,
+            open: false,
         }
     }
     pub(super) fn rows(&self) -> usize {
@@ -67,9 +70,14 @@ impl ListSink {
                 0 => {
                     l.offsets.push(l.values.len());
                     l.valid.push(true);
+                    self.open = def > empty;
                 }
-                1 if !l.valid.is_empty() => {}
-                1 => return Err("the first list value continues no row".into()),
+                1 if self.open => {}
+                1 => {
+                    return Err(
+                        "a list value continues no list (an empty or null one, or none)".into(),
+                    )
+                }
                 r => return Err(format!("repetition level {r} in a list of one level")),
             }
             if def == max {
@@ -120,6 +128,7 @@ pub(super) fn read_list_chunk(
     let target = sink.rows() + rows;
     let def_width = level_width(list.max_def);
     let mut dict: Option<Vec<f64>> = None;
+    let mut started = false;
     let mut pos = 0u64;
     while pos < data.len() {
         let (h, body, next) = match read_page(data, pos) {
@@ -160,6 +169,12 @@ pub(super) fn read_list_chunk(
                         rest
                     }
                 } else {
+                    if h.def_encoding != 3 {
+                        return Err(format!(
+                            "levels in {} are not supported",
+                            encoding::encoding_name(h.def_encoding)
+                        ));
+                    }
                     let page = decompress(codec, body, uncompressed)?;
                     let mut at = 0usize;
                     for (out, width, what) in [
@@ -182,6 +197,11 @@ pub(super) fn read_list_chunk(
                 if reps.len() != n || defs.len() != n {
                     return Err(format!("a page of {n} entries holds fewer levels"));
                 }
+                // A chunk starts a row (rows do not continue across row groups).
+                if !started && reps.first().is_some_and(|&r| r != 0) {
+                    return Err("the column chunk starts inside a row".into());
+                }
+                started |= n > 0;
                 let present = defs
                     .iter()
                     .filter(|&&d| d == u32::from(list.max_def))

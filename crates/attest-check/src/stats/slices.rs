@@ -60,11 +60,14 @@ impl LossTotals {
     /// slice's losses against the rest's, as
     /// `scipy.stats.ttest_ind(slice, rest, equal_var=False).pvalue`. The
     /// slice's mean and variance are computed from its values (two passes);
-    /// the rest's from the totals less the slice's shifted sums. `slice`
+    /// the rest's from the totals less the slice's shifted sums — unless
+    /// that variance is within the totals' rounding (a rest of equal
+    /// losses, say, which must give variance 0 as scipy has it), when
+    /// `rest()` gives the rest's losses to compute it exactly. `slice`
     /// holds the finite losses of the slice's rows (a subset of the
     /// totals'). `None` when either side has fewer than 2 losses or both
     /// are constant.
-    pub fn welch_p_value(&self, slice: &[f64]) -> Option<f64> {
+    pub fn welch_p_value(&self, slice: &[f64], rest: impl FnOnce() -> Vec<f64>) -> Option<f64> {
         let (mean_s, var_s) = mean_var(slice)?;
         let n_s = slice.len() as f64;
         let n_r = self.count - n_s;
@@ -74,8 +77,16 @@ impl LossTotals {
         let c = self.shift;
         let r1 = self.sum - stable_sum(slice.iter().map(|l| l - c));
         let r2 = self.sum_sq - stable_sum(slice.iter().map(|l| (l - c) * (l - c)));
-        let mean_r = c + r1 / n_r;
-        let var_r = ((r2 - r1 * r1 / n_r) / (n_r - 1.0)).max(0.0);
+        let ss_r = r2 - r1 * r1 / n_r;
+        let (mean_r, var_r) = if ss_r <= 64.0 * f64::EPSILON * self.sum_sq {
+            let rest = rest();
+            if rest.len() as f64 != n_r {
+                return None;
+            }
+            mean_var(&rest)?
+        } else {
+            (c + r1 / n_r, ss_r / (n_r - 1.0))
+        };
         welch_from_moments((n_s, mean_s, var_s), (n_r, mean_r, var_r)).map(|(_, p)| p)
     }
 }
@@ -119,9 +130,14 @@ mod tests {
             .map(|(_, l)| *l)
             .collect();
         let want = welch_t_test(&slice, &rest).expect("p").1;
-        assert_close(totals.welch_p_value(&slice).expect("p"), want, 1e-10);
+        let rest_of = || rest.clone();
+        assert_close(
+            totals.welch_p_value(&slice, rest_of).expect("p"),
+            want,
+            1e-10,
+        );
         // a slice of all but one row: the rest is too small
-        assert_eq!(totals.welch_p_value(&losses[1..]), None);
+        assert_eq!(totals.welch_p_value(&losses[1..], Vec::new), None);
     }
 
     #[test]
@@ -131,12 +147,40 @@ mod tests {
         let a = [1.0, 2.0, 3.0, 4.0, 10.0];
         let b = [2.0, 3.0, 3.0, 5.0, 6.0, 7.0, 8.0, 1.0];
         let all: Vec<f64> = a.iter().chain(&b).copied().collect();
-        let p = LossTotals::of(&all).welch_p_value(&a).expect("p");
+        let p = LossTotals::of(&all)
+            .welch_p_value(&a, || b.to_vec())
+            .expect("p");
         assert_close(p, 0.8423503623525903, 1e-12);
         assert_close(
             welch_t_test(&a, &b).expect("p").1,
             0.8423503623525903,
             1e-12,
         );
+    }
+
+    #[test]
+    fn constant_sides_are_exactly_constant() {
+        // 0/1 losses: a slice all wrong, the rest all right. scipy gives NaN
+        // (both variances 0); the rest's variance from the totals would be
+        // rounding noise and the p-value about 0.
+        for (wrong, right) in [(150usize, 2250usize), (7, 993), (333, 667)] {
+            let mut losses = vec![1.0; wrong];
+            losses.extend(vec![0.0; right]);
+            let totals = LossTotals::of(&losses);
+            let slice = &losses[..wrong];
+            assert_eq!(
+                totals.welch_p_value(slice, || losses[wrong..].to_vec()),
+                None
+            );
+        }
+        // a constant rest beside a varied slice is tested with variance 0
+        let slice = [0.0, 1.0, 1.0, 0.0, 1.0];
+        let mut losses = slice.to_vec();
+        losses.extend(vec![0.0; 50]);
+        let p = LossTotals::of(&losses)
+            .welch_p_value(&slice, || vec![0.0; 50])
+            .expect("p");
+        let want = welch_t_test(&slice, &[0.0; 50]).expect("p").1;
+        assert_close(p, want, 1e-12);
     }
 }
