@@ -21,6 +21,30 @@ fn open(name: &str, bytes: Vec<u8>) -> attest_check::Result<Dataset> {
     Dataset::open("reference", Arc::new(MemorySource::new(name, bytes)))
 }
 
+/// The reference and current files of a fixture folder under `lists/`.
+fn pair(folder: &str) -> (Dataset, Dataset) {
+    let ds = |label: &str| {
+        let name = format!("{label}.parquet");
+        let bytes = std::fs::read(dir().join(folder).join(&name)).expect("fixture");
+        Dataset::open(label, Arc::new(MemorySource::new(name, bytes))).expect(label)
+    };
+    (ds("reference"), ds("current"))
+}
+
+/// A run of `config` over the pair.
+fn run_pair(
+    (r, c): &(Dataset, Dataset),
+    config: &attest_check::Config,
+) -> attest_check::Result<attest_check::Report> {
+    use attest_check::run::{run, NoProgress, RunOptions};
+    run(
+        attest_check::read::Datasets::new(r, c),
+        config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+}
+
 #[test]
 fn every_writer_reads_as_pyarrow_reads_it() {
     let expected: Value = serde_json::from_str(
@@ -122,100 +146,51 @@ fn a_small_decode_limit_refuses_the_list() {
 /// the case's expected values.
 #[test]
 fn class_probabilities_in_a_list_column_give_the_conformance_label_issues() {
-    use attest_check::run::{run, NoProgress, RunOptions};
+    use attest_check::conformance::{disagreements, Cases};
     let conformance =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance");
-    let expected: Value = serde_json::from_str(
+    let cases: Cases = serde_json::from_str(
         &std::fs::read_to_string(conformance.join("expected.json")).expect("expected.json"),
     )
-    .expect("json");
-    let case = expected["cases"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["name"] == "labels_multiclass"))
-        .expect("the case");
-    let want: Vec<&Value> = case["expected"]
-        .as_array()
-        .expect("values")
+    .expect("cases");
+    let case = cases
+        .cases
         .iter()
-        .filter(|e| {
-            e["name"]
-                .as_str()
-                .is_some_and(|n| n.starts_with("label_issue_"))
-        })
+        .find(|c| c.name == "labels_multiclass")
+        .expect("the case");
+    let want: Vec<_> = case
+        .expected
+        .iter()
+        .filter(|e| e.name.starts_with("label_issue_"))
         .collect();
     assert_eq!(
         want.len(),
         20,
         "overall and four classes, two datasets, two metrics"
     );
-    let read = |n: &str| std::fs::read(dir().join("class_scores").join(n)).expect("fixture");
-    let r = open("reference.parquet", read("reference.parquet")).expect("reference");
-    let c = Dataset::open(
-        "current",
-        Arc::new(MemorySource::new(
-            "current.parquet",
-            read("current.parquet"),
-        )),
-    )
-    .expect("current");
-    let report = run(
-        attest_check::read::Datasets::new(&r, &c),
-        &attest_check::Config::default(),
-        &RunOptions::default(),
-        &NoProgress,
-    )
-    .expect("report");
+    let report = run_pair(&pair("class_scores"), &attest_check::Config::default()).expect("report");
     assert_eq!(
         report.config["roles"]["class_scores"],
         serde_json::json!(["proba"])
     );
-    let got: Vec<(&str, &attest_check::report::Metric)> = report.metrics().collect();
-    for w in want {
-        let segment = w["segment"]["value"].as_str();
-        let m = got
-            .iter()
-            .map(|(_, m)| *m)
-            .find(|m| {
-                m.name == w["name"].as_str().unwrap_or_default()
-                    && m.dataset.as_deref() == w["dataset"].as_str()
-                    && m.segment.as_ref().map(|s| s.value.as_str()) == segment
-            })
-            .unwrap_or_else(|| panic!("no {w}"));
-        let v = w["value"].as_f64().expect("value");
-        assert!(
-            (m.value - v).abs() <= 1e-12 * v.abs().max(1.0),
-            "{w}: got {}",
-            m.value
-        );
-    }
+    let wrong = disagreements(&report, want, cases.default_tolerance);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
 /// A list that is not probabilities (an embedding, in a binary task) takes
 /// no role and is never split: the run goes on, it is listed, not compared.
 #[test]
 fn an_embedding_list_is_not_taken_for_class_probabilities() {
-    use attest_check::run::{run, NoProgress, RunOptions};
-    let read = |n: &str| std::fs::read(dir().join("embedding").join(n)).expect("fixture");
-    let r = open("reference.parquet", read("reference.parquet")).expect("reference");
-    let c = Dataset::open(
-        "current",
-        Arc::new(MemorySource::new(
-            "current.parquet",
-            read("current.parquet"),
-        )),
-    )
-    .expect("current");
+    let datasets = pair("embedding");
     assert_eq!(
-        r.column_type("embedding").map(|t| t.to_string()).as_deref(),
+        datasets
+            .0
+            .column_type("embedding")
+            .map(|t| t.to_string())
+            .as_deref(),
         Some("list<double>")
     );
-    let report = run(
-        attest_check::read::Datasets::new(&r, &c),
-        &attest_check::Config::default(),
-        &RunOptions::default(),
-        &NoProgress,
-    )
-    .expect("report");
+    let report = run_pair(&datasets, &attest_check::Config::default()).expect("report");
     assert_eq!(
         report.config["roles"]["class_scores"],
         serde_json::json!([])
@@ -233,11 +208,5 @@ fn an_embedding_list_is_not_taken_for_class_probabilities() {
     // a list column as class scores of a binary task is not read
     let mut config = attest_check::Config::default();
     config.roles.class_scores = vec!["embedding".into()];
-    assert!(run(
-        attest_check::read::Datasets::new(&r, &c),
-        &config,
-        &RunOptions::default(),
-        &NoProgress,
-    )
-    .is_ok());
+    assert!(run_pair(&datasets, &config).is_ok());
 }
