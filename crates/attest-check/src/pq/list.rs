@@ -10,7 +10,7 @@ use crate::columns::FloatLists;
 
 use super::encoding::{self, Raw};
 use super::meta::ListLeaf;
-use super::{decompress, dictionary_indices, read_page, size, ChunkData, RAISE_LIMIT};
+use super::{decompress, dictionary_indices, page_levels, read_page, size, ChunkData, RAISE_LIMIT};
 
 /// The list column being decoded.
 pub(super) struct ListSink {
@@ -150,50 +150,8 @@ pub(super) fn read_list_chunk(
             }
             0 | 3 => {
                 sink.admit(n)?;
-                let (mut reps, mut defs) = (Vec::new(), Vec::new());
-                let values = if h.v2 {
-                    let rep = size(h.rep_len, "level size")?;
-                    let def = size(h.def_len, "level size")?;
-                    let levels = rep
-                        .checked_add(def)
-                        .filter(|l| *l <= body.len())
-                        .ok_or("the page's level sizes exceed the page")?;
-                    encoding::rle_hybrid(&body[..rep], 1, n, &mut reps)
-                        .map_err(|m| format!("repetition levels: {m}"))?;
-                    encoding::rle_hybrid(&body[rep..levels], def_width, n, &mut defs)
-                        .map_err(|m| format!("definition levels: {m}"))?;
-                    let rest = body.slice(levels..);
-                    if h.is_compressed && codec != 0 {
-                        decompress(codec, rest, uncompressed.saturating_sub(levels))?
-                    } else {
-                        rest
-                    }
-                } else {
-                    if h.def_encoding != 3 {
-                        return Err(format!(
-                            "levels in {} are not supported",
-                            encoding::encoding_name(h.def_encoding)
-                        ));
-                    }
-                    let page = decompress(codec, body, uncompressed)?;
-                    let mut at = 0usize;
-                    for (out, width, what) in [
-                        (&mut reps, 1, "repetition levels"),
-                        (&mut defs, def_width, "definition levels"),
-                    ] {
-                        let len = page
-                            .get(at..at + 4)
-                            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-                            .ok_or_else(|| format!("the page ends before its {what}"))?;
-                        let levels = page
-                            .get(at + 4..(at + 4).saturating_add(len))
-                            .ok_or_else(|| format!("the {what} exceed the page"))?;
-                        encoding::rle_hybrid(levels, width, n, out)
-                            .map_err(|m| format!("{what}: {m}"))?;
-                        at += 4 + len;
-                    }
-                    page.slice(at..)
-                };
+                let (reps, defs, values) =
+                    page_levels(&h, body, codec, uncompressed, n, 1, def_width)?;
                 if reps.len() != n || defs.len() != n {
                     return Err(format!("a page of {n} entries holds fewer levels"));
                 }

@@ -358,6 +358,74 @@ fn read_page(data: &ChunkData<'_>, pos: u64) -> Result<(PageHeader, Bytes, u64),
     Ok((h, body, body_at + compressed as u64))
 }
 
+/// A data page's repetition and definition levels (`rep_width`,
+/// `def_width` bits; 0 for levels the column does not have, which come
+/// back empty) and its value bytes. Page v2 stores the levels uncompressed
+/// before the (maybe compressed) values; v1 compresses the whole page,
+/// each kind of levels an RLE/bit-packed run behind its 4-byte length.
+fn page_levels(
+    h: &PageHeader,
+    body: Bytes,
+    codec: i32,
+    uncompressed: usize,
+    n: usize,
+    rep_width: u32,
+    def_width: u32,
+) -> Result<(Vec<u32>, Vec<u32>, Bytes), String> {
+    let (mut reps, mut defs) = (Vec::new(), Vec::new());
+    let kinds = [
+        (&mut reps, rep_width, "repetition levels"),
+        (&mut defs, def_width, "definition levels"),
+    ];
+    if h.v2 {
+        let rep = size(h.rep_len, "level size")?;
+        let def = size(h.def_len, "level size")?;
+        let levels = rep
+            .checked_add(def)
+            .filter(|l| *l <= body.len())
+            .ok_or("the page's level sizes exceed the page")?;
+        for ((out, width, what), range) in kinds.into_iter().zip([0..rep, rep..levels]) {
+            if width > 0 {
+                encoding::rle_hybrid(&body[range], width, n, out)
+                    .map_err(|m| format!("{what}: {m}"))?;
+            }
+        }
+        let rest = body.slice(levels..);
+        let values = if h.is_compressed && codec != 0 {
+            decompress(codec, rest, uncompressed.saturating_sub(levels))?
+        } else {
+            rest
+        };
+        return Ok((reps, defs, values));
+    }
+    let page = decompress(codec, body, uncompressed)?;
+    if rep_width + def_width == 0 {
+        return Ok((reps, defs, page));
+    }
+    if h.def_encoding != 3 {
+        return Err(format!(
+            "definition levels in {} are not supported",
+            encoding::encoding_name(h.def_encoding)
+        ));
+    }
+    let mut at = 0usize;
+    for (out, width, what) in kinds {
+        if width == 0 {
+            continue;
+        }
+        let len = page
+            .get(at..at.saturating_add(4))
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or_else(|| format!("the page ends before its {what}"))?;
+        let levels = page
+            .get(at + 4..(at + 4).saturating_add(len))
+            .ok_or_else(|| format!("the {what} exceed the page"))?;
+        encoding::rle_hybrid(levels, width, n, out).map_err(|m| format!("{what}: {m}"))?;
+        at += 4 + len;
+    }
+    Ok((reps, defs, page.slice(at..)))
+}
+
 /// The `present` dictionary indices of a dictionary-encoded page's values
 /// (a bit-width byte, then an RLE/bit-packed run).
 fn dictionary_indices(values: &[u8], present: usize) -> Result<Vec<u32>, String> {
@@ -529,52 +597,10 @@ fn read_chunk(
                     reserved = true;
                 }
                 sink.admit(n)?;
-                let (defs, values): (Option<Vec<u32>>, Bytes) = if h.v2 {
-                    let rep = size(h.rep_len, "level size")?;
-                    let def = size(h.def_len, "level size")?;
-                    let levels = rep
-                        .checked_add(def)
-                        .filter(|l| *l <= body.len())
-                        .ok_or("the page's level sizes exceed the page")?;
-                    let defs = if leaf.optional {
-                        let mut d = Vec::new();
-                        encoding::rle_hybrid(&body[rep..levels], 1, n, &mut d)
-                            .map_err(|m| format!("definition levels: {m}"))?;
-                        Some(d)
-                    } else {
-                        None
-                    };
-                    let rest = body.slice(levels..);
-                    let values = if h.is_compressed && codec != 0 {
-                        decompress(codec, rest, uncompressed.saturating_sub(levels))?
-                    } else {
-                        rest
-                    };
-                    (defs, values)
-                } else {
-                    let page = decompress(codec, body, uncompressed)?;
-                    if leaf.optional {
-                        if h.def_encoding != 3 {
-                            return Err(format!(
-                                "definition levels in {} are not supported",
-                                encoding::encoding_name(h.def_encoding)
-                            ));
-                        }
-                        let len = page
-                            .get(..4)
-                            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
-                            .ok_or("the page ends before its definition levels")?;
-                        let levels = page
-                            .get(4..4usize.saturating_add(len))
-                            .ok_or("the definition levels exceed the page")?;
-                        let mut d = Vec::new();
-                        encoding::rle_hybrid(levels, 1, n, &mut d)
-                            .map_err(|m| format!("definition levels: {m}"))?;
-                        (Some(d), page.slice(4 + len..))
-                    } else {
-                        (None, page)
-                    }
-                };
+                let def_width = u32::from(leaf.optional);
+                let (_, defs, values) =
+                    page_levels(&h, body, codec, uncompressed, n, 0, def_width)?;
+                let defs = leaf.optional.then_some(defs);
                 let present = match &defs {
                     Some(d) => d.iter().filter(|&&l| l == 1).count(),
                     None => n,
