@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::report::{Check, Metric, Status};
 use crate::stats::label_issues::{find_label_issues, likely_label, LabelIssueError};
 use crate::stats::labels::conflicting_label_share;
-use crate::targets::{class_probabilities, ClassProbabilities, Outcome};
+use crate::targets::{ClassProbabilities, Outcome};
 
 use super::{integer_ids, pct, summary, thousands, Context, Family, Needs, Pass};
 
@@ -65,12 +65,12 @@ fn labelled_rows(tuples: &[u64], label: &Outcome) -> Vec<(u64, u64)> {
 
 /// One dataset's label issues: the flagged rows' counts overall and per
 /// class, and the most suspicious of them.
-struct Issues {
-    probs: ClassProbabilities,
+struct Issues<'a> {
+    probs: &'a ClassProbabilities,
     flagged: Vec<bool>,
 }
 
-impl Issues {
+impl Issues<'_> {
     fn count(&self) -> usize {
         self.flagged.iter().filter(|&&f| f).count()
     }
@@ -91,27 +91,20 @@ impl Issues {
     }
 }
 
-/// The label issues of a dataset (`None` without a label or class
-/// probabilities), or why they cannot be found.
-fn issues_of(ctx: &Context<'_>, dataset: &str) -> Option<Result<Issues, String>> {
-    let task = ctx.targets.task()?;
-    let t = ctx.targets.get(dataset)?;
-    let boolean = ctx
-        .plan
-        .roles
-        .label
-        .as_deref()
-        .and_then(|l| ctx.plan.columns.iter().find(|c| c.name == l))
-        .and_then(|c| c.reference_type.as_deref().or(c.current_type.as_deref()))
-        .is_some_and(|ty| ty.starts_with("bool"));
-    let probs = match class_probabilities(t, task, &ctx.targets.classes, boolean)? {
+/// The label issues of a dataset's class probabilities
+/// ([`Context::class_probabilities`]; `None` without them), or why they
+/// cannot be found.
+fn issues_of(
+    probs: &Option<Result<ClassProbabilities, String>>,
+) -> Option<Result<Issues<'_>, String>> {
+    let probs = match probs.as_ref()? {
         Ok(p) => p,
-        Err(e) => return Some(Err(e)),
+        Err(e) => return Some(Err(e.clone())),
     };
     let k = probs.classes.len();
     match find_label_issues(&probs.labels, &probs.probs, k) {
         Ok(flagged) => Some(Ok(Issues { probs, flagged })),
-        Err(e) => Some(Err(issue_error(&e, &probs))),
+        Err(e) => Some(Err(issue_error(&e, probs))),
     }
 }
 
@@ -140,7 +133,7 @@ fn issue_error(e: &LabelIssueError, p: &ClassProbabilities) -> String {
 
 /// The most suspicious flagged rows, lowest self-confidence first: row
 /// number (1-based), id when the ids are integers, given and likely label.
-fn suspicious(ctx: &Context<'_>, dataset: &str, issues: &Issues) -> Vec<Value> {
+fn suspicious(ctx: &Context<'_>, dataset: &str, issues: &Issues<'_>) -> Vec<Value> {
     let p = &issues.probs;
     let k = p.classes.len().max(1);
     let conf = |i: usize| {
@@ -189,7 +182,8 @@ fn labels(ctx: &Context<'_>, pass: &Pass) -> Check {
         let mut row = serde_json::Map::new();
         row.insert("dataset".into(), json!(meta.label));
         // Label issues (confident learning).
-        match issues_of(ctx, &meta.label) {
+        let probabilities = ctx.class_probabilities(&meta.label);
+        match issues_of(&probabilities) {
             None => {}
             Some(Err(e)) => {
                 notes.push(format!("{}: label errors not searched: {e}", meta.label));

@@ -140,6 +140,8 @@ pub struct Memo {
     id_pairs: OnceLock<Option<Arc<crate::stats::skew::IdPairs>>>,
     slice_base: OnceLock<Option<Arc<slices::Base>>>,
     target_ranks: MemoMap<String, Option<importance::TargetRanks>>,
+    class_probabilities:
+        MemoMap<String, Option<Result<crate::targets::ClassProbabilities, String>>>,
 }
 
 type MemoMap<K, V> = Mutex<HashMap<K, Arc<OnceLock<Arc<V>>>>>;
@@ -176,6 +178,28 @@ impl Context<'_> {
             .id_pairs
             .get_or_init(|| skew::pairs_of(self).map(Arc::new))
             .clone()
+    }
+    /// A dataset's labels and class probabilities (label errors; the
+    /// multiclass stress slices' log loss), or why they cannot be used;
+    /// `None` without a label or probabilities.
+    pub fn class_probabilities(
+        &self,
+        label: &str,
+    ) -> Arc<Option<Result<crate::targets::ClassProbabilities, String>>> {
+        memo(&self.memo.class_probabilities, label.to_string(), || {
+            let task = self.targets.task()?;
+            let t = self.targets.get(label)?;
+            // binary classes are named false/true for a boolean label
+            let boolean = self
+                .plan
+                .roles
+                .label
+                .as_deref()
+                .and_then(|l| self.plan.columns.iter().find(|c| c.name == l))
+                .and_then(|c| c.reference_type.as_deref().or(c.current_type.as_deref()))
+                .is_some_and(|ty| ty.starts_with("bool"));
+            crate::targets::class_probabilities(t, task, &self.targets.classes, boolean)
+        })
     }
     /// A dataset's score (or predicted value) in order and ranked, for
     /// the importance stand-in.

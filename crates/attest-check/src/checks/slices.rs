@@ -170,8 +170,8 @@ fn multiclass_losses(
     if task != crate::config::Task::Multiclass {
         return None;
     }
-    let t = ctx.targets.get("current")?;
-    let p = crate::targets::class_probabilities(t, task, &ctx.targets.classes, false)?.ok()?;
+    let probs = ctx.class_probabilities("current");
+    let p = probs.as_ref().as_ref()?.as_ref().ok()?;
     let k = p.classes.len();
     let mut at = std::collections::HashMap::with_capacity(p.rows.len());
     for (i, &r) in p.rows.iter().enumerate() {
