@@ -17,6 +17,10 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
 step "tools"
+# One build per profile, never rebuilt in place: incremental caches would
+# only take disk (several GB on a fresh clone).
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+df -h . | tail -1 | awk '{print "disk: " $4 " free"}'
 source scripts/tools.sh
 command -v chromium >/dev/null || apt_install chromium
 command -v chromedriver >/dev/null || apt_install chromium-driver
@@ -65,5 +69,6 @@ else
 fi
 
 step "done"
+du -sh target fuzz/target 2>/dev/null | awk '{print "build output: " $1 " in " $2}'
 echo "tests: ${passed} passed, ${failed} failed"
 [ "$failed" -eq 0 ]
