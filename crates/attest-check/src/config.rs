@@ -524,9 +524,11 @@ impl Default for SkewConfig {
     }
 }
 
-/// The model card: what is being validated, for the report's readers.
-/// Free text, echoed in the report's `config.model`; no check reads it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// `[model]`: the model card (what is being validated, for the report's
+/// readers: free text that no check reads) and the model file the checks
+/// of SPEC §3 "The model itself" probe (`path`, `inputs`, …). Echoed in the
+/// report's `config.model`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ModelCard {
     pub name: Option<String>,
@@ -536,6 +538,66 @@ pub struct ModelCard {
     /// What the reference and current data are.
     pub data: Option<String>,
     pub notes: Option<String>,
+    /// The ONNX model file (`--model`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Model input name → the column that feeds it, or the columns of a
+    /// tensor input in order. Inputs named like a column need no entry.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub inputs: BTreeMap<String, ModelInput>,
+    /// Noise, extreme values and permutation importance use the first
+    /// this many rows (file order).
+    pub max_rows: usize,
+    /// The perturbations' SplitMix64 seed.
+    pub seed: u64,
+    /// Parity fails when the model's probability of the positive class (a
+    /// regression's value) differs from the dataset's `score`
+    /// (`prediction`) by more than this on some row…
+    pub max_score_diff: f64,
+    /// …or when the model's class equals `prediction` on fewer rows than
+    /// this share.
+    pub min_prediction_agreement: f64,
+    /// Sensitivity warns when noise of ε = 0.01 flips more than this share
+    /// of a feature's changed rows.
+    pub max_noise_flip_share: f64,
+}
+
+impl Default for ModelCard {
+    fn default() -> Self {
+        Self {
+            name: None,
+            version: None,
+            owner: None,
+            intended_use: None,
+            data: None,
+            notes: None,
+            path: None,
+            inputs: BTreeMap::new(),
+            max_rows: 10_000,
+            seed: 0,
+            max_score_diff: 1e-4,
+            min_prediction_agreement: 0.999,
+            max_noise_flip_share: 0.05,
+        }
+    }
+}
+
+/// The column(s) that feed one model input.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ModelInput {
+    Column(String),
+    Columns(Vec<String>),
+}
+
+impl ModelInput {
+    /// The columns, in order.
+    pub fn columns(&self) -> Vec<String> {
+        match self {
+            ModelInput::Column(c) => vec![c.clone()],
+            ModelInput::Columns(c) => c.clone(),
+        }
+    }
 }
 
 impl ModelCard {
@@ -626,7 +688,7 @@ pub struct Config {
 }
 
 /// Every check id, in report order.
-pub const CHECK_IDS: [&str; 18] = [
+pub const CHECK_IDS: [&str; 21] = [
     "schema",
     "data_quality",
     "feature_drift",
@@ -645,6 +707,9 @@ pub const CHECK_IDS: [&str; 18] = [
     "label_quality",
     "importance",
     "stress_slices",
+    "model_parity",
+    "model_sensitivity",
+    "model_permutation_importance",
 ];
 
 impl Config {
@@ -687,6 +752,11 @@ impl Config {
                     CHECK_IDS.join(", ")
                 )));
             }
+        }
+        if self.model.max_rows == 0 {
+            return Err(Error::Config(
+                "model.max_rows = 0: must be at least 1".into(),
+            ));
         }
         let b = &self.backtest;
         let given = [

@@ -63,6 +63,9 @@ pub enum Error {
     /// A report document is malformed or exceeds the viewer's limits.
     #[error("not a readable Attest report: {0}")]
     Report(String),
+    /// A model file cannot be read, or cannot be fed from the datasets.
+    #[error("model: {0}")]
+    Model(String),
     /// A column could not be converted to the kind asked for.
     #[error("{dataset} ({name}): column `{column}`: {message}")]
     Column {

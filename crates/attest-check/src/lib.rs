@@ -35,6 +35,7 @@ pub mod config;
 pub mod conformance;
 pub mod error;
 pub mod fuzzing;
+pub mod onnx;
 pub mod plan;
 pub mod pq;
 pub mod profile;

@@ -20,6 +20,7 @@ mod fit;
 mod importance;
 mod labels;
 mod leakage;
+pub mod model;
 pub mod performance;
 mod quality;
 mod skew;
@@ -97,6 +98,7 @@ pub const FAMILIES: &[&dyn Family] = &[
     &labels::Labels,
     &importance::Importance,
     &slices::Slices,
+    &model::Model,
 ];
 
 /// Every check id, in report order.

@@ -26,6 +26,7 @@ pub mod label_issues;
 pub mod labels;
 pub mod math;
 pub mod moments;
+pub mod perturb;
 pub mod multiclass;
 pub mod regression;
 pub mod skew;
