@@ -37,3 +37,11 @@ export TRUNK_OFFLINE=true
 
 command -v node >/dev/null || apt_install nodejs npm
 
+
+# ONNX Runtime for the CLI's model checks (`attest check --model`): the
+# shared library of the Python package, found by attest-onnx, at the version
+# of the page's onnxruntime-web (the same runtime, so the same numbers).
+ORT_VERSION=1.30.0
+if [ "$(python3 -c 'import onnxruntime; print(onnxruntime.__version__)' 2>/dev/null)" != "$ORT_VERSION" ]; then
+    python3 -m pip install --quiet --disable-pip-version-check "onnxruntime==$ORT_VERSION"
+fi

@@ -65,7 +65,10 @@ impl Elem {
 pub enum ValueType {
     /// A tensor: element type and dimensions (`None` for a symbolic or
     /// unknown one, such as the batch size).
-    Tensor { elem: Elem, dims: Option<Vec<Option<i64>>> },
+    Tensor {
+        elem: Elem,
+        dims: Option<Vec<Option<i64>>>,
+    },
     /// A sequence (ZipMap's output is a sequence of maps).
     Sequence,
     /// A map.
@@ -583,8 +586,16 @@ mod tests {
             n
         };
         let mut g = Vec::new();
-        put_bytes(&mut g, 1, &node(&["X"], &["label", "probs"], "LinearClassifier"));
-        put_bytes(&mut g, 1, &node(&["probs"], &["output_probability"], "ZipMap"));
+        put_bytes(
+            &mut g,
+            1,
+            &node(&["X"], &["label", "probs"], "LinearClassifier"),
+        );
+        put_bytes(
+            &mut g,
+            1,
+            &node(&["probs"], &["output_probability"], "ZipMap"),
+        );
         put_bytes(&mut g, 11, &info("X", &tensor(1, &[None, Some(3)])));
         put_bytes(&mut g, 12, &info("label", &tensor(7, &[None])));
         let mut seq = Vec::new();

@@ -5,6 +5,7 @@
 
 mod html;
 mod junit;
+mod model;
 mod publish;
 mod signoff;
 mod summary;
@@ -143,6 +144,11 @@ struct CheckArgs {
     /// (training/serving skew; `[skew] join = true`).
     #[arg(long)]
     skew: bool,
+    /// An ONNX model file: is it the model that made the predictions, how
+    /// does it react to noise and extreme values, which features does it
+    /// use (`[model] path`; needs ONNX Runtime: `pip install onnxruntime`).
+    #[arg(long, value_name = "MODEL.onnx")]
+    model: Option<PathBuf>,
     /// Configuration file (see attest.example.toml).
     #[arg(long, value_name = "attest.toml")]
     config: Option<PathBuf>,
@@ -322,6 +328,21 @@ fn check(args: &CheckArgs) -> Result<bool> {
         }
         None => Config::default(),
     };
+    // The model: the flag, else `[model] path` relative to the
+    // configuration file's folder.
+    let model_path = match (&args.model, &config.model.path, &args.config) {
+        (Some(m), _, _) => Some(m.clone()),
+        (None, Some(p), Some(c)) => Some(
+            c.parent()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|| PathBuf::from(p)),
+        ),
+        (None, Some(p), None) => Some(PathBuf::from(p)),
+        _ => None,
+    };
+    if let Some(m) = &args.model {
+        config.model.path = Some(m.display().to_string());
+    }
     let r = &mut config.roles;
     for (flag, slot) in [
         (&args.id, &mut r.id),
@@ -372,7 +393,15 @@ fn check(args: &CheckArgs) -> Result<bool> {
     let progress = TerminalProgress {
         enabled: std::io::IsTerminal::is_terminal(&std::io::stderr()),
     };
-    let report = run(datasets, &config, &options, &progress)?;
+    let model = model_path
+        .as_deref()
+        .map(|p| model::prepare(p, datasets, &config))
+        .transpose()?;
+    let mut report = run(datasets, &config, &options, &progress)?;
+    if let Some(prepared) = model {
+        let checks = model::run(prepared, progress.enabled)?;
+        attest_check::checks::model::attach(&mut report, checks, &config);
+    }
     let elapsed = started.elapsed();
 
     let json_to_stdout = args.json.as_deref() == Some(Path::new("-"));

@@ -50,11 +50,11 @@ pub fn render(report: &Report, elapsed: Duration) -> String {
         let _ = writeln!(out, "model: {}", model.join(" "));
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "{:<24} {:<8} FINDING", "CHECK", "STATUS");
+    let _ = writeln!(out, "{:<28} {:<8} FINDING", "CHECK", "STATUS");
     for c in &report.checks {
         let _ = writeln!(
             out,
-            "{:<24} {:<8} {}",
+            "{:<28} {:<8} {}",
             c.id,
             c.status.as_str(),
             truncate(c.message.as_deref().unwrap_or(""), 100)

@@ -37,14 +37,20 @@ fn config(dir: &Path) -> Config {
         .split_whitespace()
         .map(|f| format!("\"{f}\""))
         .collect();
-    Config::from_toml(&format!("[model]\ninputs = {{ X = [{}] }}\n", list.join(", ")))
-        .expect("config parses")
+    Config::from_toml(&format!(
+        "[model]\ninputs = {{ X = [{}] }}\n",
+        list.join(", ")
+    ))
+    .expect("config parses")
 }
 
 fn report(dir: &Path, model: &str) -> Report {
     let open = |label: &str, file: &str| {
-        Dataset::open(label, Arc::new(FileSource::open(dir.join(file)).expect("opens")))
-            .expect("reads")
+        Dataset::open(
+            label,
+            Arc::new(FileSource::open(dir.join(file)).expect("opens")),
+        )
+        .expect("reads")
     };
     let reference = open("reference", "reference.parquet");
     let current = open("current", "current.parquet");
@@ -70,7 +76,11 @@ fn agrees(dir: &Path) {
     let r = report(dir, "model.onnx");
     let bad = disagreements(&r, &case.expected, case.default_tolerance);
     assert!(bad.is_empty(), "{}:\n{}", dir.display(), bad.join("\n"));
-    let parity = r.checks.iter().find(|c| c.id == "model_parity").expect("parity");
+    let parity = r
+        .checks
+        .iter()
+        .find(|c| c.id == "model_parity")
+        .expect("parity");
     assert_eq!(parity.status, Status::Pass, "{:?}", parity.message);
 }
 
@@ -87,10 +97,18 @@ fn gradient_boosting_agrees() {
 #[test]
 fn changed_model_fails_parity() {
     let r = report(&model_dir(), "model_changed.onnx");
-    let parity = r.checks.iter().find(|c| c.id == "model_parity").expect("parity");
+    let parity = r
+        .checks
+        .iter()
+        .find(|c| c.id == "model_parity")
+        .expect("parity");
     assert_eq!(parity.status, Status::Fail);
     assert!(
-        parity.message.as_deref().unwrap_or("").contains("does not reproduce"),
+        parity
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("does not reproduce"),
         "{:?}",
         parity.message
     );

@@ -33,7 +33,10 @@ use crate::stats::regression::regression_metrics;
 use super::{Context, Family, Pass};
 
 const PARITY: (&str, &str) = ("model_parity", "Model–prediction parity");
-const SENSITIVITY: (&str, &str) = ("model_sensitivity", "Sensitivity to noise and extreme values");
+const SENSITIVITY: (&str, &str) = (
+    "model_sensitivity",
+    "Sensitivity to noise and extreme values",
+);
 const PERMUTATION: (&str, &str) = ("model_permutation_importance", "Permutation importance");
 
 /// The noise levels ε of SPEC.
@@ -190,9 +193,19 @@ impl Change {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Job {
-    Parity { dataset: usize, start: usize, end: usize },
-    Base { dataset: usize },
-    Perturbed { dataset: usize, feature: usize, change: Change },
+    Parity {
+        dataset: usize,
+        start: usize,
+        end: usize,
+    },
+    Base {
+        dataset: usize,
+    },
+    Perturbed {
+        dataset: usize,
+        feature: usize,
+        change: Change,
+    },
 }
 
 /// The model's outputs on some rows.
@@ -402,23 +415,22 @@ impl Probe {
             .filter(tensor)
             .find(|v| matches!(v.elem(), Some(Elem::Float | Elem::Double)))
             .map(|v| v.name.clone());
-        let outputs = match (label, float) {
-            (Some(l), p) => Outputs {
-                label: Some(l),
-                probabilities: p,
-                value: None,
-            },
-            (None, Some(v)) => Outputs {
-                label: None,
-                probabilities: None,
-                value: Some(v),
-            },
-            (None, None) => {
-                return Err(model_error(
+        let outputs =
+            match (label, float) {
+                (Some(l), p) => Outputs {
+                    label: Some(l),
+                    probabilities: p,
+                    value: None,
+                },
+                (None, Some(v)) => Outputs {
+                    label: None,
+                    probabilities: None,
+                    value: Some(v),
+                },
+                (None, None) => return Err(model_error(
                     "the model has no tensor output to read (neither a class label nor a number)",
-                ))
-            }
-        };
+                )),
+            };
         // Columns.
         let r = &plan.roles;
         let mut data = Vec::new();
@@ -827,14 +839,19 @@ impl Probe {
                     .iter()
                     .find(|t| &t.name == n)
                     .map(Some)
-                    .ok_or_else(|| model_error(format!("the model did not return its output `{n}`"))),
+                    .ok_or_else(|| {
+                        model_error(format!("the model did not return its output `{n}`"))
+                    }),
             }
         };
         let floats = |t: &Tensor| -> Result<Vec<f64>> {
             match &t.data {
                 TensorData::F32(v) => Ok(v.iter().map(|x| f64::from(*x)).collect()),
                 TensorData::F64(v) => Ok(v.clone()),
-                _ => Err(model_error(format!("output `{}` is not a float tensor", t.name))),
+                _ => Err(model_error(format!(
+                    "output `{}` is not a float tensor",
+                    t.name
+                ))),
             }
         };
         let mut s = Scored::default();
@@ -955,7 +972,11 @@ impl Probe {
                     t.over += 1;
                 }
                 if d > t.max_diff || t.worst_row.is_none() || d.is_nan() {
-                    t.max_diff = if d.is_nan() { f64::INFINITY } else { d.max(t.max_diff) };
+                    t.max_diff = if d.is_nan() {
+                        f64::INFINITY
+                    } else {
+                        d.max(t.max_diff)
+                    };
                     t.worst_row = Some(row);
                     t.worst = Some((given, model));
                 }
@@ -972,19 +993,27 @@ impl Probe {
         self.parity[dataset] = t;
     }
 
-    fn add_cell(&mut self, dataset: usize, feature: usize, change: Change, s: &Scored, rows: usize) {
+    fn add_cell(
+        &mut self,
+        dataset: usize,
+        feature: usize,
+        change: Change,
+        s: &Scored,
+        rows: usize,
+    ) {
         let Some(base) = self.base.get(&dataset) else {
             return;
         };
         let original = &self.datasets[dataset].features[feature];
         let new = self.perturbed(dataset, feature, change, rows);
-        let regression_std = base.values.as_ref().and_then(|v| crate::stats::moments::std_pop(v));
+        let regression_std = base
+            .values
+            .as_ref()
+            .and_then(|v| crate::stats::moments::std_pop(v));
         let mut cell = CellTotals::default();
         for i in 0..rows {
             let changed = match (original, &new) {
-                (FeatureValues::Num(a), FeatureValues::Num(b)) => {
-                    !a[i].is_nan() && a[i] != b[i]
-                }
+                (FeatureValues::Num(a), FeatureValues::Num(b)) => !a[i].is_nan() && a[i] != b[i],
                 (FeatureValues::Text(a), FeatureValues::Text(b)) => a[i].is_some() && a[i] != b[i],
                 _ => false,
             };
@@ -1096,7 +1125,11 @@ impl Probe {
 
     /// The three checks.
     pub fn finish(self) -> Vec<Check> {
-        vec![self.parity_check(), self.sensitivity_check(), self.permutation_check()]
+        vec![
+            self.parity_check(),
+            self.sensitivity_check(),
+            self.permutation_check(),
+        ]
     }
 
     fn model_evidence(&self) -> Value {
@@ -1134,7 +1167,11 @@ impl Probe {
                 } else {
                     Status::Fail
                 };
-                let value = if t.max_diff.is_finite() { t.max_diff } else { f64::MAX };
+                let value = if t.max_diff.is_finite() {
+                    t.max_diff
+                } else {
+                    f64::MAX
+                };
                 if let Some(m) = Metric::new("model_score_max_abs_diff", value) {
                     metrics.push(m.dataset(&ds.label).judged(mc.max_score_diff, status));
                 }
@@ -1170,7 +1207,10 @@ impl Probe {
                     Status::Fail
                 };
                 if let Some(m) = Metric::new("model_prediction_agreement", share) {
-                    metrics.push(m.dataset(&ds.label).judged(mc.min_prediction_agreement, status));
+                    metrics.push(
+                        m.dataset(&ds.label)
+                            .judged(mc.min_prediction_agreement, status),
+                    );
                 }
                 if status == Status::Fail {
                     failures.push(format!(
@@ -1185,7 +1225,8 @@ impl Probe {
             }
             rows.push(entry);
         }
-        let evidence = json!({"model": self.model_evidence(), "datasets": rows, "notes": self.notes});
+        let evidence =
+            json!({"model": self.model_evidence(), "datasets": rows, "notes": self.notes});
         if metrics.is_empty() {
             let mut c = Check::skipped(
                 PARITY.0,
@@ -1236,9 +1277,16 @@ impl Probe {
                 let noise = matches!(change, Change::Noise(_));
                 let share = (c.changed > 0).then(|| c.flips as f64 / c.changed as f64);
                 let mean = (c.changed > 0 && c.has_scores).then(|| c.change_sum / c.changed as f64);
-                let name = if noise { "noise_flip_share" } else { "extreme_flip_share" };
+                let name = if noise {
+                    "noise_flip_share"
+                } else {
+                    "extreme_flip_share"
+                };
                 if let Some(m) = share.and_then(|v| Metric::new(name, v)) {
-                    let mut m = m.column(&f.column).dataset(ds).segment("perturbation", &key);
+                    let mut m = m
+                        .column(&f.column)
+                        .dataset(ds)
+                        .segment("perturbation", &key);
                     if change == Change::Noise(0) {
                         let v = m.value;
                         let status = if v > mc.max_noise_flip_share {
@@ -1252,8 +1300,14 @@ impl Probe {
                     metrics.push(m);
                 }
                 if noise {
-                    if let Some(m) = mean.and_then(|v| Metric::new("noise_mean_abs_score_change", v)) {
-                        metrics.push(m.column(&f.column).dataset(ds).segment("perturbation", &key));
+                    if let Some(m) =
+                        mean.and_then(|v| Metric::new("noise_mean_abs_score_change", v))
+                    {
+                        metrics.push(
+                            m.column(&f.column)
+                                .dataset(ds)
+                                .segment("perturbation", &key),
+                        );
                     }
                 }
                 cells.push(json!({
@@ -1277,7 +1331,11 @@ impl Probe {
             "cells": cells,
         });
         if metrics.is_empty() {
-            let mut c = Check::skipped(SENSITIVITY.0, SENSITIVITY.1, "no feature could be perturbed");
+            let mut c = Check::skipped(
+                SENSITIVITY.0,
+                SENSITIVITY.1,
+                "no feature could be perturbed",
+            );
             c.evidence = evidence;
             return c;
         }
@@ -1304,10 +1362,7 @@ impl Probe {
                 "neither current nor reference has labels among its first rows",
             );
         };
-        let Some((name, sigma, m0)) = self
-            .base
-            .get(&pd)
-            .and_then(|s| self.metric_named(pd, s))
+        let Some((name, sigma, m0)) = self.base.get(&pd).and_then(|s| self.metric_named(pd, s))
         else {
             return Check::skipped(
                 PERMUTATION.0,
@@ -1319,7 +1374,9 @@ impl Probe {
         let mut metrics = Vec::new();
         let mut rows = Vec::new();
         for (j, f) in self.features.iter().enumerate() {
-            let reps: Vec<f64> = (0..REPEATS).filter_map(|r| self.permuted.get(&(j, r)).copied()).collect();
+            let reps: Vec<f64> = (0..REPEATS)
+                .filter_map(|r| self.permuted.get(&(j, r)).copied())
+                .collect();
             if reps.len() as u64 != REPEATS {
                 continue;
             }
@@ -1428,7 +1485,9 @@ fn read_dataset(
         }
     };
     let score = match read(&roles.score)? {
-        Some(c) => Some(to_numeric(&c).map_err(|m| column_err(roles.score.as_deref().unwrap_or(""), m))?),
+        Some(c) => {
+            Some(to_numeric(&c).map_err(|m| column_err(roles.score.as_deref().unwrap_or(""), m))?)
+        }
         None => None,
     };
     let pred = read(&roles.prediction)?;
@@ -1446,7 +1505,11 @@ fn read_dataset(
 }
 
 /// Score every batch of `probe` with `runner`, then build the checks.
-pub fn score(mut probe: Probe, runner: &mut dyn Runner, progress: &dyn ScoreProgress) -> Result<Vec<Check>> {
+pub fn score(
+    mut probe: Probe,
+    runner: &mut dyn Runner,
+    progress: &dyn ScoreProgress,
+) -> Result<Vec<Check>> {
     let total = probe.total_rows();
     let mut done = 0u64;
     for i in 0..probe.batches() {
