@@ -400,7 +400,7 @@ fn check(args: &CheckArgs) -> Result<bool> {
     let mut report = run(datasets, &config, &options, &progress)?;
     if let Some(prepared) = model {
         let checks = model::run(prepared, progress.enabled)?;
-        attest_check::checks::model::attach(&mut report, checks, &config);
+        attest_check::checks::model::attach(&mut report, checks);
     }
     let elapsed = started.elapsed();
 

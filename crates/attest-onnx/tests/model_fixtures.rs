@@ -60,7 +60,6 @@ fn report(dir: &Path, case: &Case, model: &str) -> Report {
     attach(
         &mut report,
         score(probe, &mut runner, &Quiet).expect("scores"),
-        &config,
     );
     report
 }

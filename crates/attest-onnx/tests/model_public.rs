@@ -63,7 +63,7 @@ fn report(dir: &Path, model: &str) -> Report {
     let probe = Probe::new(datasets, &config, model, &bytes, info).expect("probe");
     let mut runner = OrtModel::from_bytes(&stripped).expect("ONNX Runtime loads the model");
     let checks = score(probe, &mut runner, &Quiet).expect("scores");
-    attest_check::checks::model::attach(&mut report, checks, &config);
+    attest_check::checks::model::attach(&mut report, checks);
     report
 }
 

@@ -272,6 +272,8 @@ pub struct Probe {
     cells: HashMap<(usize, String), CellTotals>,
     permuted: HashMap<(usize, u64), f64>,
     notes: Vec<String>,
+    /// Whether each of the three checks runs (`[checks] skip`).
+    runs: [bool; 3],
 }
 
 /// The text of a number as a class: integers without a fraction.
@@ -523,6 +525,7 @@ impl Probe {
             cells: HashMap::new(),
             permuted: HashMap::new(),
             notes: Vec::new(),
+            runs: [PARITY.0, SENSITIVITY.0, PERMUTATION.0].map(|id| config.runs(id)),
         };
         probe.jobs = probe.plan_jobs();
         Ok(probe)
@@ -1123,13 +1126,28 @@ impl Probe {
         multiclass_metrics(&y, &pred, index.len()).map(|m| ("macro_f1", 1.0, m.macro_f1))
     }
 
-    /// The three checks.
+    /// The three checks (those `[checks] skip` names skipped).
     pub fn finish(self) -> Vec<Check> {
-        vec![
+        let checks = [
             self.parity_check(),
             self.sensitivity_check(),
             self.permutation_check(),
-        ]
+        ];
+        checks
+            .into_iter()
+            .zip(self.runs)
+            .map(|(c, runs)| {
+                if runs {
+                    c
+                } else {
+                    Check::skipped(
+                        &c.id,
+                        &c.title,
+                        "skipped by the configuration ([checks] skip)",
+                    )
+                }
+            })
+            .collect()
     }
 
     fn model_evidence(&self) -> Value {
@@ -1528,12 +1546,9 @@ pub fn score(
 }
 
 /// Put the model checks into a report (replacing the family's skipped
-/// entries, unless `[checks] skip` names them) and summarise again.
-pub fn attach(report: &mut Report, checks: Vec<Check>, config: &Config) {
+/// entries) and summarise again.
+pub fn attach(report: &mut Report, checks: Vec<Check>) {
     for c in checks {
-        if !config.runs(&c.id) {
-            continue;
-        }
         match report.checks.iter_mut().find(|k| k.id == c.id) {
             Some(slot) => *slot = c,
             None => report.checks.push(c),
