@@ -18,6 +18,8 @@ pub mod blob_source;
 pub mod charts;
 #[cfg(target_arch = "wasm32")]
 pub mod http_source;
+#[cfg(target_arch = "wasm32")]
+pub mod model_jobs;
 pub mod protocol;
 pub mod ranges;
 pub mod setup;

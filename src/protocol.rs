@@ -26,6 +26,12 @@
 //!   the SHA-256 of every file, with [`FromWorker::Progress`] messages
 //!   (bytes hashed), then [`FromWorker::Digests`].
 //!
+//! The model's worker (`public/model_worker.js`, started only for a run
+//! with a model) takes `{kind: "model", …, model: Blob, model_name}` and
+//! answers `{type: "progress", rows, total}`, then `{type: "checks", json}`
+//! (the model checks, for `attest_check::checks::model::attach`) or
+//! `{type: "error", message}`; see `crate::model_jobs`.
+//!
 //! A source may also be given as a URL instead of a Blob:
 //! `reference_url`/`current_url` (read with HTTP range requests).
 //! Worker → page: one of [`FromWorker`], sent as a JSON string.
@@ -56,6 +62,12 @@ pub struct RunProgress {
     /// The column being read, if any.
     pub column: String,
     pub datasets: Vec<DatasetProgress>,
+    /// Rows scored by the model so far, of all its batches' rows (0 of 0
+    /// without a model).
+    #[serde(default)]
+    pub model_rows: u64,
+    #[serde(default)]
+    pub model_total: u64,
 }
 
 impl RunProgress {
@@ -81,6 +93,10 @@ impl RunProgress {
         } else {
             hashed as f64 / total as f64
         };
+        if self.model_total > 0 {
+            // After the report: the model's batches.
+            return (self.model_rows as f64 / self.model_total as f64).clamp(0.0, 1.0);
+        }
         (0.8 * columns + 0.2 * hashing).clamp(0.0, 1.0)
     }
 
@@ -186,6 +202,7 @@ mod tests {
             columns_total: 4,
             column: "age".into(),
             datasets: Vec::new(),
+            ..Default::default()
         };
         for label in ["reference", "current"] {
             let d = p.dataset_mut(label);

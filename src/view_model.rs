@@ -215,7 +215,13 @@ pub fn fmt_mb(bytes: u64) -> String {
 
 /// The progress of a run in words: the columns, then one line per dataset.
 pub fn progress_lines(p: &crate::protocol::RunProgress) -> (String, Vec<(String, String)>) {
-    let columns = if p.columns_total == 0 {
+    let columns = if p.model_total > 0 {
+        format!(
+            "model: {} of {} rows scored (ONNX Runtime, in this browser)",
+            fmt_count(p.model_rows),
+            fmt_count(p.model_total)
+        )
+    } else if p.columns_total == 0 {
         "starting…".to_string()
     } else {
         format!(
@@ -270,6 +276,7 @@ mod tests {
             columns_total: 5,
             column: "age".into(),
             datasets: Vec::new(),
+            ..Default::default()
         };
         let d = p.dataset_mut("reference");
         d.rows = 8192;

@@ -81,11 +81,11 @@ impl Progress for PostProgress<'_> {
     }
 }
 
-fn field(obj: &JsValue, key: &str) -> Result<JsValue, String> {
+pub(crate) fn field(obj: &JsValue, key: &str) -> Result<JsValue, String> {
     Reflect::get(obj, &JsValue::from_str(key)).map_err(|_| format!("job without `{key}`"))
 }
 
-fn text(obj: &JsValue, key: &str) -> Result<String, String> {
+pub(crate) fn text(obj: &JsValue, key: &str) -> Result<String, String> {
     field(obj, key)?
         .as_string()
         .ok_or_else(|| format!("job field `{key}` is not text"))
@@ -93,7 +93,7 @@ fn text(obj: &JsValue, key: &str) -> Result<String, String> {
 
 /// The file `label` of a job: a Blob under `label`, or a URL under
 /// `{label}_url` (read with HTTP ranges).
-fn source(data: &JsValue, label: &str) -> Result<Arc<dyn ByteSource>, String> {
+pub(crate) fn source(data: &JsValue, label: &str) -> Result<Arc<dyn ByteSource>, String> {
     let name = text(data, &format!("{label}_name"))?;
     let url = field(data, &format!("{label}_url"))?.as_string();
     Ok(match url {
@@ -110,12 +110,12 @@ fn source(data: &JsValue, label: &str) -> Result<Arc<dyn ByteSource>, String> {
 /// Open the dataset `label` of a job, within the decode limits (the web
 /// app's defaults unless `[limits]` sets them: a worker's memory is at most
 /// 4 GiB and never shrinks).
-fn dataset(data: &JsValue, label: &str, limits: Limits) -> Result<Dataset, String> {
+pub(crate) fn dataset(data: &JsValue, label: &str, limits: Limits) -> Result<Dataset, String> {
     Dataset::open_with(label, source(data, label)?, limits).map_err(|e| e.to_string())
 }
 
 /// The dataset labels of a job, in run order: `train` when it names one.
-fn labels(data: &JsValue) -> Vec<&'static str> {
+pub(crate) fn labels(data: &JsValue) -> Vec<&'static str> {
     let train = field(data, "train_name")
         .ok()
         .and_then(|v| v.as_string())
@@ -129,7 +129,7 @@ fn labels(data: &JsValue) -> Vec<&'static str> {
 
 /// The job's configuration: `config_toml` (an `attest.toml`), or `config`
 /// as JSON (the page's choices), or the defaults.
-fn config(data: &JsValue) -> Result<Config, String> {
+pub(crate) fn config(data: &JsValue) -> Result<Config, String> {
     if let Some(toml) = field(data, "config_toml")?.as_string() {
         return Config::from_toml(&toml).map_err(|e| format!("attest.toml: {e}"));
     }

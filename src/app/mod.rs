@@ -349,6 +349,10 @@ fn App() -> impl IntoView {
             inspect();
         })
     };
+    // A model is not a dataset: choosing one needs no new plan.
+    let choose_model = Callback::new(move |file: File| {
+        files.update(|f| f.set("model", Some(Input::file(file))));
+    });
     let choose_config = Callback::new(move |file: File| {
         let name = file.name();
         let blob: Blob = file.into();
@@ -531,6 +535,8 @@ fn App() -> impl IntoView {
             }).collect_view()}
             <FileField id="config-file".to_string() zone="config".to_string() title="Configuration (attest.toml, optional)".to_string()
                 accept=".toml,text/plain" chosen=config_name on_file=choose_config/>
+            <FileField id="model-file".to_string() zone="model".to_string() title="Model (ONNX, optional)".to_string()
+                accept=".onnx" chosen=chosen("model") on_file=choose_model/>
             <div class="actions">
                 <button id="run" on:click=run_chosen>"Run checks"</button>
                 <button id="demo" class="secondary" on:click=demo>"Try the demo"</button>

@@ -71,6 +71,11 @@ pub fn ReportView(
                     {format!("{} pass · {} warn · {} fail · {} error · {} skipped", c.pass, c.warn, c.fail, c.error, c.skipped)}
                 </p>
                 <p class="meta">{format!("Created {} by {} {}", report.created_at, report.tool.name, report.tool.version)}</p>
+                // The model file under review is not the one that made the
+                // predictions: said first, before anything else.
+                {report.checks.iter().find(|c| c.id == "model_parity" && c.status == attest_check::report::Status::Fail).map(|c| view! {
+                    <p id="parity-alert" class="error" role="alert">{c.message.clone().unwrap_or_default()}</p>
+                })}
                 <button id="download-json" class="secondary" on:click=save>"Download report JSON"</button>
                 " "
                 <button id="download-html" class="secondary" on:click=save_html

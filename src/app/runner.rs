@@ -239,6 +239,10 @@ struct State {
     /// other's columns, its hashing.
     progress: [RunProgress; 3],
     marks: Vec<(&'static str, f64)>,
+    /// The `model_open` job of a run with a model, sent once the report is in.
+    model_job: Option<js_sys::Object>,
+    /// The report waiting for the model checks.
+    waiting: Option<(Report, RunStats)>,
 }
 
 /// Where a runner's events go.
@@ -249,6 +253,8 @@ type Listener = Rc<dyn Fn(Event)>;
 pub struct Runner {
     main: Slot,
     aux: Slot,
+    /// ONNX Runtime Web's worker, started only for a run with a model.
+    model: StoredValue<Option<Worker>, LocalStorage>,
     state: StoredValue<State, LocalStorage>,
     on_event: StoredValue<Option<Listener>, LocalStorage>,
 }
@@ -259,6 +265,7 @@ impl Runner {
         let runner = Runner {
             main: Slot::new(),
             aux: Slot::new(),
+            model: StoredValue::new_local(None),
             state: StoredValue::new_local(State::default()),
             on_event: StoredValue::new_local(Some(Rc::new(on_event))),
         };
@@ -306,10 +313,12 @@ impl Runner {
         };
         let run = make("run");
         set(&run, "hash", &false.into());
+        let model_job = files.get("model").map(|_| make("model"));
         self.state.set_value(State {
             busy: Busy::Running,
             started: js_sys::Date::now(),
             run_job: Some(run),
+            model_job,
             ..State::default()
         });
         let mine = make("columns");
@@ -324,6 +333,7 @@ impl Runner {
 
     /// Stop whatever runs (the workers are terminated; new ones start).
     pub fn cancel(self) {
+        self.stop_model();
         self.main.stop();
         self.aux.stop();
         self.state.set_value(State::default());
@@ -343,6 +353,7 @@ impl Runner {
 
     fn fail(self, message: String) {
         let was = self.busy();
+        self.stop_model();
         self.main.stop();
         self.aux.stop();
         self.state.set_value(State::default());
@@ -501,7 +512,106 @@ impl Runner {
             report.set_digests(&pairs);
             (report, stats)
         });
-        self.emit(Event::Done(report));
+        // With a model: its checks first, in the model's own worker (the
+        // probe and ONNX Runtime Web, fetched only now).
+        let model_job = self.state.with_value(|s| s.model_job.clone());
+        match (report, model_job) {
+            (Ok(done), Some(job)) => {
+                self.state.update_value(|s| {
+                    s.waiting = Some(done);
+                    s.model_job = None;
+                    s.busy = Busy::Running;
+                });
+                self.mark("model_start");
+                match self.model_worker() {
+                    Ok(w) => {
+                        let _ = w.post_message(&job);
+                    }
+                    Err(e) => self.fail(e),
+                }
+            }
+            (report, _) => self.emit(Event::Done(report)),
+        }
+    }
+
+    fn stop_model(self) {
+        if let Some(w) = self.model.get_value() {
+            w.terminate();
+        }
+        self.model.set_value(None);
+    }
+
+    /// Start ONNX Runtime Web's module worker (once per run with a model).
+    fn model_worker(self) -> Result<Worker, String> {
+        if let Some(w) = self.model.get_value() {
+            return Ok(w);
+        }
+        let options = web_sys::WorkerOptions::new();
+        options.set_type(web_sys::WorkerType::Module);
+        let w = Worker::new_with_options("./model_worker.js", &options)
+            .map_err(|e| format!("cannot start the model's worker: {}", super::js_message(&e)))?;
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
+            self.on_model_message(msg.data());
+        });
+        w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        onmessage.forget();
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
+            self.fail("the model's worker (ONNX Runtime Web) stopped with an error (see the browser console)".into());
+        });
+        w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+        onerror.forget();
+        self.model.set_value(Some(w.clone()));
+        Ok(w)
+    }
+
+    /// A message of the model's worker: progress, the checks, or an error.
+    fn on_model_message(self, data: JsValue) {
+        let get = |k: &str| {
+            js_sys::Reflect::get(&data, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+        };
+        match get("type").as_string().as_deref() {
+            Some("progress") => {
+                let p = RunProgress {
+                    model_rows: get("rows").as_f64().unwrap_or(0.0) as u64,
+                    model_total: get("total").as_f64().unwrap_or(0.0) as u64,
+                    ..RunProgress::default()
+                };
+                self.emit(Event::Progress(p));
+            }
+            Some("checks") => self.model_done(&get("json").as_string().unwrap_or_default()),
+            Some("error") => self.fail(format!(
+                "model checks: {}",
+                get("message").as_string().unwrap_or_default()
+            )),
+            _ => {}
+        }
+    }
+
+    /// The model checks are in: into the report, and the report is done.
+    fn model_done(self, json: &str) {
+        self.mark("model");
+        let waiting = self.state.with_value(|s| s.waiting.clone());
+        let Some((mut report, mut stats)) = waiting else {
+            return;
+        };
+        let checks: Vec<attest_check::report::Check> = match serde_json::from_str(json) {
+            Ok(c) => c,
+            Err(e) => return self.fail(format!("bad model checks from the worker: {e}")),
+        };
+        attest_check::checks::model::attach(&mut report, checks);
+        self.stop_model();
+        self.state.update_value(|s| {
+            stats.millis = js_sys::Date::now() - s.started;
+            stats.marks = s
+                .marks
+                .iter()
+                .map(|(what, at)| format!("{what}={at:.0}"))
+                .collect::<Vec<_>>()
+                .join(";");
+            s.waiting = None;
+            s.busy = Busy::Idle;
+        });
+        self.emit(Event::Done(Ok((report, stats))));
     }
 }
 

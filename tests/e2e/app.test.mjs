@@ -27,7 +27,7 @@ const reportsDir = path.join(artifacts, "reports");
 const siteDir = path.join(artifacts, "site");
 
 const types = {
-  ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm",
+  ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
   ".css": "text/css", ".json": "application/json", ".parquet": "application/octet-stream",
 };
 
@@ -885,4 +885,105 @@ test("signing in the page: a new key or the user's key file; the CLI verifies th
   const doc = JSON.parse(await readFile(signed, "utf8"));
   assert.deepEqual(doc.signatures.map((s) => [s.signer, s.role, s.decision]),
     [["Ada Lovelace", "validator", "approved_with_conditions"], ["Grace Hopper", "approver", "approved"]]);
+});
+
+// The model's files: fetched only for a run with a model.
+const MODEL_FILES = /\/(ort\/|model_worker\.js|probe\.js|probe_bg\.wasm)/;
+
+test("without a model the page fetches none of the model's runtime", async () => {
+  const from = served.length;
+  const page = await newPage();
+  await page.click("#demo");
+  await page.waitForSelector("#report", { timeout: 120_000 });
+  const fetched = served.slice(from).map((s) => s.path).filter((p) => MODEL_FILES.test(p));
+  assert.deepEqual(fetched, [], "model runtime fetched without a model");
+  // and the model checks say how to give one
+  assert.match(await page.locator('li[data-check="model_parity"]').textContent(), /no model file given/);
+  await page.close();
+});
+
+test("two Parquet files and an ONNX model dropped: parity, the heat map, extreme values and permutation importance equal the CLI's", async () => {
+  const dir = path.join(conformance, "model_public");
+  const features = (await readFile(path.join(dir, "features.txt"), "utf8")).split(/\s+/).filter(Boolean);
+  const toml = path.join(artifacts, "model-attest.toml");
+  await writeFile(toml, `[model]\ninputs = { X = [${features.map((f) => JSON.stringify(f)).join(", ")}] }\n`);
+  const ref = path.join(dir, "reference.parquet");
+  const cur = path.join(dir, "current.parquet");
+  const expected = cliReport(ref, cur, ["--model", path.join(dir, "trees/model.onnx"), "--config", toml].map(String));
+  // The trees case's own data (the CLI ran on the logistic case's pair: use the trees pair for both).
+  const tref = path.join(dir, "trees/reference.parquet");
+  const tcur = path.join(dir, "trees/current.parquet");
+  const want = cliReport(tref, tcur, ["--model", path.join(dir, "trees/model.onnx"), "--config", toml]);
+  assert.ok(expected.checks.length > 0);
+  const metric = (name, keys) => want.checks.flatMap((k) => k.metrics)
+    .find((m) => m.name === name && Object.entries(keys).every(([k, v]) => JSON.stringify(m[k]) === JSON.stringify(v)));
+  const page = await newPage();
+  await dropFile(page, "#config-drop", toml);
+  await dropFile(page, "#reference-drop", tref);
+  await dropFile(page, "#current-drop", tcur);
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  const before = served.length;
+  const modelGiven = Date.now();
+  await dropFile(page, "#model-drop", path.join(dir, "trees/model.onnx"));
+  assert.equal((await page.locator("#model-name").textContent()).trim(), "model.onnx");
+  await page.click("#run");
+  await page.waitForSelector("#model-sensitivity, #error", { timeout: 180_000 });
+  assert.equal(await page.locator("#error").count(), 0, await page.locator("#error").textContent().catch(() => ""));
+  // The runtime came from this origin, after the model was given.
+  const fetched = served.slice(before).filter((s) => MODEL_FILES.test(s.path));
+  assert.ok(fetched.some((s) => s.path.endsWith("/ort/ort-wasm-simd-threaded.wasm")), "ONNX Runtime Web's wasm fetched");
+  assert.ok(fetched.some((s) => s.path.endsWith("/probe_bg.wasm")), "the probe fetched");
+  assert.ok(fetched.every((s) => s.arrived >= modelGiven));
+  // Parity: passes, and the page shows the CLI's numbers.
+  assert.equal(await page.locator("#model-parity").getAttribute("data-status"), "pass");
+  assert.equal(await page.locator("#parity-alert").count(), 0);
+  for (const dataset of ["reference", "current"]) {
+    const cell = page.locator(`#parity-table tr[data-dataset="${dataset}"] td[data-metric="model_prediction_agreement"]`);
+    assert.equal(Number(await cell.getAttribute("data-value")), metric("model_prediction_agreement", { dataset }).value);
+  }
+  // The heat map: every feature × perturbation cell, equal to the CLI's.
+  assert.equal(await page.locator("#sensitivity-heatmap tbody tr").count(), features.length);
+  let cells = 0;
+  for (const f of features) {
+    for (const seg of ["noise 0.01", "noise 0.05", "noise 0.1", "q01", "q99", "max+iqr", "min-iqr"]) {
+      const name = seg.startsWith("noise") ? "noise_flip_share" : "extreme_flip_share";
+      const m = metric(name, { column: f, segment: { column: "perturbation", value: seg } });
+      const td = page.locator(`#sensitivity-heatmap tr[data-column="${f}"] td[data-perturbation="${seg}"]`);
+      assert.equal(Number(await td.getAttribute("data-value")), m.value, `${name} ${f} ${seg}`);
+      cells++;
+    }
+  }
+  assert.equal(cells, 84);
+  // Extreme values worst first.
+  const shares = await page.locator('#extreme-table td[data-metric="extreme_flip_share"]').evaluateAll((tds) => tds.map((t) => Number(t.dataset.value)));
+  assert.deepEqual(shares, [...shares].sort((a, b) => b - a));
+  // Permutation importance: the CLI's, to the last bit but float32 rounding.
+  for (const f of features) {
+    const td = page.locator(`#permutation-table tr[data-column="${f}"] td[data-metric="permutation_importance"]`);
+    const got = Number(await td.getAttribute("data-value"));
+    const w = metric("permutation_importance", { column: f }).value;
+    assert.ok(Math.abs(got - w) <= 1e-9 + 1e-6 * Math.abs(w), `permutation_importance ${f}: page ${got}, CLI ${w}`);
+  }
+  await page.screenshot({ path: path.join(artifacts, "model.png"), fullPage: true });
+  await page.close();
+});
+
+test("a model that does not reproduce the predictions: the parity failure comes first", async () => {
+  const dir = path.join(conformance, "model_public");
+  const features = (await readFile(path.join(dir, "features.txt"), "utf8")).split(/\s+/).filter(Boolean);
+  const toml = path.join(artifacts, "model-attest.toml");
+  await writeFile(toml, `[model]\ninputs = { X = [${features.map((f) => JSON.stringify(f)).join(", ")}] }\n`);
+  const page = await newPage();
+  await dropFile(page, "#config-drop", toml);
+  await dropFile(page, "#reference-drop", path.join(dir, "reference.parquet"));
+  await dropFile(page, "#current-drop", path.join(dir, "current.parquet"));
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  await dropFile(page, "#model-drop", path.join(dir, "model_changed.onnx"));
+  await page.click("#run");
+  await page.waitForSelector("#parity-alert, #error", { timeout: 180_000 });
+  assert.equal(await page.locator("#error").count(), 0, await page.locator("#error").textContent().catch(() => ""));
+  assert.match(await page.locator("#parity-alert").textContent(), /does not reproduce the predictions/);
+  assert.equal(await page.locator("#model-parity").getAttribute("data-status"), "fail");
+  assert.equal((await page.locator("#summary-status").textContent()).trim(), "FAIL");
+  await page.close();
 });

@@ -611,21 +611,21 @@ mod tests {
 
     #[test]
     fn reads_inputs_outputs_and_strips_zipmap() {
-        let info = inspect(&tiny()).unwrap();
+        let info = inspect(&tiny()).expect("inspects");
         assert_eq!(info.inputs.len(), 1);
         assert_eq!(info.inputs[0].name, "X");
         assert_eq!(info.inputs[0].width(), Some(3));
         assert_eq!(info.inputs[0].elem(), Some(Elem::Float));
         assert!(info.has_zipmap());
         assert_eq!(info.outputs[1].ty, ValueType::Sequence);
-        let stripped = strip_zipmap(&tiny()).unwrap();
-        let s = inspect(&stripped).unwrap();
+        let stripped = strip_zipmap(&tiny()).expect("strips");
+        let s = inspect(&stripped).expect("inspects");
         assert!(!s.has_zipmap());
         assert_eq!(s.operators, vec!["LinearClassifier".to_string()]);
         assert_eq!(s.outputs[1].name, "output_probability");
         assert_eq!(s.outputs[1].elem(), Some(Elem::Float));
         // Idempotent once stripped.
-        assert_eq!(strip_zipmap(&stripped).unwrap(), stripped);
+        assert_eq!(strip_zipmap(&stripped).expect("strips"), stripped);
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod fit;
 mod importance;
 mod labels;
 mod leakage;
+mod model;
 mod skew;
 mod slices;
 
@@ -32,6 +33,11 @@ fn section(report: &Arc<Report>, check: &Check) -> Option<AnyView> {
         "label_quality" => view! { <labels::LabelsSection check=c/> }.into_any(),
         "importance" => view! { <importance::ImportanceSection check=c/> }.into_any(),
         "stress_slices" => view! { <slices::SlicesSection check=c/> }.into_any(),
+        "model_parity" => view! { <model::ParitySection check=c/> }.into_any(),
+        "model_sensitivity" => view! { <model::SensitivitySection check=c/> }.into_any(),
+        "model_permutation_importance" => {
+            view! { <model::PermutationSection check=c report=report.clone()/> }.into_any()
+        }
         _ => return None,
     })
 }

@@ -1082,8 +1082,8 @@ impl Probe {
             if s.probs.as_ref().is_some_and(|(_, w)| *w == 2) {
                 let mut y = Vec::new();
                 let mut p = Vec::new();
-                for i in 0..n {
-                    if let (Some(l), Some(pi)) = (&labels[i], self.p_of(s, i)) {
+                for (i, label) in labels.iter().enumerate().take(n) {
+                    if let (Some(l), Some(pi)) = (label, self.p_of(s, i)) {
                         if pi.is_finite() {
                             y.push(l == positive);
                             p.push(pi);
