@@ -987,3 +987,67 @@ test("a model that does not reproduce the predictions: the parity failure comes 
   assert.equal((await page.locator("#summary-status").textContent()).trim(), "FAIL");
   await page.close();
 });
+
+test("every model case through the page: the model checks equal the CLI's and the Python oracle's", async () => {
+  const pub = path.join(conformance, "model_public");
+  const features = (await readFile(path.join(pub, "features.txt"), "utf8")).split(/\s+/).filter(Boolean);
+  const publicToml = `[model]\ninputs = { X = [${features.map((f) => JSON.stringify(f)).join(", ")}] }\n`;
+  const cases = [];
+  for (const sub of ["", "trees"]) {
+    const dir = path.join(pub, sub);
+    const oracle = JSON.parse(await readFile(path.join(dir, "expected_model.json"), "utf8"));
+    cases.push({ name: `model_public/${sub}`, dir, model: "model.onnx", reference: "reference.parquet", current: "current.parquet", config: publicToml, expected: oracle.expected, tol: oracle.default_tolerance });
+  }
+  const own = path.join(root, "tests/data/models");
+  for (const c of JSON.parse(await readFile(path.join(own, "expected.json"), "utf8")).cases)
+    cases.push({ name: c.case, dir: own, model: c.model, reference: c.reference, current: c.current, config: c.config, expected: c.expected, tol: c.default_tolerance });
+  assert.equal(cases.length, 6);
+  const keyOf = (m) => JSON.stringify([m.name, m.column ?? null, m.dataset ?? null, m.segment ?? null]);
+  const allBad = [];
+  for (const c of cases) {
+    const toml = path.join(artifacts, `model-${c.name.replace(/\W/g, "_")}.toml`);
+    await writeFile(toml, c.config || "# defaults\n");
+    const file = (f) => path.join(c.dir, f);
+    const cli = cliReport(file(c.reference), file(c.current), ["--model", file(c.model), "--config", toml]);
+    const page = await newPage();
+    await page.setInputFiles("#config-file", toml);
+    await page.setInputFiles("#reference-file", file(c.reference));
+    await page.setInputFiles("#current-file", file(c.current));
+    await page.waitForSelector("#setup", { timeout: 60_000 });
+    await page.setInputFiles("#model-file", file(c.model));
+    await page.click("#run");
+    await page.waitForSelector("#model-parity, #error", { timeout: 180_000 });
+    assert.equal(await page.locator("#error").count(), 0, `${c.name}: ${await page.locator("#error").textContent().catch(() => "")}`);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download-json")]);
+    const fromPage = JSON.parse(await readFile(await download.path(), "utf8"));
+    await page.close();
+    const modelMetrics = (r) => new Map(r.checks.filter((k) => k.id.startsWith("model_")).flatMap((k) => k.metrics).map((m) => [keyOf(m), m.value]));
+    const got = modelMetrics(fromPage);
+    const want = modelMetrics(cli);
+    assert.ok(want.size >= 20, `${c.name}: ${want.size} model metrics from the CLI`);
+    assert.deepEqual([...got.keys()].sort(), [...want.keys()].sort(), `${c.name}: the same model metrics`);
+    // ONNX Runtime Web's wasm kernels round some float32 sums differently
+    // from native ONNX Runtime's (measured: up to 2 ulps of a probability,
+    // 1.19e-7; 1.4e-6 on a regressor's values near 16). Flip shares and
+    // class agreement are exact; values made of probability differences
+    // (the largest score difference, the mean score change) agree within
+    // 2 float32 ulps of the outputs' scale; the rest within rel 1e-6.
+    const exact = new Set(["noise_flip_share", "extreme_flip_share", "model_prediction_agreement"]);
+    const ulps = c.name === "forest_regressor" ? 2 * 16 * 2 ** -23 : 2 * 2 ** -23;
+    const allowed = (name, v, t) => exact.has(name) ? 0 : Math.max(t.abs + t.rel * Math.abs(v), ["model_score_max_abs_diff", "noise_mean_abs_score_change"].includes(name) ? ulps : 0);
+    const bad = [];
+    for (const [k, v] of want) {
+      const name = JSON.parse(k)[0];
+      if (!(Math.abs(got.get(k) - v) <= allowed(name, v, { abs: 1e-9, rel: 1e-6 }))) bad.push(`${c.name} ${k}: page ${got.get(k)}, CLI ${v}`);
+    }
+    // and the oracle's values, within the case's tolerances (or the bound above)
+    for (const e of c.expected) {
+      const v = got.get(keyOf(e));
+      const t = e.tolerance || c.tol;
+      const tol = exact.has(e.name) ? t.abs + t.rel * Math.abs(e.value) : allowed(e.name, e.value, t);
+      if (!(v !== undefined && Math.abs(v - e.value) <= tol)) bad.push(`${c.name} ${keyOf(e)}: page ${v}, oracle ${e.value}`);
+    }
+    allBad.push(...bad);
+  }
+  assert.deepEqual(allBad, []);
+});
