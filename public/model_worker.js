@@ -6,7 +6,8 @@
 // Job (from the page): {kind: "model", reference, current[, train] (Blobs
 // or URLs, as the other workers' jobs), config | config_toml, model (Blob),
 // model_name}. Answers: {type: "progress", rows, total} after each batch,
-// then {type: "checks", json} (the model checks), or {type: "error",
+// then {type: "checks", json, timings} (the model checks, and the ms spent
+// scoring by kind of batch: "parity", "sensitivity"), or {type: "error",
 // message}.
 import * as ort from './ort/ort.wasm.min.mjs';
 import initProbe, { probe_open, probe_step } from './probe.js';
@@ -25,7 +26,10 @@ async function run(job) {
     graphOptimizationLevel: 'basic',
   });
   let scored = 0;
+  // Time spent in the model by batch kind ("parity", "sensitivity"), ms.
+  const timings = {};
   for (;;) {
+    const t0 = performance.now();
     const feeds = {};
     for (const t of batch.inputs) feeds[t.name] = new ort.Tensor(t.type, t.data, t.dims);
     const results = await session.run(feeds);
@@ -36,11 +40,12 @@ async function run(job) {
         outputs.push({ name, type: t.type, dims: Array.from(t.dims), data: t.data });
       }
     }
+    timings[batch.batch_kind] = (timings[batch.batch_kind] || 0) + performance.now() - t0;
     scored += batch.rows;
     self.postMessage({ type: 'progress', rows: scored, total: batch.total_rows });
     const next = probe_step({ index: batch.index, outputs });
     if (next.kind === 'model_checks') {
-      self.postMessage({ type: 'checks', json: next.json });
+      self.postMessage({ type: 'checks', json: next.json, timings });
       return;
     }
     batch = next;

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_TARGET=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(parquet csv report run)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(parquet csv report run onnx)
 
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzz: skipped — no nightly toolchain (rustup toolchain install nightly)"
@@ -34,6 +34,7 @@ shopt -s nullglob globstar
 seed parquet tests/data/**/*.parquet
 seed csv tests/data/**/*.csv fuzz/seeds/csv/*
 seed report fuzz/seeds/report/*
+seed onnx tests/data/models/*.onnx
 # run: a 4-byte little-endian length of the reference, then the two files
 mkdir -p "$corpus/run"
 pair() {

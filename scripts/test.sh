@@ -58,7 +58,7 @@ ATTEST_VIEWER_DIR="$PWD/dist" cargo build --release --locked -p attest-cli
 passed=$((passed + $(awk '/^# pass / {print $3}' "$log" | tail -1)))
 failed=$((failed + $(awk '/^# fail / {print $3}' "$log" | tail -1)))
 
-step "fuzz: the Parquet reader, the CSV reader, the report parser and a whole run (cargo-fuzz, nightly)"
+step "fuzz: the Parquet reader, the CSV reader, the report parser, a whole run and the ONNX reader (cargo-fuzz, nightly)"
 # A bounded time per target (ATTEST_FUZZ_SECONDS, default 60); skipped with
 # a message where the nightly toolchain is absent. The committed crash
 # inputs replay on stable in crates/attest-check/tests/fuzz_regressions.rs.

@@ -578,7 +578,23 @@ impl Runner {
                 };
                 self.emit(Event::Progress(p));
             }
-            Some("checks") => self.model_done(&get("json").as_string().unwrap_or_default()),
+            Some("checks") => {
+                // The time the model spent on each kind of batch, for the
+                // benchmark (`#run-stats` `data-marks`).
+                let timings = get("timings");
+                for (kind, key) in [
+                    ("parity", "model_parity_ms"),
+                    ("sensitivity", "model_sensitivity_ms"),
+                ] {
+                    if let Some(ms) = js_sys::Reflect::get(&timings, &kind.into())
+                        .ok()
+                        .and_then(|v| v.as_f64())
+                    {
+                        self.state.update_value(|s| s.marks.push((key, ms)));
+                    }
+                }
+                self.model_done(&get("json").as_string().unwrap_or_default())
+            }
             Some("error") => self.fail(format!(
                 "model checks: {}",
                 get("message").as_string().unwrap_or_default()

@@ -19,8 +19,12 @@ const args = process.argv.slice(2);
 const full = args.includes("--full");
 const fullPair = args.includes("--full-pair");
 const runs = Number(args.find((a) => /^\d+$/.test(a)) || 3);
+// --model: also drop bench-data/forest100.onnx with bench-data/model.toml
+// (scripts/make_bench_model.py): the marks then carry the time the model
+// spent on parity (both datasets' rows) and on the sensitivity suite.
+const model = args.includes("--model");
 const data = path.join(root, full || fullPair ? "bench-full" : "bench-data");
-const types = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 const server = createServer(async (req, res) => {
   const p = new URL(req.url, "http://x").pathname;
   const file = path.join(dist, p.endsWith("/") ? p + "index.html" : p);
@@ -40,15 +44,22 @@ console.log("run  seconds  report_in_page_s  worker_wasm_MB(first+second)  page_
 for (let i = 1; i <= runs; i++) {
   const page = await browser.newPage();
   await page.goto(origin + "/");
+  if (model) {
+    await page.setInputFiles("#config-file", path.join(data, "model.toml"));
+  }
   if (full) {
     await page.setInputFiles("#config-file", path.join(data, "attest.toml"));
     await page.setInputFiles("#train-file", path.join(data, "train.parquet"));
   }
   await page.setInputFiles("#reference-file", path.join(data, "reference.parquet"));
   await page.setInputFiles("#current-file", path.join(data, "current.parquet"));
+  if (model) {
+    await page.waitForSelector("#setup", { timeout: 120_000 });
+    await page.setInputFiles("#model-file", path.join(data, "forest100.onnx"));
+  }
   const t0 = Date.now();
   await page.click("#run");
-  await page.waitForSelector("#report #drift-table", { timeout: 600_000 });
+  await page.waitForSelector(model ? "#report #model-sensitivity" : "#report #drift-table", { timeout: 1_200_000 });
   const seconds = (Date.now() - t0) / 1000;
   const wasm = Number(await page.getAttribute("#run-stats", "data-wasm-memory")) / 1048576;
   const aux = Number(await page.getAttribute("#run-stats", "data-aux-wasm-memory")) / 1048576;

@@ -66,6 +66,22 @@ pub fn csv(data: &[u8]) {
 
 /// The report parser: `data` as a report document (when it is UTF-8), and
 /// a parsed report written out and parsed again.
+/// Read `data` as an ONNX model ([`crate::onnx`]): its inputs and outputs,
+/// and the model without ZipMap, which must read again without ZipMap.
+pub fn onnx(data: &[u8]) {
+    let read = crate::onnx::inspect(data);
+    if let Ok(stripped) = crate::onnx::strip_zipmap(data) {
+        let again = crate::onnx::inspect(&stripped);
+        if read.is_ok() {
+            assert!(
+                again.as_ref().is_ok_and(|m| !m.has_zipmap()),
+                "a readable model without ZipMap does not read again: {again:?}"
+            );
+        }
+    }
+}
+
+/// Parse `data` as a report; what parses must survive its own round trip.
 pub fn report(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;

@@ -44,11 +44,12 @@ fn read(p: &Path) -> Vec<u8> {
 #[test]
 fn committed_crash_inputs_no_longer_crash() {
     type Target = fn(&[u8]);
-    let targets: [(&str, Target); 4] = [
+    let targets: [(&str, Target); 5] = [
         ("parquet", fuzzing::parquet),
         ("csv", fuzzing::csv),
         ("report", fuzzing::report),
         ("run", fuzzing::run),
+        ("onnx", fuzzing::onnx),
     ];
     for (name, target) in targets {
         for f in files(&root().join("fuzz/regressions").join(name)) {
@@ -73,6 +74,16 @@ fn seeds_run_through_every_target() {
     }
     for f in files(&root().join("fuzz/seeds/report")) {
         fuzzing::report(&read(&f));
+    }
+    let models = with_extension(&data.join("models"), "onnx");
+    assert!(models.len() >= 4, "the ONNX seeds are the test models");
+    for f in &models {
+        fuzzing::onnx(&read(f));
+        assert!(
+            attest_check::onnx::inspect(&read(f)).is_ok(),
+            "{}",
+            f.display()
+        );
     }
     // a run on pairs of the test files, as the run target's seeds are made
     let pairs = [

@@ -41,10 +41,27 @@ pub fn prepare(path: &Path, datasets: Datasets<'_>, config: &Config) -> Result<P
 
 struct Terminal {
     enabled: bool,
+    /// When the last batch ended, and the time and rows by batch kind.
+    last: std::cell::Cell<std::time::Instant>,
+    spent: std::cell::RefCell<Vec<(String, std::time::Duration, u64)>>,
+    rows: std::cell::Cell<u64>,
 }
 
 impl ScoreProgress for Terminal {
-    fn scored(&self, rows: u64, total: u64) {
+    fn scored(&self, kind: &str, rows: u64, total: u64) {
+        let now = std::time::Instant::now();
+        let took = now - self.last.replace(now);
+        let batch = rows - self.rows.replace(rows);
+        {
+            let mut spent = self.spent.borrow_mut();
+            match spent.iter_mut().find(|(k, _, _)| k == kind) {
+                Some(s) => {
+                    s.1 += took;
+                    s.2 += batch;
+                }
+                None => spent.push((kind.to_string(), took, batch)),
+            }
+        }
         if self.enabled {
             let mut err = std::io::stderr().lock();
             let _ = write!(err, "\r\x1b[Kscoring with the model: {rows}/{total} rows");
@@ -70,6 +87,24 @@ pub fn run(prepared: Prepared, progress: bool) -> Result<Vec<Check>> {
         }
         Err(e) => anyhow::bail!("{e}"),
     };
-    let checks = model::score(prepared.probe, &mut runner, &Terminal { enabled: progress })?;
+    let terminal = Terminal {
+        enabled: progress,
+        last: std::cell::Cell::new(std::time::Instant::now()),
+        spent: Default::default(),
+        rows: std::cell::Cell::new(0),
+    };
+    let checks = model::score(prepared.probe, &mut runner, &terminal)?;
+    // How long the model took, on standard error (the report has no clock).
+    let parts: Vec<String> = terminal
+        .spent
+        .borrow()
+        .iter()
+        .map(|(kind, took, rows)| format!("{kind}: {rows} rows in {:.2} s", took.as_secs_f64()))
+        .collect();
+    let _ = writeln!(
+        std::io::stderr(),
+        "attest: model scored with ONNX Runtime — {}",
+        parts.join(", ")
+    );
     Ok(checks)
 }

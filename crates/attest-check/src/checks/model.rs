@@ -120,9 +120,10 @@ pub trait Runner {
     fn run(&mut self, batch: &Batch) -> std::result::Result<Vec<Tensor>, String>;
 }
 
-/// Progress of the scoring: rows scored of the total; cancel.
+/// Progress of the scoring: rows scored of the total after each batch (and
+/// the batch's kind, [`Probe::batch_kind`]); cancel.
 pub trait ScoreProgress {
-    fn scored(&self, _rows: u64, _total: u64) {}
+    fn scored(&self, _kind: &str, _rows: u64, _total: u64) {}
     fn cancelled(&self) -> bool {
         false
     }
@@ -274,6 +275,8 @@ pub struct Probe {
     notes: Vec<String>,
     /// Whether each of the three checks runs (`[checks] skip`).
     runs: [bool; 3],
+    /// Each dataset's `prediction` as class codes.
+    prediction_codes: Vec<Option<Vec<Option<u32>>>>,
 }
 
 /// The text of a number as a class: integers without a fraction.
@@ -526,7 +529,16 @@ impl Probe {
             permuted: HashMap::new(),
             notes: Vec::new(),
             runs: [PARITY.0, SENSITIVITY.0, PERMUTATION.0].map(|id| config.runs(id)),
+            prediction_codes: Vec::new(),
         };
+        for d in 0..probe.datasets.len() {
+            let codes = probe.datasets[d].prediction.take().map(|pred| {
+                pred.iter()
+                    .map(|p| p.as_deref().map(|t| probe.class_code(t)))
+                    .collect()
+            });
+            probe.prediction_codes.push(codes);
+        }
         probe.jobs = probe.plan_jobs();
         Ok(probe)
     }
@@ -537,7 +549,7 @@ impl Probe {
             let compared = if self.outputs.value.is_some() {
                 ds.prediction_num.is_some()
             } else {
-                ds.score.is_some() || ds.prediction.is_some()
+                ds.score.is_some() || self.prediction_codes[d].is_some()
             };
             if !compared {
                 continue;
@@ -621,6 +633,15 @@ impl Probe {
                 self.probe_rows.min(self.datasets[*dataset].rows)
             }
             None => 0,
+        }
+    }
+
+    /// What batch `i` is for: `"parity"` (a dataset's rows as they are) or
+    /// `"sensitivity"` (the probe rows, perturbed or not), for timings.
+    pub fn batch_kind(&self, i: usize) -> &'static str {
+        match self.jobs.get(i) {
+            Some(Job::Parity { .. }) => "parity",
+            _ => "sensitivity",
         }
     }
 
@@ -859,26 +880,40 @@ impl Probe {
         };
         let mut s = Scored::default();
         if let Some(t) = find(&self.outputs.label)? {
-            let texts: Vec<String> = match &t.data {
-                TensorData::I64(v) => v.iter().map(i64::to_string).collect(),
-                TensorData::I32(v) => v.iter().map(i32::to_string).collect(),
-                TensorData::Str(v) => v.clone(),
-                TensorData::F32(v) => v.iter().map(|x| number_text(f64::from(*x))).collect(),
-                TensorData::F64(v) => v.iter().map(|x| number_text(*x)).collect(),
-            };
-            if texts.len() != rows {
+            if t.data.len() != rows {
                 return Err(model_error(format!(
                     "output `{}` has {} values for {rows} rows",
                     t.name,
-                    texts.len()
+                    t.data.len()
                 )));
             }
+            // Integer classes through a small cache: no text per row.
+            let mut cache: Vec<(i64, u32)> = Vec::new();
             let mut codes = Vec::with_capacity(rows);
-            for t in texts {
-                let next = self.classes.len() as u32;
-                let code = *self.class_index.entry(t.clone()).or_insert(next);
-                if code == next {
-                    self.classes.push(t);
+            for i in 0..rows {
+                let int = match &t.data {
+                    TensorData::I64(v) => Some(v[i]),
+                    TensorData::I32(v) => Some(i64::from(v[i])),
+                    _ => None,
+                };
+                if let Some(k) = int {
+                    if let Some((_, c)) = cache.iter().find(|(x, _)| *x == k) {
+                        codes.push(*c);
+                        continue;
+                    }
+                }
+                let text = match &t.data {
+                    TensorData::I64(v) => v[i].to_string(),
+                    TensorData::I32(v) => v[i].to_string(),
+                    TensorData::Str(v) => v[i].clone(),
+                    TensorData::F32(v) => number_text(f64::from(v[i])),
+                    TensorData::F64(v) => number_text(v[i]),
+                };
+                let code = self.class_code(&text);
+                if let Some(k) = int {
+                    if cache.len() < 64 {
+                        cache.push((k, code));
+                    }
                 }
                 codes.push(code);
             }
@@ -908,6 +943,17 @@ impl Probe {
             s.values = Some(v);
         }
         Ok(s)
+    }
+
+    /// The code of a class, added when new.
+    fn class_code(&mut self, text: &str) -> u32 {
+        if let Some(c) = self.class_index.get(text) {
+            return *c;
+        }
+        let code = self.classes.len() as u32;
+        self.class_index.insert(text.to_string(), code);
+        self.classes.push(text.to_string());
+        code
     }
 
     /// The probability column of the positive class (binary).
@@ -984,10 +1030,10 @@ impl Probe {
                     t.worst = Some((given, model));
                 }
             }
-            if let (Some(codes), Some(pred)) = (&s.classes, &ds.prediction) {
-                if let Some(p) = &pred[row] {
+            if let (Some(codes), Some(pred)) = (&s.classes, &self.prediction_codes[dataset]) {
+                if let Some(p) = pred[row] {
                     t.predicted += 1;
-                    if self.classes[codes[i] as usize] == *p {
+                    if codes[i] == p {
                         t.agree += 1;
                     }
                 }
@@ -1540,7 +1586,7 @@ pub fn score(
             .map_err(|e| model_error(format!("the model failed to run: {e}")))?;
         probe.accept(i, out)?;
         done += batch.rows as u64;
-        progress.scored(done, total);
+        progress.scored(probe.batch_kind(i), done, total);
     }
     Ok(probe.finish())
 }
