@@ -610,7 +610,11 @@ impl Runner {
         let Some((mut report, mut stats)) = waiting else {
             return;
         };
-        let checks: Vec<attest_check::report::Check> = match serde_json::from_str(json) {
+        // Through a JSON value, as `report::parse` reads reports: one
+        // deserializer of checks in the download, not two.
+        let checks: Vec<attest_check::report::Check> = match serde_json::from_str::<serde_json::Value>(json)
+            .and_then(serde_json::from_value)
+        {
             Ok(c) => c,
             Err(e) => return self.fail(format!("bad model checks from the worker: {e}")),
         };
