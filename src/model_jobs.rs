@@ -136,16 +136,8 @@ fn batch_reply(probe: &Probe, index: usize) -> Result<JsValue, String> {
 
 /// Plan the model checks of a job and answer with the model and batch 0.
 pub fn open(data: &JsValue) -> Result<JsValue, String> {
-    use crate::worker_entry::{config, dataset, labels, source};
-    use attest_check::read::Limits;
-    let config = config(data)?;
-    let limits = config.limits.resolve(Limits::BROWSER);
-    let train = match labels(data).first() {
-        Some(&"train") => Some(dataset(data, "train", limits)?),
-        _ => None,
-    };
-    let reference = dataset(data, "reference", limits)?;
-    let current = dataset(data, "current", limits)?;
+    use crate::worker_entry::{open_job, source};
+    let (config, train, reference, current) = open_job(data)?;
     let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     let model = source(data, "model")?;
     let bytes = model

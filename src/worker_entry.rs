@@ -140,6 +140,23 @@ pub(crate) fn config(data: &JsValue) -> Result<Config, String> {
     Config::from_json(&text).map_err(|e| e.to_string())
 }
 
+/// A job's configuration and datasets (`train`, when it names one;
+/// `reference`; `current`), opened within its decode limits.
+pub(crate) type Opened = (Config, Option<Dataset>, Dataset, Dataset);
+
+/// Open a job's files (see [`Opened`]).
+pub(crate) fn open_job(data: &JsValue) -> Result<Opened, String> {
+    let config = config(data)?;
+    let limits = config.limits.resolve(Limits::BROWSER);
+    let train = match labels(data).first() {
+        Some(&"train") => Some(dataset(data, "train", limits)?),
+        _ => None,
+    };
+    let reference = dataset(data, "reference", limits)?;
+    let current = dataset(data, "current", limits)?;
+    Ok((config, train, reference, current))
+}
+
 /// Do one job (see [`crate::protocol`]): progress goes to `post`, the
 /// answer (preview, report or error) is returned.
 pub fn handle(data: &JsValue, post: Post) -> FromWorker {
@@ -168,14 +185,7 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
             wasm_memory_bytes: wasm_memory_bytes(),
         });
     }
-    let config = config(data)?;
-    let limits = config.limits.resolve(Limits::BROWSER);
-    let train = match labels(data).first() {
-        Some(&"train") => Some(dataset(data, "train", limits)?),
-        _ => None,
-    };
-    let reference = dataset(data, "reference", limits)?;
-    let current = dataset(data, "current", limits)?;
+    let (config, train, reference, current) = open_job(data)?;
     let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
     match kind.as_str() {
         "inspect" => {

@@ -612,12 +612,11 @@ impl Runner {
         };
         // Through a JSON value, as `report::parse` reads reports: one
         // deserializer of checks in the download, not two.
-        let checks: Vec<attest_check::report::Check> = match serde_json::from_str::<serde_json::Value>(json)
-            .and_then(serde_json::from_value)
-        {
-            Ok(c) => c,
-            Err(e) => return self.fail(format!("bad model checks from the worker: {e}")),
-        };
+        let checks: Vec<attest_check::report::Check> =
+            match serde_json::from_str::<serde_json::Value>(json).and_then(serde_json::from_value) {
+                Ok(c) => c,
+                Err(e) => return self.fail(format!("bad model checks from the worker: {e}")),
+            };
         attest_check::checks::model::attach(&mut report, checks);
         self.stop_model();
         self.state.update_value(|s| {

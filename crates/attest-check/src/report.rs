@@ -232,6 +232,10 @@ impl Check {
             evidence: serde_json::Value::Null,
         }
     }
+    /// A check `[checks] skip` names.
+    pub fn skipped_by_config(id: &str, title: &str) -> Self {
+        Check::skipped(id, title, "skipped by the configuration ([checks] skip)")
+    }
     /// An errored check with its message.
     pub fn error(id: &str, title: &str, why: impl Into<String>) -> Self {
         Check {

@@ -364,9 +364,7 @@ pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
             family
                 .checks()
                 .iter()
-                .map(|(id, title)| {
-                    Check::skipped(id, title, "skipped by the configuration ([checks] skip)")
-                })
+                .map(|(id, title)| Check::skipped_by_config(id, title))
                 .collect()
         }
     };
@@ -385,11 +383,7 @@ pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
             if ctx.config.runs(&c.id) {
                 c
             } else {
-                Check::skipped(
-                    &c.id,
-                    &c.title,
-                    "skipped by the configuration ([checks] skip)",
-                )
+                Check::skipped_by_config(&c.id, &c.title)
             }
         })
         .collect()

@@ -1186,11 +1186,7 @@ impl Probe {
                 if runs {
                     c
                 } else {
-                    Check::skipped(
-                        &c.id,
-                        &c.title,
-                        "skipped by the configuration ([checks] skip)",
-                    )
+                    Check::skipped_by_config(&c.id, &c.title)
                 }
             })
             .collect()
