@@ -15,10 +15,12 @@ Cases:
                    two numbers, random forest over three classes, ZipMap.
   forest_regressor per-column inputs, one of them int64 (noise rounds half
                    to even), random forest regressor.
+  xgb_binary       XGBoost, 40 trees, one float tensor (onnxmltools), ZipMap
+                   kept.
 
     python3 scripts/make_model_fixtures.py     (from the repository root)
 
-Development only: needs numpy, pyarrow, scikit-learn, lightgbm, skl2onnx,
+Development only: needs numpy, pyarrow, scikit-learn, lightgbm, xgboost, skl2onnx,
 onnxmltools, onnx and onnxruntime (pip install ...).
 """
 import json
@@ -236,6 +238,18 @@ def expected_values(model, ref, cur, label="label", seed=0, max_rows=10000):
 
 
 # ------------------------------------------------------------------- the data
+def write_model(path, model):
+    """Save a model with a fixed graph name (the converters draw a random
+    one) and its opset imports in domain order (they come in set order),
+    so that the same run writes the same bytes."""
+    model.graph.name = path.stem
+    opsets = sorted(((o.domain, o.version) for o in model.opset_import))
+    del model.opset_import[:]
+    for domain, version in opsets:
+        model.opset_import.add(domain=domain, version=version)
+    path.write_bytes(model.SerializeToString())
+
+
 def write_parquet(path, cols):
     arrays = {}
     for k, v in cols.items():
@@ -302,7 +316,7 @@ def main():
     X, y = linear_data(600, 0)
     pipe = Pipeline([("scale", StandardScaler()), ("lr", LogisticRegression(max_iter=500))]).fit(X, y)
     onx = convert_sklearn(pipe, initial_types=[("features", FloatTensorType([None, 5]))], target_opset={"": 17, "ai.onnx.ml": 3})
-    (OUT / "logreg_zipmap.onnx").write_bytes(onx.SerializeToString())
+    write_model(OUT / "logreg_zipmap.onnx", onx)
     cols = [f"f{i}" for i in range(5)]
     Xr, yr = linear_data(300, 0)
     Xc, yc = linear_data(250, 0.5)
@@ -325,7 +339,7 @@ def main():
     X, y = tree_data(1500, 0)
     gbm = lightgbm.LGBMClassifier(n_estimators=60, num_leaves=12, learning_rate=0.1, verbose=-1).fit(X, y)
     onx = convert_lightgbm(gbm, initial_types=[("input", MFloat([None, 6]))], target_opset=15)
-    (OUT / "lgbm_binary.onnx").write_bytes(onx.SerializeToString())
+    write_model(OUT / "lgbm_binary.onnx", onx)
     changed = onnx.load_from_string(onx.SerializeToString())
     for node in changed.graph.node:
         if node.op_type == "TreeEnsembleClassifier":
@@ -335,7 +349,7 @@ def main():
             for i, t in enumerate(tree_ids):
                 if t == 0:
                     weights[i] = weights[i] * 3 + 0.2
-    (OUT / "lgbm_changed.onnx").write_bytes(changed.SerializeToString())
+    write_model(OUT / "lgbm_changed.onnx", changed)
     cols = [f"g{i}" for i in range(6)]
     Xr, yr = tree_data(400, 0)
     Xc, yc = tree_data(300, 0.3)
@@ -367,7 +381,7 @@ def main():
         initial_types=[("city", StringTensorType([None, 1])), ("a", FloatTensorType([None, 1])), ("b", FloatTensorType([None, 1]))],
         target_opset={"": 17, "ai.onnx.ml": 3},
     )
-    (OUT / "onehot_forest.onnx").write_bytes(onx.SerializeToString())
+    write_model(OUT / "onehot_forest.onnx", onx)
     cr, ar, br, yr = mixed_data(300, [0.3, 0.2, 0.2, 0.2, 0.1])
     cc, ac, bc, yc = mixed_data(240, [0.15, 0.25, 0.2, 0.3, 0.1])
     ref = {"city": np.array(cr, dtype=object), "a": ar[:, 0], "b": br[:, 0], "label": np.array(yr, dtype=object)}
@@ -390,13 +404,34 @@ def main():
     pipe = Pipeline([("prep", ColumnTransformer([("num", "passthrough", ["x", "k"])])), ("rf", rf)])
     pipe.steps[0][1].fit(frame)
     onx = convert_sklearn(pipe, initial_types=[("x", FloatTensorType([None, 1])), ("k", Int64TensorType([None, 1]))], target_opset={"": 17, "ai.onnx.ml": 3})
-    (OUT / "forest_regressor.onnx").write_bytes(onx.SerializeToString())
+    write_model(OUT / "forest_regressor.onnx", onx)
     xr, kr, tr = reg_data(300, 0)
     xc, kc, tc = reg_data(260, 0.4)
     ref = {"x": xr, "k": kr, "label": tr}
     cur = {"x": xc, "k": kc, "label": tc}
     inputs = [("x", "float", ["x"]), ("k", "int64", ["k"])]
     cases.append(case("forest_regressor", "forest_regressor.onnx", inputs, ref, cur))
+
+    # 5. XGBoost (onnxmltools), one float tensor.
+    import xgboost
+    from onnxmltools.convert import convert_xgboost
+
+    def xgb_data(n, shift):
+        X = rng.normal(size=(n, 4)) + [0, shift, 0, 0]
+        s = X[:, 0] * X[:, 1] + np.abs(X[:, 2]) - 0.8 + 0.5 * X[:, 3]
+        y = (s + rng.normal(scale=0.5, size=n) > 0).astype(np.int64)
+        return X, y
+
+    X, y = xgb_data(1200, 0)
+    xgb = xgboost.XGBClassifier(n_estimators=40, max_depth=4, learning_rate=0.2, random_state=0).fit(X.astype(np.float32), y)
+    onx = convert_xgboost(xgb, initial_types=[("features", MFloat([None, 4]))], target_opset=15)
+    write_model(OUT / "xgb_binary.onnx", onx)
+    cols = [f"h{i}" for i in range(4)]
+    Xr, yr = xgb_data(300, 0)
+    Xc, yc = xgb_data(280, 0.3)
+    ref = {c: Xr[:, i] for i, c in enumerate(cols)} | {"label": yr}
+    cur = {c: Xc[:, i] for i, c in enumerate(cols)} | {"label": yc}
+    cases.append(case("xgb_binary", "xgb_binary.onnx", [("features", "float", cols)], ref, cur))
 
     for c in cases:
         size = (OUT / c["model"]).stat().st_size

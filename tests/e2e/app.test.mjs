@@ -1001,7 +1001,7 @@ test("every model case through the page: the model checks equal the CLI's and th
   const own = path.join(root, "tests/data/models");
   for (const c of JSON.parse(await readFile(path.join(own, "expected.json"), "utf8")).cases)
     cases.push({ name: c.case, dir: own, model: c.model, reference: c.reference, current: c.current, config: c.config, expected: c.expected, tol: c.default_tolerance });
-  assert.equal(cases.length, 6);
+  assert.equal(cases.length, 7);
   const keyOf = (m) => JSON.stringify([m.name, m.column ?? null, m.dataset ?? null, m.segment ?? null]);
   const allBad = [];
   for (const c of cases) {

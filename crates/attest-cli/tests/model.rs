@@ -176,3 +176,100 @@ fn without_a_runtime_the_model_checks_are_skipped_saying_how_to_get_one() {
             .contains("ORT_DYLIB_PATH"));
     }
 }
+
+#[derive(serde::Deserialize)]
+struct OwnCase {
+    case: String,
+    model: String,
+    reference: String,
+    current: String,
+    config: String,
+    default_tolerance: Tolerance,
+    expected: Vec<Expected>,
+    #[serde(default)]
+    changed_model: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct OwnCases {
+    cases: Vec<OwnCase>,
+}
+
+/// `attest check --model` on a case of `tests/data/models`: exit status
+/// and report.
+fn own(dir: &Path, case: &OwnCase, model: &str) -> (Option<i32>, Report) {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let json = tmp.path().join("report.json");
+    let config = tmp.path().join("attest.toml");
+    std::fs::write(&config, &case.config).expect("config");
+    let out = Command::cargo_bin("attest")
+        .expect("binary built")
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .arg("check")
+        .arg("--reference")
+        .arg(dir.join(&case.reference))
+        .arg("--current")
+        .arg(dir.join(&case.current))
+        .arg("--model")
+        .arg(dir.join(model))
+        .arg("--config")
+        .arg(&config)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .expect("attest runs");
+    let text = std::fs::read_to_string(&json).unwrap_or_else(|_| {
+        panic!(
+            "{}: no report: {}",
+            case.case,
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    common::assert_valid_report(&text);
+    (
+        out.status.code(),
+        serde_json::from_str(&text).expect("report parses"),
+    )
+}
+
+#[test]
+fn own_model_cases_agree_through_the_cli_and_a_changed_tree_fails() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/models");
+    let cases: OwnCases = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"),
+    )
+    .expect("parses");
+    let mut failures = Vec::new();
+    let mut changed = 0;
+    for case in &cases.cases {
+        let (_, report) = own(&dir, case, &case.model);
+        for bad in disagreements(&report, &case.expected, case.default_tolerance) {
+            failures.push(format!("{}: {bad}", case.case));
+        }
+        let parity = report
+            .checks
+            .iter()
+            .find(|c| c.id == "model_parity")
+            .expect("parity");
+        if parity.status != Status::Pass {
+            failures.push(format!("{}: parity {:?}", case.case, parity.message));
+        }
+        if let Some(m) = &case.changed_model {
+            let (code, report) = own(&dir, case, m);
+            let parity = report
+                .checks
+                .iter()
+                .find(|c| c.id == "model_parity")
+                .expect("parity");
+            if code != Some(1) || parity.status != Status::Fail {
+                failures.push(format!(
+                    "{}: {m} exits {code:?}, parity {:?}",
+                    case.case, parity.status
+                ));
+            }
+            changed += 1;
+        }
+    }
+    assert_eq!(changed, 1, "the LightGBM case has a changed copy");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -71,7 +71,7 @@ fn own_model_cases_agree_with_the_python_oracle() {
         &std::fs::read_to_string(d.join("expected.json")).expect("expected.json"),
     )
     .expect("parses");
-    assert_eq!(cases.cases.len(), 4);
+    assert_eq!(cases.cases.len(), 5);
     let mut failures = Vec::new();
     for case in &cases.cases {
         let r = report(&d, case, &case.model);
