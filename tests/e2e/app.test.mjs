@@ -32,6 +32,8 @@ const types = {
 };
 
 let server, origin, browser;
+// ms the server holds back /ort/ (a test cancels the model's phase in it)
+let ortDelay = 0;
 const requests = [];
 // What the server sent: every request's path and Range header.
 const served = [];
@@ -49,6 +51,8 @@ before(async () => {
     if (!file.startsWith(base)) { res.writeHead(403).end(); return; }
     const arrived = Date.now();
     if (slow) await new Promise((ok) => setTimeout(ok, 300));
+    // ONNX Runtime Web's files, held back while a test says so
+    if (rel.startsWith("/ort/") && ortDelay > 0) await new Promise((ok) => setTimeout(ok, ortDelay));
     try {
       const body = await readFile(file);
       const headers = { "content-type": types[path.extname(file)] || "application/octet-stream", "accept-ranges": "bytes" };
@@ -1050,4 +1054,40 @@ test("every model case through the page: the model checks equal the CLI's and th
     allBad.push(...bad);
   }
   assert.deepEqual(allBad, []);
+});
+
+test("cancel during the model's phase stops it, and the page runs a model again", async () => {
+  const dir = path.join(conformance, "model_public/trees");
+  const features = (await readFile(path.join(dir, "features.txt"), "utf8")).split(/\s+/).filter(Boolean);
+  const toml = path.join(artifacts, "model-cancel.toml");
+  await writeFile(toml, `[model]\ninputs = { X = [${features.map((f) => JSON.stringify(f)).join(", ")}] }\n`);
+  const page = await newPage();
+  await page.setInputFiles("#config-file", toml);
+  await page.setInputFiles("#reference-file", path.join(dir, "reference.parquet"));
+  await page.setInputFiles("#current-file", path.join(dir, "current.parquet"));
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  await page.setInputFiles("#model-file", path.join(dir, "model.onnx"));
+  ortDelay = 4000;
+  try {
+    const from = served.length;
+    await page.click("#run");
+    // the model's worker has started (the report without it is done); its
+    // imports wait for ONNX Runtime Web, held back
+    const started = () => served.slice(from).some((s) => s.path === "/model_worker.js");
+    for (let i = 0; i < 600 && !started(); i++) await new Promise((ok) => setTimeout(ok, 100));
+    assert.ok(started(), "the model's phase began");
+    await page.click("#cancel");
+    assert.match(await page.locator("#error").textContent(), /cancelled/);
+    assert.equal(await page.locator("#report").count(), 0, "no report after cancel");
+  } finally {
+    ortDelay = 0;
+  }
+  await new Promise((ok) => setTimeout(ok, 4500));
+  assert.equal(await page.locator("#report").count(), 0, "the cancelled model phase did not finish later");
+  // the page runs the model again
+  await page.click("#run");
+  await page.waitForSelector("#model-parity, #error", { timeout: 120_000 });
+  assert.equal(await page.locator("#error").count(), 0);
+  assert.equal(await page.locator("#model-parity").getAttribute("data-status"), "pass");
+  await page.close();
 });
