@@ -7,7 +7,7 @@
 // or URLs, as the other workers' jobs), config | config_toml, model (Blob),
 // model_name}. Answers: {type: "progress", rows, total} after each batch,
 // then {type: "checks", json, timings} (the model checks, and the ms spent
-// scoring by kind of batch: "parity", "sensitivity"), or {type: "error",
+// scoring by kind of batch: "parity <dataset>", "sensitivity"), or {type: "error",
 // message}.
 import * as ort from './ort/ort.wasm.min.mjs';
 import initProbe, { probe_open, probe_step } from './probe.js';
@@ -26,7 +26,8 @@ async function run(job) {
     graphOptimizationLevel: 'basic',
   });
   let scored = 0;
-  // Time spent in the model by batch kind ("parity", "sensitivity"), ms.
+  // Time spent in the model by batch kind ("parity reference", "parity
+  // current", "sensitivity"), ms.
   const timings = {};
   for (;;) {
     const t0 = performance.now();

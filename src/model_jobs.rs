@@ -119,7 +119,7 @@ fn batch_reply(probe: &Probe, index: usize) -> Result<JsValue, String> {
     set(&o, "kind", &"model_batch".into());
     set(&o, "index", &JsValue::from_f64(index as f64));
     set(&o, "rows", &JsValue::from_f64(batch.rows as f64));
-    set(&o, "batch_kind", &probe.batch_kind(index).into());
+    set(&o, "batch_kind", &probe.batch_kind(index).as_str().into());
     set(&o, "batches", &JsValue::from_f64(probe.batches() as f64));
     set(
         &o,

@@ -583,7 +583,9 @@ impl Runner {
                 // benchmark (`#run-stats` `data-marks`).
                 let timings = get("timings");
                 for (kind, key) in [
-                    ("parity", "model_parity_ms"),
+                    ("parity train", "model_parity_train_ms"),
+                    ("parity reference", "model_parity_reference_ms"),
+                    ("parity current", "model_parity_current_ms"),
                     ("sensitivity", "model_sensitivity_ms"),
                 ] {
                     if let Some(ms) = js_sys::Reflect::get(&timings, &kind.into())

@@ -138,7 +138,9 @@ pub struct ModelInfo {
 impl ModelInfo {
     /// Whether the graph has a ZipMap node.
     pub fn has_zipmap(&self) -> bool {
-        self.operators.iter().any(|o| o.ends_with("ZipMap"))
+        self.operators
+            .iter()
+            .any(|o| o == "ZipMap" || o.ends_with(":ZipMap"))
     }
 }
 

@@ -636,12 +636,15 @@ impl Probe {
         }
     }
 
-    /// What batch `i` is for: `"parity"` (a dataset's rows as they are) or
-    /// `"sensitivity"` (the probe rows, perturbed or not), for timings.
-    pub fn batch_kind(&self, i: usize) -> &'static str {
+    /// What batch `i` is for: `"parity <dataset>"` (a dataset's rows as
+    /// they are) or `"sensitivity"` (the probe rows, perturbed or not), for
+    /// timings.
+    pub fn batch_kind(&self, i: usize) -> String {
         match self.jobs.get(i) {
-            Some(Job::Parity { .. }) => "parity",
-            _ => "sensitivity",
+            Some(Job::Parity { dataset, .. }) => {
+                format!("parity {}", self.datasets[*dataset].label)
+            }
+            _ => "sensitivity".into(),
         }
     }
 
@@ -1582,7 +1585,7 @@ pub fn score(
             .map_err(|e| model_error(format!("the model failed to run: {e}")))?;
         probe.accept(i, out)?;
         done += batch.rows as u64;
-        progress.scored(probe.batch_kind(i), done, total);
+        progress.scored(&probe.batch_kind(i), done, total);
     }
     Ok(probe.finish())
 }
