@@ -133,14 +133,14 @@ pub struct ModelInfo {
     /// The classes of a classifier, in the order of its probability
     /// columns (the first node with a `classlabels_*` attribute).
     pub classes: Option<Vec<String>>,
+    /// Whether a node's operator is ZipMap (what [`strip_zipmap`] removes).
+    pub zipmap: bool,
 }
 
 impl ModelInfo {
     /// Whether the graph has a ZipMap node.
     pub fn has_zipmap(&self) -> bool {
-        self.operators
-            .iter()
-            .any(|o| o == "ZipMap" || o.ends_with(":ZipMap"))
+        self.zipmap
     }
 }
 
@@ -396,6 +396,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModelInfo> {
     let mut outputs = Vec::new();
     let mut operators = Vec::new();
     let mut classes = None;
+    let mut zipmap = false;
     for f in Fields::new(graph) {
         let f = f?;
         match f.number {
@@ -404,6 +405,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModelInfo> {
                 if classes.is_none() {
                     classes = n.classes;
                 }
+                zipmap |= n.op == "ZipMap";
                 operators.push(match n.domain.as_str() {
                     "" | "ai.onnx" => n.op,
                     d => format!("{d}:{}", n.op),
@@ -432,6 +434,7 @@ pub fn inspect(bytes: &[u8]) -> Result<ModelInfo> {
         operators,
         producer,
         classes,
+        zipmap,
     })
 }
 
