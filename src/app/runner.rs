@@ -253,8 +253,10 @@ type Listener = Rc<dyn Fn(Event)>;
 pub struct Runner {
     main: Slot,
     aux: Slot,
-    /// ONNX Runtime Web's worker, started only for a run with a model.
+    /// ONNX Runtime Web's worker, started only for a run with a model, and
+    /// its number (a message of an earlier one is dropped).
     model: StoredValue<Option<Worker>, LocalStorage>,
+    model_gen: StoredValue<u32>,
     state: StoredValue<State, LocalStorage>,
     on_event: StoredValue<Option<Listener>, LocalStorage>,
 }
@@ -266,6 +268,7 @@ impl Runner {
             main: Slot::new(),
             aux: Slot::new(),
             model: StoredValue::new_local(None),
+            model_gen: StoredValue::new(0),
             state: StoredValue::new_local(State::default()),
             on_event: StoredValue::new_local(Some(Rc::new(on_event))),
         };
@@ -539,6 +542,7 @@ impl Runner {
             w.terminate();
         }
         self.model.set_value(None);
+        self.model_gen.update_value(|g| *g += 1);
     }
 
     /// Start ONNX Runtime Web's module worker (once per run with a model).
@@ -550,13 +554,20 @@ impl Runner {
         options.set_type(web_sys::WorkerType::Module);
         let w = Worker::new_with_options("./model_worker.js", &options)
             .map_err(|e| format!("cannot start the model's worker: {}", super::js_message(&e)))?;
+        self.model_gen.update_value(|g| *g += 1);
+        let gen = self.model_gen.get_value();
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
-            self.on_model_message(msg.data());
+            let current = self.model_gen.get_value() == gen;
+            if current && self.state.with_value(|s| s.waiting.is_some()) {
+                self.on_model_message(msg.data());
+            }
         });
         w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
         let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
-            self.fail("the model's worker (ONNX Runtime Web) stopped with an error (see the browser console)".into());
+            if self.model_gen.get_value() == gen {
+                self.fail("the model's worker (ONNX Runtime Web) stopped with an error (see the browser console)".into());
+            }
         });
         w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         onerror.forget();

@@ -131,10 +131,54 @@ fn outputs_of_the_wrong_size_are_errors_not_panics() {
         shape: vec![rows - 1],
         data: TensorData::Str(vec!["low".into(); rows - 1]),
     }];
-    let e = p.accept(0, short).err().expect("error").to_string();
+    let e = p.accept(0, short).expect_err("error").to_string();
     assert!(
         e.contains("values for") || e.contains("did not return"),
         "{e}"
     );
     assert!(p.accept(9_999_999, Vec::new()).is_err());
+}
+
+/// The parity check's `evidence.model` of a probe that scored nothing.
+fn identity(case: &str, model: &str, config: &str, strip: bool) -> serde_json::Value {
+    let open = |label: &str, file: String| {
+        Dataset::open(
+            label,
+            Arc::new(FileSource::open(models().join(file)).expect("file")),
+        )
+        .expect("dataset")
+    };
+    let reference = open("reference", format!("{case}_reference.parquet"));
+    let current = open("current", format!("{case}_current.parquet"));
+    let bytes = std::fs::read(models().join(model)).expect("model");
+    let fed = if strip {
+        attest_check::onnx::strip_zipmap(&bytes).expect("strip")
+    } else {
+        bytes.clone()
+    };
+    let info = attest_check::onnx::inspect(&fed).expect("inspect");
+    let config = Config::from_toml(config).expect("config");
+    let probe = Probe::new(
+        Datasets::new(&reference, &current),
+        &config,
+        model,
+        &bytes,
+        info,
+    )
+    .expect("plans");
+    let checks = probe.finish();
+    checks[0].evidence["model"].clone()
+}
+
+#[test]
+fn the_identity_describes_the_file_as_given() {
+    let config = "[model]\ninputs = { features = [\"f0\", \"f1\", \"f2\", \"f3\", \"f4\"] }\n";
+    let m = identity("logreg_zipmap", "logreg_zipmap.onnx", config, true);
+    assert_eq!(m["zipmap_removed"], true, "{m}");
+    assert!(m["operators"].to_string().contains("ZipMap"), "{m}");
+    assert_eq!(m["sha256"].as_str().map(str::len), Some(64));
+    assert_eq!(m["classes"], serde_json::json!(["0", "1"]));
+    // a regressor has no classes, however many distinct predictions
+    let r = identity("forest_regressor", "forest_regressor.onnx", "", false);
+    assert_eq!(r["classes"], serde_json::Value::Null, "{r}");
 }

@@ -261,6 +261,7 @@ pub struct Probe {
     /// Index of current; of the permutation dataset (None: no labels).
     probe_ds: usize,
     perm_ds: Option<usize>,
+    /// `[model] max_rows`: a dataset's probe rows are its first this many.
     probe_rows: usize,
     spreads: Vec<Option<ReferenceSpread>>,
     /// A categorical feature's reference categories by count, most first.
@@ -277,6 +278,10 @@ pub struct Probe {
     runs: [bool; 3],
     /// Each dataset's `prediction` as class codes.
     prediction_codes: Vec<Option<Vec<Option<u32>>>>,
+    /// Whether the classes are two (fixed before scoring).
+    binary: bool,
+    /// The model file as given (before ZipMap was removed), for the evidence.
+    original: Option<ModelInfo>,
 }
 
 /// The text of a number as a class: integers without a fraction.
@@ -466,11 +471,11 @@ impl Probe {
             }
             let _ = f;
         }
-        let probe_rows = data[current].rows.min(mc.max_rows);
+        let mc_rows = mc.max_rows;
         let has_labels = |d: &DatasetData| {
             d.labels
                 .as_ref()
-                .is_some_and(|l| l.iter().take(probe_rows).any(Option::is_some))
+                .is_some_and(|l| l.iter().take(d.rows.min(mc.max_rows)).any(Option::is_some))
         };
         let perm_ds = if has_labels(&data[current]) {
             Some(current)
@@ -493,11 +498,33 @@ impl Probe {
                     }
                 }
             }
-            seen.sort_by(|a, b| match (a.parse::<f64>(), b.parse::<f64>()) {
-                (Ok(x), Ok(y)) => x.total_cmp(&y),
-                _ => a.cmp(b),
-            });
+            // Numbers first, in numeric order, then texts: a total order.
+            seen.sort_by(
+                |a, b| match (a.parse::<f64>().ok(), b.parse::<f64>().ok()) {
+                    (Some(x), Some(y)) => x.total_cmp(&y).then_with(|| a.cmp(b)),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => a.cmp(b),
+                },
+            );
             classes = seen;
+        }
+        // A boolean label or prediction column against integer classes
+        // (a model trained on a bool target): false and true are 0 and 1.
+        if classes.iter().any(|c| c == "0" || c == "1")
+            && !classes.iter().any(|c| c == "true" || c == "false")
+        {
+            for d in &mut data {
+                for v in [&mut d.labels, &mut d.prediction].into_iter().flatten() {
+                    for t in v.iter_mut().flatten() {
+                        if t == "true" {
+                            *t = "1".into();
+                        } else if t == "false" {
+                            *t = "0".into();
+                        }
+                    }
+                }
+            }
         }
         let class_index = classes
             .iter()
@@ -518,7 +545,7 @@ impl Probe {
             datasets: data,
             probe_ds: current,
             perm_ds,
-            probe_rows,
+            probe_rows: mc_rows,
             spreads,
             categories,
             classes,
@@ -530,15 +557,23 @@ impl Probe {
             notes: Vec::new(),
             runs: [PARITY.0, SENSITIVITY.0, PERMUTATION.0].map(|id| config.runs(id)),
             prediction_codes: Vec::new(),
+            binary: true,
+            original: crate::onnx::inspect(bytes).ok(),
         };
         for d in 0..probe.datasets.len() {
-            let codes = probe.datasets[d].prediction.take().map(|pred| {
-                pred.iter()
-                    .map(|p| p.as_deref().map(|t| probe.class_code(t)))
-                    .collect()
-            });
+            let prediction = probe.datasets[d].prediction.take();
+            let codes = prediction
+                .filter(|_| probe.outputs.label.is_some())
+                .map(|pred| {
+                    pred.iter()
+                        .map(|p| p.as_deref().map(|t| probe.class_code(t)))
+                        .collect()
+                });
             probe.prediction_codes.push(codes);
         }
+        // Binary or not is decided now, before any output adds a class, so
+        // that every permuted repeat and the baseline use one metric.
+        probe.binary = probe.classes.len() <= 2;
         probe.jobs = probe.plan_jobs();
         Ok(probe)
     }
@@ -574,14 +609,15 @@ impl Probe {
         for j in 0..self.features.len() {
             let dataset = self.probe_ds;
             match &self.datasets[dataset].features[j] {
+                FeatureValues::Num(_) if self.spreads[j].is_none() => {
+                    // No noise or extremes without a reference spread; the
+                    // permutation below still runs.
+                    self.notes.push(format!(
+                        "`{}`: the reference has no finite value, so it gets no noise or extreme values",
+                        self.features[j].column
+                    ));
+                }
                 FeatureValues::Num(_) => {
-                    if self.spreads[j].is_none() {
-                        self.notes.push(format!(
-                            "`{}`: the reference has no finite value, so it is not perturbed",
-                            self.features[j].column
-                        ));
-                        continue;
-                    }
                     for e in 0..EPSILONS.len() {
                         jobs.push(Job::Perturbed {
                             dataset,
@@ -813,7 +849,18 @@ impl Probe {
                         }
                     }
                     if input.elem == Elem::Int32 {
-                        TensorData::I32(v.into_iter().map(|x| x as i32).collect())
+                        let mut out = Vec::with_capacity(v.len());
+                        for (at, x) in v.into_iter().enumerate() {
+                            out.push(i32::try_from(x).map_err(|_| {
+                                model_error(format!(
+                                    "{}: {x} in row {} does not fit model input `{}`, tensor(int32)",
+                                    ds.label,
+                                    start + at / width.max(1),
+                                    input.name
+                                ))
+                            })?);
+                        }
+                        TensorData::I32(out)
                     } else {
                         TensorData::I64(v)
                     }
@@ -1125,8 +1172,7 @@ impl Probe {
         }
         let labels = ds.labels.as_ref()?;
         let codes = s.classes.as_ref()?;
-        let binary = self.classes.len() <= 2;
-        if binary {
+        if self.binary {
             let positive = self.classes.get(self.positive())?;
             if s.probs.as_ref().is_some_and(|(_, w)| *w == 2) {
                 let mut y = Vec::new();
@@ -1196,20 +1242,21 @@ impl Probe {
     }
 
     fn model_evidence(&self) -> Value {
+        let file = self.original.as_ref().unwrap_or(&self.info);
         json!({
             "name": self.model_name,
             "sha256": self.sha256,
             "bytes": self.bytes,
             "producer": self.info.producer,
-            "operators": self.info.operators,
-            "zipmap_removed": self.info.has_zipmap(),
+            "operators": file.operators,
+            "zipmap_removed": file.has_zipmap() && !self.info.has_zipmap(),
             "inputs": self.inputs.iter().map(|i| json!({
                 "name": i.name,
                 "type": format!("tensor({})", i.elem.name()),
                 "columns": i.features.iter().map(|j| self.features[*j].column.clone()).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
-            "outputs": self.info.outputs.iter().map(|o| json!({"name": o.name, "type": o.ty.describe()})).collect::<Vec<_>>(),
-            "classes": self.classes,
+            "outputs": file.outputs.iter().map(|o| json!({"name": o.name, "type": o.ty.describe()})).collect::<Vec<_>>(),
+            "classes": if self.outputs.label.is_some() { json!(self.classes) } else { Value::Null },
         })
     }
 
