@@ -14,8 +14,9 @@ fn models() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/models")
 }
 
-/// Plan the probe of `model` on the pair `case` with `config`; its error.
-fn plan(case: &str, model: &str, config: &str) -> Result<Probe, String> {
+/// Plan the probe of `model` on the pair `case` with `config` (the
+/// model's ZipMap removed first when `strip`); its error.
+fn probe(case: &str, model: &str, config: &str, strip: bool) -> Result<Probe, String> {
     let open = |label: &str, file: String| {
         Dataset::open(
             label,
@@ -26,7 +27,12 @@ fn plan(case: &str, model: &str, config: &str) -> Result<Probe, String> {
     let reference = open("reference", format!("{case}_reference.parquet"));
     let current = open("current", format!("{case}_current.parquet"));
     let bytes = std::fs::read(models().join(model)).expect("model");
-    let info = attest_check::onnx::inspect(&bytes).expect("inspect");
+    let fed = if strip {
+        attest_check::onnx::strip_zipmap(&bytes).expect("strip")
+    } else {
+        bytes.clone()
+    };
+    let info = attest_check::onnx::inspect(&fed).expect("inspect");
     let config = Config::from_toml(config).expect("config");
     Probe::new(
         Datasets::new(&reference, &current),
@@ -36,6 +42,10 @@ fn plan(case: &str, model: &str, config: &str) -> Result<Probe, String> {
         info,
     )
     .map_err(|e| e.to_string())
+}
+
+fn plan(case: &str, model: &str, config: &str) -> Result<Probe, String> {
+    probe(case, model, config, false)
 }
 
 #[test]
@@ -141,32 +151,7 @@ fn outputs_of_the_wrong_size_are_errors_not_panics() {
 
 /// The parity check's `evidence.model` of a probe that scored nothing.
 fn identity(case: &str, model: &str, config: &str, strip: bool) -> serde_json::Value {
-    let open = |label: &str, file: String| {
-        Dataset::open(
-            label,
-            Arc::new(FileSource::open(models().join(file)).expect("file")),
-        )
-        .expect("dataset")
-    };
-    let reference = open("reference", format!("{case}_reference.parquet"));
-    let current = open("current", format!("{case}_current.parquet"));
-    let bytes = std::fs::read(models().join(model)).expect("model");
-    let fed = if strip {
-        attest_check::onnx::strip_zipmap(&bytes).expect("strip")
-    } else {
-        bytes.clone()
-    };
-    let info = attest_check::onnx::inspect(&fed).expect("inspect");
-    let config = Config::from_toml(config).expect("config");
-    let probe = Probe::new(
-        Datasets::new(&reference, &current),
-        &config,
-        model,
-        &bytes,
-        info,
-    )
-    .expect("plans");
-    let checks = probe.finish();
+    let checks = probe(case, model, config, strip).expect("plans").finish();
     checks[0].evidence["model"].clone()
 }
 

@@ -1338,13 +1338,11 @@ impl Probe {
         let evidence =
             json!({"model": self.model_evidence(), "datasets": rows, "notes": self.notes});
         if metrics.is_empty() {
-            let mut c = Check::skipped(
-                PARITY.0,
-                PARITY.1,
+            return skipped_with(
+                PARITY,
                 "no dataset has a score or prediction to compare with the model's outputs",
+                evidence,
             );
-            c.evidence = evidence;
-            return c;
         }
         let message = if failures.is_empty() {
             format!(
@@ -1441,13 +1439,7 @@ impl Probe {
             "cells": cells,
         });
         if metrics.is_empty() {
-            let mut c = Check::skipped(
-                SENSITIVITY.0,
-                SENSITIVITY.1,
-                "no feature could be perturbed",
-            );
-            c.evidence = evidence;
-            return c;
+            return skipped_with(SENSITIVITY, "no feature could be perturbed", evidence);
         }
         let message = if warned.is_empty() {
             format!(
@@ -1522,6 +1514,15 @@ impl Probe {
             "features": rows,
         });
         Check::judged(PERMUTATION, message, metrics, evidence)
+    }
+}
+
+/// A skipped check that still shows its evidence (the model's identity,
+/// what could not be computed).
+fn skipped_with((id, title): (&str, &str), why: &str, evidence: Value) -> Check {
+    Check {
+        evidence,
+        ..Check::skipped(id, title, why)
     }
 }
 
