@@ -37,6 +37,37 @@ pub struct Expected {
     pub tolerance: Option<Tolerance>,
 }
 
+/// A model case of `conformance/model_public/` (`expected_model.json`).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ModelCase {
+    pub case: String,
+    pub default_tolerance: Tolerance,
+    pub expected: Vec<Expected>,
+}
+
+/// One of the project's own model cases (`tests/data/models/expected.json`,
+/// made by `scripts/make_model_fixtures.py`): its files, by name in that
+/// folder, the `attest.toml` text, the expected values, and the copy of the
+/// model that must fail parity, if any.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ModelFixture {
+    pub case: String,
+    pub model: String,
+    pub reference: String,
+    pub current: String,
+    pub config: String,
+    pub default_tolerance: Tolerance,
+    pub expected: Vec<Expected>,
+    #[serde(default)]
+    pub changed_model: Option<String>,
+}
+
+/// `tests/data/models/expected.json`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct ModelFixtures {
+    pub cases: Vec<ModelFixture>,
+}
+
 /// The roles of a case, as in `expected.json`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct CaseRoles {

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use attest_check::conformance::{disagreements, Expected, Tolerance};
+use attest_check::conformance::{
+    disagreements, ModelCase, ModelFixture as OwnCase, ModelFixtures as OwnCases,
+};
 use attest_check::report::Status;
 use attest_check::Report;
 
@@ -19,12 +21,6 @@ fn model_dir() -> PathBuf {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
         })
         .join("model_public")
-}
-
-#[derive(serde::Deserialize)]
-struct ModelCase {
-    default_tolerance: Tolerance,
-    expected: Vec<Expected>,
 }
 
 /// `[model] inputs = { X = [features.txt] }` in a temporary file.
@@ -175,24 +171,6 @@ fn without_a_runtime_the_model_checks_are_skipped_saying_how_to_get_one() {
             .unwrap_or("")
             .contains("ORT_DYLIB_PATH"));
     }
-}
-
-#[derive(serde::Deserialize)]
-struct OwnCase {
-    case: String,
-    model: String,
-    reference: String,
-    current: String,
-    config: String,
-    default_tolerance: Tolerance,
-    expected: Vec<Expected>,
-    #[serde(default)]
-    changed_model: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct OwnCases {
-    cases: Vec<OwnCase>,
 }
 
 /// `attest check --model` on a case of `tests/data/models`: exit status

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use attest_check::checks::model::{attach, score, Probe, Quiet};
-use attest_check::conformance::{disagreements, Expected, Tolerance};
+use attest_check::conformance::{disagreements, ModelFixture as Case, ModelFixtures as Cases};
 use attest_check::read::{Dataset, Datasets};
 use attest_check::report::{Report, Status};
 use attest_check::run::{run, NoProgress, RunOptions};
@@ -18,24 +18,6 @@ use attest_onnx::OrtModel;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/models")
-}
-
-#[derive(serde::Deserialize)]
-struct Case {
-    case: String,
-    model: String,
-    reference: String,
-    current: String,
-    config: String,
-    default_tolerance: Tolerance,
-    expected: Vec<Expected>,
-    #[serde(default)]
-    changed_model: Option<String>,
-}
-
-#[derive(serde::Deserialize)]
-struct Cases {
-    cases: Vec<Case>,
 }
 
 fn report(dir: &Path, case: &Case, model: &str) -> Report {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use attest_check::checks::model::{score, Probe, Quiet};
-use attest_check::conformance::{disagreements, Expected, Tolerance};
+use attest_check::conformance::{disagreements, ModelCase};
 use attest_check::read::{Dataset, Datasets};
 use attest_check::report::{Report, Status};
 use attest_check::run::{run, NoProgress, RunOptions};
@@ -21,13 +21,6 @@ fn model_dir() -> PathBuf {
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
         })
         .join("model_public")
-}
-
-#[derive(serde::Deserialize)]
-struct ModelCase {
-    case: String,
-    default_tolerance: Tolerance,
-    expected: Vec<Expected>,
 }
 
 /// `[model] inputs = { X = [features.txt] }`.
