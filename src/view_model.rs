@@ -295,6 +295,21 @@ mod tests {
     }
 
     #[test]
+    fn the_model_phase_shows_rows_scored() {
+        let p = crate::protocol::RunProgress {
+            model_rows: 20_000,
+            model_total: 3_810_000,
+            ..Default::default()
+        };
+        let (line, _) = progress_lines(&p);
+        assert_eq!(
+            line,
+            "model: 20,000 of 3,810,000 rows scored (ONNX Runtime, in this browser)"
+        );
+        assert!((p.fraction() - 20_000.0 / 3_810_000.0).abs() < 1e-12);
+    }
+
+    #[test]
     fn drift_rows_come_from_the_metrics_worst_first() {
         let report = demo_report();
         let rows = drift_rows(&report);
