@@ -1,14 +1,20 @@
 // Browser benchmark: the 1M-row pair in headless Chromium, from files given
 // to report drawn, and the worker's WebAssembly memory (its peak: wasm memory
 // never shrinks). Run from the repository root after `trunk build --release`:
-//   node tests/e2e/bench.mjs [RUNS] [--full | --full-pair]
+//   node tests/e2e/bench.mjs [RUNS] [--full | --full-pair] [--roles] [--data DIR]
 // Uses bench-data/ from scripts/bench.sh; with --full, bench-full/ (train,
 // reference and current of `make_big.py --full`) and bench-full/attest.toml
 // (the challenger's columns; monthly chunks; the skew join), as `scripts/bench.sh --full`
 // writes them: every check of the validation suite; with --full-pair, only
-// bench-full/'s reference and current, default configuration.
+// bench-full/'s reference and current, default configuration. --roles gives
+// the roles the CLI benchmark passes as flags (`--prediction prediction
+// --score score --label label --segment segment`) as an attest.toml;
+// --data DIR reads DIR's reference and current (W3: bench-w3/). The last
+// line is "median SECONDS MEMORY_MB": the median of the runs' files given →
+// report drawn, and the largest of their workers' wasm memory + JS heap.
 import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -23,7 +29,15 @@ const runs = Number(args.find((a) => /^\d+$/.test(a)) || 3);
 // (scripts/make_bench_model.py): the marks then carry the time the model
 // spent on parity (both datasets' rows) and on the sensitivity suite.
 const model = args.includes("--model");
-const data = path.join(root, full || fullPair ? "bench-full" : "bench-data");
+const roles = args.includes("--roles");
+const dataArg = args.indexOf("--data");
+const data = dataArg >= 0 ? path.resolve(args[dataArg + 1])
+  : path.join(root, full || fullPair ? "bench-full" : "bench-data");
+const rolesToml = path.join(os.tmpdir(), "attest-bench-roles.toml");
+if (roles) {
+  await writeFile(rolesToml, '[roles]\nprediction = "prediction"\nscore = "score"\nlabel = "label"\nsegments = ["segment"]\n');
+}
+const results = [];
 const types = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 const server = createServer(async (req, res) => {
   const p = new URL(req.url, "http://x").pathname;
@@ -47,6 +61,9 @@ for (let i = 1; i <= runs; i++) {
   if (model) {
     await page.setInputFiles("#config-file", path.join(data, "model.toml"));
   }
+  if (roles) {
+    await page.setInputFiles("#config-file", rolesToml);
+  }
   if (full) {
     await page.setInputFiles("#config-file", path.join(data, "attest.toml"));
     await page.setInputFiles("#train-file", path.join(data, "train.parquet"));
@@ -69,8 +86,12 @@ for (let i = 1; i <= runs; i++) {
   // when each part reached the page: the first worker's columns (main), the
   // second's (aux), the digests, the finished report
   const marks = await page.getAttribute("#run-stats", "data-marks");
+  results.push([seconds, wasm + aux + heap]);
   console.log(`${i}    ${seconds.toFixed(2)}     ${inPage.toFixed(2)}              ${wasm.toFixed(0)}+${aux.toFixed(0)}                     ${heap.toFixed(0)}               ${marks}`);
   await page.close();
 }
 await browser.close();
 server.close();
+const times = results.map((r) => r[0]).sort((a, b) => a - b);
+const memory = Math.max(...results.map((r) => r[1]));
+console.log(`median ${times[Math.floor((times.length - 1) / 2)].toFixed(2)} ${memory.toFixed(0)}`);

@@ -48,6 +48,7 @@ pub mod sign;
 pub mod source;
 pub mod stats;
 pub mod targets;
+pub mod timing;
 
 pub use config::Config;
 pub use error::{Error, Result};

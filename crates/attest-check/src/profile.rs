@@ -163,30 +163,42 @@ pub struct CategoricalProfile {
 /// sorted (the one sort per column), and the column's counts, in one pass.
 pub fn sorted_finite(values: &[f64]) -> (Vec<f64>, Counts) {
     let mut finite = Vec::with_capacity(values.len());
-    let (mut missing, mut pos_inf, mut neg_inf) = (0u64, 0u64, 0u64);
-    for &v in values {
-        if v.is_finite() {
-            finite.push(v);
-        } else if v.is_nan() {
-            missing += 1;
-        } else if v > 0.0 {
-            pos_inf += 1;
-        } else {
-            neg_inf += 1;
-        }
-    }
+    finite.extend(values.iter().copied().filter(|v| v.is_finite()));
     radsort::sort(&mut finite);
-    let distinct = finite.windows(2).filter(|w| w[0] != w[1]).count() as u64
-        + u64::from(!finite.is_empty())
+    let counts = counts_of(values, &finite);
+    (finite, counts)
+}
+
+/// [`sorted_finite`] with the order too: the rows of the finite values in
+/// value order (stable: equal values keep row order; −0.0 before 0.0, as
+/// the radix sort of the values alone puts them), so that the families that
+/// relate the column to a label or a score walk it instead of sorting again
+/// (SPEC §3 `label_association`, `prediction_dependence`). One radix sort
+/// of (value, row) pairs.
+pub fn ordered_finite(values: &[f64]) -> (Vec<u32>, Vec<f64>, Counts) {
+    let (order, finite) = crate::stats::association::finite_order_and_values(values);
+    let counts = counts_of(values, &finite);
+    (order, finite, counts)
+}
+
+/// The counts of a column from its values and its finite values sorted.
+fn counts_of(values: &[f64], sorted: &[f64]) -> Counts {
+    let (mut missing, mut pos_inf) = (0u64, 0u64);
+    for &v in values {
+        missing += u64::from(v.is_nan());
+        pos_inf += u64::from(v == f64::INFINITY);
+    }
+    let neg_inf = (values.len() - sorted.len()) as u64 - missing - pos_inf;
+    let distinct = sorted.windows(2).filter(|w| w[0] != w[1]).count() as u64
+        + u64::from(!sorted.is_empty())
         + u64::from(pos_inf > 0)
         + u64::from(neg_inf > 0);
-    let counts = Counts {
+    Counts {
         rows: values.len() as u64,
         missing,
         infinite: pos_inf + neg_inf,
         distinct,
-    };
-    (finite, counts)
+    }
 }
 
 /// Profile a numeric column from its row-aligned values in both datasets.

@@ -23,7 +23,8 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::plan::{plan, ColumnPlan, Plan, Role};
 use crate::profile::{
-    categorical_profile, key_profile, numeric_profile_sorted, sorted_finite, Profile,
+    categorical_profile, key_profile, numeric_profile_sorted, ordered_finite, sorted_finite,
+    Profile,
 };
 use crate::read::{Dataset, Datasets};
 use crate::report::{Check, Input, Report, Tool, FORMAT, SCHEMA_VERSION};
@@ -357,8 +358,10 @@ fn pass_column(
     let mut columns: Vec<Option<crate::columns::Column>> = Vec::new();
     for (ds, want) in state.datasets.iter().zip(&wanted) {
         columns.push(if *want {
-            Some(ds.read_column_with(&plan.name, &mut |rows| {
-                progress.rows_read(ds.label(), &plan.name, rows, ds.rows())
+            Some(crate::timing::time("pass", "read column", || {
+                ds.read_column_with(&plan.name, &mut |rows| {
+                    progress.rows_read(ds.label(), &plan.name, rows, ds.rows())
+                })
             })?)
         } else {
             None
@@ -420,15 +423,45 @@ fn pass_column(
         return Ok(result(None));
     };
     let drift = !plan.role.is_auxiliary();
-    // Numeric columns are sorted once; the profile and the families share it.
+    // Numeric columns are sorted once; the profile and the families share
+    // it. A feature's sort keeps the rows' order too (every dataset read),
+    // which the families that relate it to a label or score walk.
     let mut sorted: Vec<Option<Vec<f64>>> = (0..values.len()).map(|_| None).collect();
+    let mut orders: Vec<Option<Vec<u32>>> = (0..values.len()).map(|_| None).collect();
     let profile = match (r, c) {
-        (Values::Numeric(r), Values::Numeric(c)) => {
-            let (rs, rc) = sorted_finite(r);
-            let (cs, cc) = sorted_finite(c);
-            let p = numeric_profile_sorted(c, (&rs, rc), (&cs, cc), drift);
-            sorted[state.reference] = Some(rs);
-            sorted[state.current] = Some(cs);
+        (Values::Numeric(_), Values::Numeric(c)) => {
+            let mut counts = [None, None];
+            for (i, v) in values.iter().enumerate() {
+                let Some(Values::Numeric(v)) = v else {
+                    continue;
+                };
+                let main = [state.reference, state.current]
+                    .iter()
+                    .position(|&m| m == i);
+                if feature {
+                    let (order, finite, n) =
+                        crate::timing::time("pass", "sort with rows", || ordered_finite(v));
+                    orders[i] = Some(order);
+                    sorted[i] = Some(finite);
+                    if let Some(k) = main {
+                        counts[k] = Some(n);
+                    }
+                } else if let Some(k) = main {
+                    let (finite, n) = crate::timing::time("pass", "sort", || sorted_finite(v));
+                    sorted[i] = Some(finite);
+                    counts[k] = Some(n);
+                }
+            }
+            let (Some(rc), Some(cc)) = (counts[0].take(), counts[1].take()) else {
+                return Ok(result(None));
+            };
+            let (rs, cs) = (
+                sorted[state.reference].as_deref().unwrap_or_default(),
+                sorted[state.current].as_deref().unwrap_or_default(),
+            );
+            let p = crate::timing::time("pass", "numeric profile", || {
+                numeric_profile_sorted(c, (rs, rc), (cs, cc), drift)
+            });
             Profile::Numeric(Box::new(p))
         }
         (Values::Categorical(r), Values::Categorical(c)) => {
@@ -480,6 +513,7 @@ fn pass_column(
         plan,
         views,
         sorted: sorted.iter().map(|s| s.as_deref()).collect(),
+        orders: orders.iter().map(|o| o.as_deref()).collect(),
         interner: (kind == Kind::Categorical).then_some(&interner),
         profile: Some(&profile),
     };
@@ -729,13 +763,15 @@ pub fn run_with_parts(
     };
     let hash_inputs = || -> Result<Vec<String>> {
         if options.hash_inputs {
-            s.datasets.iter().map(|d| hash(d)).collect()
+            crate::timing::time("run", "SHA-256 of the inputs", || {
+                s.datasets.iter().map(|d| hash(d)).collect()
+            })
         } else {
             Ok(vec![String::new(); s.datasets.len()])
         }
     };
     let checks_and_pass = || -> Result<Vec<Check>> {
-        let targets = load_targets(&s, config)?;
+        let targets = crate::timing::time("run", "role columns", || load_targets(&s, config))?;
         let ctx = context(&s, config, &targets);
         let state = pass_state(&s, &ctx)?;
         let mut given: std::collections::HashMap<usize, ColumnResult> = Default::default();
@@ -795,30 +831,36 @@ pub fn run_with_parts(
             progress.column_done(&p.name, n, total);
             r
         };
-        #[cfg(feature = "parallel")]
-        let columns = {
-            use rayon::prelude::*;
-            s.plan
+        let pass_columns = || {
+            #[cfg(feature = "parallel")]
+            let columns = {
+                use rayon::prelude::*;
+                s.plan
+                    .columns
+                    .par_iter()
+                    .enumerate()
+                    .map(work)
+                    .collect::<Vec<_>>()
+            };
+            #[cfg(not(feature = "parallel"))]
+            let columns = s
+                .plan
                 .columns
-                .par_iter()
+                .iter()
                 .enumerate()
                 .map(work)
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            columns
         };
-        #[cfg(not(feature = "parallel"))]
-        let columns = s
-            .plan
-            .columns
-            .iter()
-            .enumerate()
-            .map(work)
-            .collect::<Vec<_>>();
+        let columns = crate::timing::time("run", "column pass", pass_columns);
         let columns = columns.into_iter().collect::<Result<Vec<_>>>()?;
         let pass = Pass {
             columns,
             hashes: state.hashes.into_hashes(),
         };
-        Ok(checks::build(&ctx, &pass))
+        Ok(crate::timing::time("run", "checks built", || {
+            checks::build(&ctx, &pass)
+        }))
     };
     #[cfg(feature = "parallel")]
     let (checks, digests) = rayon::join(checks_and_pass, hash_inputs);

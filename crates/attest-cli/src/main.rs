@@ -166,6 +166,10 @@ struct CheckArgs {
     /// Write a JUnit XML file here (one test case per check).
     #[arg(long, value_name = "junit.xml")]
     junit: Option<PathBuf>,
+    /// Print on standard error where the run's time went (reading, sorting,
+    /// each check family), for profiling.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn main() -> ExitCode {
@@ -315,6 +319,23 @@ fn reproduce(args: &ReproduceArgs) -> Result<bool> {
 }
 
 fn check(args: &CheckArgs) -> Result<bool> {
+    if args.timings {
+        attest_check::timing::enable();
+    }
+    let outcome = check_run(args);
+    if args.timings {
+        eprintln!("time spent (s; spans on both threads add up, `run` phases are wall time):");
+        for (group, name, seconds, count) in attest_check::timing::table() {
+            if seconds < 0.0005 {
+                continue;
+            }
+            eprintln!("  {group:<6} {name:<28} {seconds:>8.3}  ×{count}");
+        }
+    }
+    outcome
+}
+
+fn check_run(args: &CheckArgs) -> Result<bool> {
     // Fail on a bad viewer folder before the (long) run, not after.
     let viewer = match &args.html {
         Some(_) => viewer::find(args.viewer.as_deref())?,

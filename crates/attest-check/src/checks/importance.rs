@@ -6,13 +6,16 @@
 //! score, η of the score by a categorical feature's categories — made in
 //! the column pass.
 
+use std::borrow::Cow;
+
 use serde_json::{json, Value};
 
 use crate::config::Task;
 use crate::plan::Role;
 use crate::report::{Check, Metric, Status};
 use crate::stats::association::{
-    correlation_ratio, finite_order, kendall_tau_b, ranks_among, spearman, spearman_with_y_ranks,
+    correlation_ratio, doubled_ranks, finite_order, kendall_tau_b, ranks_among, spearman,
+    spearman_with_y_ranks, spearman_with_y_ranks_ordered,
 };
 use crate::stats::importance::{ranking, shares, top_k, top_k_overlap, tv_distance};
 use crate::targets::Outcome;
@@ -44,7 +47,13 @@ impl Family for Importance {
             let Some(view) = col.views.get(d).copied().flatten() else {
                 continue;
             };
-            out.insert(label.to_string(), json!(prediction_dependence(view, ranks)));
+            let order = col.orders.get(d).copied().flatten();
+            let sorted = col.sorted.get(d).copied().flatten();
+            let ordered = order.zip(sorted);
+            out.insert(
+                label.to_string(),
+                json!(prediction_dependence(view, ordered, ranks)),
+            );
         }
         (!out.is_empty()).then_some(Value::Object(out))
     }
@@ -85,6 +94,8 @@ pub struct TargetRanks {
     values: Vec<f64>,
     order: Vec<u32>,
     ranks: Vec<f64>,
+    /// `ranks` as [`doubled_ranks`] (none past 2^31 rows).
+    doubled: Option<Vec<u32>>,
 }
 
 /// [`TargetRanks`] of a dataset, when it has a score or predicted value.
@@ -92,10 +103,12 @@ pub(super) fn target_ranks(ctx: &Context<'_>, label: &str) -> Option<TargetRanks
     let values = dependence_target(ctx, label)?.to_vec();
     let order = finite_order(&values);
     let ranks = ranks_among(&values, &order, |_| true);
+    let doubled = doubled_ranks(&ranks);
     Some(TargetRanks {
         values,
         order,
         ranks,
+        doubled,
     })
 }
 
@@ -104,8 +117,13 @@ pub(super) fn target_ranks(ctx: &Context<'_>, label: &str) -> Option<TargetRanks
 /// s grouped by category with the missing values as a category of their
 /// own (their code, `MISSING`, groups like any other), over the rows with a
 /// finite s (categorical). `None` when undefined (fewer than 2 rows, a
-/// constant input).
-fn prediction_dependence(view: View<'_>, t: &TargetRanks) -> Option<f64> {
+/// constant input). `ordered`: x's finite rows in value order and their
+/// values, when the column pass has them (else x is sorted here).
+fn prediction_dependence(
+    view: View<'_>,
+    ordered: Option<(&[u32], &[f64])>,
+    t: &TargetRanks,
+) -> Option<f64> {
     let s = &t.values;
     match view {
         View::Numeric(x) => {
@@ -119,7 +137,19 @@ fn prediction_dependence(view: View<'_>, t: &TargetRanks) -> Option<f64> {
             } else {
                 std::borrow::Cow::Owned(ranks_among(s, &t.order, x_given))
             };
-            spearman_with_y_ranks(&x[..n], &ranks[..n]).map(f64::abs)
+            // With the pass's order of x: one walk over it, reading s's
+            // ranks in their compact form.
+            let doubled = match (&ranks, ordered) {
+                (_, None) => None,
+                (std::borrow::Cow::Borrowed(_), Some(_)) => t.doubled.as_deref().map(Cow::Borrowed),
+                (std::borrow::Cow::Owned(r), Some(_)) => doubled_ranks(r).map(Cow::Owned),
+            };
+            match (ordered, doubled) {
+                (Some((order, sorted)), Some(y2)) => {
+                    spearman_with_y_ranks_ordered(order, sorted, &y2[..n]).map(f64::abs)
+                }
+                _ => spearman_with_y_ranks(&x[..n], &ranks[..n]).map(f64::abs),
+            }
         }
         View::Categorical(c) => {
             let (cs, ss): (Vec<u32>, Vec<f64>) = c

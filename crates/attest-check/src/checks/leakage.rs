@@ -9,7 +9,7 @@ use crate::config::Task;
 use crate::plan::Role;
 use crate::report::{Check, Metric, Status};
 use crate::stats::association::{
-    auc_association_sorted, auc_association_split, categorical_auc_association, correlation_ratio,
+    auc_association_ordered, auc_association_split, categorical_auc_association, correlation_ratio,
     spearman,
 };
 use crate::targets::Outcome;
@@ -48,8 +48,9 @@ impl Family for Leakage {
             let Some(label) = ctx.targets.get(&meta.label).and_then(|t| t.label()) else {
                 continue;
             };
+            let order = col.orders.get(i).copied().flatten();
             let sorted = col.sorted.get(i).copied().flatten();
-            if let Some(v) = label_association(task, label, *view, sorted) {
+            if let Some(v) = label_association(task, label, *view, order.zip(sorted)) {
                 out.push(json!([meta.label, v]));
             }
         }
@@ -64,39 +65,27 @@ impl Family for Leakage {
 /// |2·AUC − 1| (a categorical x replaced by its category's positive rate);
 /// regression → |Spearman ρ| (numeric) or η (categorical); none for
 /// multiclass. Rows with a missing or infinite value are left out.
-/// `sorted`: the column's finite values sorted, when the pass has them.
+/// `ordered`: the column's finite rows in value order and their values,
+/// when the pass has them (then no sort here).
 fn label_association(
     task: Task,
     label: &Outcome,
     view: View<'_>,
-    sorted: Option<&[f64]>,
+    ordered: Option<(&[u32], &[f64])>,
 ) -> Option<f64> {
     match (task, label, view) {
-        (Task::Binary | Task::Auto, Outcome::Binary(y), View::Numeric(x)) => {
-            // With the column sorted already (and every finite x labelled),
-            // sort only the positives; else both classes apart.
-            let n = y.len().min(x.len());
-            let (y, x) = (&y[..n], &x[..n]);
-            let labelled = y
-                .iter()
-                .zip(x)
-                .filter(|(y, x)| **y < 2 && x.is_finite())
-                .count();
-            match sorted.filter(|s| s.len() == labelled) {
-                Some(all) => {
-                    let mut positives = class_values(y, x, 1);
-                    radsort::sort(&mut positives);
-                    auc_association_sorted(all, &positives)
-                }
-                None => {
-                    let mut positives = class_values(y, x, 1);
-                    let mut negatives = class_values(y, x, 0);
-                    radsort::sort(&mut positives);
-                    radsort::sort(&mut negatives);
-                    auc_association_split(&positives, &negatives)
-                }
+        (Task::Binary | Task::Auto, Outcome::Binary(y), View::Numeric(x)) => match ordered {
+            Some((order, sorted)) => auc_association_ordered(order, sorted, y),
+            None => {
+                let n = y.len().min(x.len());
+                let (y, x) = (&y[..n], &x[..n]);
+                let mut positives = class_values(y, x, 1);
+                let mut negatives = class_values(y, x, 0);
+                radsort::sort(&mut positives);
+                radsort::sort(&mut negatives);
+                auc_association_split(&positives, &negatives)
             }
-        }
+        },
         (Task::Binary | Task::Auto, Outcome::Binary(y), View::Categorical(c)) => {
             let (ys, cs): (Vec<bool>, Vec<u32>) = y
                 .iter()

@@ -263,9 +263,15 @@ pub struct ColumnData<'a> {
     /// could be read as the column's kind.
     pub views: Vec<Option<View<'a>>>,
     /// Per dataset in run order: the finite values sorted, where the pass
-    /// sorted them (reference and current of a numeric column), so that a
-    /// family needs not sort them again.
+    /// sorted them (reference and current of a numeric column, every
+    /// dataset read of a numeric feature), so that a family needs not sort
+    /// them again.
     pub sorted: Vec<Option<&'a [f64]>>,
+    /// Per dataset in run order: the rows of `sorted`'s values (value
+    /// order, stable), where the pass sorted a feature's values with their
+    /// rows ([`crate::profile::ordered_finite`]), so that a family relating
+    /// the feature to a label or a score walks them instead of sorting.
+    pub orders: Vec<Option<&'a [u32]>>,
     /// Category names of a categorical column (shared by every dataset).
     pub interner: Option<&'a Interner>,
     /// The profile of reference vs current, when there is one.
@@ -351,7 +357,10 @@ pub fn column_stats(column: &ColumnData<'_>, ctx: &Context<'_>) -> BTreeMap<Stri
     FAMILIES
         .iter()
         .filter(|f| ctx.runs_any(**f))
-        .filter_map(|f| f.column(column, ctx).map(|v| (f.name().to_string(), v)))
+        .filter_map(|f| {
+            crate::timing::time("column", f.name(), || f.column(column, ctx))
+                .map(|v| (f.name().to_string(), v))
+        })
         .collect()
 }
 
@@ -359,7 +368,7 @@ pub fn column_stats(column: &ColumnData<'_>, ctx: &Context<'_>) -> BTreeMap<Stri
 pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
     let one = |family: &&dyn Family| -> Vec<Check> {
         if ctx.runs_any(*family) {
-            family.build(ctx, pass)
+            crate::timing::time("build", family.name(), || family.build(ctx, pass))
         } else {
             family
                 .checks()

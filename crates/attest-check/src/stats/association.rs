@@ -89,6 +89,12 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 /// The rows of `values` whose value is finite, ordered by value (stable:
 /// ties keep row order) — the order [`ranks_among`] walks. One radix sort.
 pub fn finite_order(values: &[f64]) -> Vec<u32> {
+    finite_order_and_values(values).0
+}
+
+/// [`finite_order`] and the finite values in that order (sorted
+/// ascending), from the same radix sort of (value, row) pairs.
+pub fn finite_order_and_values(values: &[f64]) -> (Vec<u32>, Vec<f64>) {
     let mut pairs: Vec<(f64, u32)> = values
         .iter()
         .zip(0u32..)
@@ -96,7 +102,7 @@ pub fn finite_order(values: &[f64]) -> Vec<u32> {
         .map(|(v, i)| (*v, i))
         .collect();
     radsort::sort_by_key(&mut pairs, |p| p.0);
-    pairs.into_iter().map(|p| p.1).collect()
+    pairs.into_iter().map(|(v, i)| (i, v)).unzip()
 }
 
 /// The [`average_ranks`] of `values` among the rows that `keep` holds, per
@@ -137,40 +143,79 @@ pub fn ranks_among(values: &[f64], order: &[u32], keep: impl Fn(usize) -> bool) 
 /// `scipy.stats.spearmanr` approaches. `None` as [`spearman`] (fewer than
 /// 2 rows, a constant x or y).
 pub fn spearman_with_y_ranks(x: &[f64], y_ranks: &[f64]) -> Option<f64> {
-    let mut pairs: Vec<(f64, u64)> = x
+    let n = x.len().min(y_ranks.len());
+    let (order, sorted) = finite_order_and_values(&x[..n]);
+    spearman_with_y_ranks_ordered(&order, &sorted, &doubled_ranks(&y_ranks[..n])?)
+}
+
+/// Twice each average rank of [`ranks_among`] / [`average_ranks`] as an
+/// integer (exact: ranks are half-integers), 0 for a row without one — the
+/// compact form [`spearman_with_y_ranks_ordered`] reads. `None` when a rank
+/// does not fit (2^31 rows or more).
+pub fn doubled_ranks(ranks: &[f64]) -> Option<Vec<u32>> {
+    ranks
         .iter()
-        .zip(y_ranks)
-        .filter(|(x, r)| x.is_finite() && r.is_finite() && **r >= 1.0)
-        .map(|(x, r)| (*x, (2.0 * r) as u64))
+        .map(|&r| {
+            if r.is_finite() && r >= 1.0 {
+                let d = 2.0 * r;
+                (d < f64::from(u32::MAX)).then_some(d as u32)
+            } else {
+                Some(0)
+            }
+        })
+        .collect()
+}
+
+/// [`spearman_with_y_ranks`] from x's [`finite_order_and_values`] (`order`
+/// and `sorted`, `sorted[k]` = x[`order[k]`]), which the column pass has
+/// already, and y's [`doubled_ranks`] (`y2`): one walk over that order, no
+/// sort. The rows with a rank are taken group by group of equal x; with
+/// X = twice x's average rank among them and Y = twice y's, the raw integer
+/// sums ΣX, ΣY, ΣXY, ΣX², ΣY² give the centred ones exactly (ΣdXdY = ΣXY −
+/// cΣX − cΣY + nc², c = n + 1, …), so ρ is the same single rounding as in
+/// [`spearman_with_y_ranks`]. Rows past `y2` are left out.
+pub fn spearman_with_y_ranks_ordered(order: &[u32], sorted: &[f64], y2: &[u32]) -> Option<f64> {
+    // y's doubled ranks in x's order first (independent loads, so many in
+    // flight), then one sequential walk.
+    let len = order.len().min(sorted.len());
+    let ys: Vec<u32> = order[..len]
+        .iter()
+        .map(|&i| y2.get(i as usize).copied().unwrap_or(0))
         .collect();
-    let n = pairs.len();
-    if n < 2 {
+    let (mut sx, mut sy, mut sxy, mut sxx, mut syy) = (0u128, 0u128, 0u128, 0u128, 0u128);
+    let mut kept = 0u64;
+    let mut k = 0usize;
+    while k < len {
+        let v = sorted[k];
+        let (mut group, mut group_y) = (0u64, 0u128);
+        while k < len && sorted[k] == v {
+            let y = u64::from(ys[k]);
+            group += u64::from(y > 0);
+            group_y += u128::from(y);
+            syy += u128::from(y) * u128::from(y);
+            k += 1;
+        }
+        // twice the average of the ranks kept+1 ..= kept+group
+        let x = 2 * kept + group + 1;
+        let xg = u128::from(x) * u128::from(group);
+        sx += xg;
+        sxx += xg * u128::from(x);
+        sxy += u128::from(x) * group_y;
+        sy += group_y;
+        kept += group;
+    }
+    if kept < 2 {
         return None;
     }
-    radsort::sort_by_key(&mut pairs, |p| p.0);
-    let centre = n as i128 + 1;
-    let (mut sxy, mut sxx, mut syy) = (0i128, 0i128, 0i128);
-    let mut start = 0usize;
-    while start < n {
-        let v = pairs[start].0;
-        let mut end = start + 1;
-        while end < n && pairs[end].0 == v {
-            end += 1;
-        }
-        // twice the average of the ranks start+1 ..= end, centred
-        let dx = (start + end + 1) as i128 - centre;
-        for p in &pairs[start..end] {
-            let dy = i128::from(p.1) - centre;
-            sxy += dx * dy;
-            sxx += dx * dx;
-            syy += dy * dy;
-        }
-        start = end;
-    }
-    if sxx == 0 || syy == 0 {
+    let (n, c) = (i128::from(kept), i128::from(kept) + 1);
+    let [sx, sy, sxy, sxx, syy] = [sx, sy, sxy, sxx, syy].map(|v| v as i128);
+    let cxy = sxy - c * sx - c * sy + n * c * c;
+    let cxx = sxx - 2 * c * sx + n * c * c;
+    let cyy = syy - 2 * c * sy + n * c * c;
+    if cxx == 0 || cyy == 0 {
         return None;
     }
-    let r = sxy as f64 / ((sxx as f64).sqrt() * (syy as f64).sqrt());
+    let r = cxy as f64 / ((cxx as f64).sqrt() * (cyy as f64).sqrt());
     r.is_finite().then(|| r.clamp(-1.0, 1.0))
 }
 
@@ -272,6 +317,39 @@ pub fn auc_association(y: &[bool], x: &[f64]) -> Option<f64> {
 pub fn auc_association_sorted(all: &[f64], positives: &[f64]) -> Option<f64> {
     let neg = all.len().checked_sub(positives.len())?;
     twice_area(positives, all, true).map(|a| association_of(a, positives.len(), neg))
+}
+
+/// [`auc_association_sorted`] from x's [`finite_order_and_values`]
+/// (`order` and `sorted`) and the labels `y` (1 positive, 0 negative,
+/// anything else left out, as are rows past `y`), in one walk over the
+/// order without a sort: per group of equal x, its positives count the
+/// negatives below it twice and those in it once — the same integer sum,
+/// so bit for bit the same value. `None` unless both classes occur.
+pub fn auc_association_ordered(order: &[u32], sorted: &[f64], y: &[u8]) -> Option<f64> {
+    let (mut area2, mut below, mut pos, mut neg) = (0u128, 0u64, 0u64, 0u64);
+    let (mut group_pos, mut group_neg) = (0u64, 0u64);
+    let mut group_value = f64::NAN;
+    for (&i, &x) in order.iter().zip(sorted) {
+        let label = y.get(i as usize).copied().unwrap_or(2);
+        if label > 1 {
+            continue;
+        }
+        if x != group_value {
+            area2 += u128::from(group_pos) * u128::from(2 * below + group_neg);
+            below += group_neg;
+            (group_pos, group_neg, group_value) = (0, 0, x);
+        }
+        let positive = u64::from(label);
+        group_pos += positive;
+        group_neg += 1 - positive;
+        pos += positive;
+        neg += 1 - positive;
+    }
+    area2 += u128::from(group_pos) * u128::from(2 * below + group_neg);
+    if pos == 0 || neg == 0 {
+        return None;
+    }
+    Some(association_of(area2, pos as usize, neg as usize))
 }
 
 /// [`auc_association_sorted`] from the two classes' values, each sorted
@@ -478,6 +556,83 @@ mod tests {
         assert_eq!(all, average_ranks(&ys));
     }
 
+    /// The pairs form: (x, 2·rank) sorted by x, then centred integer sums.
+    fn spearman_by_sorting_pairs(x: &[f64], y_ranks: &[f64]) -> Option<f64> {
+        let mut pairs: Vec<(f64, i128)> = x
+            .iter()
+            .zip(y_ranks)
+            .filter(|(x, r)| x.is_finite() && r.is_finite() && **r >= 1.0)
+            .map(|(x, r)| (*x, (2.0 * r) as i128))
+            .collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let n = pairs.len();
+        let c = n as i128 + 1;
+        let (mut sxy, mut sxx, mut syy) = (0i128, 0i128, 0i128);
+        let mut start = 0;
+        while start < n {
+            let mut end = start + 1;
+            while end < n && pairs[end].0 == pairs[start].0 {
+                end += 1;
+            }
+            let dx = (start + end + 1) as i128 - c;
+            for p in &pairs[start..end] {
+                sxy += dx * (p.1 - c);
+                sxx += dx * dx;
+                syy += (p.1 - c) * (p.1 - c);
+            }
+            start = end;
+        }
+        (n >= 2 && sxx > 0 && syy > 0)
+            .then(|| (sxy as f64 / ((sxx as f64).sqrt() * (syy as f64).sqrt())).clamp(-1.0, 1.0))
+    }
+
+    #[test]
+    fn one_walk_spearman_equals_the_pairs_form_bit_for_bit() {
+        for seed in 0..20u64 {
+            let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            let mut next = || {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state
+            };
+            let n = 50 + (seed as usize) * 37;
+            let levels = [3u64, 40, 1 << 20][seed as usize % 3];
+            let x: Vec<f64> = (0..n)
+                .map(|i| match next() % 23 {
+                    0 => f64::NAN,
+                    1 if i % 2 == 0 => -0.0,
+                    1 => 0.0,
+                    _ => (next() % levels) as f64 - (levels / 2) as f64,
+                })
+                .collect();
+            let y: Vec<f64> = (0..n + 3)
+                .map(|_| match next() % 19 {
+                    0 => f64::NAN,
+                    _ => (next() % levels) as f64,
+                })
+                .collect();
+            let order = finite_order(&y);
+            let ranks = ranks_among(&y, &order, |i| i < n && x[i].is_finite());
+            let want = spearman_by_sorting_pairs(&x, &ranks);
+            assert_eq!(spearman_with_y_ranks(&x, &ranks), want, "seed {seed}");
+            let (xo, xs) = finite_order_and_values(&x);
+            let y2 = doubled_ranks(&ranks[..n]).expect("small");
+            let got = spearman_with_y_ranks_ordered(&xo, &xs, &y2);
+            assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "seed {seed}");
+        }
+        assert_eq!(spearman_with_y_ranks_ordered(&[0], &[1.0], &[2]), None);
+        assert_eq!(
+            spearman_with_y_ranks_ordered(&[0, 1], &[1.0, 1.0], &[2, 4]),
+            None
+        );
+        assert_eq!(
+            doubled_ranks(&[1.5, f64::NAN, 0.0, 3.0]),
+            Some(vec![3, 0, 0, 6])
+        );
+        assert_eq!(doubled_ranks(&[3e9]), None);
+    }
+
     #[test]
     fn sorted_association_equals_the_row_form() {
         let x: Vec<f64> = (0..700u32)
@@ -510,6 +665,39 @@ mod tests {
         assert_eq!(auc_association_split(&pos, &[]), None);
         assert_eq!(auc_association_split(&[], &neg), None);
         assert_eq!(auc_association_split(&[-0.0, 1.0], &[0.0]), Some(0.5));
+        // from the column's order: unlabelled rows (2), missing x, −0.0
+        // tied with 0.0, a label vector shorter than x
+        let mut xo = x.clone();
+        xo[3] = f64::NAN;
+        xo[5] = -0.0;
+        xo[6] = 0.0;
+        xo[9] = f64::INFINITY;
+        let labels: Vec<u8> = (0..690u32)
+            .map(|i| {
+                if i % 17 == 0 {
+                    2
+                } else {
+                    u8::from(y[i as usize])
+                }
+            })
+            .collect();
+        let (order, sorted) = finite_order_and_values(&xo);
+        let (ky, kx): (Vec<bool>, Vec<f64>) = labels
+            .iter()
+            .zip(&xo)
+            .filter(|(l, x)| **l < 2 && x.is_finite())
+            .map(|(l, x)| (*l == 1, *x))
+            .unzip();
+        let ordered = auc_association_ordered(&order, &sorted, &labels);
+        assert!(ordered.is_some());
+        assert_eq!(ordered, auc_association(&ky, &kx));
+        assert_eq!(auc_association_ordered(&order, &sorted, &[]), None);
+        assert_eq!(
+            auc_association_ordered(&order, &sorted, &vec![1; 700]),
+            None
+        );
+        let (o, s) = finite_order_and_values(&[0.0, 1.0, -0.0]);
+        assert_eq!(auc_association_ordered(&o, &s, &[0, 1, 1]), Some(0.5));
     }
 
     #[test]
