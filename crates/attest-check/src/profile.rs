@@ -11,7 +11,7 @@ use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
 use crate::stats::chi2::chi2_two_rows;
 use crate::stats::divergence::{jensen_shannon, linf_distance, psi};
 use crate::stats::ks::{ks_and_wasserstein, KsMethod};
-use crate::stats::moments::{mean, quantile_sorted, std_pop};
+use crate::stats::moments::{mean, quantile_sorted, std_pop_about};
 
 /// Bins of the overlaid histogram.
 pub const HISTOGRAM_BINS: usize = 30;
@@ -61,14 +61,15 @@ pub struct Summary {
 }
 
 fn summary(sorted: &[f64]) -> Option<Summary> {
+    let mean = mean(sorted)?;
     Some(Summary {
         min: *sorted.first()?,
         p25: quantile_sorted(sorted, 0.25)?,
         median: quantile_sorted(sorted, 0.5)?,
         p75: quantile_sorted(sorted, 0.75)?,
         max: *sorted.last()?,
-        mean: mean(sorted)?,
-        std: std_pop(sorted)?,
+        mean,
+        std: std_pop_about(sorted, mean)?,
     })
 }
 

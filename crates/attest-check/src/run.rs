@@ -111,10 +111,18 @@ struct Words(#[serde(with = "le_u64s")] Vec<u64>);
 /// columns between two Web Workers.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct ColumnsPart {
+    /// Each dataset's file name, rows and bytes, in run order: a part is
+    /// taken only by a run over the same files.
+    datasets: Vec<(String, u64, u64)>,
     columns: Vec<WireColumn>,
     row_hashes: Vec<Words>,
     feature_hashes: Vec<Words>,
     pair_hashes: Vec<WirePair>,
+    /// The role columns this part was made with, while it stays in the
+    /// worker that made it (never serialized): a [`run_with_parts`] given
+    /// the part there takes them instead of reading them again.
+    #[serde(skip)]
+    targets: Option<AllTargets>,
 }
 
 /// Row hashes as one byte string of little-endian words: 8 bytes a row
@@ -684,6 +692,14 @@ fn load_targets(s: &Start<'_>, config: &Config) -> Result<AllTargets> {
     )
 }
 
+/// Which files a run reads (see [`ColumnsPart`]).
+fn identity(datasets: &[&Dataset]) -> Vec<(String, u64, u64)> {
+    datasets
+        .iter()
+        .map(|d| (d.name().to_string(), d.rows() as u64, d.source().len()))
+        .collect()
+}
+
 /// Profile only the columns whose index (in the run's plan) `take` accepts,
 /// for a run that another worker finishes with [`run_with_parts`].
 pub fn profile_columns(
@@ -727,7 +743,10 @@ pub fn profile_columns(
         });
     }
     let h = state.hashes.into_hashes();
+    drop(ctx);
     Ok(ColumnsPart {
+        datasets: identity(&s.datasets),
+        targets: Some(targets),
         columns,
         row_hashes: h.rows.into_iter().map(Words).collect(),
         feature_hashes: h.features.into_iter().map(Words).collect(),
@@ -752,9 +771,17 @@ pub fn run_with_parts(
     config: &Config,
     options: &RunOptions,
     progress: &dyn Progress,
-    parts: Vec<ColumnsPart>,
+    mut parts: Vec<ColumnsPart>,
 ) -> Result<Report> {
     let s = start(datasets, config)?;
+    let files = identity(&s.datasets);
+    if parts.iter().any(|p| p.datasets != files) {
+        return Err(Error::Config(
+            "columns profiled elsewhere do not match this run (other files)".into(),
+        ));
+    }
+    // A part made in this process brings the role columns along.
+    let loaded = parts.iter_mut().find_map(|p| p.targets.take());
     let hash = |ds: &Dataset| {
         let total = ds.source().len();
         sha256_hex_with(ds.source().as_ref(), &mut |bytes| {
@@ -771,7 +798,10 @@ pub fn run_with_parts(
         }
     };
     let checks_and_pass = || -> Result<Vec<Check>> {
-        let targets = crate::timing::time("run", "role columns", || load_targets(&s, config))?;
+        let targets = match loaded {
+            Some(t) => t,
+            None => crate::timing::time("run", "role columns", || load_targets(&s, config))?,
+        };
         let ctx = context(&s, config, &targets);
         let state = pass_state(&s, &ctx)?;
         let mut given: std::collections::HashMap<usize, ColumnResult> = Default::default();

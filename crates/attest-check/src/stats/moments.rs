@@ -13,8 +13,17 @@ pub fn mean(values: &[f64]) -> Option<f64> {
 /// Population standard deviation (ddof = 0), as `numpy.std(x)`, computed in
 /// two passes; `None` for an empty slice.
 pub fn std_pop(values: &[f64]) -> Option<f64> {
-    let m = mean(values)?;
-    let ss = stable_sum(values.iter().map(|v| (v - m) * (v - m)));
+    std_pop_about(values, mean(values)?)
+}
+
+/// [`std_pop`] about a mean already computed (`mean` = [`mean`] of
+/// `values`, for the same value in one pass fewer); `None` for an empty
+/// slice.
+pub fn std_pop_about(values: &[f64], mean: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let ss = stable_sum(values.iter().map(|v| (v - mean) * (v - mean)));
     Some((ss / values.len() as f64).sqrt())
 }
 
