@@ -8,7 +8,8 @@
 //!    ([`checks::Family::column`]); then its values are dropped. Columns are
 //!    processed one at a time per worker thread (both cores with the
 //!    `parallel` feature), so peak memory follows the columns in flight.
-//! 3. The families build their checks ([`checks::build`]) and the report.
+//! 3. The families build their checks ([`checks::build`]; those that need
+//!    no pass beside it, [`checks::build_early`]) and the report.
 //!
 //! The run knows no check: what a family needs it says through
 //! [`checks::Family::needs`].
@@ -882,14 +883,19 @@ pub fn run_with_parts(
                 .collect::<Vec<_>>();
             columns
         };
-        let columns = crate::timing::time("run", "column pass", pass_columns);
+        // The families that need no pass build beside it.
+        let pass_columns = || crate::timing::time("run", "column pass", pass_columns);
+        #[cfg(feature = "parallel")]
+        let (columns, early) = rayon::join(pass_columns, || checks::build_early(&ctx));
+        #[cfg(not(feature = "parallel"))]
+        let (columns, early) = (pass_columns(), checks::build_early(&ctx));
         let columns = columns.into_iter().collect::<Result<Vec<_>>>()?;
         let pass = Pass {
             columns,
             hashes: state.hashes.into_hashes(),
         };
         Ok(crate::timing::time("run", "checks built", || {
-            checks::build(&ctx, &pass)
+            checks::build(&ctx, &pass, early)
         }))
     };
     #[cfg(feature = "parallel")]

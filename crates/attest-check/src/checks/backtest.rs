@@ -15,7 +15,7 @@ use crate::stats::moments::{mean, std_pop};
 use crate::targets::PerfData;
 
 use super::performance::{metric_range, task_metrics, unavailable, Values};
-use super::{Context, Family, Pass};
+use super::{Context, Family, Needs, Pass};
 
 const BACK: (&str, &str) = ("backtest", "Performance over time");
 
@@ -28,6 +28,13 @@ impl Family for Backtest {
     }
     fn checks(&self) -> &'static [(&'static str, &'static str)] {
         &[BACK]
+    }
+    /// Built from the role columns alone, beside the column pass.
+    fn needs(&self) -> Needs {
+        Needs {
+            no_pass: true,
+            ..Needs::default()
+        }
     }
     fn build(&self, ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
         vec![backtest(ctx)]

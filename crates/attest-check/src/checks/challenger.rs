@@ -12,7 +12,7 @@ use crate::targets::TaskData;
 
 use super::backtest::chunks_of;
 use super::performance::{deciding_metric, metric_value, orientation, unavailable};
-use super::{Context, Family, Pass};
+use super::{Context, Family, Needs, Pass};
 
 const CHAL: (&str, &str) = ("challenger", "Champion vs challenger");
 
@@ -25,6 +25,13 @@ impl Family for Challenger {
     }
     fn checks(&self) -> &'static [(&'static str, &'static str)] {
         &[CHAL]
+    }
+    /// Built from the role columns alone, beside the column pass.
+    fn needs(&self) -> Needs {
+        Needs {
+            no_pass: true,
+            ..Needs::default()
+        }
     }
     fn build(&self, ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
         vec![challenger(ctx)]

@@ -13,7 +13,7 @@ use crate::targets::Outcome;
 
 use super::backtest::reference_thresholds;
 use super::performance::value_of;
-use super::{Context, Family, Pass};
+use super::{Context, Family, Needs, Pass};
 
 const EST: (&str, &str) = ("estimated_performance", "Performance without labels");
 
@@ -35,6 +35,13 @@ impl Family for Estimation {
     }
     fn checks(&self) -> &'static [(&'static str, &'static str)] {
         &[EST]
+    }
+    /// Built from the role columns alone, beside the column pass.
+    fn needs(&self) -> Needs {
+        Needs {
+            no_pass: true,
+            ..Needs::default()
+        }
     }
     fn build(&self, ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
         vec![estimation(ctx)]

@@ -8,7 +8,7 @@ use crate::report::{Check, Metric, Status};
 use crate::targets::{sorted_class_ranks, TaskData};
 
 use super::performance::{deciding_metric, orientation, task_metrics, unavailable, value_of};
-use super::{summary, Context, Family, Pass};
+use super::{summary, Context, Family, Needs, Pass};
 
 const FIT: (&str, &str) = ("fit", "Over- and under-fitting");
 
@@ -21,6 +21,13 @@ impl Family for Fit {
     }
     fn checks(&self) -> &'static [(&'static str, &'static str)] {
         &[FIT]
+    }
+    /// Built from the role columns alone, beside the column pass.
+    fn needs(&self) -> Needs {
+        Needs {
+            no_pass: true,
+            ..Needs::default()
+        }
     }
     fn build(&self, ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
         vec![fit(ctx)]

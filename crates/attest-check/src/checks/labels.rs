@@ -32,6 +32,7 @@ impl Family for Labels {
         Needs {
             every_dataset: true,
             feature_hashes: true,
+            no_pass: false,
         }
     }
     fn build(&self, ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {

@@ -32,6 +32,7 @@ impl Family for Leakage {
         Needs {
             every_dataset: true,
             feature_hashes: true,
+            no_pass: false,
         }
     }
     /// `label_association` of a feature in every dataset with a label.

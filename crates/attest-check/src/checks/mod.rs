@@ -68,6 +68,9 @@ pub struct Needs {
     pub every_dataset: bool,
     /// Hashes of each row's feature tuple in every dataset.
     pub feature_hashes: bool,
+    /// Its checks need nothing of the pass (only the role columns): they
+    /// are built beside it ([`build_early`]) while the columns are read.
+    pub no_pass: bool,
 }
 
 impl Needs {
@@ -80,6 +83,7 @@ impl Needs {
             .fold(Needs::default(), |a, b| Needs {
                 every_dataset: a.every_dataset || b.every_dataset,
                 feature_hashes: a.feature_hashes || b.feature_hashes,
+                no_pass: false,
             })
     }
 }
@@ -334,6 +338,7 @@ impl RowHashes {
 }
 
 /// What the column pass made: every column's results and the row hashes.
+#[derive(Default)]
 pub struct Pass {
     pub columns: Vec<ColumnResult>,
     pub hashes: RowHashes,
@@ -364,27 +369,62 @@ pub fn column_stats(column: &ColumnData<'_>, ctx: &Context<'_>) -> BTreeMap<Stri
         .collect()
 }
 
-/// Build every check in report order (skipped ones included, with the reason).
-pub fn build(ctx: &Context<'_>, pass: &Pass) -> Vec<Check> {
-    let one = |family: &&dyn Family| -> Vec<Check> {
-        if ctx.runs_any(*family) {
-            crate::timing::time("build", family.name(), || family.build(ctx, pass))
-        } else {
-            family
-                .checks()
-                .iter()
-                .map(|(id, title)| Check::skipped_by_config(id, title))
-                .collect()
-        }
+/// The checks of the families that need no column pass ([`Needs::no_pass`]),
+/// built beside it; [`build`] takes them.
+pub struct Early(Vec<Option<Vec<Check>>>);
+
+/// One family's checks (skipped ones with the reason), `pass` given when
+/// it needs one.
+fn build_family(ctx: &Context<'_>, family: &dyn Family, pass: Option<&Pass>) -> Vec<Check> {
+    if !ctx.runs_any(family) {
+        return family
+            .checks()
+            .iter()
+            .map(|(id, title)| Check::skipped_by_config(id, title))
+            .collect();
+    }
+    crate::timing::time("build", family.name(), || match pass {
+        Some(pass) => family.build(ctx, pass),
+        None => family.build(ctx, &Pass::default()),
+    })
+}
+
+/// Build the checks of the families that need no column pass, while the
+/// pass runs (the CLI's second thread fills its gaps with them).
+pub fn build_early(ctx: &Context<'_>) -> Early {
+    let one = |family: &&dyn Family| -> Option<Vec<Check>> {
+        family
+            .needs()
+            .no_pass
+            .then(|| build_family(ctx, *family, None))
+    };
+    #[cfg(feature = "parallel")]
+    let built = {
+        use rayon::prelude::*;
+        FAMILIES.par_iter().map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let built = FAMILIES.iter().map(one).collect();
+    Early(built)
+}
+
+/// Build every check in report order (skipped ones included, with the
+/// reason), with those [`build_early`] made.
+pub fn build(ctx: &Context<'_>, pass: &Pass, early: Early) -> Vec<Check> {
+    let mut early = early.0;
+    early.resize_with(FAMILIES.len(), || None);
+    let jobs: Vec<(&&dyn Family, Option<Vec<Check>>)> = FAMILIES.iter().zip(early).collect();
+    let one = |(family, done): (&&dyn Family, Option<Vec<Check>>)| -> Vec<Check> {
+        done.unwrap_or_else(|| build_family(ctx, *family, Some(pass)))
     };
     // The families build side by side on the CLI's threads.
     #[cfg(feature = "parallel")]
     let built: Vec<Vec<Check>> = {
         use rayon::prelude::*;
-        FAMILIES.par_iter().map(one).collect()
+        jobs.into_par_iter().map(one).collect()
     };
     #[cfg(not(feature = "parallel"))]
-    let built: Vec<Vec<Check>> = FAMILIES.iter().map(one).collect();
+    let built: Vec<Vec<Check>> = jobs.into_iter().map(one).collect();
     built
         .into_iter()
         .flatten()

@@ -30,7 +30,7 @@ use crate::stats::multiclass::multiclass_metrics;
 use crate::stats::perturb::{gaussian, noisy, permutation, ReferenceSpread};
 use crate::stats::regression::regression_metrics;
 
-use super::{Context, Family, Pass};
+use super::{Context, Family, Needs, Pass};
 
 const PARITY: (&str, &str) = ("model_parity", "Model–prediction parity");
 const SENSITIVITY: (&str, &str) = (
@@ -58,6 +58,13 @@ impl Family for Model {
     }
     fn checks(&self) -> &'static [(&'static str, &'static str)] {
         &[PARITY, SENSITIVITY, PERMUTATION]
+    }
+    /// Built from the role columns alone, beside the column pass.
+    fn needs(&self) -> Needs {
+        Needs {
+            no_pass: true,
+            ..Needs::default()
+        }
     }
     fn build(&self, _ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
         skipped("no model file given (`--model MODEL.onnx`, `[model] path`, or drop an .onnx file on the page)")

@@ -7,7 +7,7 @@ use crate::columns::Interner;
 use crate::config::Task;
 use crate::report::{Check, Metric, Status};
 
-use super::{Context, Family, Pass};
+use super::{Context, Family, Needs, Pass};
 use crate::stats::classification::{
     average_precision, brier, calibration_bins, downsample, ece, log_loss, pr_points, roc_auc,
     roc_points, threshold_counts, Confusion,
@@ -243,6 +243,13 @@ impl Family for Performance {
     }
     fn checks(&self) -> &'static [(&'static str, &'static str)] {
         &[PERF, BASE, SEG, FAIR]
+    }
+    /// Built from the role columns alone, beside the column pass.
+    fn needs(&self) -> Needs {
+        Needs {
+            no_pass: true,
+            ..Needs::default()
+        }
     }
     fn build(&self, ctx: &Context<'_>, _pass: &Pass) -> Vec<Check> {
         build(ctx)
