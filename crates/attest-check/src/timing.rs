@@ -34,6 +34,7 @@ pub fn time<R>(group: &'static str, name: &'static str, f: impl FnOnce() -> R) -
     f()
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn add(key: Key, seconds: f64) {
     if let Ok(mut t) = TABLE.lock() {
         let e = t.entry(key).or_default();
