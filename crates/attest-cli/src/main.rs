@@ -172,21 +172,20 @@ struct CheckArgs {
     timings: bool,
 }
 
-/// Keep the memory the run frees mapped for reuse, instead of returning it
-/// to the system after mimalloc's default second and faulting it in again,
-/// zeroed, for the next column: the page zeroing was the largest single
-/// cost in a profile of W1 (23% of cycles) and setting this saves about
-/// 0.3 s of its 2 s (BENCHMARKS.md "Speed and memory"). The CLI is a
-/// short-lived process: its peak memory is what it costs, and that does not
-/// grow (freed blocks are reused).
+/// Keep the memory the run frees mapped for reuse for 3 s, instead of
+/// returning it to the system after mimalloc's default second and faulting
+/// it in again, zeroed, for the next column: the page zeroing was the
+/// largest single cost in a profile of W1 (23% of cycles) and this saves
+/// about 0.3 s of its 2 s (BENCHMARKS.md "Speed and memory"). Never
+/// returning it (−1) is as fast on W1 but raised W3's peak by a fifth.
 #[allow(unsafe_code)]
 fn keep_freed_memory() {
     // mimalloc v3's `mi_option_purge_delay` (its mimalloc.h: the 16th
-    // option; the Rust binding names no constant for it); -1: never purge.
+    // option; the Rust binding names no constant for it), in milliseconds.
     const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
     // SAFETY: sets one option in mimalloc's table, which its allocation
     // paths read atomically; called before any other thread starts.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 3_000) };
 }
 
 fn main() -> ExitCode {
