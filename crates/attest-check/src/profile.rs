@@ -175,7 +175,7 @@ pub fn sorted_finite(values: &[f64]) -> (Vec<f64>, Counts) {
 /// the radix sort of the values alone puts them), so that the families that
 /// relate the column to a label or a score walk it instead of sorting again
 /// (SPEC §3 `label_association`, `prediction_dependence`). One radix sort
-/// of (value, row) pairs.
+/// ([`crate::stats::association::finite_order_and_values`]).
 pub fn ordered_finite(values: &[f64]) -> (Vec<u32>, Vec<f64>, Counts) {
     let (order, finite) = crate::stats::association::finite_order_and_values(values);
     let counts = counts_of(values, &finite);

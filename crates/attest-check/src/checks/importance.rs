@@ -133,23 +133,22 @@ fn prediction_dependence(
             let x_given = |i: usize| x.get(i).is_some_and(|v| v.is_finite());
             let every = (0..n).all(|i| !s[i].is_finite() || x[i].is_finite());
             let ranks = if every && n == s.len() {
-                std::borrow::Cow::Borrowed(&t.ranks)
+                Cow::Borrowed(&t.ranks)
             } else {
-                std::borrow::Cow::Owned(ranks_among(s, &t.order, x_given))
+                Cow::Owned(ranks_among(s, &t.order, x_given))
             };
             // With the pass's order of x: one walk over it, reading s's
-            // ranks in their compact form.
-            let doubled = match (&ranks, ordered) {
-                (_, None) => None,
-                (std::borrow::Cow::Borrowed(_), Some(_)) => t.doubled.as_deref().map(Cow::Borrowed),
-                (std::borrow::Cow::Owned(r), Some(_)) => doubled_ranks(r).map(Cow::Owned),
-            };
-            match (ordered, doubled) {
-                (Some((order, sorted)), Some(y2)) => {
-                    spearman_with_y_ranks_ordered(order, sorted, &y2[..n]).map(f64::abs)
-                }
-                _ => spearman_with_y_ranks(&x[..n], &ranks[..n]).map(f64::abs),
-            }
+            // ranks in their compact form; else x is sorted here.
+            let walked = ordered.and_then(|(order, sorted)| {
+                let y2 = match &ranks {
+                    Cow::Borrowed(_) => Cow::Borrowed(t.doubled.as_deref()?),
+                    Cow::Owned(r) => Cow::Owned(doubled_ranks(r)?),
+                };
+                Some(spearman_with_y_ranks_ordered(order, sorted, &y2[..n]))
+            });
+            walked
+                .unwrap_or_else(|| spearman_with_y_ranks(&x[..n], &ranks[..n]))
+                .map(f64::abs)
         }
         View::Categorical(c) => {
             let (cs, ss): (Vec<u32>, Vec<f64>) = c

@@ -373,9 +373,9 @@ pub fn column_stats(column: &ColumnData<'_>, ctx: &Context<'_>) -> BTreeMap<Stri
 /// built beside it; [`build`] takes them.
 pub struct Early(Vec<Option<Vec<Check>>>);
 
-/// One family's checks (skipped ones with the reason), `pass` given when
-/// it needs one.
-fn build_family(ctx: &Context<'_>, family: &dyn Family, pass: Option<&Pass>) -> Vec<Check> {
+/// One family's checks (skipped ones with the reason); a family that needs
+/// no pass is given an empty one.
+fn build_family(ctx: &Context<'_>, family: &dyn Family, pass: &Pass) -> Vec<Check> {
     if !ctx.runs_any(family) {
         return family
             .checks()
@@ -383,10 +383,7 @@ fn build_family(ctx: &Context<'_>, family: &dyn Family, pass: Option<&Pass>) -> 
             .map(|(id, title)| Check::skipped_by_config(id, title))
             .collect();
     }
-    crate::timing::time("build", family.name(), || match pass {
-        Some(pass) => family.build(ctx, pass),
-        None => family.build(ctx, &Pass::default()),
-    })
+    crate::timing::time("build", family.name(), || family.build(ctx, pass))
 }
 
 /// Build the checks of the families that need no column pass, while the
@@ -396,7 +393,7 @@ pub fn build_early(ctx: &Context<'_>) -> Early {
         family
             .needs()
             .no_pass
-            .then(|| build_family(ctx, *family, None))
+            .then(|| build_family(ctx, *family, &Pass::default()))
     };
     #[cfg(feature = "parallel")]
     let built = {
@@ -411,11 +408,9 @@ pub fn build_early(ctx: &Context<'_>) -> Early {
 /// Build every check in report order (skipped ones included, with the
 /// reason), with those [`build_early`] made.
 pub fn build(ctx: &Context<'_>, pass: &Pass, early: Early) -> Vec<Check> {
-    let mut early = early.0;
-    early.resize_with(FAMILIES.len(), || None);
-    let jobs: Vec<(&&dyn Family, Option<Vec<Check>>)> = FAMILIES.iter().zip(early).collect();
+    let jobs: Vec<(&&dyn Family, Option<Vec<Check>>)> = FAMILIES.iter().zip(early.0).collect();
     let one = |(family, done): (&&dyn Family, Option<Vec<Check>>)| -> Vec<Check> {
-        done.unwrap_or_else(|| build_family(ctx, *family, Some(pass)))
+        done.unwrap_or_else(|| build_family(ctx, *family, pass))
     };
     // The families build side by side on the CLI's threads.
     #[cfg(feature = "parallel")]

@@ -349,25 +349,15 @@ pub fn auc_association(y: &[bool], x: &[f64]) -> Option<f64> {
     Some((2.0 * auc - 1.0).abs())
 }
 
-/// [`auc_association`] from sorted values: `all` holds every row's x and
-/// `positives` the x of the rows with a positive label, both sorted
-/// ascending (finite). AUC is the Mann–Whitney statistic — for each
-/// positive, the negatives below it plus half those equal to it, over
-/// n₊·n₋ — summed in integers, so the value is bit for bit that of
+/// [`auc_association`] from x's [`finite_order_and_values`] (`order` and
+/// `sorted`) and the labels `y` (1 positive, 0 negative, anything else left
+/// out, as are rows past `y`), in one walk over the order without a sort.
+/// AUC is the Mann–Whitney statistic — for each positive, the negatives
+/// below it plus half those equal to it, over n₊·n₋ — summed in integers
+/// per group of equal x (its positives count the negatives below it twice
+/// and those in it once), so the value is bit for bit that of
 /// `sklearn.metrics.roc_auc_score` (the trapezoids over distinct
-/// thresholds). One walk, O(n): the caller sorts only the positives when
-/// the column is sorted already. `None` unless both classes occur.
-pub fn auc_association_sorted(all: &[f64], positives: &[f64]) -> Option<f64> {
-    let neg = all.len().checked_sub(positives.len())?;
-    twice_area(positives, all, true).map(|a| association_of(a, positives.len(), neg))
-}
-
-/// [`auc_association_sorted`] from x's [`finite_order_and_values`]
-/// (`order` and `sorted`) and the labels `y` (1 positive, 0 negative,
-/// anything else left out, as are rows past `y`), in one walk over the
-/// order without a sort: per group of equal x, its positives count the
-/// negatives below it twice and those in it once — the same integer sum,
-/// so bit for bit the same value. `None` unless both classes occur.
+/// thresholds). `None` unless both classes occur.
 pub fn auc_association_ordered(order: &[u32], sorted: &[f64], y: &[u8]) -> Option<f64> {
     let (mut area2, mut below, mut pos, mut neg) = (0u128, 0u64, 0u64, 0u64);
     let (mut group_pos, mut group_neg) = (0u64, 0u64);
@@ -395,12 +385,11 @@ pub fn auc_association_ordered(order: &[u32], sorted: &[f64], y: &[u8]) -> Optio
     Some(association_of(area2, pos as usize, neg as usize))
 }
 
-/// [`auc_association_sorted`] from the two classes' values, each sorted
+/// [`auc_association_ordered`] from the two classes' values, each sorted
 /// ascending (`positives`, `negatives`), without merging them: the same
 /// integer sums, so the same value. `None` unless both classes occur.
 pub fn auc_association_split(positives: &[f64], negatives: &[f64]) -> Option<f64> {
-    twice_area(positives, negatives, false)
-        .map(|a| association_of(a, positives.len(), negatives.len()))
+    twice_area(positives, negatives).map(|a| association_of(a, positives.len(), negatives.len()))
 }
 
 /// |2·AUC − 1| from twice the Mann–Whitney area; `p`, `n` > 0.
@@ -411,16 +400,10 @@ fn association_of(area2: u128, p: usize, n: usize) -> f64 {
 
 /// Twice the Mann–Whitney area, in units of one positive × one negative:
 /// Σ over the positives of 2·(negatives below) + (negatives equal), in one
-/// walk over `positives` and `others` (both ascending). `others` holds the
-/// negatives, or every row when `with_positives`. `None` unless both
-/// classes occur (or `others` is not a superset of `positives`).
-fn twice_area(positives: &[f64], others: &[f64], with_positives: bool) -> Option<u128> {
-    let negatives = if with_positives {
-        others.len().checked_sub(positives.len())?
-    } else {
-        others.len()
-    };
-    if positives.is_empty() || negatives == 0 {
+/// walk over `positives` and `negatives` (both ascending). `None` unless
+/// both classes occur.
+fn twice_area(positives: &[f64], negatives: &[f64]) -> Option<u128> {
+    if positives.is_empty() || negatives.is_empty() {
         return None;
     }
     let mut area2: u128 = 0;
@@ -431,18 +414,14 @@ fn twice_area(positives: &[f64], others: &[f64], with_positives: bool) -> Option
         while k_end < positives.len() && positives[k_end] == v {
             k_end += 1;
         }
-        while lo < others.len() && others[lo] < v {
+        while lo < negatives.len() && negatives[lo] < v {
             lo += 1;
         }
         let mut hi = lo;
-        while hi < others.len() && others[hi] == v {
+        while hi < negatives.len() && negatives[hi] == v {
             hi += 1;
         }
-        let (mut below, mut equal) = (lo as u64, (hi - lo) as u64);
-        if with_positives {
-            below = below.checked_sub(k as u64)?;
-            equal = equal.checked_sub((k_end - k) as u64)?;
-        }
+        let (below, equal) = (lo as u64, (hi - lo) as u64);
         area2 += ((k_end - k) as u128) * u128::from(2 * below + equal);
         k = k_end;
         lo = hi;
@@ -722,8 +701,7 @@ mod tests {
             .map(|i| f64::from((i * 37) % 101) / 7.0 - 3.0)
             .collect();
         let y: Vec<bool> = (0..700u32).map(|i| (i * 11 + i / 7) % 3 == 0).collect();
-        let mut all = x.clone();
-        all.sort_by(f64::total_cmp);
+        let (all_order, all) = finite_order_and_values(&x);
         let mut pos: Vec<f64> = x
             .iter()
             .zip(&y)
@@ -731,11 +709,18 @@ mod tests {
             .map(|(x, _)| *x)
             .collect();
         pos.sort_by(f64::total_cmp);
-        let fast = auc_association_sorted(&all, &pos);
+        let labels: Vec<u8> = y.iter().map(|&y| u8::from(y)).collect();
+        let fast = auc_association_ordered(&all_order, &all, &labels);
         assert!(fast.is_some());
         assert_eq!(fast, auc_association(&y, &x));
-        assert_eq!(auc_association_sorted(&all, &all), None);
-        assert_eq!(auc_association_sorted(&all, &[]), None);
+        assert_eq!(
+            auc_association_ordered(&all_order, &all, &vec![1; 700]),
+            None
+        );
+        assert_eq!(
+            auc_association_ordered(&all_order, &all, &vec![0; 700]),
+            None
+        );
         // from the two classes sorted apart, with ties across them
         let mut neg: Vec<f64> = x
             .iter()
