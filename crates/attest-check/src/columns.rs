@@ -493,7 +493,7 @@ pub fn to_instants(column: &Column) -> Result<Vec<i64>, String> {
 /// as [`to_codes`] writes it. `None`
 /// for a missing value. Distinct texts share a key with probability about
 /// 2⁻⁶⁴ a pair.
-pub fn to_keys(column: &Column) -> Vec<Option<u64>> {
+pub fn to_keys(column: &Column) -> Keys {
     fn text_key(s: &str) -> u64 {
         if let Ok(i) = s.trim().parse::<i64>() {
             return i as u64;
@@ -533,10 +533,76 @@ pub fn to_keys(column: &Column) -> Vec<Option<u64>> {
     }
 }
 
+/// Row-aligned keys ([`to_keys`]) held compactly: 8 bytes a row and a bit
+/// for each row without one (none when every row has one), instead of 16
+/// for `Option<u64>`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Keys {
+    keys: Vec<u64>,
+    /// Bit `i % 64` of word `i / 64`: row `i` has no key. Empty when every
+    /// row has one.
+    missing: Vec<u64>,
+}
+
+impl Keys {
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+    /// Row `i`'s key (`None`: missing, or past the rows).
+    pub fn get(&self, i: usize) -> Option<u64> {
+        let missing = self
+            .missing
+            .get(i / 64)
+            .is_some_and(|w| w >> (i % 64) & 1 == 1);
+        if missing {
+            None
+        } else {
+            self.keys.get(i).copied()
+        }
+    }
+    /// Every row's key in row order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Option<u64>> + '_ {
+        (0..self.keys.len()).map(|i| self.get(i))
+    }
+    /// Rows without a key.
+    pub fn missing(&self) -> usize {
+        self.missing.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+impl FromIterator<Option<u64>> for Keys {
+    fn from_iter<I: IntoIterator<Item = Option<u64>>>(iter: I) -> Self {
+        let iter = iter.into_iter();
+        let mut keys = Vec::with_capacity(iter.size_hint().0);
+        let mut missing: Vec<u64> = Vec::new();
+        for (i, k) in iter.enumerate() {
+            match k {
+                Some(k) => keys.push(k),
+                None => {
+                    if missing.is_empty() {
+                        missing = vec![0; keys.capacity().max(i + 1).div_ceil(64)];
+                    }
+                    if missing.len() <= i / 64 {
+                        missing.resize(i / 64 + 1, 0);
+                    }
+                    missing[i / 64] |= 1 << (i % 64);
+                    keys.push(0);
+                }
+            }
+        }
+        Keys { keys, missing }
+    }
+}
+
 /// The (key, row) pairs of the present keys ([`to_keys`]), sorted by key
 /// (a stable radix sort: equal keys keep row order).
-pub fn keyed_rows(keys: &[Option<u64>]) -> Vec<(u64, u32)> {
-    let present = keys.iter().filter(|k| k.is_some()).count();
+pub fn keyed_rows(keys: &Keys) -> Vec<(u64, u32)> {
+    let present = keys.len() - keys.missing();
     let mut v: Vec<(u64, u32)> = Vec::with_capacity(present);
     v.extend(
         keys.iter()
@@ -906,10 +972,15 @@ mod tests {
     fn keys_match_integers_and_their_text() {
         let a = to_keys(&Column::ints([Some(7), None]));
         let b = to_keys(&Column::text([Some("7"), Some("x"), Some("y")]));
-        assert_eq!(a[0], b[0]);
-        assert_eq!(a[1], None);
-        assert_ne!(b[1], b[2]);
-        assert_ne!(b[1], Some(7));
+        assert_eq!(a.get(0), b.get(0));
+        assert_eq!(a.get(1), None);
+        assert_ne!(b.get(1), b.get(2));
+        assert_ne!(b.get(1), Some(7));
+        assert_eq!((a.len(), a.missing(), b.missing()), (2, 1, 0));
+        // a missing row past the first 64, and rows past the end
+        let c: Keys = (0..130).map(|i| (i != 100).then_some(i)).collect();
+        assert_eq!(c.iter().filter(Option::is_none).count(), 1);
+        assert_eq!((c.get(99), c.get(100), c.get(130)), (Some(99), None, None));
     }
 
     #[test]

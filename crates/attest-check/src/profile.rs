@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::columns::{key_runs, keyed_rows, Column, Interner, Kind, MISSING};
+use crate::columns::{key_runs, keyed_rows, Column, Interner, Keys, Kind, MISSING};
 use crate::stats::binning::{bin_counts_sorted, decile_edges, shares};
 use crate::stats::chi2::chi2_two_rows;
 use crate::stats::divergence::{jensen_shannon, linf_distance, psi};
@@ -453,10 +453,10 @@ pub fn categorical_profile(
 /// `reference` and `current` are each a column and its keys
 /// ([`crate::columns::to_keys`]), row for row.
 pub fn key_profile(
-    (reference, ref_keys): (&Column, &[Option<u64>]),
-    (current, cur_keys): (&Column, &[Option<u64>]),
+    (reference, ref_keys): (&Column, &Keys),
+    (current, cur_keys): (&Column, &Keys),
 ) -> CategoricalProfile {
-    let missing = |keys: &[Option<u64>]| keys.iter().filter(|k| k.is_none()).count() as u64;
+    let missing = |keys: &Keys| keys.missing() as u64;
     let (rmiss, cmiss) = (missing(ref_keys), missing(cur_keys));
     let (r, c) = (keyed_rows(ref_keys), keyed_rows(cur_keys));
     // One walk over the distinct keys of both, keeping only the counts and

@@ -278,7 +278,11 @@ fn mix(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-fn add_hashes(target: &Mutex<Vec<u64>>, column_index: usize, values: &[u64]) {
+fn add_hashes(
+    target: &Mutex<Vec<u64>>,
+    column_index: usize,
+    values: impl ExactSizeIterator<Item = u64>,
+) {
     let salt = (column_index as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     if let Ok(mut t) = target.lock() {
         if t.is_empty() {
@@ -315,13 +319,19 @@ impl Values {
             Values::Categorical(c) => View::Categorical(c),
         }
     }
-    fn hash_words(&self) -> Vec<u64> {
+    /// Add each row's word for the row hashes to `target`'s (streamed: no
+    /// copy of the column).
+    fn add_hashes_to(&self, target: &Mutex<Vec<u64>>, column_index: usize) {
         match self {
-            Values::Numeric(v) => v.iter().map(|x| numeric_bits(*x)).collect(),
-            Values::Categorical(c) => c
-                .iter()
-                .map(|&x| if x == MISSING { u64::MAX } else { u64::from(x) })
-                .collect(),
+            Values::Numeric(v) => {
+                add_hashes(target, column_index, v.iter().map(|x| numeric_bits(*x)))
+            }
+            Values::Categorical(c) => add_hashes(
+                target,
+                column_index,
+                c.iter()
+                    .map(|&x| if x == MISSING { u64::MAX } else { u64::from(x) }),
+            ),
         }
     }
 }
@@ -388,11 +398,10 @@ fn pass_column(
         let (rk, ck) = (crate::columns::to_keys(r), crate::columns::to_keys(c));
         for (i, keys) in [(state.reference, &rk), (state.current, &ck)] {
             if let Some(t) = state.hashes.rows.get(i) {
-                let words: Vec<u64> = keys
+                let words = keys
                     .iter()
-                    .map(|k| k.map_or(u64::MAX, |k| mix(k ^ 0x5bd1_e995)))
-                    .collect();
-                add_hashes(t, index, &words);
+                    .map(|k| k.map_or(u64::MAX, |k| mix(k ^ 0x5bd1_e995)));
+                add_hashes(t, index, words);
             }
         }
         let profile = key_profile((r, &rk), (c, &ck));
@@ -482,14 +491,13 @@ fn pass_column(
     // current); the features for equal rows across datasets.
     for (i, v) in values.iter().enumerate() {
         let Some(v) = v else { continue };
-        let words = v.hash_words();
         if let Some(t) = state
             .hashes
             .rows
             .get(i)
             .filter(|_| i == state.reference || i == state.current)
         {
-            add_hashes(t, index, &words);
+            v.add_hashes_to(t, index);
         }
         if feature && state.needs.feature_hashes {
             let everywhere = state
@@ -498,17 +506,17 @@ fn pass_column(
                 .all(|d| d.column_type(&plan.name).is_some());
             if everywhere {
                 if let Some(t) = state.hashes.features.get(i) {
-                    add_hashes(t, index, &words);
+                    v.add_hashes_to(t, index);
                 }
             } else {
                 for (a, b, x, y) in &state.hashes.pairs {
                     let both = values.get(*a).is_some_and(Option::is_some)
                         && values.get(*b).is_some_and(Option::is_some);
                     if both && i == *a {
-                        add_hashes(x, index, &words);
+                        v.add_hashes_to(x, index);
                     }
                     if both && i == *b {
-                        add_hashes(y, index, &words);
+                        v.add_hashes_to(y, index);
                     }
                 }
             }

@@ -299,7 +299,7 @@ pub struct Targets {
     pub challenger: Option<Result<Model, String>>,
     /// Instants in ns since the epoch ([`crate::columns::NO_INSTANT`] for missing).
     pub timestamps: Option<Result<Vec<i64>, String>>,
-    pub ids: Option<Vec<Option<u64>>>,
+    pub ids: Option<crate::columns::Keys>,
     /// (feature, its feature-time column's instants).
     pub feature_times: Vec<(String, Result<Vec<i64>, String>)>,
     /// Segment and sensitive columns (current only).
@@ -423,10 +423,10 @@ impl Targets {
     /// their indices and, for each model, its [`TaskData`] on them.
     pub fn labelled(&self, models: &[&Model]) -> Option<(Vec<u32>, Vec<TaskData>)> {
         let label = self.label()?;
-        let rows: Vec<u32> = (0..label.len())
-            .filter(|&i| label.present(i) && models.iter().all(|m| m.prediction.present(i)))
-            .map(|i| i as u32)
-            .collect();
+        let keep = |i: usize| label.present(i) && models.iter().all(|m| m.prediction.present(i));
+        // Counted first: a vector grown by doubling can hold twice its rows.
+        let mut rows: Vec<u32> = Vec::with_capacity((0..label.len()).filter(|&i| keep(i)).count());
+        rows.extend((0..label.len()).filter(|&i| keep(i)).map(|i| i as u32));
         let data = models
             .iter()
             .map(|m| task_data(label, m, &rows))
@@ -437,9 +437,9 @@ impl Targets {
 
 /// The values of `v` at `rows`.
 pub fn pick<T: Copy>(v: &[T], rows: &[u32]) -> Vec<T> {
-    rows.iter()
-        .filter_map(|&i| v.get(i as usize).copied())
-        .collect()
+    let mut out = Vec::with_capacity(rows.len());
+    out.extend(rows.iter().filter_map(|&i| v.get(i as usize).copied()));
+    out
 }
 
 /// A model's [`TaskData`] on the given rows (all with label and prediction).

@@ -26,6 +26,7 @@ use clap::{Parser, Subcommand};
 
 // Columns are decoded into large short-lived buffers; mimalloc keeps them
 // mapped between columns instead of faulting fresh pages in every time.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -178,6 +179,7 @@ struct CheckArgs {
 /// largest single cost in a profile of W1 (23% of cycles) and this saves
 /// about 0.3 s of its 2 s (BENCHMARKS.md "Speed and memory"). Never
 /// returning it (−1) is as fast on W1 but raised W3's peak by a fifth.
+#[cfg(feature = "mimalloc")]
 #[allow(unsafe_code)]
 fn keep_freed_memory() {
     // mimalloc v3's `mi_option_purge_delay` (its mimalloc.h: the 16th
@@ -187,6 +189,10 @@ fn keep_freed_memory() {
     // paths read atomically; called before any other thread starts.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 3_000) };
 }
+
+/// The system's allocator has no such option.
+#[cfg(not(feature = "mimalloc"))]
+fn keep_freed_memory() {}
 
 fn main() -> ExitCode {
     keep_freed_memory();

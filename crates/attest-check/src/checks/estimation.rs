@@ -94,19 +94,26 @@ fn estimation(ctx: &Context<'_>) -> Check {
             "the reference needs labels and scores to calibrate the estimates",
         );
     };
-    let (xs, ys): (Vec<f64>, Vec<f64>) = y
-        .iter()
-        .zip(score)
-        .filter(|(y, s)| **y < 2 && s.is_finite())
-        .map(|(y, s)| (*s, f64::from(*y)))
-        .unzip();
+    let given = |(y, s): (&u8, &f64)| *y < 2 && s.is_finite();
+    let calibration_rows = y.iter().zip(score).filter(|p| given(*p)).count();
     let cfg = &ctx.config.estimation;
     let calibration = match cfg.calibration {
         Calibration::None => None,
-        Calibration::Isotonic => match IsotonicFit::fit(&xs, &ys) {
-            Some(f) => Some(f),
-            None => return Check::skipped(id, title, "no reference rows with a label and a score"),
-        },
+        Calibration::Isotonic => {
+            // Dropped once fitted.
+            let n = calibration_rows;
+            let (mut xs, mut ys) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            for (y, s) in y.iter().zip(score).filter(|p| given(*p)) {
+                xs.push(*s);
+                ys.push(f64::from(*y));
+            }
+            match IsotonicFit::fit(&xs, &ys) {
+                Some(f) => Some(f),
+                None => {
+                    return Check::skipped(id, title, "no reference rows with a label and a score")
+                }
+            }
+        }
     };
     let calibrate = |s: f64| calibration.as_ref().map_or(s, |f| f.predict(s));
 
@@ -120,12 +127,11 @@ fn estimation(ctx: &Context<'_>) -> Check {
     let (Outcome::Binary(pred), Some(cscore)) = (&model.prediction, model.score.as_ref()) else {
         return Check::skipped(id, title, "current has no binary predictions with scores");
     };
-    let rows: Vec<u32> = (0..current.rows)
-        .filter(|&i| {
-            pred.get(i).is_some_and(|p| *p < 2) && cscore.get(i).is_some_and(|s| s.is_finite())
-        })
-        .map(|i| i as u32)
-        .collect();
+    let scored = |i: usize| {
+        pred.get(i).is_some_and(|p| *p < 2) && cscore.get(i).is_some_and(|s| s.is_finite())
+    };
+    let mut rows: Vec<u32> = Vec::with_capacity((0..current.rows).filter(|&i| scored(i)).count());
+    rows.extend((0..current.rows).filter(|&i| scored(i)).map(|i| i as u32));
     let at = |positions: &[u32]| -> (Vec<f64>, Vec<bool>, Vec<f64>) {
         let s: Vec<f64> = positions.iter().map(|&i| cscore[i as usize]).collect();
         let b: Vec<bool> = positions.iter().map(|&i| pred[i as usize] == 1).collect();
@@ -249,7 +255,7 @@ fn estimation(ctx: &Context<'_>) -> Check {
         metrics,
         json!({
             "calibration": match cfg.calibration { Calibration::Isotonic => "isotonic", Calibration::None => "none" },
-            "calibration_rows": xs.len(),
+            "calibration_rows": calibration_rows,
             "calibration_points": calibration.as_ref().map(|f| f.x_thresholds().len()),
             "rows": rows.len(),
             "overall": overall_json,

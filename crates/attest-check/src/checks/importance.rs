@@ -41,7 +41,11 @@ impl Family for Importance {
         let mut out = serde_json::Map::new();
         for label in ["reference", "current"] {
             let ranks = ctx.target_ranks(label);
-            let (Some(d), Some(ranks)) = (ctx.index(label), ranks.as_ref()) else {
+            let (Some(d), Some(ranks), Some(s)) = (
+                ctx.index(label),
+                ranks.as_ref(),
+                dependence_target(ctx, label),
+            ) else {
                 continue;
             };
             let Some(view) = col.views.get(d).copied().flatten() else {
@@ -52,7 +56,7 @@ impl Family for Importance {
             let ordered = order.zip(sorted);
             out.insert(
                 label.to_string(),
-                json!(prediction_dependence(view, ordered, ranks)),
+                json!(prediction_dependence(view, ordered, s, ranks)),
             );
         }
         (!out.is_empty()).then_some(Value::Object(out))
@@ -91,25 +95,33 @@ fn dependence_target<'a>(ctx: &'a Context<'_>, label: &str) -> Option<&'a [f64]>
 /// row's average rank among the rows with a finite value, computed once for
 /// every feature.
 pub struct TargetRanks {
-    values: Vec<f64>,
     order: Vec<u32>,
-    ranks: Vec<f64>,
-    /// `ranks` as [`doubled_ranks`] (none past 2^31 rows).
-    doubled: Option<Vec<u32>>,
+    ranks: Ranks,
+}
+
+/// Each row's average rank among the rows with a finite value.
+enum Ranks {
+    /// As [`doubled_ranks`] (4 bytes a row; 0 for a row without one).
+    Doubled(Vec<u32>),
+    /// As [`ranks_among`] (NaN for a row without one), past 2^31 rows.
+    Plain(Vec<f64>),
 }
 
 /// [`TargetRanks`] of a dataset, when it has a score or predicted value.
 pub(super) fn target_ranks(ctx: &Context<'_>, label: &str) -> Option<TargetRanks> {
-    let values = dependence_target(ctx, label)?.to_vec();
-    let order = finite_order(&values);
-    let ranks = ranks_among(&values, &order, |_| true);
-    let doubled = doubled_ranks(&ranks);
-    Some(TargetRanks {
-        values,
-        order,
-        ranks,
-        doubled,
-    })
+    Some(TargetRanks::of(dependence_target(ctx, label)?))
+}
+
+impl TargetRanks {
+    fn of(values: &[f64]) -> TargetRanks {
+        let order = finite_order(values);
+        let ranks = ranks_among(values, &order, |_| true);
+        let ranks = match doubled_ranks(&ranks) {
+            Some(d) => Ranks::Doubled(d),
+            None => Ranks::Plain(ranks),
+        };
+        TargetRanks { order, ranks }
+    }
 }
 
 /// SPEC §3 `prediction_dependence` of one feature in one dataset: |Spearman
@@ -122,32 +134,39 @@ pub(super) fn target_ranks(ctx: &Context<'_>, label: &str) -> Option<TargetRanks
 fn prediction_dependence(
     view: View<'_>,
     ordered: Option<(&[u32], &[f64])>,
+    s: &[f64],
     t: &TargetRanks,
 ) -> Option<f64> {
-    let s = &t.values;
     match view {
         View::Numeric(x) => {
             let n = x.len().min(s.len());
             // s's ranks among the rows with a finite x too: the ranks of
             // every finite s when no such row lacks x, else re-ranked.
             let x_given = |i: usize| x.get(i).is_some_and(|v| v.is_finite());
-            let every = (0..n).all(|i| !s[i].is_finite() || x[i].is_finite());
-            let ranks = if every && n == s.len() {
-                Cow::Borrowed(&t.ranks)
-            } else {
-                Cow::Owned(ranks_among(s, &t.order, x_given))
-            };
+            let every = n == s.len() && (0..n).all(|i| !s[i].is_finite() || x[i].is_finite());
             // With the pass's order of x: one walk over it, reading s's
             // ranks in their compact form; else x is sorted here.
             let walked = ordered.and_then(|(order, sorted)| {
-                let y2 = match &ranks {
-                    Cow::Borrowed(_) => Cow::Borrowed(t.doubled.as_deref()?),
-                    Cow::Owned(r) => Cow::Owned(doubled_ranks(r)?),
+                let y2 = match (every, &t.ranks) {
+                    (true, Ranks::Doubled(d)) => Cow::Borrowed(&d[..]),
+                    (true, Ranks::Plain(_)) => return None,
+                    (false, _) => Cow::Owned(doubled_ranks(&ranks_among(s, &t.order, x_given))?),
                 };
                 Some(spearman_with_y_ranks_ordered(order, sorted, &y2[..n]))
             });
             walked
-                .unwrap_or_else(|| spearman_with_y_ranks(&x[..n], &ranks[..n]))
+                .unwrap_or_else(|| {
+                    let ranks = match (every, &t.ranks) {
+                        (true, Ranks::Plain(r)) => Cow::Borrowed(&r[..]),
+                        (true, Ranks::Doubled(d)) => Cow::Owned(
+                            d.iter()
+                                .map(|&v| if v == 0 { f64::NAN } else { f64::from(v) / 2.0 })
+                                .collect(),
+                        ),
+                        (false, _) => Cow::Owned(ranks_among(s, &t.order, x_given)),
+                    };
+                    spearman_with_y_ranks(&x[..n], &ranks[..n])
+                })
                 .map(f64::abs)
         }
         View::Categorical(c) => {
@@ -347,4 +366,34 @@ fn importance(ctx: &Context<'_>, pass: &Pass) -> Check {
             "findings": findings,
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::association::finite_order_and_values;
+
+    #[test]
+    fn dependence_is_spearman_over_the_rows_with_both_in_every_path() {
+        let s = [0.3, 0.1, f64::NAN, 0.7, 0.1, 0.9, 0.5, 0.2];
+        let full = [1.0, 2.0, 2.0, 0.5, 3.0, -1.0, 2.0, 4.0];
+        let gaps = [1.0, f64::NAN, 2.0, 0.5, 3.0, -1.0, f64::INFINITY, 4.0];
+        let t = TargetRanks::of(&s);
+        for x in [&full[..], &gaps[..]] {
+            let (xs, ss): (Vec<f64>, Vec<f64>) = x
+                .iter()
+                .zip(&s)
+                .filter(|(a, b)| a.is_finite() && b.is_finite())
+                .map(|(a, b)| (*a, *b))
+                .unzip();
+            let want = spearman(&xs, &ss).map(f64::abs);
+            let (order, sorted) = finite_order_and_values(x);
+            let walked = prediction_dependence(View::Numeric(x), Some((&order, &sorted)), &s, &t);
+            let sorted_here = prediction_dependence(View::Numeric(x), None, &s, &t);
+            for got in [walked, sorted_here] {
+                let (g, w) = (got.expect("defined"), want.expect("defined"));
+                assert!((g - w).abs() < 1e-15, "{g} vs {w}");
+            }
+        }
+    }
 }

@@ -157,7 +157,7 @@ fn suspicious(ctx: &Context<'_>, dataset: &str, issues: &Issues<'_>) -> Vec<Valu
             let likely = likely_label(&p.probs[i * k..(i + 1) * k]) as usize;
             json!({
                 "row": row + 1,
-                "id": ids.and_then(|v| v.get(row).copied().flatten()).map(|k| k as i64),
+                "id": ids.and_then(|v| v.get(row)).map(|k| k as i64),
                 "given": p.classes.get(p.labels[i] as usize),
                 "likely": p.classes.get(likely),
                 "self_confidence": conf(i),

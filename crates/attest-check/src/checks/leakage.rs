@@ -266,7 +266,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
             .map(|d| {
                 per_dataset(d)
                     .and_then(|t| t.ids.as_ref())
-                    .map(|v| sorted_present(v.iter().copied()))
+                    .map(|v| sorted_present(v.iter()))
             })
             .collect();
         over_pairs(&pair_list, &ids, |x, y| share_present(x, y))

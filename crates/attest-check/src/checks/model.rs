@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::onnx::{Elem, ModelInfo};
 use crate::read::{Dataset, Datasets};
 use crate::report::{Check, Metric, Report, Status};
-use crate::stats::classification::{roc_auc, threshold_counts};
+use crate::stats::classification::roc_auc_of;
 use crate::stats::multiclass::multiclass_metrics;
 use crate::stats::perturb::{gaussian, noisy, permutation, ReferenceSpread};
 use crate::stats::regression::regression_metrics;
@@ -1192,7 +1192,7 @@ impl Probe {
                         }
                     }
                 }
-                return roc_auc(&threshold_counts(&y, &p)).map(|m| ("roc_auc", 1.0, m));
+                return roc_auc_of(&y, &p).map(|m| ("roc_auc", 1.0, m));
             }
             let (mut tp, mut fp, mut fneg) = (0u64, 0u64, 0u64);
             for i in 0..n {

@@ -9,8 +9,8 @@ use crate::report::{Check, Metric, Status};
 
 use super::{Context, Family, Needs, Pass};
 use crate::stats::classification::{
-    average_precision, brier, calibration_bins, downsample, ece, log_loss, pr_points, roc_auc,
-    roc_points, threshold_counts, Confusion,
+    average_precision, brier, calibration_bins, downsample, ece, log_loss, pr_curve, roc_auc,
+    roc_auc_of, roc_curve, threshold_counts, Confusion,
 };
 use crate::stats::fairness::fairness_metrics;
 use crate::stats::multiclass::multiclass_metrics;
@@ -84,7 +84,7 @@ pub(crate) fn metric_value(data: &TaskData, name: &str, classes: &Interner) -> O
             "roc_auc",
         ) => {
             let (y, s) = scored(y, s);
-            roc_auc(&threshold_counts(&y, &s))
+            roc_auc_of(&y, &s)
         }
         (TaskData::Binary { y, pred, .. }, "f1") if !y.is_empty() => {
             Some(Confusion::from_labels(y, pred).f1())
@@ -119,11 +119,13 @@ fn segment_metric(task: Task) -> &'static str {
 
 /// The rows with a finite score: labels and scores.
 fn scored(y: &[bool], score: &[f64]) -> (Vec<bool>, Vec<f64>) {
-    y.iter()
-        .zip(score)
-        .filter(|(_, s)| s.is_finite())
-        .map(|(y, s)| (*y, *s))
-        .unzip()
+    let n = y.iter().zip(score).filter(|(_, s)| s.is_finite()).count();
+    let (mut ys, mut ss) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for (y, s) in y.iter().zip(score).filter(|(_, s)| s.is_finite()) {
+        ys.push(*y);
+        ss.push(*s);
+    }
+    (ys, ss)
 }
 
 fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
@@ -152,8 +154,8 @@ fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
                 v.extend(brier(y, s).map(|x| ("brier", x)));
                 let bins = calibration_bins(y, s);
                 v.extend(ece(&bins).map(|x| ("ece", x)));
-                ev["roc"] = json!(downsample(&roc_points(&counts), CURVE_POINTS));
-                ev["pr"] = json!(downsample(&pr_points(&counts), CURVE_POINTS));
+                ev["roc"] = json!(roc_curve(&counts, CURVE_POINTS));
+                ev["pr"] = json!(pr_curve(&counts, CURVE_POINTS));
                 ev["calibration"] = json!(bins);
             }
             (v, ev)

@@ -214,6 +214,6 @@ fn skew(ctx: &Context<'_>, pass: &Pass) -> Check {
 
 /// The pairs of reference and current rows with the same id.
 pub(super) fn pairs_of(ctx: &Context<'_>) -> Option<IdPairs> {
-    let ids = |label: &str| ctx.targets.get(label)?.ids.as_deref();
+    let ids = |label: &str| ctx.targets.get(label)?.ids.as_ref();
     Some(id_pairs(ids("reference")?, ids("current")?))
 }

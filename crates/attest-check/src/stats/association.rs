@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use super::classification::{roc_auc, threshold_counts};
+use super::classification::{roc_auc, roc_auc_of};
 use super::stable_sum;
 
 /// 1-based ranks with ties given the average of the ranks they span, as
@@ -89,7 +89,10 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 /// The rows of `values` whose value is finite, ordered by value (stable:
 /// ties keep row order) — the order [`ranks_among`] walks. One radix sort.
 pub fn finite_order(values: &[f64]) -> Vec<u32> {
-    finite_order_and_values(values).0
+    order_by_key(values.len(), |i| {
+        let v = values[i];
+        v.is_finite().then(|| order_key(v))
+    })
 }
 
 /// [`finite_order`] and the finite values in that order (sorted
@@ -102,31 +105,36 @@ pub fn finite_order(values: &[f64]) -> Vec<u32> {
 /// make a run of equal words' prefixes, put in order by their full keys
 /// after the sort.
 pub fn finite_order_and_values(values: &[f64]) -> (Vec<u32>, Vec<f64>) {
-    // IEEE 754 total order of the finite values as unsigned integers
-    // (−0.0 before 0.0, as a radix sort of the values alone has them).
-    let key = |v: f64| {
-        let b = v.to_bits();
-        if b >> 63 == 1 {
-            !b
-        } else {
-            b | 1 << 63
-        }
-    };
-    let rows = values.len().max(2);
-    let row_bits = usize::BITS - (rows - 1).leading_zeros();
+    let order = finite_order(values);
+    let sorted = order.iter().map(|&r| values[r as usize]).collect();
+    (order, sorted)
+}
+
+/// The IEEE 754 total order of a float as an unsigned integer (−0.0 before
+/// 0.0; NaN last): a < b ⇔ `order_key(a) < order_key(b)` for the
+/// non-NaN values, as a radix sort of the floats orders them.
+pub fn order_key(v: f64) -> u64 {
+    let b = v.to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | 1 << 63
+    }
+}
+
+/// The rows `0..rows` that have a key (`key(row)` is `Some`), ordered by
+/// key, stable (equal keys keep row order): one radix sort of 64-bit words
+/// holding a key's high bits above the row (as few bits as the rows need),
+/// 8 bytes a row; runs of equal high bits whose full keys differ are put in
+/// order by (key, row) afterwards.
+pub fn order_by_key(rows: usize, key: impl Fn(usize) -> Option<u64>) -> Vec<u32> {
+    let row_bits = usize::BITS - (rows.max(2) - 1).leading_zeros();
     let row_mask = (1u64 << row_bits) - 1;
-    let mut words: Vec<u64> = Vec::with_capacity(values.len());
-    words.extend(
-        values
-            .iter()
-            .zip(0u64..)
-            .filter(|(v, _)| v.is_finite())
-            .map(|(v, i)| (key(*v) & !row_mask) | i),
-    );
+    let mut words: Vec<u64> = Vec::with_capacity(rows);
+    words.extend((0..rows).filter_map(|i| key(i).map(|k| (k & !row_mask) | i as u64)));
     radsort::sort(&mut words);
     let mut order: Vec<u32> = words.iter().map(|w| (w & row_mask) as u32).collect();
-    // Runs of equal prefixes: in order by (full key, row) when their values
-    // differ below the prefix (equal values are in row order already).
+    let full = |r: u32| key(r as usize).unwrap_or(0);
     let mut start = 0;
     while start < words.len() {
         let prefix = words[start] & !row_mask;
@@ -136,16 +144,14 @@ pub fn finite_order_and_values(values: &[f64]) -> (Vec<u32>, Vec<f64>) {
         }
         if end - start > 1 {
             let run = &mut order[start..end];
-            let first = key(values[run[0] as usize]);
-            if run.iter().any(|&r| key(values[r as usize]) != first) {
-                run.sort_by_key(|&r| (key(values[r as usize]), r));
+            let first = full(run[0]);
+            if run.iter().any(|&r| full(r) != first) {
+                run.sort_by_key(|&r| (full(r), r));
             }
         }
         start = end;
     }
-    drop(words);
-    let sorted = order.iter().map(|&r| values[r as usize]).collect();
-    (order, sorted)
+    order
 }
 
 /// The [`average_ranks`] of `values` among the rows that `keep` holds, per
@@ -196,17 +202,19 @@ pub fn spearman_with_y_ranks(x: &[f64], y_ranks: &[f64]) -> Option<f64> {
 /// compact form [`spearman_with_y_ranks_ordered`] reads. `None` when a rank
 /// does not fit (2^31 rows or more).
 pub fn doubled_ranks(ranks: &[f64]) -> Option<Vec<u32>> {
-    ranks
-        .iter()
-        .map(|&r| {
-            if r.is_finite() && r >= 1.0 {
-                let d = 2.0 * r;
-                (d < f64::from(u32::MAX)).then_some(d as u32)
-            } else {
-                Some(0)
+    let mut out = Vec::with_capacity(ranks.len());
+    for &r in ranks {
+        out.push(if r.is_finite() && r >= 1.0 {
+            let d = 2.0 * r;
+            if d >= f64::from(u32::MAX) {
+                return None;
             }
-        })
-        .collect()
+            d as u32
+        } else {
+            0
+        });
+    }
+    Some(out)
 }
 
 /// [`spearman_with_y_ranks`] from x's [`finite_order_and_values`] (`order`
@@ -341,11 +349,11 @@ pub fn correlation_ratio(codes: &[u32], y: &[f64]) -> Option<f64> {
 
 /// AUC-based association with a binary label, |2·AUC − 1|, where AUC =
 /// `sklearn.metrics.roc_auc_score(y, x)` (trapezoid over the distinct
-/// thresholds, ties as sklearn; [`threshold_counts`] and [`roc_auc`]). 0 for
+/// thresholds, ties as sklearn; [`threshold_counts`](super::classification::threshold_counts) and [`roc_auc`]). 0 for
 /// no association, 1 for a perfect separator in either direction. `None`
 /// unless both classes occur.
 pub fn auc_association(y: &[bool], x: &[f64]) -> Option<f64> {
-    let auc = roc_auc(&threshold_counts(y, x))?;
+    let auc = roc_auc_of(y, x)?;
     Some((2.0 * auc - 1.0).abs())
 }
 

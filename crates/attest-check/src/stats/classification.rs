@@ -2,6 +2,7 @@
 //!
 //! Inputs are row-aligned slices with missing rows already removed.
 
+use crate::stats::association::{order_by_key, order_key};
 use crate::stats::math::Det;
 
 use serde::Serialize;
@@ -70,33 +71,70 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// Cumulative true/false positive counts at each distinct score threshold,
 /// scores taken in decreasing order (as sklearn's `_binary_clf_curve`).
 /// Returns (threshold, tps, fps) triples, last one covering all rows.
-/// Scores must be finite (callers drop the others). One radix sort of
-/// (score, label) pairs, O(n): ROC AUC runs once per feature and dataset
-/// (label association) and per chunk, on up to millions of rows.
+/// Scores must be finite (callers drop the others). One radix sort of the
+/// rows by score (8 bytes a row, [`score_steps`]), O(n): ROC AUC runs once
+/// per feature and dataset (label association) and per chunk, on up to
+/// millions of rows.
 pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> {
+    let order = score_order(y_true, score);
+    // Counted first: a vector grown by doubling can take twice the room.
+    let distinct = (0..order.len())
+        .filter(|&k| k == 0 || score[order[k - 1] as usize] != score[order[k] as usize])
+        .count();
+    let mut out = Vec::with_capacity(distinct);
+    score_steps(&order, y_true, score, |s, tps, fps| out.push((s, tps, fps)));
+    out
+}
+
+/// The rows of the scores up to the shorter slice, ascending, ties in row
+/// order (−0.0 just before 0.0: one threshold, as `!=` tells them).
+fn score_order(y_true: &[bool], score: &[f64]) -> Vec<u32> {
     let n = y_true.len().min(score.len());
-    let mut pairs: Vec<(f64, bool)> = score[..n]
-        .iter()
-        .copied()
-        .zip(y_true[..n].iter().copied())
-        .collect();
-    radsort::sort_by_key(&mut pairs, |p| p.0);
-    let mut out = Vec::new();
+    order_by_key(n, |i| Some(order_key(score[i])))
+}
+
+/// [`threshold_counts`]' triples one by one from the [`score_order`],
+/// without holding them: `f` is called with each distinct score from the
+/// highest down and the positives and negatives at or above it.
+fn score_steps(order: &[u32], y_true: &[bool], score: &[f64], mut f: impl FnMut(f64, u64, u64)) {
     let (mut tps, mut fps) = (0u64, 0u64);
-    // From the highest score down; equal scores (−0.0 and 0.0 too, which
-    // sort next to each other) make one threshold.
-    for (k, &(s, y)) in pairs.iter().enumerate().rev() {
+    for (k, &i) in order.iter().enumerate().rev() {
+        let (s, y) = (score[i as usize], y_true[i as usize]);
         if y {
             tps += 1;
         } else {
             fps += 1;
         }
-        let last_of_group = k == 0 || pairs[k - 1].0 != s;
+        let last_of_group = k == 0 || score[order[k - 1] as usize] != s;
         if last_of_group {
-            out.push((s, tps, fps));
+            f(s, tps, fps);
         }
     }
-    out
+}
+
+/// [`roc_auc`] of [`threshold_counts`]`(y_true, score)`, the same value,
+/// without holding the thresholds (the deciding metric of the stress
+/// slices, the leakage and model checks' AUCs).
+pub fn roc_auc_of(y_true: &[bool], score: &[f64]) -> Option<f64> {
+    let n = y_true.len().min(score.len());
+    let p = y_true[..n].iter().filter(|y| **y).count() as u64;
+    let neg = n as u64 - p;
+    if p == 0 || neg == 0 {
+        return None;
+    }
+    let wide = p.checked_mul(neg).and_then(|x| x.checked_mul(2)).is_none();
+    let (mut area, mut wide_area, mut prev) = (0u64, 0u128, (0u64, 0u64));
+    score_steps(&score_order(y_true, score), y_true, score, |_, t, f| {
+        let (df, h) = (f - prev.1, t + prev.0);
+        prev = (t, f);
+        if wide {
+            wide_area += u128::from(df) * u128::from(h);
+        } else {
+            area += df * h;
+        }
+    });
+    let area2 = if wide { wide_area as f64 } else { area as f64 };
+    Some(area2 / (2.0 * p as f64 * neg as f64))
 }
 
 /// Area under the ROC curve by the trapezoidal rule over all distinct
@@ -238,42 +276,53 @@ pub fn ece(bins: &[CalibrationBin]) -> Option<f64> {
     )
 }
 
-/// Points of the ROC curve (fpr, tpr), starting at (0, 0).
-pub fn roc_points(counts: &[(f64, u64, u64)]) -> Vec<(f64, f64)> {
+/// Points of the ROC curve (fpr, tpr), starting at (0, 0), at most `max`
+/// of them ([`downsample_by`]; made only for the points kept).
+pub fn roc_curve(counts: &[(f64, u64, u64)], max: usize) -> Vec<(f64, f64)> {
     let Some(&(_, p, n)) = counts.last() else {
         return Vec::new();
     };
     let (p, n) = (p.max(1) as f64, n.max(1) as f64);
-    std::iter::once((0.0, 0.0))
-        .chain(counts.iter().map(|&(_, t, f)| (f as f64 / n, t as f64 / p)))
-        .collect()
+    downsample_by(counts.len() + 1, max, |k| match k.checked_sub(1) {
+        None => (0.0, 0.0),
+        Some(k) => {
+            let (_, t, f) = counts[k];
+            (f as f64 / n, t as f64 / p)
+        }
+    })
 }
 
-/// Points of the precision–recall curve (recall, precision), starting at (0, 1).
-pub fn pr_points(counts: &[(f64, u64, u64)]) -> Vec<(f64, f64)> {
+/// Points of the precision–recall curve (recall, precision), starting at
+/// (0, 1), at most `max` of them ([`downsample_by`]).
+pub fn pr_curve(counts: &[(f64, u64, u64)], max: usize) -> Vec<(f64, f64)> {
     let Some(&(_, p, _)) = counts.last() else {
         return Vec::new();
     };
     let p = p.max(1) as f64;
-    std::iter::once((0.0, 1.0))
-        .chain(
-            counts
-                .iter()
-                .map(|&(_, t, f)| (t as f64 / p, t as f64 / (t + f).max(1) as f64)),
-        )
-        .collect()
+    downsample_by(counts.len() + 1, max, |k| match k.checked_sub(1) {
+        None => (0.0, 1.0),
+        Some(k) => {
+            let (_, t, f) = counts[k];
+            (t as f64 / p, t as f64 / (t + f).max(1) as f64)
+        }
+    })
 }
 
 /// Keep at most `max` points, evenly spaced by index, always keeping the
 /// first and the last.
 pub fn downsample<T: Copy>(points: &[T], max: usize) -> Vec<T> {
-    if points.len() <= max || max < 2 {
-        return points.to_vec();
+    downsample_by(points.len(), max, |k| points[k])
+}
+
+/// [`downsample`] of the `len` points that `point(k)` makes, making only
+/// the ones kept: all of them when `len ≤ max` (or `max` < 2), else the
+/// points k·(len − 1)/(max − 1) for k = 0 … max − 1.
+pub fn downsample_by<T>(len: usize, max: usize, point: impl Fn(usize) -> T) -> Vec<T> {
+    if len <= max || max < 2 {
+        return (0..len).map(point).collect();
     }
-    let last = points.len() - 1;
-    (0..max)
-        .filter_map(|k| points.get(k * last / (max - 1)).copied())
-        .collect()
+    let last = len - 1;
+    (0..max).map(|k| point(k * last / (max - 1))).collect()
 }
 
 #[cfg(test)]
@@ -317,6 +366,79 @@ mod tests {
         // log_loss(Y, S) == 0.42632235629351145 ; brier_score_loss(Y, S) == 0.136875
         assert_close(log_loss(&Y, &S).expect("rows"), 0.42632235629351145, 1e-14);
         assert_close(brier(&Y, &S).expect("rows"), 0.136875, 1e-14);
+    }
+
+    #[test]
+    fn thresholds_and_streamed_auc_match_the_sorted_pairs() {
+        // The form before the compact order: a stable sort of (score, label)
+        // pairs walked from the top.
+        fn by_pairs(y: &[bool], s: &[f64]) -> Vec<(f64, u64, u64)> {
+            let mut pairs: Vec<(f64, bool)> = s.iter().copied().zip(y.iter().copied()).collect();
+            pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let (mut out, mut t, mut f) = (Vec::new(), 0, 0);
+            for (k, &(v, y)) in pairs.iter().enumerate().rev() {
+                if y {
+                    t += 1;
+                } else {
+                    f += 1;
+                }
+                if k == 0 || pairs[k - 1].0 != v {
+                    out.push((v, t, f));
+                }
+            }
+            out
+        }
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for case in 0..10 {
+            let n = [0usize, 1, 2, 7, 300, 5000][case % 6] + case;
+            let y: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+            let s: Vec<f64> = (0..n)
+                .map(|i| match next() % 5 {
+                    0 if i % 2 == 0 => -0.0,
+                    0 => 0.0,
+                    1 => (next() % 4) as f64 / 4.0,
+                    _ => (next() >> 11) as f64 / (1u64 << 53) as f64 - 0.5,
+                })
+                .collect();
+            let (got, want) = (threshold_counts(&y, &s), by_pairs(&y, &s));
+            let bits = |v: &[(f64, u64, u64)]| -> Vec<(u64, u64, u64)> {
+                v.iter().map(|&(a, b, c)| (a.to_bits(), b, c)).collect()
+            };
+            assert_eq!(bits(&got), bits(&want), "case {case}");
+            assert_eq!(
+                roc_auc_of(&y, &s).map(f64::to_bits),
+                roc_auc(&want).map(f64::to_bits),
+                "case {case}"
+            );
+        }
+    }
+
+    #[test]
+    fn curves_are_their_points_downsampled() {
+        let counts = threshold_counts(&Y, &S);
+        let (p, n) = (4.0, 4.0);
+        let roc: Vec<(f64, f64)> = std::iter::once((0.0, 0.0))
+            .chain(counts.iter().map(|&(_, t, f)| (f as f64 / n, t as f64 / p)))
+            .collect();
+        let pr: Vec<(f64, f64)> = std::iter::once((0.0, 1.0))
+            .chain(
+                counts
+                    .iter()
+                    .map(|&(_, t, f)| (t as f64 / p, t as f64 / (t + f) as f64)),
+            )
+            .collect();
+        for max in [0, 1, 2, 3, 5, 100] {
+            assert_eq!(roc_curve(&counts, max), downsample(&roc, max), "max {max}");
+            assert_eq!(pr_curve(&counts, max), downsample(&pr, max), "max {max}");
+        }
+        assert_eq!(roc_curve(&counts, 100).len(), counts.len() + 1);
+        assert!(roc_curve(&[], 5).is_empty() && pr_curve(&[], 5).is_empty());
     }
 
     #[test]

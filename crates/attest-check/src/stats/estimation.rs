@@ -5,6 +5,7 @@
 //! negative, so the confusion matrix and the ROC curve have expected values
 //! that need no labels (SPEC §3 "Performance without labels").
 
+use super::association::{order_by_key, order_key};
 use serde::Serialize;
 
 /// Expected confusion cells from predicted classes and calibrated
@@ -102,30 +103,33 @@ fn ratio(a: f64, b: f64) -> f64 {
 /// includes no rows). The caller passes finite values.
 pub fn estimated_roc_auc(score: &[f64], p: &[f64]) -> Option<f64> {
     let n = score.len().min(p.len());
-    let key = |v: f64| v + 0.0;
-    // Descending, ties in row order: a stable radix sort of the negated key.
-    let mut order: Vec<(f64, usize)> = (0..n).map(|i| (-key(score[i]), i)).collect();
-    radsort::sort_by_key(&mut order, |o| o.0);
+    // Descending, ties in row order: the stable order of the negated key
+    // (one radix sort of 8 bytes a row).
+    let order = order_by_key(n, |i| Some(order_key(-(score[i] + 0.0))));
     let mut tps = Vec::with_capacity(n + 1);
     tps.push(0.0f64);
     let mut acc = 0.0f64;
-    for &(_, i) in &order {
-        acc += p[i];
+    for &i in &order {
+        acc += p[i as usize];
         tps.push(acc);
     }
-    let fps: Vec<f64> = tps.iter().enumerate().map(|(i, &t)| i as f64 - t).collect();
-    let (&tp_total, &fp_total) = (tps.last()?, fps.last()?);
+    drop(order);
+    // fps_i = i − tps_i; tpr = tps / tps[n], fpr = fps / fps[n].
+    let tp_total = *tps.last()?;
+    let fp_total = n as f64 - tp_total;
     if tp_total == 0.0 || fp_total == 0.0 {
         return None;
     }
-    let tpr: Vec<f64> = tps.iter().map(|&t| t / tp_total).collect();
-    let fpr: Vec<f64> = fps.iter().map(|&f| f / fp_total).collect();
-    let terms: Vec<f64> = tpr
-        .windows(2)
-        .zip(fpr.windows(2))
-        .map(|(y, x)| (x[1] - x[0]) * (y[1] + y[0]) / 2.0)
-        .collect();
-    Some(numpy_pairwise_sum(&terms))
+    // The trapezoid terms, written over tps in place (term i reads tps_i
+    // and tps_{i+1}, which no earlier term overwrote).
+    for i in 0..n {
+        let (t0, t1) = (tps[i], tps[i + 1]);
+        let (y0, y1) = (t0 / tp_total, t1 / tp_total);
+        let (x0, x1) = ((i as f64 - t0) / fp_total, ((i + 1) as f64 - t1) / fp_total);
+        tps[i] = (x1 - x0) * (y1 + y0) / 2.0;
+    }
+    tps.truncate(n);
+    Some(numpy_pairwise_sum(&tps))
 }
 
 /// `np.add.reduce` of a contiguous float64 array: 0 plus numpy's pairwise
@@ -244,6 +248,56 @@ mod tests {
         assert_eq!(c.accuracy(), 1.0);
         assert_eq!((c.precision(), c.recall(), c.f1()), (0.0, 0.0, 0.0));
         assert_eq!(ExpectedConfusion::from_probabilities(&[], &[]), None);
+    }
+
+    #[test]
+    fn estimated_roc_auc_is_the_plain_numpy_form_bit_for_bit() {
+        // The numpy code of the doc comment, array by array.
+        fn plain(score: &[f64], p: &[f64]) -> Option<f64> {
+            let n = score.len();
+            let mut order: Vec<usize> = (0..n).collect();
+            order.sort_by(|&a, &b| (-(score[a] + 0.0)).total_cmp(&-(score[b] + 0.0)));
+            let mut tps = vec![0.0];
+            for &i in &order {
+                tps.push(tps[tps.len() - 1] + p[i]);
+            }
+            let fps: Vec<f64> = tps.iter().enumerate().map(|(i, t)| i as f64 - t).collect();
+            let (tt, ft) = (tps[n], fps[n]);
+            if tt == 0.0 || ft == 0.0 {
+                return None;
+            }
+            let terms: Vec<f64> = (0..n)
+                .map(|i| {
+                    let (x0, x1) = (fps[i] / ft, fps[i + 1] / ft);
+                    (x1 - x0) * (tps[i + 1] / tt + tps[i] / tt) / 2.0
+                })
+                .collect();
+            Some(numpy_pairwise_sum(&terms))
+        }
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for n in [0usize, 1, 2, 9, 130, 4000] {
+            let s: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i % 7 == 0 {
+                        -0.0
+                    } else {
+                        (next() * 8.0).floor() / 8.0
+                    }
+                })
+                .collect();
+            let p: Vec<f64> = (0..n).map(|_| next()).collect();
+            assert_eq!(
+                estimated_roc_auc(&s, &p).map(f64::to_bits),
+                plain(&s, &p).map(f64::to_bits),
+                "n = {n}"
+            );
+        }
     }
 
     #[test]

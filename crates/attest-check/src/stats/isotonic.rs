@@ -8,6 +8,8 @@
 //! Used to calibrate scores into probabilities for confidence-based
 //! performance estimation (SPEC §3 "Performance without labels").
 
+use super::association::{order_by_key, order_key};
+
 /// A fitted increasing isotonic regression: the points sklearn keeps for
 /// interpolation (`X_thresholds_`, `y_thresholds_`), strictly increasing in
 /// x and non-decreasing in y, at least one point.
@@ -44,35 +46,56 @@ impl IsotonicFit {
             return None;
         }
         // np.lexsort((y, x)) is stable and treats −0.0 as 0.0: so do we.
-        let key = |v: f64| v + 0.0;
-        // Two stable radix passes (by y, then by x) give (x, y) order.
-        let mut order: Vec<(f64, f64)> = x.iter().zip(y).map(|(a, b)| (key(*a), key(*b))).collect();
-        radsort::sort_by_key(&mut order, |p| p.1);
-        radsort::sort_by_key(&mut order, |p| p.0);
-        let (x, y): (Vec<f64>, Vec<f64>) = order.into_iter().unzip();
-
-        // _make_unique with unit weights.
-        let mut ux: Vec<f64> = Vec::new();
-        let mut uy: Vec<f64> = Vec::new();
-        let mut uw: Vec<f64> = Vec::new();
-        let (mut cur_x, mut cur_y, mut cur_w) = (x[0], 0.0f64, 0.0f64);
-        for i in 0..len {
-            let xi = x[i];
-            if xi - cur_x >= MERGE_EPS {
-                ux.push(cur_x);
-                uw.push(cur_w);
-                uy.push(cur_y / cur_w);
-                cur_x = xi;
-                cur_w = 1.0;
-                cur_y = y[i];
-            } else {
-                cur_w += 1.0;
-                cur_y += y[i];
+        let kx = |i: u32| x[i as usize] + 0.0;
+        let ky = |i: u32| y[i as usize] + 0.0;
+        // The rows by x (one radix sort, 8 bytes a row), then each run of
+        // equal x by y (stable: equal pairs keep row order).
+        let mut order = order_by_key(len, |i| Some(order_key(x[i] + 0.0)));
+        let mut start = 0;
+        while start < order.len() {
+            let v = kx(order[start]);
+            let mut end = start + 1;
+            while end < order.len() && kx(order[end]) == v {
+                end += 1;
             }
+            let run = &mut order[start..end];
+            if run.windows(2).any(|w| ky(w[0]) > ky(w[1])) {
+                run.sort_by_key(|&r| order_key(ky(r)));
+            }
+            start = end;
         }
-        ux.push(cur_x);
-        uw.push(cur_w);
-        uy.push(cur_y / cur_w);
+
+        // _make_unique with unit weights: (x, mean y, weight) of each group,
+        // counted first so that the vectors take exactly their room.
+        let groups = |emit: &mut dyn FnMut(f64, f64, f64)| {
+            let (mut cur_x, mut cur_y, mut cur_w) = (kx(order[0]), 0.0f64, 0.0f64);
+            for &r in &order {
+                let xi = kx(r);
+                if xi - cur_x >= MERGE_EPS {
+                    emit(cur_x, cur_y / cur_w, cur_w);
+                    cur_x = xi;
+                    cur_w = 1.0;
+                    cur_y = ky(r);
+                } else {
+                    cur_w += 1.0;
+                    cur_y += ky(r);
+                }
+            }
+            emit(cur_x, cur_y / cur_w, cur_w);
+        };
+        let mut k = 0usize;
+        groups(&mut |_, _, _| k += 1);
+        let (mut ux, mut uy, mut uw) = (
+            Vec::with_capacity(k),
+            Vec::with_capacity(k),
+            Vec::with_capacity(k),
+        );
+        groups(&mut |gx, gy, gw| {
+            ux.push(gx);
+            uy.push(gy);
+            uw.push(gw);
+        });
+        drop(order);
 
         pava(&mut uy, &mut uw);
 
@@ -327,6 +350,41 @@ mod tests {
     fn nan_predicts_nan() {
         assert!(fitted().predict(f64::NAN).is_nan());
         assert_eq!(fitted().predict(f64::INFINITY), 1.0);
+    }
+
+    #[test]
+    fn the_compact_sort_fits_as_the_sorted_pairs() {
+        // The rows' (x, y) order as np.lexsort((y, x)) gives it, by a stable
+        // sort of pairs; the fit's points are those of the sorted rows.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for n in [1usize, 2, 5, 60, 2000] {
+            let x: Vec<f64> = (0..n)
+                .map(|i| match next() % 4 {
+                    0 if i % 2 == 0 => -0.0,
+                    0 => 0.0,
+                    1 => (next() % 5) as f64 / 5.0,
+                    _ => (next() >> 11) as f64 / (1u64 << 53) as f64,
+                })
+                .collect();
+            let y: Vec<f64> = (0..n).map(|_| (next() % 2) as f64).collect();
+            let mut pairs: Vec<(f64, f64)> =
+                x.iter().zip(&y).map(|(a, b)| (a + 0.0, b + 0.0)).collect();
+            pairs.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+            let (sx, sy): (Vec<f64>, Vec<f64>) = pairs.into_iter().unzip();
+            let (a, b) = (
+                IsotonicFit::fit(&x, &y).expect("finite"),
+                IsotonicFit::fit(&sx, &sy).expect("finite"),
+            );
+            let bits = |v: &[f64]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(a.x_thresholds()), bits(b.x_thresholds()), "n = {n}");
+            assert_eq!(bits(a.y_thresholds()), bits(b.y_thresholds()), "n = {n}");
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::columns::{key_runs, keyed_rows};
+use crate::columns::{key_runs, keyed_rows, Keys};
 
 /// Reference and current rows with the same id, each id in exactly one row
 /// of each; ids found more than once in either dataset are left out of the
@@ -35,7 +35,7 @@ impl IdPairs {
 
 /// Pair the rows of `reference` and `current` by id key (`None`: no id,
 /// left out of everything). One sort of each side, one merge walk.
-pub fn id_pairs(reference: &[Option<u64>], current: &[Option<u64>]) -> IdPairs {
+pub fn id_pairs(reference: &Keys, current: &Keys) -> IdPairs {
     let (r, c) = (keyed_rows(reference), keyed_rows(current));
     let mut out = IdPairs::default();
     key_runs(&r, &c, |key, ri, ci| match (ri.len(), ci.len()) {
@@ -174,6 +174,7 @@ mod tests {
         // 4 only in current; rows without an id are in nothing
         let r = [Some(1), Some(7), Some(2), Some(7), Some(3), None, Some(9)];
         let c = [Some(2), Some(9), Some(1), Some(4), Some(9), None, Some(7)];
+        let (r, c): (Keys, Keys) = (r.into_iter().collect(), c.into_iter().collect());
         let p = id_pairs(&r, &c);
         assert_eq!(p.keys, vec![1, 2]);
         assert_eq!(p.reference, vec![0, 2]);
@@ -182,7 +183,7 @@ mod tests {
             (p.only_in_reference, p.only_in_current, p.duplicate_ids),
             (1, 1, 2)
         );
-        let none = id_pairs(&[], &[None]);
+        let none = id_pairs(&Keys::default(), &[None].into_iter().collect());
         assert!(none.is_empty());
         assert_eq!(none.duplicate_ids, 0);
     }
