@@ -599,6 +599,15 @@ pub fn class_probabilities(
             } else {
                 vec!["0".into(), "1".into()]
             };
+            // Counted first: vectors grown by doubling can take twice the room.
+            let n = y
+                .iter()
+                .zip(score)
+                .filter(|(&y, s)| y < 2 && s.is_finite())
+                .count();
+            out.rows.reserve_exact(n);
+            out.labels.reserve_exact(n);
+            out.probs.reserve_exact(2 * n);
             for (i, (&y, &s)) in y.iter().zip(score).enumerate() {
                 if y >= 2 {
                     continue;
@@ -672,6 +681,11 @@ pub fn class_probabilities(
                 .iter()
                 .map(|c| classes.name(c.1).unwrap_or_default().to_string())
                 .collect();
+            // At most the labelled rows: reserved, not grown by doubling.
+            let n = y.iter().filter(|&&c| c != MISSING).count();
+            out.rows.reserve_exact(n);
+            out.labels.reserve_exact(n);
+            out.probs.reserve_exact(n * cols.len());
             let mut unscored: Option<u32> = None;
             for (i, &c) in y.iter().enumerate() {
                 if c == MISSING {

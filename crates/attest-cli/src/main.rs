@@ -185,9 +185,13 @@ fn keep_freed_memory() {
     // mimalloc v3's `mi_option_purge_delay` (its mimalloc.h: the 16th
     // option; the Rust binding names no constant for it), in milliseconds.
     const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    // SAFETY: sets one option in mimalloc's table, which its allocation
-    // paths read atomically; called before any other thread starts.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 3_000) };
+    // One set in the environment (mimalloc reads MIMALLOC_PURGE_DELAY when
+    // it starts) is left as it is, for measuring other delays.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        // SAFETY: sets one option in mimalloc's table, which its allocation
+        // paths read atomically; called before any other thread starts.
+        unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 3_000) };
+    }
 }
 
 /// The system's allocator has no such option.

@@ -40,28 +40,21 @@ impl Family for Labels {
     }
 }
 
-/// Each labelled row's (feature-tuple hash, label key).
-fn labelled_rows(tuples: &[u64], label: &Outcome) -> Vec<(u64, u64)> {
-    let key = |i: usize| -> Option<u64> {
-        match label {
-            Outcome::Binary(v) => v.get(i).filter(|&&b| b < 2).map(|&b| u64::from(b)),
-            Outcome::Classes(v) => v
-                .get(i)
-                .filter(|&&c| c != crate::columns::MISSING)
-                .map(|&c| u64::from(c)),
-            // −0.0 and 0.0 are one value
-            Outcome::Values(v) => {
-                v.get(i)
-                    .filter(|x| x.is_finite())
-                    .map(|&x| if x == 0.0 { 0 } else { x.to_bits() })
-            }
+/// A row's label key (its value; `None` for a null label).
+fn label_key(label: &Outcome, i: usize) -> Option<u64> {
+    match label {
+        Outcome::Binary(v) => v.get(i).filter(|&&b| b < 2).map(|&b| u64::from(b)),
+        Outcome::Classes(v) => v
+            .get(i)
+            .filter(|&&c| c != crate::columns::MISSING)
+            .map(|&c| u64::from(c)),
+        // −0.0 and 0.0 are one value
+        Outcome::Values(v) => {
+            v.get(i)
+                .filter(|x| x.is_finite())
+                .map(|&x| if x == 0.0 { 0 } else { x.to_bits() })
         }
-    };
-    tuples
-        .iter()
-        .enumerate()
-        .filter_map(|(i, &t)| key(i).map(|k| (t, k)))
-        .collect()
+    }
 }
 
 /// One dataset's label issues: the flagged rows' counts overall and per
@@ -273,7 +266,7 @@ fn labels(ctx: &Context<'_>, pass: &Pass) -> Check {
             .features
             .get(d)
             .filter(|h| !h.is_empty() && pass.has_features())
-            .and_then(|tuples| conflicting_label_share(labelled_rows(tuples, label)));
+            .and_then(|tuples| conflicting_label_share(tuples, |i| label_key(label, i)));
         if let Some(share) = share {
             let status = if share > cfg.max_conflicting_label_share {
                 severity
