@@ -618,13 +618,7 @@ mod tests {
 
     #[test]
     fn packed_order_is_the_stable_order_of_the_values() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::stats::xorshift(0x2545_f491_4f6c_dd1du64);
         for case in 0..12 {
             let n = [0usize, 1, 2, 3, 17, 1000, 4096, 5000][case % 8] + case;
             let values: Vec<f64> = (0..n)
@@ -637,7 +631,10 @@ mod tests {
                     (3..=9, 0) => 1.0 + (next() % 4) as f64 * f64::EPSILON,
                     (_, 1) => (next() % 5) as f64 - 2.0,
                     (_, 2) => -1e-310 * (next() % 3) as f64,
-                    _ => f64::from_bits(next() >> 2) * if next() % 2 == 0 { -1.0 } else { 1.0 },
+                    _ => {
+                        f64::from_bits(next() >> 2)
+                            * if next().is_multiple_of(2) { -1.0 } else { 1.0 }
+                    }
                 })
                 .collect();
             let mut pairs: Vec<(f64, u32)> = values
@@ -659,13 +656,7 @@ mod tests {
     #[test]
     fn one_walk_spearman_equals_the_pairs_form_bit_for_bit() {
         for seed in 0..20u64 {
-            let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let mut next = || {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state
-            };
+            let mut next = crate::stats::xorshift(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
             let n = 50 + (seed as usize) * 37;
             let levels = [3u64, 40, 1 << 20][seed as usize % 3];
             let x: Vec<f64> = (0..n)

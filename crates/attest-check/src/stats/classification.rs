@@ -388,16 +388,10 @@ mod tests {
             }
             out
         }
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::stats::xorshift(0x9e37_79b9_7f4a_7c15u64);
         for case in 0..10 {
             let n = [0usize, 1, 2, 7, 300, 5000][case % 6] + case;
-            let y: Vec<bool> = (0..n).map(|_| next() % 3 == 0).collect();
+            let y: Vec<bool> = (0..n).map(|_| next().is_multiple_of(3)).collect();
             let s: Vec<f64> = (0..n)
                 .map(|i| match next() % 5 {
                     0 if i % 2 == 0 => -0.0,

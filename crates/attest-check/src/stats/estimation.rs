@@ -274,13 +274,8 @@ mod tests {
                 .collect();
             Some(numpy_pairwise_sum(&terms))
         }
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut raw = crate::stats::xorshift(0x2545_f491_4f6c_dd1du64);
+        let mut next = || (raw() >> 11) as f64 / (1u64 << 53) as f64;
         for n in [0usize, 1, 2, 9, 130, 4000] {
             let s: Vec<f64> = (0..n)
                 .map(|i| {

@@ -356,13 +356,7 @@ mod tests {
     fn the_compact_sort_fits_as_the_sorted_pairs() {
         // The rows' (x, y) order as np.lexsort((y, x)) gives it, by a stable
         // sort of pairs; the fit's points are those of the sorted rows.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::stats::xorshift(0x2545_f491_4f6c_dd1du64);
         for n in [1usize, 2, 5, 60, 2000] {
             let x: Vec<f64> = (0..n)
                 .map(|i| match next() % 4 {

@@ -59,6 +59,18 @@ pub(crate) fn assert_close(got: f64, expected: f64, rel: f64) {
     );
 }
 
+/// A xorshift64 stream of test inputs from a nonzero seed.
+#[cfg(test)]
+pub(crate) fn xorshift(seed: u64) -> impl FnMut() -> u64 {
+    let mut state = seed;
+    move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
