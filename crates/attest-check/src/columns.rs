@@ -536,7 +536,7 @@ pub fn to_keys(column: &Column) -> Keys {
 /// Row-aligned keys ([`to_keys`]) held compactly: 8 bytes a row and a bit
 /// for each row without one (none when every row has one), instead of 16
 /// for `Option<u64>`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Keys {
     keys: Vec<u64>,
     /// Bit `i % 64` of word `i / 64`: row `i` has no key. Empty when every
@@ -572,6 +572,14 @@ impl Keys {
     /// Rows without a key.
     pub fn missing(&self) -> usize {
         self.missing.iter().map(|w| w.count_ones() as usize).sum()
+    }
+}
+
+/// Equal when every row's key is (the bitmap's length depends on how the
+/// keys were collected).
+impl PartialEq for Keys {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
@@ -981,6 +989,13 @@ mod tests {
         let c: Keys = (0..130).map(|i| (i != 100).then_some(i)).collect();
         assert_eq!(c.iter().filter(Option::is_none).count(), 1);
         assert_eq!((c.get(99), c.get(100), c.get(130)), (Some(99), None, None));
+        // the same keys however they were collected
+        let d: Keys = (0..130)
+            .map(|i| (i != 100).then_some(i))
+            .filter(|_| true)
+            .collect();
+        assert_eq!(c, d);
+        assert_ne!(c, (0..130).map(Some).collect::<Keys>());
     }
 
     #[test]

@@ -130,7 +130,11 @@ pub fn order_key(v: f64) -> u64 {
 pub fn order_by_key(rows: usize, key: impl Fn(usize) -> Option<u64>) -> Vec<u32> {
     let row_bits = usize::BITS - (rows.max(2) - 1).leading_zeros();
     let row_mask = (1u64 << row_bits) - 1;
-    let mut words: Vec<u64> = Vec::with_capacity(rows);
+    // Rows are u32 everywhere in a run (the readers' limits keep them so).
+    debug_assert!(rows as u64 <= 1 << 32);
+    // Sized for the rows with a key, not all of them (few rows may have one).
+    let present = (0..rows).filter(|&i| key(i).is_some()).count();
+    let mut words: Vec<u64> = Vec::with_capacity(present);
     words.extend((0..rows).filter_map(|i| key(i).map(|k| (k & !row_mask) | i as u64)));
     radsort::sort(&mut words);
     let mut order: Vec<u32> = words.iter().map(|w| (w & row_mask) as u32).collect();
