@@ -539,8 +539,8 @@ pub fn to_keys(column: &Column) -> Keys {
 #[derive(Debug, Clone, Default)]
 pub struct Keys {
     keys: Vec<u64>,
-    /// Bit `i % 64` of word `i / 64`: row `i` has no key. Empty when every
-    /// row has one.
+    /// Bit `i % 64` of word `i / 64`: row `i` has no key. Up to the last
+    /// row without one (empty when every row has one).
     missing: Vec<u64>,
 }
 
@@ -592,9 +592,6 @@ impl FromIterator<Option<u64>> for Keys {
             match k {
                 Some(k) => keys.push(k),
                 None => {
-                    if missing.is_empty() {
-                        missing = vec![0; keys.capacity().max(i + 1).div_ceil(64)];
-                    }
                     if missing.len() <= i / 64 {
                         missing.resize(i / 64 + 1, 0);
                     }

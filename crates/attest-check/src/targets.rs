@@ -423,16 +423,23 @@ impl Targets {
     /// their indices and, for each model, its [`TaskData`] on them.
     pub fn labelled(&self, models: &[&Model]) -> Option<(Vec<u32>, Vec<TaskData>)> {
         let label = self.label()?;
-        let keep = |i: usize| label.present(i) && models.iter().all(|m| m.prediction.present(i));
-        // Counted first: a vector grown by doubling can hold twice its rows.
-        let mut rows: Vec<u32> = Vec::with_capacity((0..label.len()).filter(|&i| keep(i)).count());
-        rows.extend((0..label.len()).filter(|&i| keep(i)).map(|i| i as u32));
+        let rows = rows_where(label.len(), |i| {
+            label.present(i) && models.iter().all(|m| m.prediction.present(i))
+        });
         let data = models
             .iter()
             .map(|m| task_data(label, m, &rows))
             .collect::<Option<Vec<_>>>()?;
         Some((rows, data))
     }
+}
+
+/// The rows `0..n` that `keep` holds, counted first so that the vector takes
+/// exactly their room (one grown by doubling can take twice).
+pub fn rows_where(n: usize, keep: impl Fn(usize) -> bool) -> Vec<u32> {
+    let mut rows = Vec::with_capacity((0..n).filter(|&i| keep(i)).count());
+    rows.extend((0..n).filter(|&i| keep(i)).map(|i| i as u32));
+    rows
 }
 
 /// The values of `v` at `rows`.

@@ -127,11 +127,9 @@ fn estimation(ctx: &Context<'_>) -> Check {
     let (Outcome::Binary(pred), Some(cscore)) = (&model.prediction, model.score.as_ref()) else {
         return Check::skipped(id, title, "current has no binary predictions with scores");
     };
-    let scored = |i: usize| {
+    let rows = crate::targets::rows_where(current.rows, |i| {
         pred.get(i).is_some_and(|p| *p < 2) && cscore.get(i).is_some_and(|s| s.is_finite())
-    };
-    let mut rows: Vec<u32> = Vec::with_capacity((0..current.rows).filter(|&i| scored(i)).count());
-    rows.extend((0..current.rows).filter(|&i| scored(i)).map(|i| i as u32));
+    });
     let at = |positions: &[u32]| -> (Vec<f64>, Vec<bool>, Vec<f64>) {
         let s: Vec<f64> = positions.iter().map(|&i| cscore[i as usize]).collect();
         let b: Vec<bool> = positions.iter().map(|&i| pred[i as usize] == 1).collect();

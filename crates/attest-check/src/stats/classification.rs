@@ -118,13 +118,33 @@ fn score_steps(order: &[u32], y_true: &[bool], score: &[f64], mut f: impl FnMut(
 pub fn roc_auc_of(y_true: &[bool], score: &[f64]) -> Option<f64> {
     let n = y_true.len().min(score.len());
     let p = y_true[..n].iter().filter(|y| **y).count() as u64;
-    let neg = n as u64 - p;
-    if p == 0 || neg == 0 {
+    roc_area(p, n as u64 - p, |step| {
+        score_steps(&score_order(y_true, score), y_true, score, |_, t, f| {
+            step(t, f)
+        })
+    })
+}
+
+/// Area under the ROC curve by the trapezoidal rule over all distinct
+/// thresholds, as `sklearn.metrics.roc_auc_score`. `None` unless both classes occur.
+pub fn roc_auc(counts: &[(f64, u64, u64)]) -> Option<f64> {
+    let &(_, p, n) = counts.last()?;
+    roc_area(p, n, |step| counts.iter().for_each(|&(_, t, f)| step(t, f)))
+}
+
+/// The ROC AUC of `p` positives and `n` negatives from the cumulative
+/// (tps, fps) at each threshold, highest first, that `walk` gives `step`.
+/// `None` unless both classes occur.
+fn roc_area(p: u64, n: u64, walk: impl FnOnce(&mut dyn FnMut(u64, u64))) -> Option<f64> {
+    if p == 0 || n == 0 {
         return None;
     }
-    let wide = p.checked_mul(neg).and_then(|x| x.checked_mul(2)).is_none();
+    // Twice the area in units of one positive × one negative, exactly. Every
+    // partial sum is at most 2·p·n: in u64 when that fits (u128 arithmetic
+    // is a library call in wasm32), else in u128.
+    let wide = p.checked_mul(n).and_then(|x| x.checked_mul(2)).is_none();
     let (mut area, mut wide_area, mut prev) = (0u64, 0u128, (0u64, 0u64));
-    score_steps(&score_order(y_true, score), y_true, score, |_, t, f| {
+    walk(&mut |t, f| {
         let (df, h) = (f - prev.1, t + prev.0);
         prev = (t, f);
         if wide {
@@ -134,31 +154,6 @@ pub fn roc_auc_of(y_true: &[bool], score: &[f64]) -> Option<f64> {
         }
     });
     let area2 = if wide { wide_area as f64 } else { area as f64 };
-    Some(area2 / (2.0 * p as f64 * neg as f64))
-}
-
-/// Area under the ROC curve by the trapezoidal rule over all distinct
-/// thresholds, as `sklearn.metrics.roc_auc_score`. `None` unless both classes occur.
-pub fn roc_auc(counts: &[(f64, u64, u64)]) -> Option<f64> {
-    let &(_, p, n) = counts.last()?;
-    if p == 0 || n == 0 {
-        return None;
-    }
-    // Twice the area in units of one positive × one negative, exactly. Every
-    // partial sum is at most 2·p·n: in u64 when that fits (u128 arithmetic
-    // is a library call in wasm32), else in u128.
-    let steps = counts.iter().scan((0u64, 0u64), |prev, &(_, t, f)| {
-        let step = (f - prev.1, t + prev.0);
-        *prev = (t, f);
-        Some(step)
-    });
-    let area2 = if p.checked_mul(n).and_then(|x| x.checked_mul(2)).is_some() {
-        steps.map(|(df, h)| df * h).sum::<u64>() as f64
-    } else {
-        steps
-            .map(|(df, h)| u128::from(df) * u128::from(h))
-            .sum::<u128>() as f64
-    };
     Some(area2 / (2.0 * p as f64 * n as f64))
 }
 
