@@ -61,20 +61,54 @@ impl ByteSource for BlobSource {
         self.len
     }
     fn read_range(&self, start: u64, len: usize) -> std::io::Result<Bytes> {
-        let Some(end) = range_end(start, len, self.len) else {
-            return Ok(Bytes::new());
-        };
-        let slice = BLOBS.with(|b| {
-            b.borrow()
-                .get(&self.id)
-                .map(|blob| blob.slice_with_f64_and_f64(start as f64, end as f64))
+        let mut got = self.read_ranges(&[(start, len)])?;
+        Ok(got.pop().unwrap_or_default())
+    }
+
+    /// The ranges as one Blob of their slices, read with one
+    /// `FileReaderSync` call: each call costs about 3 ms whatever its size
+    /// (measured in Chromium 156), so a column's row groups are read in one.
+    fn read_ranges(&self, ranges: &[(u64, usize)]) -> std::io::Result<Vec<Bytes>> {
+        let clamped: Vec<(u64, u64)> = ranges
+            .iter()
+            .map(|&(start, len)| {
+                range_end(start, len, self.len).map_or((start, start), |end| (start, end))
+            })
+            .collect();
+        let slices = BLOBS.with(|b| {
+            let b = b.borrow();
+            let blob = b.get(&self.id)?;
+            let parts = js_sys::Array::new();
+            for &(start, end) in clamped.iter().filter(|(s, e)| e > s) {
+                match blob.slice_with_f64_and_f64(start as f64, end as f64) {
+                    Ok(slice) => parts.push(&slice),
+                    Err(e) => return Some(Err(e)),
+                };
+            }
+            Some(Ok(parts))
         });
-        let slice = slice
+        let parts = slices
             .ok_or_else(|| std::io::Error::other("the file is no longer available"))?
             .map_err(js_err)?;
+        if parts.length() == 0 {
+            return Ok(vec![Bytes::new(); ranges.len()]);
+        }
+        let joined = if parts.length() == 1 {
+            parts.get(0).unchecked_into::<Blob>()
+        } else {
+            Blob::new_with_blob_sequence(&parts).map_err(js_err)?
+        };
         let reader = FileReaderSync::new().map_err(js_err)?;
-        let buffer = reader.read_as_array_buffer(&slice).map_err(js_err)?;
-        let array = js_sys::Uint8Array::new(buffer.unchecked_ref());
-        Ok(Bytes::from(array.to_vec()))
+        let buffer = reader.read_as_array_buffer(&joined).map_err(js_err)?;
+        let all = Bytes::from(js_sys::Uint8Array::new(buffer.unchecked_ref()).to_vec());
+        let mut at = 0usize;
+        let mut out = Vec::with_capacity(ranges.len());
+        for (start, end) in clamped {
+            let n = (end - start) as usize;
+            let to = (at + n).min(all.len());
+            out.push(all.slice(at.min(to)..to));
+            at = to;
+        }
+        Ok(out)
     }
 }

@@ -5,6 +5,7 @@
 //!   ([`blob_source`]) and runs the same checks as the CLI.
 //! - [`http_source`] (wasm32): `?reference=URL` files read with HTTP ranges.
 //! - [`protocol`]: the messages between them.
+//! - [`web_crypto`] (wasm32): files hashed by the browser's own SHA-256.
 //! - [`setup`]: the "before the run" choices (roles, kinds, checks) → a config.
 //! - [`share`]: signature checks, the one-file HTML export and reproduction,
 //!   as the page does them.
@@ -26,6 +27,8 @@ pub mod setup;
 pub mod share;
 pub mod time_chart;
 pub mod view_model;
+#[cfg(target_arch = "wasm32")]
+pub mod web_crypto;
 #[cfg(target_arch = "wasm32")]
 pub mod worker_entry;
 

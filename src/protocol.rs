@@ -17,14 +17,22 @@
 //! - `{kind: "run", …, hash: false}`: the same without hashing the files
 //!   (`inputs[].sha256` left empty): the page hashes them at the same time in
 //!   a second worker;
-//! - `{kind: "columns", …, config, modulus, remainders}`: profile only the
-//!   columns whose index `i` has `i % modulus` in `remainders` (e.g. `"0,2"`)
-//!   and answer [`FromWorker::Columns`]; a `run` job given those parts
-//!   (`parts`: an array of their texts) reads only the other columns. The
-//!   page splits a run's columns between its two workers this way;
+//! - `{kind: "columns", …, config, weights, share, early, keep}`: profile
+//!   only this worker's share of the columns (`weights`, e.g. `"1,0.7"`:
+//!   every worker's share of the column pass, split by
+//!   `attest_check::plan::split_columns`; `share`: the index of this one's)
+//!   and answer [`FromWorker::Columns`]; with `early`, also build the checks
+//!   that need no column pass, carried in the part; with `keep`, the part
+//!   stays in this worker (the answer's part is empty). A `run` job given
+//!   those parts (`parts`: an array of ArrayBuffers, transferred; `kept`:
+//!   take the part kept here) reads only the other columns. The page splits
+//!   a run's columns between its workers this way;
 //! - `{kind: "hash", reference, reference_name, current, current_name}`: only
 //!   the SHA-256 of every file, with [`FromWorker::Progress`] messages
-//!   (bytes hashed), then [`FromWorker::Digests`].
+//!   (bytes hashed), then [`FromWorker::Digests`]: a file of at most
+//!   [`WEB_CRYPTO_MAX_BYTES`] by the browser's own SHA-256 (Web Crypto,
+//!   where the page is a secure context), a larger one (or a URL) read by
+//!   ranges and hashed in the worker.
 //!
 //! The model's worker (`public/model_worker.js`, started only for a run
 //! with a model) takes `{kind: "model", …, model: Blob, model_name}` and
@@ -34,7 +42,9 @@
 //!
 //! A source may also be given as a URL instead of a Blob:
 //! `reference_url`/`current_url` (read with HTTP range requests).
-//! Worker → page: one of [`FromWorker`], sent as a JSON string.
+//! Worker → page: one of [`FromWorker`], sent as a JSON string, except
+//! [`FromWorker::Columns`]: an object `{kind: "columns", part: ArrayBuffer,
+//! wasm_memory_bytes}` whose buffer is transferred (not copied, never text).
 
 use serde::{Deserialize, Serialize};
 
@@ -161,9 +171,14 @@ pub enum FromWorker {
         json: String,
         wasm_memory_bytes: u64,
     },
-    /// The answer to a `columns` job: an `attest_check::run::ColumnsPart`,
-    /// as base64 of its bytes.
-    Columns { part: String },
+    /// The answer to a `columns` job: an `attest_check::run::ColumnsPart`
+    /// as bytes (empty when kept in the worker), and the size this worker's
+    /// WebAssembly memory grew to. Posted as an object whose part is a
+    /// transferred ArrayBuffer, not as JSON (see the module documentation).
+    Columns {
+        part: Vec<u8>,
+        wasm_memory_bytes: u64,
+    },
     /// The answer to a `hash` job: every file's SHA-256, hex, by dataset
     /// label, and the size this worker's WebAssembly memory grew to (it
     /// also profiled columns).
@@ -175,10 +190,10 @@ pub enum FromWorker {
     Error { message: String },
 }
 
-/// How a [`FromWorker::Columns`] message begins: the rest is the base64
-/// part and `"}`. The page slices the part out of the JS string without
-/// parsing (or copying into wasm) the whole message, and hands it on.
-pub const COLUMNS_PREFIX: &str = r#"{"kind":"columns","part":""#;
+/// Files up to this size are hashed by Web Crypto (read whole into the
+/// worker's JS memory, hashed natively); larger ones are read by ranges and
+/// hashed in WebAssembly, so that a worker never holds a whole large file.
+pub const WEB_CRYPTO_MAX_BYTES: u64 = 256 << 20;
 
 impl FromWorker {
     /// As the JSON string that crosses `postMessage`.
@@ -226,7 +241,8 @@ mod tests {
                 wasm_memory_bytes: 1 << 20,
             },
             FromWorker::Columns {
-                part: "AAEC".into(),
+                part: vec![0, 1, 2],
+                wasm_memory_bytes: 3 << 20,
             },
             FromWorker::Digests {
                 digests: vec![
@@ -242,10 +258,6 @@ mod tests {
             assert_eq!(FromWorker::from_json(&m.to_json()), Ok(m));
         }
         assert!(FromWorker::from_json("{\"kind\":\"nope\"}").is_err());
-        // the page relies on this layout (base64 needs no JSON escapes)
-        let part = "AAEC+/9=";
-        let json = FromWorker::Columns { part: part.into() }.to_json();
-        assert_eq!(json, format!("{COLUMNS_PREFIX}{part}\"}}"));
     }
 
     #[test]

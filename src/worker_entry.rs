@@ -10,7 +10,6 @@ use attest_check::read::{Dataset, Datasets, Limits};
 use attest_check::run::{profile_columns, run_with_parts, ColumnsPart, Progress, RunOptions};
 use attest_check::source::{sha256_hex_with, ByteSource};
 use attest_check::Config;
-use base64::Engine;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -19,7 +18,23 @@ use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 use crate::blob_source::BlobSource;
 use crate::protocol::{FromWorker, RunProgress};
 
+/// Post a message to the page: JSON text, except a columns part, whose
+/// bytes go as an ArrayBuffer that is transferred, not copied.
 fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
+    if let FromWorker::Columns {
+        part,
+        wasm_memory_bytes,
+    } = msg
+    {
+        let buffer = js_sys::Uint8Array::from(part.as_slice()).buffer();
+        let obj = js_sys::Object::new();
+        let _ = Reflect::set(&obj, &"kind".into(), &"columns".into());
+        let _ = Reflect::set(&obj, &"part".into(), &buffer);
+        let memory = JsValue::from_f64(*wasm_memory_bytes as f64);
+        let _ = Reflect::set(&obj, &"wasm_memory_bytes".into(), &memory);
+        let _ = scope.post_message_with_transfer(&obj, &js_sys::Array::of1(&buffer));
+        return;
+    }
     let _ = scope.post_message(&JsValue::from_str(&msg.to_json()));
 }
 
@@ -163,8 +178,47 @@ pub fn handle(data: &JsValue, post: Post) -> FromWorker {
     job(data, post).unwrap_or_else(|message| FromWorker::Error { message })
 }
 
+/// `performance.now()` of this worker (for the library's spans).
+fn now_ms() -> f64 {
+    Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| {
+            let now = Reflect::get(&p, &"now".into()).ok()?;
+            now.dyn_into::<js_sys::Function>().ok()?.call0(&p).ok()
+        })
+        .and_then(|t| t.as_f64())
+        .unwrap_or_else(js_sys::Date::now)
+}
+
 fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     let kind = text(data, "kind")?;
+    // `timings`: where the job's time went, on the console (the page's
+    // `?timings`; as `attest check --timings`).
+    let timings = field(data, "timings")?.as_bool() == Some(true);
+    if timings {
+        attest_check::timing::set_clock(now_ms);
+        attest_check::timing::enable();
+        let _ = attest_check::timing::take_table();
+    }
+    let answer = job_timed(data, post, &kind);
+    if timings {
+        let mut lines = format!("attest worker: time spent in the `{kind}` job (s)");
+        for (group, name, seconds, count) in attest_check::timing::take_table() {
+            lines.push_str(&format!(
+                "\n  {group:<6} {name:<32} {seconds:>7.3}  ×{count}"
+            ));
+        }
+        let console = Reflect::get(&js_sys::global(), &"console".into()).unwrap_or_default();
+        if let Ok(log) = Reflect::get(&console, &"log".into())
+            .and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            let _ = log.call1(&console, &lines.into());
+        }
+    }
+    answer
+}
+
+fn job_timed(data: &JsValue, post: Post, kind: &str) -> Result<FromWorker, String> {
     let progress = PostProgress {
         post,
         state: Mutex::new((RunProgress::default(), 0.0)),
@@ -172,13 +226,7 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     if kind == "hash" {
         let mut digests = Vec::new();
         for label in labels(data) {
-            let source = source(data, label)?;
-            let total = source.len();
-            let digest = sha256_hex_with(source.as_ref(), &mut |bytes| {
-                progress.hashed(label, bytes, total)
-            })
-            .map_err(|e| e.to_string())?;
-            digests.push((label.to_string(), digest));
+            digests.push((label.to_string(), streamed_sha256(data, label, &progress)?));
         }
         return Ok(FromWorker::Digests {
             digests,
@@ -187,7 +235,7 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     }
     let (config, train, reference, current) = open_job(data)?;
     let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
-    match kind.as_str() {
+    match kind {
         "inspect" => {
             let preview = preview(datasets, &config).map_err(|e| e.to_string())?;
             let json = serde_json::to_string(&preview).map_err(|e| e.to_string())?;
@@ -195,29 +243,38 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
             Ok(FromWorker::Preview { json, config })
         }
         "columns" => {
-            let modulus = field(data, "modulus")?
-                .as_f64()
-                .filter(|m| *m >= 1.0)
-                .ok_or("job field `modulus` is not a positive number")?
-                as usize;
-            let remainders: Vec<usize> = text(data, "remainders")?
+            // This worker's share of the split (`weights`: every worker's
+            // share of the pass; `share`: which is this one's).
+            let weights: Vec<f64> = text(data, "weights")?
                 .split(',')
-                .filter_map(|r| r.trim().parse().ok())
-                .collect();
-            let take = |i: usize| remainders.contains(&(i % modulus));
-            let part =
-                profile_columns(datasets, &config, &take, &progress).map_err(|e| e.to_string())?;
+                .map(|w| w.trim().parse::<f64>())
+                .collect::<Result<_, _>>()
+                .map_err(|_| "job field `weights` is not a list of numbers".to_string())?;
+            let share = field(data, "share")?
+                .as_f64()
+                .filter(|k| k.fract() == 0.0 && *k >= 0.0 && (*k as usize) < weights.len())
+                .ok_or("job field `share` is not one of the `weights`")?
+                as usize;
+            let the_plan =
+                attest_check::plan::plan(datasets, &config).map_err(|e| e.to_string())?;
+            let mine = attest_check::plan::split_columns(&the_plan, &weights).swap_remove(share);
+            let take = |i: usize| mine.binary_search(&i).is_ok();
+            let early = field(data, "early")?.as_bool() == Some(true);
+            let part = profile_columns(datasets, &config, &take, early, &progress)
+                .map_err(|e| e.to_string())?;
             // `keep`: this worker finishes the run, so the part stays here
             // (the answer's `part` is empty) for the `run` job's `kept`.
             if field(data, "keep")?.as_bool() == Some(true) {
                 KEPT.with(|k| *k.borrow_mut() = Some(part));
                 return Ok(FromWorker::Columns {
-                    part: String::new(),
+                    part: Vec::new(),
+                    wasm_memory_bytes: wasm_memory_bytes(),
                 });
             }
             let part = part.to_bytes().map_err(|e| e.to_string())?;
             Ok(FromWorker::Columns {
-                part: base64::engine::general_purpose::STANDARD.encode(part),
+                part,
+                wasm_memory_bytes: wasm_memory_bytes(),
             })
         }
         "run" => {
@@ -229,12 +286,10 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
             }
             if let Some(list) = field(data, "parts")?.dyn_ref::<js_sys::Array>() {
                 for item in list.iter() {
-                    let b64 = item
-                        .as_string()
-                        .ok_or("job field `parts` holds a non-text item")?;
-                    let bytes = base64::engine::general_purpose::STANDARD
-                        .decode(b64.as_bytes())
-                        .map_err(|e| format!("job field `parts`: {e}"))?;
+                    let bytes = item
+                        .dyn_ref::<js_sys::ArrayBuffer>()
+                        .map(|b| js_sys::Uint8Array::new(b).to_vec())
+                        .ok_or("job field `parts` holds an item that is not an ArrayBuffer")?;
                     parts.push(ColumnsPart::from_bytes(&bytes).map_err(|e| e.to_string())?);
                 }
             }
@@ -255,6 +310,67 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
     }
 }
 
+/// The SHA-256 of a job's file `label`, read by ranges and hashed here.
+fn streamed_sha256(data: &JsValue, label: &str, progress: &PostProgress) -> Result<String, String> {
+    let source = source(data, label)?;
+    let total = source.len();
+    sha256_hex_with(source.as_ref(), &mut |bytes| {
+        progress.hashed(label, bytes, total)
+    })
+    .map_err(|e| e.to_string())
+}
+
+/// Do a job as the worker's message handler does: a `hash` job with
+/// [`hash_files`] (Web Crypto for files up to
+/// [`crate::protocol::WEB_CRYPTO_MAX_BYTES`]), any other with [`handle`].
+pub async fn handle_async(data: &JsValue, post: Post<'_>) -> FromWorker {
+    if text(data, "kind").ok().as_deref() == Some("hash") {
+        return hash_files(data, post, crate::protocol::WEB_CRYPTO_MAX_BYTES).await;
+    }
+    handle(data, post)
+}
+
+/// A `hash` job: every file's SHA-256. A file given as a Blob of at most
+/// `web_crypto_max` bytes is read whole and hashed by the browser (Web
+/// Crypto: native code, several times faster than SHA-256 in WebAssembly);
+/// a larger one, a URL, or a browser without Web Crypto here (a page that is
+/// not a secure context) is read by ranges and hashed in this worker.
+pub async fn hash_files(data: &JsValue, post: Post<'_>, web_crypto_max: u64) -> FromWorker {
+    let progress = PostProgress {
+        post,
+        state: Mutex::new((RunProgress::default(), 0.0)),
+    };
+    let mut digests = Vec::new();
+    for label in labels(data) {
+        let blob = field(data, &format!("{label}_url"))
+            .ok()
+            .filter(|u| u.as_string().is_none())
+            .and_then(|_| field(data, label).ok())
+            .and_then(|b| b.dyn_into::<Blob>().ok())
+            .filter(|b| b.size() <= web_crypto_max as f64);
+        let native = match &blob {
+            Some(b) => crate::web_crypto::sha256(b).await,
+            None => None,
+        };
+        let digest = match native {
+            Some(d) => {
+                let total = blob.map_or(0, |b| b.size() as u64);
+                progress.hashed(label, total, total);
+                Ok(d)
+            }
+            None => streamed_sha256(data, label, &progress),
+        };
+        match digest {
+            Ok(d) => digests.push((label.to_string(), d)),
+            Err(message) => return FromWorker::Error { message },
+        }
+    }
+    FromWorker::Digests {
+        digests,
+        wasm_memory_bytes: wasm_memory_bytes(),
+    }
+}
+
 /// Current size of this worker's WebAssembly memory.
 fn wasm_memory_bytes() -> u64 {
     wasm_bindgen::memory()
@@ -271,9 +387,12 @@ pub fn start() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let reply_scope = scope.clone();
     let onmessage = Closure::<dyn Fn(MessageEvent)>::new(move |msg: MessageEvent| {
-        let send = |m: &FromWorker| post(&reply_scope, m);
-        let reply = handle(&msg.data(), &send);
-        post(&reply_scope, &reply);
+        let scope = reply_scope.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let send = |m: &FromWorker| post(&scope, m);
+            let reply = handle_async(&msg.data(), &send).await;
+            post(&scope, &reply);
+        });
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();

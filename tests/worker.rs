@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use attest_app::blob_source::BlobSource;
 use attest_app::protocol::FromWorker;
-use attest_app::worker_entry::handle;
+use attest_app::worker_entry::{handle, handle_async, hash_files};
 use attest_check::source::ByteSource;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -45,6 +45,23 @@ fn blob(bytes: &[u8]) -> web_sys::Blob {
     web_sys::Blob::new_with_u8_array_sequence(&parts).expect("blob")
 }
 
+/// A `columns` job's fields: worker `share` of the `weights`, keeping its
+/// part or building the checks that need no pass.
+fn columns_fields(j: &JsValue, weights: &str, share: u32, keep: bool, early: bool) {
+    let set = |k: &str, v: &JsValue| {
+        js_sys::Reflect::set(j, &JsValue::from_str(k), v).expect("set");
+    };
+    set("weights", &weights.into());
+    set("share", &share.into());
+    set("keep", &keep.into());
+    set("early", &early.into());
+}
+
+/// A part's bytes as the page hands them on: an ArrayBuffer.
+fn buffer(part: &[u8]) -> JsValue {
+    js_sys::Uint8Array::from(part).buffer().into()
+}
+
 fn job(kind: &str, reference: &[u8], current: &[u8], config: &str) -> JsValue {
     let job = js_sys::Object::new();
     let set = |k: &str, v: &JsValue| {
@@ -77,6 +94,22 @@ fn blob_source_reads_ranges_and_clamps_at_the_end() {
         &bytes[9990..]
     );
     assert!(source.read_range(20_000, 10).expect("read").is_empty());
+    // several ranges in one read: each as read_range would give it
+    let ranges = [
+        (0, 16),
+        (5000, 300),
+        (9990, 100),
+        (20_000, 10),
+        (7, 0),
+        (100, 50),
+    ];
+    let got = source.read_ranges(&ranges).expect("read");
+    assert_eq!(got.len(), ranges.len());
+    for (&(start, len), bytes) in ranges.iter().zip(&got) {
+        let one = source.read_range(start, len).expect("read");
+        assert_eq!(&bytes[..], &one[..], "range {start}+{len}");
+    }
+    assert_eq!(&got[5][..], &bytes[100..150]);
 }
 
 #[wasm_bindgen_test]
@@ -172,7 +205,7 @@ fn hostile_files_answer_errors_within_the_decode_limits() {
 /// The page's split run: the checks without hashing in one worker, the
 /// digests from a `hash` job in another; put together, the library's report.
 #[wasm_bindgen_test]
-fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
+async fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
     let run = job("run", reference(), current(), "");
     js_sys::Reflect::set(&run, &"hash".into(), &false.into()).expect("set");
     let posted = Mutex::new(Vec::new());
@@ -189,16 +222,17 @@ fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
     }));
     let hashing = Mutex::new(Vec::new());
     let hash = job("hash", reference(), current(), "");
-    let digests = match handle(&hash, &|m| hashing.lock().expect("lock").push(m.clone())) {
-        FromWorker::Digests {
-            digests,
-            wasm_memory_bytes,
-        } => {
-            assert!(wasm_memory_bytes > 0);
-            digests
-        }
-        other => panic!("expected digests, got {other:?}"),
-    };
+    let digests =
+        match handle_async(&hash, &|m| hashing.lock().expect("lock").push(m.clone())).await {
+            FromWorker::Digests {
+                digests,
+                wasm_memory_bytes,
+            } => {
+                assert!(wasm_memory_bytes > 0);
+                digests
+            }
+            other => panic!("expected digests, got {other:?}"),
+        };
     assert!(hashing.lock().expect("lock").iter().any(|m| matches!(
         m,
         FromWorker::Progress(p) if p.datasets.iter().any(|d| d.hashed > 0 && d.hashed == d.total_bytes)
@@ -210,44 +244,63 @@ fn a_run_without_hashing_plus_a_hash_job_is_the_whole_report() {
     assert_eq!(pairs.len(), 2);
     report.set_digests(&pairs);
     assert_eq!(report.to_json(), library_report());
+    // Files over the Web Crypto size are read by ranges and hashed here
+    // (as a file without Web Crypto is): the same digests, with progress.
+    let streamed = Mutex::new(Vec::new());
+    let again = hash_files(
+        &hash,
+        &|m| streamed.lock().expect("lock").push(m.clone()),
+        0,
+    )
+    .await;
+    assert!(matches!(&again, FromWorker::Digests { digests: d, .. } if *d == digests));
+    assert!(streamed.lock().expect("lock").iter().any(|m| matches!(
+        m,
+        FromWorker::Progress(p) if p.datasets.iter().any(|d| d.hashed > 0 && d.hashed == d.total_bytes)
+    )));
+    // the browser's own SHA-256 (this test page is a secure context)
+    let native = attest_app::web_crypto::sha256(&blob(reference())).await;
+    assert_eq!(native.as_deref(), Some(digests[0].1.as_str()));
+    // the sync handler hashes by ranges too
+    assert!(
+        matches!(handle(&hash, &|_| {}), FromWorker::Digests { digests: d, .. } if d == digests)
+    );
 }
 
-/// The page's split of the columns: `columns` jobs in two workers, then a
-/// `run` job given both parts: the library's report.
+/// The page's split of the columns: `columns` jobs in three workers (the
+/// second building the checks that need no pass), then a `run` job given
+/// their parts: the library's report.
 #[wasm_bindgen_test]
 fn columns_jobs_and_a_run_with_their_parts_give_the_whole_report() {
-    let part = |remainders: &str| {
+    let weights = "0.85,0.65,1";
+    let part = |share: u32, keep: bool| {
         let j = job("columns", reference(), current(), "");
-        js_sys::Reflect::set(&j, &"modulus".into(), &3.into()).expect("set");
-        js_sys::Reflect::set(&j, &"remainders".into(), &remainders.into()).expect("set");
+        columns_fields(&j, weights, share, keep, share == 1);
         match handle(&j, &|_| {}) {
-            FromWorker::Columns { part } => part,
+            FromWorker::Columns { part, .. } => part,
             other => panic!("expected columns, got {other:?}"),
         }
     };
-    let (a, b) = (part("0,2"), part("1"));
+    let parts: Vec<Vec<u8>> = (0..3).map(|k| part(k, false)).collect();
+    assert!(parts.iter().all(|p| !p.is_empty()));
     let run = job("run", reference(), current(), "");
-    let list = js_sys::Array::of2(&a.into(), &b.into());
+    let list = js_sys::Array::new();
+    for p in &parts {
+        list.push(&buffer(p));
+    }
     js_sys::Reflect::set(&run, &"parts".into(), &list).expect("set");
     match handle(&run, &|_| {}) {
         FromWorker::Report { json, .. } => assert_eq!(json, library_report()),
         other => panic!("expected a report, got {other:?}"),
     }
     // the finishing worker keeps its own part: `keep`, then `kept`
-    let mine = job("columns", reference(), current(), "");
-    js_sys::Reflect::set(&mine, &"modulus".into(), &3.into()).expect("set");
-    js_sys::Reflect::set(&mine, &"remainders".into(), &"0,2".into()).expect("set");
-    js_sys::Reflect::set(&mine, &"keep".into(), &true.into()).expect("set");
-    match handle(&mine, &|_| {}) {
-        FromWorker::Columns { part } => assert!(part.is_empty(), "kept, not sent"),
-        other => panic!("expected columns, got {other:?}"),
-    }
+    assert!(part(0, true).is_empty(), "kept, not sent");
     let run = job("run", reference(), current(), "");
     js_sys::Reflect::set(&run, &"kept".into(), &true.into()).expect("set");
     js_sys::Reflect::set(
         &run,
         &"parts".into(),
-        &js_sys::Array::of1(&part("1").into()),
+        &js_sys::Array::of2(&buffer(&parts[1]), &buffer(&parts[2])),
     )
     .expect("set");
     match handle(&run, &|_| {}) {
@@ -258,11 +311,18 @@ fn columns_jobs_and_a_run_with_their_parts_give_the_whole_report() {
     let run = job("run", reference(), current(), "");
     js_sys::Reflect::set(&run, &"kept".into(), &true.into()).expect("set");
     assert!(matches!(handle(&run, &|_| {}), FromWorker::Error { .. }));
-    // a damaged part is an error, not a panic
-    let run = job("run", reference(), current(), "");
-    let list = js_sys::Array::of1(&"not base64!".into());
-    js_sys::Reflect::set(&run, &"parts".into(), &list).expect("set");
-    assert!(matches!(handle(&run, &|_| {}), FromWorker::Error { .. }));
+    // a damaged part, or one that is not bytes, is an error, not a panic
+    for bad in [buffer(b"\xff\xff\xff"), JsValue::from_str("text")] {
+        let run = job("run", reference(), current(), "");
+        js_sys::Reflect::set(&run, &"parts".into(), &js_sys::Array::of1(&bad)).expect("set");
+        assert!(matches!(handle(&run, &|_| {}), FromWorker::Error { .. }));
+    }
+    // a share that is not one of the weights is refused
+    let j = job("columns", reference(), current(), "");
+    columns_fields(&j, weights, 3, false, false);
+    assert!(
+        matches!(handle(&j, &|_| {}), FromWorker::Error { message } if message.contains("share"))
+    );
 }
 
 /// A job on the three files of the `validation_binary` case with its
@@ -316,24 +376,18 @@ fn three_datasets_and_a_toml_configuration_in_the_worker() {
     );
 
     // the page's split run over three datasets gives the library's report
-    let part = |remainders: &str| {
+    let part = |share: u32| {
         let j = three_file_job("columns");
-        js_sys::Reflect::set(&j, &"modulus".into(), &3.into()).expect("set");
-        js_sys::Reflect::set(&j, &"remainders".into(), &remainders.into()).expect("set");
+        columns_fields(&j, "0.85,0.65", share, false, share == 1);
         match handle(&j, &|_| {}) {
-            FromWorker::Columns { part } => part,
+            FromWorker::Columns { part, .. } => buffer(&part),
             other => panic!("expected columns, got {other:?}"),
         }
     };
-    let (a, b) = (part("0,2"), part("1"));
+    let (a, b) = (part(0), part(1));
     let run = three_file_job("run");
     js_sys::Reflect::set(&run, &"created_at".into(), &"2024-01-01T00:00:00Z".into()).expect("set");
-    js_sys::Reflect::set(
-        &run,
-        &"parts".into(),
-        &js_sys::Array::of2(&a.into(), &b.into()),
-    )
-    .expect("set");
+    js_sys::Reflect::set(&run, &"parts".into(), &js_sys::Array::of2(&a, &b)).expect("set");
     let json = match handle(&run, &|_| {}) {
         FromWorker::Report { json, .. } => json,
         other => panic!("expected a report, got {other:?}"),

@@ -577,7 +577,7 @@ fn App() -> impl IntoView {
             Phase::Done(report, stats) => view! {
                 {stats.map(|s| view! {
                     <p id="run-stats" class="meta" data-run-ms=s.millis.to_string() data-wasm-memory=s.wasm_memory_bytes.to_string() data-aux-wasm-memory=s.aux_memory_bytes.to_string() data-marks=s.marks.clone()>
-                        {format!("Checked in {:.2} s in this browser; the two workers used {:.0} + {:.0} MB.", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0, s.aux_memory_bytes as f64 / 1048576.0)}
+                        {format!("Checked in {:.2} s in this browser; its workers used {:.0} MB (the one that finished the run) + {:.0} MB (the others).", s.millis / 1000.0, s.wasm_memory_bytes as f64 / 1048576.0, s.aux_memory_bytes as f64 / 1048576.0)}
                     </p>
                 })}
                 <report::ReportView report=report.clone() verification=verification/>

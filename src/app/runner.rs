@@ -1,14 +1,17 @@
-//! The page's run: its two Web Workers, the jobs it sends them, the column
+//! The page's run: its Web Workers, the jobs it sends them, the column
 //! parts that cross between them, progress and cancel — for any number of
 //! datasets (`reference`, `current`, and `train` when given).
 //!
 //! The page sees a small interface: [`Runner::inspect`] (read the footers
 //! → [`Event::Preview`]), [`Runner::run`] (→ [`Event::Progress`] messages,
 //! then [`Event::Done`] with the report, digests filled in) and
-//! [`Runner::cancel`]. How a run is split: two thirds of the columns are
-//! profiled in the first worker (which keeps its part), a third in the
-//! second, which then hashes the files; the first then finishes the run
-//! with both parts and the page fills in the digests.
+//! [`Runner::cancel`]. How a run is split: one worker per core the browser
+//! reports (`navigator.hardwareConcurrency`, 2 to [`MAX_WORKERS`]); the
+//! columns are split between them by their cost ([`WEIGHTS`]); the first
+//! keeps its part and finishes the run, the second also builds the checks
+//! that need no column pass, then hashes the files; the others' parts
+//! cross to the first as transferred ArrayBuffers, and the page fills in
+//! the digests.
 
 use std::rc::Rc;
 
@@ -96,7 +99,8 @@ pub enum RunConfig {
 pub struct RunStats {
     pub millis: f64,
     pub wasm_memory_bytes: u64,
-    /// The second worker's (it profiled a third of the columns and hashed).
+    /// The other workers' (they profiled the rest of the columns, built
+    /// the checks that need no pass and hashed what the page did not).
     pub aux_memory_bytes: u64,
     /// When each part of the run reached the page, in ms after the start:
     /// "main=…;aux=…;digests=…;report=…" (for the benchmark).
@@ -114,15 +118,51 @@ pub enum Event {
     Done(Result<(Report, RunStats), String>),
 }
 
-/// The base64 part of a [`FromWorker::Columns`] message, sliced out of the
-/// JS string (see [`crate::protocol::COLUMNS_PREFIX`]).
-fn columns_part(data: &JsValue) -> Option<JsValue> {
-    let text = data.dyn_ref::<js_sys::JsString>()?;
-    let prefix = crate::protocol::COLUMNS_PREFIX;
-    let end = text.length().checked_sub(2)?;
-    let start = prefix.len() as u32;
-    (text.starts_with(prefix, 0) && text.ends_with("\"}", text.length() as i32) && start <= end)
-        .then(|| text.slice(start, end).into())
+/// The most workers a run uses (each holds the role columns and its
+/// columns in flight: more would cost memory for little time).
+pub const MAX_WORKERS: usize = 4;
+
+/// Each worker's share of the column pass, for
+/// `attest_check::plan::split_columns`: the first also finishes the run
+/// (the checks that need the pass, the report), the second builds the
+/// checks that need no pass and hashes the files; any others only profile.
+/// Measured on W1 (BENCHMARKS.md): the two busy workers end together.
+pub const WEIGHTS: [f64; 2] = [0.85, 0.65];
+
+/// How many workers a run uses: one per core the browser reports, 2 to
+/// [`MAX_WORKERS`].
+fn worker_count() -> usize {
+    let cores = js_sys::Reflect::get(&js_sys::global(), &"navigator".into())
+        .and_then(|n| js_sys::Reflect::get(&n, &"hardwareConcurrency".into()))
+        .ok()
+        .and_then(|c| c.as_f64())
+        .unwrap_or(2.0);
+    (cores as usize).clamp(2, MAX_WORKERS)
+}
+
+/// The weights of a run on `n` workers (see [`WEIGHTS`]), as the job's text.
+fn weights(n: usize) -> String {
+    (0..n)
+        .map(|k| WEIGHTS.get(k).copied().unwrap_or(1.0).to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The part of a columns message (`{kind: "columns", part: ArrayBuffer,
+/// wasm_memory_bytes}`, see [`crate::protocol`]) and the worker's memory.
+fn columns_part(data: &JsValue) -> Option<(js_sys::ArrayBuffer, u64)> {
+    if data.is_string() {
+        return None;
+    }
+    let get = |k: &str| js_sys::Reflect::get(data, &k.into()).ok();
+    if get("kind")?.as_string().as_deref() != Some("columns") {
+        return None;
+    }
+    let part = get("part")?.dyn_into::<js_sys::ArrayBuffer>().ok()?;
+    let memory = get("wasm_memory_bytes")
+        .and_then(|m| m.as_f64())
+        .unwrap_or(0.0);
+    Some((part, memory as u64))
 }
 
 /// A Web Worker of the page: its handle, whether it has loaded, and the
@@ -131,7 +171,8 @@ fn columns_part(data: &JsValue) -> Option<JsValue> {
 struct Slot {
     worker: StoredValue<Option<Worker>, LocalStorage>,
     ready: StoredValue<bool>,
-    pending: StoredValue<Vec<js_sys::Object>, LocalStorage>,
+    /// Jobs, each with the buffers it transfers.
+    pending: StoredValue<Vec<(js_sys::Object, js_sys::Array)>, LocalStorage>,
 }
 
 impl Slot {
@@ -155,10 +196,16 @@ impl Slot {
 
     /// Send `job` once the worker has loaded.
     fn send(self, job: js_sys::Object) {
+        self.send_with_transfer(job, js_sys::Array::new());
+    }
+
+    /// Send `job` once the worker has loaded, transferring the buffers in
+    /// `transfer` to it (they are then empty here).
+    fn send_with_transfer(self, job: js_sys::Object, transfer: js_sys::Array) {
         if let (Some(w), true) = (self.worker.get_value(), self.ready.get_value()) {
-            let _ = w.post_message(&job);
+            let _ = w.post_message_with_transfer(&job, &transfer);
         } else {
-            self.pending.update_value(|p| p.push(job));
+            self.pending.update_value(|p| p.push((job, transfer)));
         }
     }
 
@@ -169,7 +216,7 @@ impl Slot {
     fn start(
         self,
         on_message: impl Fn(FromWorker) + 'static,
-        on_part: impl Fn(JsValue) + 'static,
+        on_part: impl Fn(js_sys::ArrayBuffer, u64) + 'static,
         on_error: impl Fn(String) + Copy + 'static,
     ) -> Result<(), String> {
         if self.worker.get_value().is_some() {
@@ -179,9 +226,9 @@ impl Slot {
             .map_err(|e| format!("cannot start the worker: {}", super::js_message(&e)))?;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
             let data = msg.data();
-            // A columns part (megabytes of base64) stays a JS string.
-            if let Some(part) = columns_part(&data) {
-                on_part(part);
+            // A columns part: bytes, handed on as they are.
+            if let Some((part, memory)) = columns_part(&data) {
+                on_part(part, memory);
                 return;
             }
             let text = data.as_string().unwrap_or_default();
@@ -189,8 +236,8 @@ impl Slot {
                 Ok(FromWorker::Ready) => {
                     self.ready.set_value(true);
                     if let Some(w) = self.worker.get_value() {
-                        for job in self.pending.get_value() {
-                            let _ = w.post_message(&job);
+                        for (job, transfer) in self.pending.get_value() {
+                            let _ = w.post_message_with_transfer(&job, &transfer);
                         }
                         self.pending.set_value(Vec::new());
                     }
@@ -220,24 +267,32 @@ enum Busy {
     Running,
 }
 
+/// The worker that builds the checks needing no column pass and hashes the
+/// files (after its columns).
+const HASHER: usize = 1;
+
+/// Each worker's name in the run's marks (`#run-stats` `data-marks`).
+const MARKS: [&str; MAX_WORKERS] = ["main", "aux", "w2", "w3"];
+
 /// A run's state as its parts come in.
 #[derive(Default)]
 struct State {
     busy: Busy,
     started: f64,
-    /// The `run` job that finishes the run, sent once both column parts are in.
+    /// The `run` job that finishes the run, sent once every column part is in.
     run_job: Option<js_sys::Object>,
-    /// The two workers' column parts (the first's is empty: it kept it).
-    parts: (Option<JsValue>, Option<JsValue>),
+    /// Each worker's column part (the first's is empty: it kept it).
+    parts: Vec<Option<js_sys::ArrayBuffer>>,
     report: Option<(String, u64)>,
-    digests: Option<(Vec<(String, String)>, u64)>,
-    /// The main worker is finishing (its columns were given).
+    digests: Option<Vec<(String, String)>>,
+    /// The first worker is finishing (its columns were given).
     finishing: bool,
-    /// The second worker is hashing (after its columns).
-    aux_hashing: bool,
-    /// Progress of the three streams: the main worker's columns, the
-    /// other's columns, its hashing.
-    progress: [RunProgress; 3],
+    /// The hashing worker is hashing (after its columns).
+    hashing: bool,
+    /// Progress of each worker's columns, then of the hashing.
+    progress: Vec<RunProgress>,
+    /// Each worker's WebAssembly memory, as last reported.
+    memory: Vec<u64>,
     marks: Vec<(&'static str, f64)>,
     /// The `model_open` job of a run with a model, sent once the report is in.
     model_job: Option<js_sys::Object>,
@@ -251,8 +306,8 @@ type Listener = Rc<dyn Fn(Event)>;
 /// The page's run (see the module documentation).
 #[derive(Clone, Copy)]
 pub struct Runner {
-    main: Slot,
-    aux: Slot,
+    /// The workers (the first finishes runs and answers `inspect`).
+    slots: StoredValue<Vec<Slot>, LocalStorage>,
     /// ONNX Runtime Web's worker, started only for a run with a model, and
     /// its number (a message of an earlier one is dropped).
     model: StoredValue<Option<Worker>, LocalStorage>,
@@ -265,8 +320,7 @@ impl Runner {
     /// A runner whose events go to `on_event`; its workers start now.
     pub fn new(on_event: impl Fn(Event) + 'static) -> Self {
         let runner = Runner {
-            main: Slot::new(),
-            aux: Slot::new(),
+            slots: StoredValue::new_local((0..worker_count()).map(|_| Slot::new()).collect()),
             model: StoredValue::new_local(None),
             model_gen: StoredValue::new(0),
             state: StoredValue::new_local(State::default()),
@@ -282,17 +336,45 @@ impl Runner {
         }
     }
 
+    /// How many workers runs use.
+    fn count(self) -> usize {
+        self.slots.with_value(Vec::len)
+    }
+
+    /// Worker `k`'s slot.
+    fn slot(self, k: usize) -> Option<Slot> {
+        self.slots.with_value(|s| s.get(k).copied())
+    }
+
     fn start_workers(self) {
         let fail = move |m: String| self.fail(m);
-        let started = self
-            .main
-            .start(move |m| self.on_main(m), move |p| self.on_part(0, p), fail)
-            .and_then(|()| {
-                self.aux
-                    .start(move |m| self.on_aux(m), move |p| self.on_part(1, p), fail)
+        for k in 0..self.count() {
+            let started = self.slot(k).map_or(Ok(()), |slot| {
+                slot.start(
+                    move |m| self.on_worker(k, m),
+                    move |p, memory| self.on_part(k, p, memory),
+                    fail,
+                )
             });
-        if let Err(e) = started {
-            self.emit(Event::Done(Err(e)));
+            if let Err(e) = started {
+                self.emit(Event::Done(Err(e)));
+                return;
+            }
+        }
+    }
+
+    fn stop_workers(self) {
+        for k in 0..self.count() {
+            if let Some(slot) = self.slot(k) {
+                slot.stop();
+            }
+        }
+    }
+
+    /// Send a job to worker `k`.
+    fn send(self, k: usize, job: js_sys::Object) {
+        if let Some(slot) = self.slot(k) {
+            slot.send(job);
         }
     }
 
@@ -302,16 +384,16 @@ impl Runner {
         self.state.update_value(|s| s.busy = Busy::Inspecting);
         let job = job("inspect", files, config);
         self.start_workers();
-        self.main.send(job);
+        self.send(0, job);
     }
 
     /// Run the checks: [`Event::Progress`], then [`Event::Done`].
     pub fn run(self, files: &Files, config: &RunConfig, created_at: &str) {
         self.start_workers();
+        let n = self.count();
         let make = |kind: &str| {
             let j = job(kind, files, config);
             set(&j, "created_at", &created_at.into());
-            set(&j, "modulus", &3.into());
             j
         };
         let run = make("run");
@@ -322,23 +404,44 @@ impl Runner {
             started: js_sys::Date::now(),
             run_job: Some(run),
             model_job,
+            parts: vec![None; n],
+            progress: vec![RunProgress::default(); n + 1],
+            memory: vec![0; n],
             ..State::default()
         });
-        let mine = make("columns");
-        set(&mine, "remainders", &"0,2".into());
-        set(&mine, "keep", &true.into());
-        let theirs = make("columns");
-        set(&theirs, "remainders", &"1".into());
-        self.main.send(mine);
-        self.aux.send(theirs);
-        self.aux.send(make("hash"));
+        let weights = weights(n);
+        for k in 0..n {
+            let columns = make("columns");
+            set(&columns, "weights", &weights.as_str().into());
+            set(&columns, "share", &(k as u32).into());
+            set(&columns, "keep", &(k == 0).into());
+            set(&columns, "early", &(k == HASHER).into());
+            self.send(k, columns);
+        }
+        // The hashing worker hashes the files after its columns and the
+        // checks that need no pass, while the first finishes the run (on two
+        // cores, hashing in the page from the start measured slower: it
+        // takes a core from the columns, and the finish still runs alone).
+        self.send(HASHER, make("hash"));
+    }
+
+    /// The files' digests are in (with the memory of the worker that
+    /// hashed them, if one did).
+    fn on_digests(self, digests: Vec<(String, String)>, memory: Option<u64>) {
+        self.mark("digests");
+        self.state.update_value(|s| {
+            if let (Some(m), Some(slot)) = (memory, s.memory.get_mut(HASHER)) {
+                *slot = (*slot).max(m);
+            }
+            s.digests = Some(digests);
+        });
+        self.finish();
     }
 
     /// Stop whatever runs (the workers are terminated; new ones start).
     pub fn cancel(self) {
         self.stop_model();
-        self.main.stop();
-        self.aux.stop();
+        self.stop_workers();
         self.state.set_value(State::default());
         self.start_workers();
     }
@@ -357,8 +460,7 @@ impl Runner {
     fn fail(self, message: String) {
         let was = self.busy();
         self.stop_model();
-        self.main.stop();
-        self.aux.stop();
+        self.stop_workers();
         self.state.set_value(State::default());
         self.start_workers();
         match was {
@@ -367,25 +469,33 @@ impl Runner {
         }
     }
 
-    /// Progress from one of the three streams, shown as one.
+    /// Progress from one of the streams (each worker's columns, then the
+    /// hashing), shown as one.
     fn show_progress(self, stream: usize, p: RunProgress) {
         let mut merged = None;
         self.state.update_value(|s| {
             if let Some(slot) = s.progress.get_mut(stream) {
                 *slot = p;
             }
-            let [main, aux, hashing] = s.progress.clone();
-            merged = Some(main.plus_columns_of(&aux).with_hashing_of(&hashing));
+            let Some((hashing, columns)) = s.progress.split_last() else {
+                return;
+            };
+            let mut all = columns.first().cloned().unwrap_or_default();
+            for other in columns.iter().skip(1) {
+                all = all.plus_columns_of(other);
+            }
+            merged = Some(all.with_hashing_of(hashing));
         });
         if let Some(p) = merged {
             self.emit(Event::Progress(p));
         }
     }
 
-    fn on_main(self, msg: FromWorker) {
+    /// A message of worker `k`.
+    fn on_worker(self, k: usize, msg: FromWorker) {
         match msg {
             FromWorker::Preview { json, config } => {
-                if self.busy() != Busy::Inspecting {
+                if k != 0 || self.busy() != Busy::Inspecting {
                     return; // stale: a run started since
                 }
                 self.state.update_value(|s| s.busy = Busy::Idle);
@@ -394,10 +504,14 @@ impl Runner {
                 self.emit(Event::Preview(preview.map(|p| (p, config))));
             }
             FromWorker::Progress(p) => {
-                let finishing = self.state.with_value(|s| s.finishing);
-                if self.busy() == Busy::Running && !finishing {
-                    self.show_progress(0, p);
+                let (finishing, hashing, n) = self
+                    .state
+                    .with_value(|s| (s.finishing, s.hashing, s.parts.len()));
+                if self.busy() != Busy::Running || (k == 0 && finishing) {
+                    return;
                 }
+                let stream = if k == HASHER && hashing { n } else { k };
+                self.show_progress(stream, p);
             }
             FromWorker::Report {
                 json,
@@ -408,75 +522,58 @@ impl Runner {
                     .update_value(|s| s.report = Some((json, wasm_memory_bytes)));
                 self.finish();
             }
-            FromWorker::Error { message } => self.fail(message),
-            FromWorker::Ready | FromWorker::Digests { .. } | FromWorker::Columns { .. } => {}
-        }
-    }
-
-    fn on_aux(self, msg: FromWorker) {
-        match msg {
-            FromWorker::Progress(p) => {
-                let stream = if self.state.with_value(|s| s.aux_hashing) {
-                    2
-                } else {
-                    1
-                };
-                self.show_progress(stream, p);
-            }
             FromWorker::Digests {
                 digests,
                 wasm_memory_bytes,
-            } => {
-                self.mark("digests");
-                self.state
-                    .update_value(|s| s.digests = Some((digests, wasm_memory_bytes)));
-                self.finish();
-            }
+            } => self.on_digests(digests, Some(wasm_memory_bytes)),
             FromWorker::Error { message } => self.fail(message),
-            _ => {}
+            FromWorker::Ready | FromWorker::Columns { .. } => {}
         }
     }
 
-    /// A columns part from the main worker (`which` 0; empty: it kept it)
-    /// or the other (1).
-    fn on_part(self, which: usize, part: JsValue) {
-        self.mark(if which == 0 { "main" } else { "aux" });
+    /// Worker `k`'s columns part (the first's is empty: it kept it).
+    fn on_part(self, k: usize, part: js_sys::ArrayBuffer, memory: u64) {
+        if let Some(what) = MARKS.get(k) {
+            self.mark(what);
+        }
         self.state.update_value(|s| {
-            if which == 0 {
-                s.parts.0 = Some(part);
-            } else {
-                s.parts.1 = Some(part);
-                s.aux_hashing = true;
+            if let Some(slot) = s.memory.get_mut(k) {
+                *slot = (*slot).max(memory);
             }
         });
-        // Both halves of the columns are in: the main worker finishes the
-        // run with its own part (kept there) and the other's.
+        // Every part is in: the first worker finishes the run with its own
+        // part (kept there) and the others' (transferred, not copied).
         let mut ready = None;
         self.state.update_value(|s| {
-            if let (Some(_), Some(_)) = &s.parts {
-                let (Some(a), Some(b)) = std::mem::take(&mut s.parts) else {
-                    return;
-                };
-                if let Some(job) = s.run_job.take() {
-                    s.finishing = true;
-                    ready = Some((job, a, b));
-                }
+            if let Some(slot) = s.parts.get_mut(k) {
+                *slot = Some(part);
+            }
+            if k == HASHER {
+                s.hashing = true;
+            }
+            if s.parts.is_empty() || s.parts.iter().any(Option::is_none) {
+                return;
+            }
+            let parts: Vec<js_sys::ArrayBuffer> =
+                std::mem::take(&mut s.parts).into_iter().flatten().collect();
+            if let Some(job) = s.run_job.take() {
+                s.finishing = true;
+                ready = Some((job, parts));
             }
         });
-        let Some((job, a, b)) = ready else {
+        let Some((job, parts)) = ready else {
             return;
         };
-        let empty = |p: &JsValue| {
-            p.dyn_ref::<js_sys::JsString>()
-                .is_some_and(|s| s.length() == 0)
-        };
+        let kept = parts.first().is_some_and(|p| p.byte_length() == 0);
         let list = js_sys::Array::new();
-        for p in [&a, &b].into_iter().filter(|p| !empty(p)) {
+        for p in parts.iter().filter(|p| p.byte_length() > 0) {
             list.push(p);
         }
         set(&job, "parts", &list);
-        set(&job, "kept", &empty(&a).into());
-        self.main.send(job);
+        set(&job, "kept", &kept.into());
+        if let Some(slot) = self.slot(0) {
+            slot.send_with_transfer(job, list);
+        }
     }
 
     /// The report and the digests are both in: hand the report on.
@@ -484,15 +581,13 @@ impl Runner {
         let mut done = None;
         self.state.update_value(|s| {
             if let (Some(_), Some(_)) = (&s.report, &s.digests) {
-                let (Some((json, mem)), Some((digests, aux_mem))) =
-                    (s.report.take(), s.digests.take())
-                else {
+                let (Some((json, mem)), Some(digests)) = (s.report.take(), s.digests.take()) else {
                     return;
                 };
                 let stats = RunStats {
                     millis: js_sys::Date::now() - s.started,
-                    wasm_memory_bytes: mem,
-                    aux_memory_bytes: aux_mem,
+                    wasm_memory_bytes: mem.max(s.memory.first().copied().unwrap_or(0)),
+                    aux_memory_bytes: s.memory.iter().skip(1).sum(),
                     marks: s
                         .marks
                         .iter()
@@ -647,10 +742,22 @@ impl Runner {
     }
 }
 
+/// Whether the page's address asks for the workers' timings (`?timings`:
+/// each job logs where its time went on the console).
+fn timings() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .and_then(|q| web_sys::UrlSearchParams::new_with_str(&q).ok())
+        .is_some_and(|p| p.has("timings"))
+}
+
 /// A job of `kind` on `files` with `config`.
 fn job(kind: &str, files: &Files, config: &RunConfig) -> js_sys::Object {
     let j = js_sys::Object::new();
     set(&j, "kind", &kind.into());
+    if timings() {
+        set(&j, "timings", &true.into());
+    }
     files.add_to(&j);
     match config {
         RunConfig::Json(t) => set(&j, "config", &t.as_str().into()),

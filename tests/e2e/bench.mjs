@@ -1,7 +1,7 @@
 // Browser benchmark: the 1M-row pair in headless Chromium, from files given
 // to report drawn, and the worker's WebAssembly memory (its peak: wasm memory
 // never shrinks). Run from the repository root after `trunk build --release`:
-//   node tests/e2e/bench.mjs [RUNS] [--full | --full-pair] [--roles] [--data DIR]
+//   node tests/e2e/bench.mjs [RUNS] [--full | --full-pair] [--roles] [--data DIR] [--timings]
 // Uses bench-data/ from scripts/bench.sh; with --full, bench-full/ (train,
 // reference and current of `make_big.py --full`) and bench-full/attest.toml
 // (the challenger's columns; monthly chunks; the skew join), as `scripts/bench.sh --full`
@@ -30,6 +30,7 @@ const runs = Number(args.find((a) => /^\d+$/.test(a)) || 3);
 // spent on parity (both datasets' rows) and on the sensitivity suite.
 const model = args.includes("--model");
 const roles = args.includes("--roles");
+const timings = args.includes("--timings");
 const dataArg = args.indexOf("--data");
 const data = dataArg >= 0 ? path.resolve(args[dataArg + 1])
   : path.join(root, full || fullPair ? "bench-full" : "bench-data");
@@ -57,7 +58,11 @@ const browser = await chromium.launch({
 console.log("run  seconds  report_in_page_s  worker_wasm_MB(first+second)  page_js_heap_MB  arrivals_ms");
 for (let i = 1; i <= runs; i++) {
   const page = await browser.newPage();
-  await page.goto(origin + "/");
+  // --timings: the workers log where each job's time went (`?timings`)
+  if (timings) {
+    page.on("console", (m) => { if (m.text().startsWith("attest worker:")) console.error(m.text()); });
+  }
+  await page.goto(origin + (timings ? "/?timings" : "/"));
   if (model) {
     await page.setInputFiles("#config-file", path.join(data, "model.toml"));
   }

@@ -232,6 +232,60 @@ impl ColumnPlan {
     }
 }
 
+impl ColumnPlan {
+    /// The relative work of this column in the column pass, for splitting
+    /// the pass between workers ([`split_columns`]): a feature is read,
+    /// sorted with its rows and walked by the families (1); another
+    /// compared column only read, sorted and profiled; a side column (ids,
+    /// times, …) profiled by keys; a column not compared costs nothing.
+    /// Measured shares of one W1 run, not exact.
+    pub fn pass_cost(&self) -> f64 {
+        match (self.comparable(), self.kind, self.role) {
+            (false, _, _) => 0.0,
+            (_, _, r) if r.is_auxiliary() => 0.3,
+            (_, Some(Kind::Numeric), Role::Feature) => 1.0,
+            (_, _, Role::Feature) => 0.6,
+            (_, Some(Kind::Numeric), _) => 0.6,
+            _ => 0.4,
+        }
+    }
+}
+
+/// Split a plan's columns between workers whose shares of the pass are
+/// `weights` (a worker that has other work too takes a smaller share):
+/// each column, costliest first (by [`ColumnPlan::pass_cost`], ties in plan
+/// order), goes to the worker whose load would then be the least for its
+/// weight. The same plan and weights give the same split in every worker.
+/// Returns each worker's column indices, ascending; a weight that is not
+/// positive gets none.
+pub fn split_columns(plan: &Plan, weights: &[f64]) -> Vec<Vec<usize>> {
+    let mut split: Vec<Vec<usize>> = vec![Vec::new(); weights.len()];
+    let mut load = vec![0.0f64; weights.len()];
+    let mut order: Vec<(usize, f64)> = plan
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (i, c.pass_cost()))
+        .collect();
+    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    for (i, cost) in order {
+        let best = (0..weights.len())
+            .filter(|&k| weights[k] > 0.0)
+            .min_by(|&a, &b| {
+                let after = |k: usize| (load[k] + cost) / weights[k];
+                after(a).total_cmp(&after(b)).then(a.cmp(&b))
+            });
+        if let Some(k) = best {
+            load[k] += cost;
+            split[k].push(i);
+        }
+    }
+    for s in &mut split {
+        s.sort_unstable();
+    }
+    split
+}
+
 /// Roles and per-column plans.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -565,5 +619,59 @@ fn kind_name(k: Kind) -> &'static str {
     match k {
         Kind::Numeric => "numeric",
         Kind::Categorical => "categorical",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn column(name: &str, role: Role, kind: Option<Kind>) -> ColumnPlan {
+        ColumnPlan {
+            name: name.into(),
+            role,
+            kind,
+            reference_type: None,
+            current_type: None,
+            train_type: None,
+            sensitive: false,
+            segment: false,
+            problem: None,
+            unsupported: false,
+        }
+    }
+
+    #[test]
+    fn columns_split_by_cost_and_weight() {
+        let num = Some(Kind::Numeric);
+        let mut columns: Vec<ColumnPlan> = (0..6)
+            .map(|i| column(&format!("x{i}"), Role::Feature, num))
+            .collect();
+        columns.push(column("id", Role::Id, Some(Kind::Categorical)));
+        columns.push(column("nested", Role::Feature, None));
+        columns.push(column("score", Role::Score, num));
+        let plan = Plan {
+            roles: ResolvedRoles::default(),
+            columns,
+            train_only: Vec::new(),
+        };
+        // Every column once, each worker's ascending; equal weights share
+        // the features evenly and the cheap columns fill the gaps.
+        let even = split_columns(&plan, &[1.0, 1.0]);
+        let mut all: Vec<usize> = even.concat();
+        all.sort_unstable();
+        assert_eq!(all, (0..9).collect::<Vec<_>>());
+        assert!(even.iter().all(|s| s.windows(2).all(|w| w[0] < w[1])));
+        let load = |s: &[usize]| s.iter().map(|&i| plan.columns[i].pass_cost()).sum::<f64>();
+        assert!((load(&even[0]) - load(&even[1])).abs() <= 0.6);
+        // A worker with half the weight gets about half the work.
+        let uneven = split_columns(&plan, &[2.0, 1.0]);
+        assert!(load(&uneven[0]) > 1.5 * load(&uneven[1]));
+        assert_eq!(uneven.concat().len(), 9);
+        // No weight, no columns; the same input, the same split.
+        let none = split_columns(&plan, &[1.0, 0.0, 1.0]);
+        assert!(none[1].is_empty());
+        assert_eq!(none, split_columns(&plan, &[1.0, 0.0, 1.0]));
+        assert!(split_columns(&plan, &[]).is_empty());
     }
 }

@@ -119,11 +119,18 @@ pub struct ColumnsPart {
     row_hashes: Vec<Words>,
     feature_hashes: Vec<Words>,
     pair_hashes: Vec<WirePair>,
+    /// The checks of the families that need no pass ([`checks::Early`] as
+    /// JSON), when this part's worker built them too.
+    early: Option<String>,
     /// The role columns this part was made with, while it stays in the
     /// worker that made it (never serialized): a [`run_with_parts`] given
     /// the part there takes them instead of reading them again.
     #[serde(skip)]
     targets: Option<AllTargets>,
+    /// What the families computed once from those role columns (a
+    /// dataset's labelled rows, the slices' base, …), taken along with them.
+    #[serde(skip)]
+    memo: Option<checks::Memo>,
 }
 
 /// Row hashes as one byte string of little-endian words: 8 bytes a row
@@ -175,6 +182,10 @@ impl ColumnsPart {
     /// Whether it holds no column.
     pub fn is_empty(&self) -> bool {
         self.columns.is_empty()
+    }
+    /// Whether it brings the checks of the families that need no pass.
+    pub fn has_early(&self) -> bool {
+        self.early.is_some()
     }
 }
 
@@ -710,15 +721,18 @@ fn identity(datasets: &[&Dataset]) -> Vec<(String, u64, u64)> {
 }
 
 /// Profile only the columns whose index (in the run's plan) `take` accepts,
-/// for a run that another worker finishes with [`run_with_parts`].
+/// for a run that another worker finishes with [`run_with_parts`]; with
+/// `early`, build the checks of the families that need no pass here too
+/// (after the columns), so that the finishing worker does not.
 pub fn profile_columns(
     datasets: Datasets<'_>,
     config: &Config,
     take: &dyn Fn(usize) -> bool,
+    early: bool,
     progress: &dyn Progress,
 ) -> Result<ColumnsPart> {
     let s = start(datasets, config)?;
-    let targets = load_targets(&s, config)?;
+    let targets = crate::timing::time("run", "role columns", || load_targets(&s, config))?;
     let ctx = context(&s, config, &targets);
     let state = pass_state(&s, &ctx)?;
     let chosen: Vec<(usize, &ColumnPlan)> = s
@@ -751,10 +765,17 @@ pub fn profile_columns(
                 .collect(),
         });
     }
+    let early = early.then(|| {
+        crate::timing::time("run", "checks needing no pass", || {
+            checks::build_early(&ctx).to_json()
+        })
+    });
     let h = state.hashes.into_hashes();
-    drop(ctx);
+    let memo = ctx.memo;
     Ok(ColumnsPart {
         datasets: identity(&s.datasets),
+        early,
+        memo: Some(memo),
         targets: Some(targets),
         columns,
         row_hashes: h.rows.into_iter().map(Words).collect(),
@@ -789,8 +810,17 @@ pub fn run_with_parts(
             "columns profiled elsewhere do not match this run (other files)".into(),
         ));
     }
-    // A part made in this process brings the role columns along.
-    let loaded = parts.iter_mut().find_map(|p| p.targets.take());
+    // A part made in this process brings the role columns along, and what
+    // the families computed from them.
+    let loaded = parts
+        .iter_mut()
+        .find_map(|p| p.targets.take().map(|t| (t, p.memo.take())));
+    // A part may bring the checks that need no pass, built there.
+    let early = parts
+        .iter_mut()
+        .find_map(|p| p.early.take())
+        .map(|t| checks::Early::from_json(&t))
+        .transpose()?;
     let hash = |ds: &Dataset| {
         let total = ds.source().len();
         sha256_hex_with(ds.source().as_ref(), &mut |bytes| {
@@ -807,11 +837,17 @@ pub fn run_with_parts(
         }
     };
     let checks_and_pass = || -> Result<Vec<Check>> {
-        let targets = match loaded {
-            Some(t) => t,
-            None => crate::timing::time("run", "role columns", || load_targets(&s, config))?,
+        let (targets, memo) = match loaded {
+            Some((t, memo)) => (t, memo),
+            None => (
+                crate::timing::time("run", "role columns", || load_targets(&s, config))?,
+                None,
+            ),
         };
-        let ctx = context(&s, config, &targets);
+        let mut ctx = context(&s, config, &targets);
+        if let Some(memo) = memo {
+            ctx.memo = memo;
+        }
         let state = pass_state(&s, &ctx)?;
         let mut given: std::collections::HashMap<usize, ColumnResult> = Default::default();
         for part in &parts {
@@ -893,10 +929,11 @@ pub fn run_with_parts(
         };
         // The families that need no pass build beside it.
         let pass_columns = || crate::timing::time("run", "column pass", pass_columns);
+        let build_early = || early.unwrap_or_else(|| checks::build_early(&ctx));
         #[cfg(feature = "parallel")]
-        let (columns, early) = rayon::join(pass_columns, || checks::build_early(&ctx));
+        let (columns, early) = rayon::join(pass_columns, build_early);
         #[cfg(not(feature = "parallel"))]
-        let (columns, early) = (pass_columns(), checks::build_early(&ctx));
+        let (columns, early) = (pass_columns(), build_early());
         let columns = columns.into_iter().collect::<Result<Vec<_>>>()?;
         let pass = Pass {
             columns,

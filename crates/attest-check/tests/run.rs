@@ -374,12 +374,26 @@ fn columns_profiled_in_two_parts_give_the_same_report() {
     )
     .expect("run");
     // a third of the columns elsewhere, through bytes, as between workers
-    let part = profile_columns(Datasets::new(&r, &c), &config, &|i| i % 3 == 1, &NoProgress)
-        .expect("part");
+    let part = profile_columns(
+        Datasets::new(&r, &c),
+        &config,
+        &|i| i % 3 == 1,
+        true,
+        &NoProgress,
+    )
+    .expect("part");
     assert!(!part.is_empty());
     let part = ColumnsPart::from_bytes(&part.to_bytes().expect("encode")).expect("decode");
-    let mine = profile_columns(Datasets::new(&r, &c), &config, &|i| i % 3 != 1, &NoProgress)
-        .expect("part");
+    // it brings the checks that need no pass, built there
+    assert!(part.has_early());
+    let mine = profile_columns(
+        Datasets::new(&r, &c),
+        &config,
+        &|i| i % 3 != 1,
+        false,
+        &NoProgress,
+    )
+    .expect("part");
     let split = run_with_parts(
         Datasets::new(&r, &c),
         &config,
@@ -395,6 +409,7 @@ fn columns_profiled_in_two_parts_give_the_same_report() {
         Datasets::new(&other, &other),
         &config,
         &|_| true,
+        false,
         &NoProgress,
     )
     .expect("part");
@@ -428,6 +443,58 @@ fn timed_csv(n: usize, label: impl Fn(usize) -> u8) -> String {
         ));
     }
     s
+}
+
+#[test]
+fn checks_built_in_another_worker_give_the_same_report() {
+    use attest_check::plan::{plan, split_columns};
+    use attest_check::run::{profile_columns, run_with_parts, ColumnsPart};
+    // families that need no pass with work to do: backtest chunks by day,
+    // label-free estimation, performance; split as the page splits them
+    let r = csv("reference", &timed_csv(100, |i| u8::from(i % 3 == 0)));
+    let c = csv("current", &timed_csv(120, |i| u8::from(i % 4 == 0)));
+    let config = Config::from_toml("[backtest]\nchunk = \"day\"\n").expect("toml");
+    let whole = run(
+        Datasets::new(&r, &c),
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+    )
+    .expect("run");
+    for id in ["backtest", "estimated_performance", "performance"] {
+        let c = check(&whole, id);
+        assert!(c.status != Status::Skipped, "{id}: {:?}", c.message);
+    }
+    let the_plan = plan(Datasets::new(&r, &c), &config).expect("plan");
+    let split = split_columns(&the_plan, &[1.0, 0.7, 1.0]);
+    let parts: Vec<ColumnsPart> = split
+        .iter()
+        .enumerate()
+        .map(|(k, mine)| {
+            let part = profile_columns(
+                Datasets::new(&r, &c),
+                &config,
+                &|i| mine.contains(&i),
+                k == 1,
+                &NoProgress,
+            )
+            .expect("part");
+            ColumnsPart::from_bytes(&part.to_bytes().expect("encode")).expect("decode")
+        })
+        .collect();
+    assert_eq!(
+        parts.iter().map(ColumnsPart::has_early).collect::<Vec<_>>(),
+        [false, true, false]
+    );
+    let finished = run_with_parts(
+        Datasets::new(&r, &c),
+        &config,
+        &RunOptions::default(),
+        &NoProgress,
+        parts,
+    )
+    .expect("run");
+    assert_eq!(finished.to_json(), whole.to_json());
 }
 
 #[test]

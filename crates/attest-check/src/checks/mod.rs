@@ -165,7 +165,9 @@ impl Context<'_> {
     /// A dataset's labelled rows of the model (performance inputs).
     pub fn perf(&self, label: &str) -> Arc<Option<PerfData>> {
         memo(&self.memo.perf, label.to_string(), || {
-            self.targets.get(label).and_then(PerfData::of)
+            crate::timing::time("memo", "performance inputs", || {
+                self.targets.get(label).and_then(PerfData::of)
+            })
         })
     }
     /// Every performance metric of a dataset's labelled rows (empty without).
@@ -211,7 +213,9 @@ impl Context<'_> {
     /// the importance stand-in.
     pub fn target_ranks(&self, label: &str) -> Arc<Option<importance::TargetRanks>> {
         memo(&self.memo.target_ranks, label.to_string(), || {
-            importance::target_ranks(self, label)
+            crate::timing::time("memo", "target ranks", || {
+                importance::target_ranks(self, label)
+            })
         })
     }
     /// What current's stress slices are measured against (its labelled
@@ -219,7 +223,9 @@ impl Context<'_> {
     pub fn slice_base(&self) -> Option<Arc<slices::Base>> {
         self.memo
             .slice_base
-            .get_or_init(|| slices::base_of(self).map(Arc::new))
+            .get_or_init(|| {
+                crate::timing::time("memo", "slice base", || slices::base_of(self).map(Arc::new))
+            })
             .clone()
     }
     /// A dataset's backtesting chunks and every metric of each chunk's
@@ -372,6 +378,26 @@ pub fn column_stats(column: &ColumnData<'_>, ctx: &Context<'_>) -> BTreeMap<Stri
 /// The checks of the families that need no column pass ([`Needs::no_pass`]),
 /// built beside it; [`build`] takes them.
 pub struct Early(Vec<Option<Vec<Check>>>);
+
+impl Early {
+    /// As JSON text, to cross from the worker that built them to the one
+    /// that finishes the run (floats round-trip exactly).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "[]".into())
+    }
+    /// Read [`to_json`](Self::to_json) back; the families must be this
+    /// build's (one entry each).
+    pub fn from_json(text: &str) -> crate::error::Result<Early> {
+        let built: Vec<Option<Vec<Check>>> = serde_json::from_str(text)
+            .map_err(|e| crate::error::Error::Config(format!("checks built elsewhere: {e}")))?;
+        if built.len() != FAMILIES.len() {
+            return Err(crate::error::Error::Config(
+                "checks built elsewhere do not match this build's families".into(),
+            ));
+        }
+        Ok(Early(built))
+    }
+}
 
 /// One family's checks (skipped ones with the reason); a family that needs
 /// no pass is given an empty one.

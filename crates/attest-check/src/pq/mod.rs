@@ -36,6 +36,10 @@ use meta::{FileMeta, Leaf};
 /// Column chunks up to this size are read in one request before decoding;
 /// larger ones page by page.
 const PREFETCH_MAX: u64 = 64 << 20;
+/// Consecutive row groups' chunks of a column are fetched together, in one
+/// [`ByteSource::read_ranges`], up to this many bytes at a time (a few
+/// requests a column instead of one a row group; memory stays bounded).
+const BATCH_MAX: u64 = 16 << 20;
 /// First guess at a page header's size (grown when too small).
 const HEADER_WINDOW: usize = 4 << 10;
 /// Largest page header accepted (statistics of long strings make big ones).
@@ -48,6 +52,9 @@ pub struct ParquetFile {
     /// Column chunks up to this size are read whole ([`PREFETCH_MAX`];
     /// tests lower it to exercise the page-by-page path).
     prefetch_max: u64,
+    /// Chunks fetched together up to this many bytes ([`BATCH_MAX`]; tests
+    /// lower it).
+    batch_max: u64,
 }
 
 /// A column name and its type, in file order.
@@ -105,6 +112,7 @@ impl ParquetFile {
         Ok(Self {
             meta,
             prefetch_max: PREFETCH_MAX,
+            batch_max: BATCH_MAX,
         })
     }
 
@@ -145,8 +153,10 @@ impl ParquetFile {
         };
         let rows = usize::try_from(self.meta.rows).map_err(|_| "too many rows")?;
         let mut sink = Sink::new(leaf, usize::try_from(max_bytes).unwrap_or(usize::MAX));
-        for (g, group) in self.meta.row_groups.iter().enumerate() {
-            let (data, codec, group_rows) = self.chunk(source, g, group, leaf.leaf)?;
+        let mut fetched = Fetched::default();
+        for g in 0..self.meta.row_groups.len() {
+            let (data, codec, group_rows) =
+                self.chunk_batched(source, g, leaf.leaf, &mut fetched)?;
             read_chunk(&data, codec, leaf, group_rows, &mut sink, rows_read)
                 .map_err(|m| format!("row group {g}: {m}"))?;
         }
@@ -160,7 +170,77 @@ impl ParquetFile {
     }
 }
 
+/// Chunks of one column fetched ahead by [`ParquetFile::chunk_batched`]:
+/// row group index → bytes, taken as they are decoded.
+#[derive(Default)]
+struct Fetched {
+    chunks: std::collections::VecDeque<(usize, Bytes)>,
+}
+
 impl ParquetFile {
+    /// Row group `g`'s chunk of leaf `leaf`, as [`chunk`](Self::chunk), but
+    /// fetched together with the next row groups' chunks of the leaf (up to
+    /// `batch_max` bytes, each at most `prefetch_max`) in one request;
+    /// the others wait in `fetched` for their turn.
+    fn chunk_batched<'a>(
+        &self,
+        source: &'a Arc<dyn ByteSource>,
+        g: usize,
+        leaf: usize,
+        fetched: &mut Fetched,
+    ) -> Result<(ChunkData<'a>, i32, usize), String> {
+        let groups = &self.meta.row_groups;
+        let group = groups.get(g).ok_or("no such row group")?;
+        let info = |g: usize| {
+            groups
+                .get(g)
+                .and_then(|r| r.chunks.get(leaf).copied().flatten())
+        };
+        let whole = |c: &meta::Chunk| {
+            c.len <= self.prefetch_max
+                && c.start
+                    .checked_add(c.len)
+                    .is_some_and(|e| e <= source.len())
+        };
+        if fetched.chunks.front().map(|(i, _)| *i) != Some(g) {
+            fetched.chunks.clear();
+            // This chunk and the next ones that are read whole, within the batch.
+            let mut ranges = Vec::new();
+            let mut total = 0u64;
+            let mut next = g;
+            while let Some(c) = info(next).filter(whole) {
+                if !ranges.is_empty() && total + c.len > self.batch_max {
+                    break;
+                }
+                total += c.len;
+                ranges.push((next, c.start, c.len as usize));
+                next += 1;
+            }
+            if ranges.len() > 1 {
+                let asked: Vec<(u64, usize)> = ranges.iter().map(|r| (r.1, r.2)).collect();
+                let got = crate::timing::time("read", "column chunk bytes", || {
+                    source.read_ranges(&asked)
+                })
+                .map_err(io)?;
+                for ((i, _, len), bytes) in ranges.into_iter().zip(got) {
+                    if bytes.len() < len {
+                        return Err("the column chunk ends early (truncated file?)".into());
+                    }
+                    fetched.chunks.push_back((i, bytes));
+                }
+            }
+        }
+        match fetched.chunks.front() {
+            Some((i, _)) if *i == g => {
+                let (_, bytes) = fetched.chunks.pop_front().ok_or("no chunk")?;
+                let chunk = info(g).ok_or("no chunk")?;
+                let rows = usize::try_from(group.rows).map_err(|_| "bad row count")?;
+                Ok((ChunkData::Whole(bytes), chunk.codec, rows))
+            }
+            _ => self.chunk(source, g, group, leaf),
+        }
+    }
+
     /// Row group `g`'s chunk of leaf `leaf`: its bytes, codec and rows.
     fn chunk<'a>(
         &self,
@@ -233,7 +313,10 @@ impl<'a> ChunkData<'a> {
             ));
         }
         if len <= prefetch_max {
-            let bytes = source.read_range(start, len as usize).map_err(io)?;
+            let bytes = crate::timing::time("read", "column chunk bytes", || {
+                source.read_range(start, len as usize)
+            })
+            .map_err(io)?;
             if (bytes.len() as u64) < len {
                 return Err("the column chunk ends early (truncated file?)".into());
             }
@@ -466,6 +549,10 @@ fn read_to(reader: impl Read, n: usize, codec: &str) -> Result<Vec<u8>, String> 
 
 /// Decompress a page body of `codec` (parquet.thrift `CompressionCodec`).
 fn decompress(codec: i32, input: Bytes, n: usize) -> Result<Bytes, String> {
+    crate::timing::time("read", "decompress", || decompress_timed(codec, input, n))
+}
+
+fn decompress_timed(codec: i32, input: Bytes, n: usize) -> Result<Bytes, String> {
     let out = match codec {
         0 => {
             if input.len() != n {

@@ -371,6 +371,69 @@ fn every_value_encoding() {
     check(&write(&b, props), "default properties");
 }
 
+/// A source that counts its requests.
+struct Counting {
+    inner: MemorySource,
+    calls: std::sync::Mutex<Vec<usize>>,
+}
+
+impl crate::source::ByteSource for Counting {
+    fn name(&self) -> &str {
+        self.inner.name()
+    }
+    fn len(&self) -> u64 {
+        self.inner.len()
+    }
+    fn read_range(&self, start: u64, len: usize) -> std::io::Result<bytes::Bytes> {
+        self.calls.lock().expect("lock").push(1);
+        self.inner.read_range(start, len)
+    }
+    fn read_ranges(&self, ranges: &[(u64, usize)]) -> std::io::Result<Vec<bytes::Bytes>> {
+        self.calls.lock().expect("lock").push(ranges.len());
+        ranges
+            .iter()
+            .map(|&(s, l)| self.inner.read_range(s, l))
+            .collect()
+    }
+}
+
+#[test]
+fn a_columns_row_groups_are_fetched_together() {
+    // 3000 rows in row groups of 1100: each column's three chunks in one
+    // request; with a small batch, one request a chunk; the same values.
+    let bytes = write(
+        &batch(),
+        small_pages().set_compression(Compression::SNAPPY).build(),
+    );
+    let counting = Arc::new(Counting {
+        inner: MemorySource::new("t.parquet", bytes.clone()),
+        calls: Default::default(),
+    });
+    let source: Arc<dyn crate::source::ByteSource> = counting.clone();
+    let file = super::ParquetFile::open(source.as_ref()).expect("open");
+    let plain: Arc<dyn crate::source::ByteSource> = Arc::new(MemorySource::new("t.parquet", bytes));
+    let mut one_by_one = file.clone();
+    one_by_one.batch_max = 1;
+    for (i, info) in file.columns().iter().enumerate() {
+        counting.calls.lock().expect("lock").clear();
+        let batched = file.read_column(&source, i, &mut |_| {}, u64::MAX);
+        let Ok(batched) = batched else { continue };
+        assert_eq!(
+            *counting.calls.lock().expect("lock"),
+            [3],
+            "column {}: one request for its three chunks",
+            info.name
+        );
+        let single = one_by_one
+            .read_column(&plain, i, &mut |_| {}, u64::MAX)
+            .expect("one by one");
+        assert_eq!(texts(&batched), texts(&single), "column {}", info.name);
+    }
+    counting.calls.lock().expect("lock").clear();
+    let _ = one_by_one.read_column(&source, 0, &mut |_| {}, u64::MAX);
+    assert_eq!(*counting.calls.lock().expect("lock"), [1, 1, 1]);
+}
+
 #[test]
 fn chunks_read_page_by_page_decode_the_same() {
     // Column chunks over the prefetch limit are read page by page from the
