@@ -209,8 +209,8 @@ fn job(data: &JsValue, post: Post) -> Result<FromWorker, String> {
             ));
         }
         let console = Reflect::get(&js_sys::global(), &"console".into()).unwrap_or_default();
-        if let Ok(log) = Reflect::get(&console, &"log".into())
-            .and_then(|f| f.dyn_into::<js_sys::Function>())
+        if let Ok(log) =
+            Reflect::get(&console, &"log".into()).and_then(|f| f.dyn_into::<js_sys::Function>())
         {
             let _ = log.call1(&console, &lines.into());
         }

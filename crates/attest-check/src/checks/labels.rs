@@ -139,8 +139,15 @@ fn suspicious(ctx: &Context<'_>, dataset: &str, issues: &Issues<'_>) -> Vec<Valu
     let mut rows: Vec<usize> = (0..issues.flagged.len())
         .filter(|&i| issues.flagged[i])
         .collect();
-    rows.sort_by(|&a, &b| conf(a).total_cmp(&conf(b)).then(a.cmp(&b)));
-    rows.truncate(SUSPICIOUS_ROWS);
+    // The first SUSPICIOUS_ROWS in (self-confidence, row) order: selected,
+    // then sorted (the order is total, so these are the rows a full sort
+    // would put first, in its order).
+    let order = |a: &usize, b: &usize| conf(*a).total_cmp(&conf(*b)).then(a.cmp(b));
+    if rows.len() > SUSPICIOUS_ROWS {
+        rows.select_nth_unstable_by(SUSPICIOUS_ROWS, order);
+        rows.truncate(SUSPICIOUS_ROWS);
+    }
+    rows.sort_by(order);
     let ids = integer_ids(ctx)
         .then(|| ctx.targets.get(dataset).and_then(|t| t.ids.as_ref()))
         .flatten();
