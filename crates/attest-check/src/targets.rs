@@ -10,6 +10,7 @@ use crate::columns::{
 };
 use crate::config::Task;
 use crate::read::Dataset;
+use std::sync::Arc;
 
 /// At most this many distinct integer labels make a multiclass task (auto).
 pub const MAX_AUTO_CLASSES: usize = 20;
@@ -42,7 +43,9 @@ pub enum TaskData {
     Binary {
         y: Vec<bool>,
         pred: Vec<bool>,
-        score: Option<Vec<f64>>,
+        /// Shared with the dataset's [`Model::score`] when every row is
+        /// labelled (held once).
+        score: Option<Arc<Vec<f64>>>,
     },
     Regression {
         y: Vec<f64>,
@@ -76,7 +79,7 @@ impl TaskData {
             TaskData::Binary { y, pred, score } => TaskData::Binary {
                 y: pick(y, idx),
                 pred: pick(pred, idx),
-                score: score.as_ref().map(|s| pick(s, idx)),
+                score: score.as_ref().map(|s| pick(s, idx).into()),
             },
             TaskData::Regression { y, pred } => TaskData::Regression {
                 y: pick(y, idx),
@@ -94,8 +97,9 @@ impl TaskData {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grouping {
     pub column: String,
-    /// Group code per kept row ([`MISSING`] for a missing value).
-    pub codes: Vec<u32>,
+    /// Group code per kept row ([`MISSING`] for a missing value); shared
+    /// with the dataset's grouping when every row is kept (held once).
+    pub codes: Arc<Vec<u32>>,
     /// Group names by code.
     pub names: Vec<String>,
 }
@@ -274,7 +278,7 @@ pub struct Model {
     /// column: score ≥ the decision threshold).
     pub prediction: Outcome,
     /// The positive-class probability (binary), NaN where missing.
-    pub score: Option<Vec<f64>>,
+    pub score: Option<Arc<Vec<f64>>>,
 }
 
 /// Labels and the model's outputs of one dataset.
@@ -449,13 +453,23 @@ pub fn pick<T: Copy>(v: &[T], rows: &[u32]) -> Vec<T> {
     out
 }
 
+/// The values of `v` at `rows` (ascending, distinct: a subset of its
+/// rows): `v` itself, shared, when they are all of its rows.
+pub fn pick_shared<T: Copy>(v: &Arc<Vec<T>>, rows: &[u32]) -> Arc<Vec<T>> {
+    if rows.len() == v.len() {
+        Arc::clone(v)
+    } else {
+        pick(v, rows).into()
+    }
+}
+
 /// A model's [`TaskData`] on the given rows (all with label and prediction).
 fn task_data(label: &Outcome, model: &Model, rows: &[u32]) -> Option<TaskData> {
     Some(match (label, &model.prediction) {
         (Outcome::Binary(y), Outcome::Binary(p)) => TaskData::Binary {
             y: pick(y, rows).into_iter().map(|b| b == 1).collect(),
             pred: pick(p, rows).into_iter().map(|b| b == 1).collect(),
-            score: model.score.as_ref().map(|s| pick(s, rows)),
+            score: model.score.as_ref().map(|s| pick_shared(s, rows)),
         },
         (Outcome::Classes(y), Outcome::Classes(p)) => TaskData::Multiclass {
             y: pick(y, rows),
@@ -494,7 +508,7 @@ impl PerfData {
                 gs.iter()
                     .map(|g| Grouping {
                         column: g.column.clone(),
-                        codes: pick(&g.codes, &rows),
+                        codes: pick_shared(&g.codes, &rows),
                         names: g.names.clone(),
                     })
                     .collect()
@@ -609,13 +623,13 @@ pub fn class_probabilities(
             // Counted first: vectors grown by doubling can take twice the room.
             let n = y
                 .iter()
-                .zip(score)
+                .zip(score.iter())
                 .filter(|(&y, s)| y < 2 && s.is_finite())
                 .count();
             out.rows.reserve_exact(n);
             out.labels.reserve_exact(n);
             out.probs.reserve_exact(2 * n);
-            for (i, (&y, &s)) in y.iter().zip(score).enumerate() {
+            for (i, (&y, &s)) in y.iter().zip(score.iter()).enumerate() {
                 if y >= 2 {
                     continue;
                 }
@@ -884,7 +898,7 @@ pub fn load_all<'a>(
                 match to_codes(&ds.read_column(g)?, &mut interner) {
                     Ok(codes) => gs.push(Grouping {
                         column: g.to_string(),
-                        codes,
+                        codes: codes.into(),
                         names: interner.into_names(),
                     }),
                     Err(m) => {
@@ -982,7 +996,7 @@ fn model(
     let binary = matches!(task, Task::Binary | Task::Auto);
     let score = match score.filter(|_| binary) {
         Some(s) => match into_numeric(ds.read_column(s)?) {
-            Ok(v) => Some(v),
+            Ok(v) => Some(Arc::new(v)),
             Err(m) => return Ok(Err(col_err(s, m))),
         },
         None => None,
@@ -1011,6 +1025,47 @@ fn model(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_row_kept_shares_the_column() {
+        let v: Arc<Vec<f64>> = Arc::new(vec![0.1, 0.2, 0.3]);
+        let all = pick_shared(&v, &[0, 1, 2]);
+        assert!(Arc::ptr_eq(&all, &v), "held once");
+        let some = pick_shared(&v, &[0, 2]);
+        assert!(!Arc::ptr_eq(&some, &v));
+        assert_eq!(*some, vec![0.1, 0.3]);
+        // the performance inputs of a fully labelled dataset share its
+        // score and groupings
+        let t = Targets {
+            dataset: "current".into(),
+            rows: 3,
+            outputs: Ok(Outputs {
+                label: Some(Outcome::Binary(vec![1, 0, 1])),
+                model: Some(Model {
+                    prediction: Outcome::Binary(vec![1, 0, 0]),
+                    score: Some(Arc::clone(&v)),
+                }),
+            }),
+            challenger: None,
+            timestamps: None,
+            ids: None,
+            feature_times: Vec::new(),
+            groupings: Ok(vec![Grouping {
+                column: "segment".into(),
+                codes: Arc::new(vec![0, 1, 0]),
+                names: vec!["a".into(), "b".into()],
+            }]),
+            attributions: Vec::new(),
+            class_scores: Ok(Vec::new()),
+        };
+        let p = PerfData::of(&t).expect("labelled");
+        let TaskData::Binary { score: Some(s), .. } = &p.data else {
+            panic!("binary with a score");
+        };
+        assert!(Arc::ptr_eq(s, &v));
+        let Ok(gs) = &t.groupings else { panic!() };
+        assert!(Arc::ptr_eq(&p.groupings[0].codes, &gs[0].codes));
+    }
 
     /// A multiclass dataset: labels by class name, class-score columns.
     fn multiclass(labels: &[Option<&str>], scores: Vec<(&str, Vec<f64>)>) -> (Targets, Interner) {

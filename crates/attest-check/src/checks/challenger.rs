@@ -43,7 +43,7 @@ fn both_scored(champ: &TaskData, chal: &TaskData) -> Option<Vec<usize>> {
     match (champ, chal) {
         (TaskData::Binary { score: Some(a), .. }, TaskData::Binary { score: Some(b), .. }) => Some(
             a.iter()
-                .zip(b)
+                .zip(b.iter())
                 .enumerate()
                 .filter(|(_, (x, y))| x.is_finite() && y.is_finite())
                 .map(|(i, _)| i)

@@ -95,7 +95,7 @@ fn estimation(ctx: &Context<'_>) -> Check {
         );
     };
     let given = |(y, s): (&u8, &f64)| *y < 2 && s.is_finite();
-    let calibration_rows = y.iter().zip(score).filter(|p| given(*p)).count();
+    let calibration_rows = y.iter().zip(score.iter()).filter(|p| given(*p)).count();
     let cfg = &ctx.config.estimation;
     let calibration = match cfg.calibration {
         Calibration::None => None,
@@ -103,7 +103,7 @@ fn estimation(ctx: &Context<'_>) -> Check {
             // Dropped once fitted.
             let n = calibration_rows;
             let (mut xs, mut ys) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            for (y, s) in y.iter().zip(score).filter(|p| given(*p)) {
+            for (y, s) in y.iter().zip(score.iter()).filter(|p| given(*p)) {
                 xs.push(*s);
                 ys.push(f64::from(*y));
             }

@@ -72,7 +72,7 @@ fn dummy(data: &TaskData, class_rank: &[usize]) -> TaskData {
             TaskData::Binary {
                 y: y.clone(),
                 pred: vec![majority; n],
-                score: score.as_ref().map(|_| vec![rate; n]),
+                score: score.as_ref().map(|_| vec![rate; n].into()),
             }
         }
         TaskData::Multiclass { y, .. } => {
@@ -259,13 +259,13 @@ mod tests {
         let data = TaskData::Binary {
             y: vec![true; 4],
             pred: vec![true, false, true, true],
-            score: Some(vec![0.9, 0.2, 0.8, 0.7]),
+            score: Some(vec![0.9, 0.2, 0.8, 0.7].into()),
         };
         let TaskData::Binary { pred, score, .. } = dummy(&data, &[]) else {
             panic!("binary")
         };
         assert_eq!(pred, vec![true; 4]);
-        assert_eq!(score, Some(vec![1.0; 4]));
+        assert_eq!(score, Some(vec![1.0; 4].into()));
         // a tie goes to the smaller class
         let tie = TaskData::Binary {
             y: vec![true, false],

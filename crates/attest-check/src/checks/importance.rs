@@ -86,7 +86,7 @@ fn dependence_target<'a>(ctx: &'a Context<'_>, label: &str) -> Option<&'a [f64]>
             _ => None,
         },
         (Task::Multiclass, _) => None,
-        (_, m) => m.score.as_deref(),
+        (_, m) => m.score.as_deref().map(Vec::as_slice),
     }
 }
 

@@ -63,7 +63,7 @@ fn prediction_skew(ctx: &Context<'_>, pairs: &IdPairs) -> Option<f64> {
     let numbers = |label: &str| -> Option<&[f64]> {
         let model = ctx.targets.get(label)?.model()?;
         match (&model.score, &model.prediction) {
-            (Some(s), _) => Some(s.as_slice()),
+            (Some(s), _) => Some(&s[..]),
             (None, Outcome::Values(v)) => Some(v.as_slice()),
             _ => None,
         }

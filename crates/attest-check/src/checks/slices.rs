@@ -137,7 +137,7 @@ fn row_losses(data: &TaskData) -> Vec<f64> {
             y, score: Some(s), ..
         } => y
             .iter()
-            .zip(s)
+            .zip(s.iter())
             .map(|(&y, &s)| {
                 if s.is_finite() {
                     row_log_loss(y, s)
