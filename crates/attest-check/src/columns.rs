@@ -566,7 +566,7 @@ impl Keys {
         }
     }
     /// Every row's key in row order.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = Option<u64>> + '_ {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Option<u64>> + Clone + '_ {
         (0..self.keys.len()).map(|i| self.get(i))
     }
     /// Rows without a key.

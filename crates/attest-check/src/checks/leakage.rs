@@ -132,8 +132,12 @@ fn class_values(y: &[u8], x: &[f64], class: u8) -> Vec<f64> {
 }
 
 /// The present values, sorted (radix sort).
-fn sorted_present<T: Copy + radsort::Key>(values: impl Iterator<Item = Option<T>>) -> Vec<T> {
-    let mut v: Vec<T> = values.flatten().collect();
+fn sorted_present<T: Copy + radsort::Key>(
+    values: impl Iterator<Item = Option<T>> + Clone,
+) -> Vec<T> {
+    // Counted first: a vector grown by doubling can take twice the room.
+    let mut v: Vec<T> = Vec::with_capacity(values.clone().flatten().count());
+    v.extend(values.flatten());
     radsort::sort(&mut v);
     v
 }

@@ -194,7 +194,7 @@ impl Context<'_> {
         &self,
         label: &str,
     ) -> Arc<Option<Result<crate::targets::ClassProbabilities, String>>> {
-        memo(&self.memo.class_probabilities, label.to_string(), || {
+        let make = || {
             let task = self.targets.task()?;
             let t = self.targets.get(label)?;
             // binary classes are named false/true for a boolean label
@@ -207,7 +207,15 @@ impl Context<'_> {
                 .and_then(|c| c.reference_type.as_deref().or(c.current_type.as_deref()))
                 .is_some_and(|ty| ty.starts_with("bool"));
             crate::targets::class_probabilities(t, task, &self.targets.classes, boolean)
-        })
+        };
+        // Only a multiclass run shares them (the stress slices' log loss):
+        // memoized then; otherwise made for the label checks alone and
+        // dropped after each dataset (24 bytes a row, not held for all).
+        if self.targets.task() == Some(crate::config::Task::Multiclass) {
+            memo(&self.memo.class_probabilities, label.to_string(), make)
+        } else {
+            Arc::new(make())
+        }
     }
     /// A dataset's score (or predicted value) in order and ranked, for
     /// the importance stand-in.

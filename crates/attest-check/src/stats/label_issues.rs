@@ -183,13 +183,14 @@ pub fn find_label_issues(
                 continue;
             }
             if count >= rows.len() {
-                rows.iter().for_each(|&r| mask[r] = true);
+                rows.iter().for_each(|&r| mask[r as usize] = true);
                 continue;
             }
             keyed.clear();
             keyed.extend(
                 rows.iter()
-                    .map(|&r| (probs[r * k + j] - probs[r * k + c], r)),
+                    .map(|&r| r as usize)
+                    .map(|r| (probs[r * k + j] - probs[r * k + c], r)),
             );
             keyed.select_nth_unstable_by(count - 1, larger_margin_then_earlier);
             keyed[..count].iter().for_each(|&(_, r)| mask[r] = true);
@@ -284,7 +285,9 @@ fn validate(labels: &[u32], probs: &[f64], k: usize) -> Result<(), LabelIssueErr
 
 /// Row indices grouped by label, each group in row order (a counting sort).
 struct ClassGroups {
-    rows: Vec<usize>,
+    /// Row indices, class by class (u32: rows are below 2^32, as
+    /// everywhere a row is kept by index).
+    rows: Vec<u32>,
     starts: Vec<usize>,
 }
 
@@ -298,16 +301,17 @@ impl ClassGroups {
             starts[c + 1] += starts[c];
         }
         let mut next = starts.clone();
-        let mut rows = vec![0usize; labels.len()];
+        debug_assert!(u32::try_from(labels.len()).is_ok());
+        let mut rows = vec![0u32; labels.len()];
         for (i, &l) in labels.iter().enumerate() {
             let slot = &mut next[l as usize];
-            rows[*slot] = i;
+            rows[*slot] = i as u32;
             *slot += 1;
         }
         Self { rows, starts }
     }
 
-    fn rows(&self, class: usize) -> &[usize] {
+    fn rows(&self, class: usize) -> &[u32] {
         &self.rows[self.starts[class]..self.starts[class + 1]]
     }
 
@@ -327,7 +331,7 @@ fn confident_thresholds(groups: &ClassGroups, probs: &[f64], k: usize) -> Vec<f6
                 ABSENT_CLASS_THRESHOLD
             } else {
                 values.clear();
-                values.extend(rows.iter().map(|&r| probs[r * k + c]));
+                values.extend(rows.iter().map(|&r| probs[r as usize * k + c]));
                 pairwise_sum(&values) / rows.len() as f64
             };
             threshold.max(THRESHOLD_FLOOR)
