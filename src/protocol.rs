@@ -153,6 +153,18 @@ impl RunProgress {
     }
 }
 
+/// Which of a run's progress streams (each worker's columns, then the
+/// hashing: `streams` in all) a progress message of worker `worker` is:
+/// the hashing's once that worker hashes, else its own columns'.
+pub fn progress_stream(worker: usize, hashing: bool, streams: usize) -> usize {
+    let last = streams.saturating_sub(1);
+    if hashing {
+        last
+    } else {
+        worker.min(last)
+    }
+}
+
 /// What the worker tells the page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -274,6 +286,20 @@ mod tests {
         // and the other way: the run's columns and rows, the hashing kept
         let later = progress().with_hashing_of(&both);
         assert_eq!(later.dataset_mut_ro("current"), (0, 700));
+    }
+
+    #[test]
+    fn hashing_progress_has_its_own_stream() {
+        // two workers: streams 0 and 1 are their columns, 2 the hashing
+        assert_eq!(progress_stream(0, false, 3), 0);
+        assert_eq!(progress_stream(1, false, 3), 1);
+        assert_eq!(progress_stream(1, true, 3), 2);
+        // four workers
+        assert_eq!(progress_stream(3, false, 5), 3);
+        assert_eq!(progress_stream(1, true, 5), 4);
+        // never past the last stream
+        assert_eq!(progress_stream(7, false, 3), 2);
+        assert_eq!(progress_stream(0, false, 0), 0);
     }
 
     #[test]

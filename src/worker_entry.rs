@@ -255,9 +255,9 @@ fn job_timed(data: &JsValue, post: Post, kind: &str) -> Result<FromWorker, Strin
                 .filter(|k| k.fract() == 0.0 && *k >= 0.0 && (*k as usize) < weights.len())
                 .ok_or("job field `share` is not one of the `weights`")?
                 as usize;
-            let the_plan =
-                attest_check::plan::plan(datasets, &config).map_err(|e| e.to_string())?;
-            let mine = attest_check::plan::split_columns(&the_plan, &weights).swap_remove(share);
+            let mine = attest_check::run::column_shares(datasets, &config, &weights)
+                .map_err(|e| e.to_string())?
+                .swap_remove(share);
             let take = |i: usize| mine.binary_search(&i).is_ok();
             let early = field(data, "early")?.as_bool() == Some(true);
             let part = profile_columns(datasets, &config, &take, early, &progress)

@@ -504,13 +504,13 @@ impl Runner {
                 self.emit(Event::Preview(preview.map(|p| (p, config))));
             }
             FromWorker::Progress(p) => {
-                let (finishing, hashing, n) = self
+                let (finishing, hashing, streams) = self
                     .state
-                    .with_value(|s| (s.finishing, s.hashing, s.parts.len()));
+                    .with_value(|s| (s.finishing, s.hashing, s.progress.len()));
                 if self.busy() != Busy::Running || (k == 0 && finishing) {
                     return;
                 }
-                let stream = if k == HASHER && hashing { n } else { k };
+                let stream = crate::protocol::progress_stream(k, k == HASHER && hashing, streams);
                 self.show_progress(stream, p);
             }
             FromWorker::Report {

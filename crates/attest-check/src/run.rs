@@ -720,6 +720,19 @@ fn identity(datasets: &[&Dataset]) -> Vec<(String, u64, u64)> {
         .collect()
 }
 
+/// Each worker's columns (indices in the run's plan) for a run split by
+/// `weights` ([`crate::plan::split_columns`]), after the checks every run
+/// makes first (the configuration, empty datasets), so that a bad job fails
+/// as [`run`] would.
+pub fn column_shares(
+    datasets: Datasets<'_>,
+    config: &Config,
+    weights: &[f64],
+) -> Result<Vec<Vec<usize>>> {
+    let s = start(datasets, config)?;
+    Ok(crate::plan::split_columns(&s.plan, weights))
+}
+
 /// Profile only the columns whose index (in the run's plan) `take` accepts,
 /// for a run that another worker finishes with [`run_with_parts`]; with
 /// `early`, build the checks of the families that need no pass here too

@@ -447,8 +447,7 @@ fn timed_csv(n: usize, label: impl Fn(usize) -> u8) -> String {
 
 #[test]
 fn checks_built_in_another_worker_give_the_same_report() {
-    use attest_check::plan::{plan, split_columns};
-    use attest_check::run::{profile_columns, run_with_parts, ColumnsPart};
+    use attest_check::run::{column_shares, profile_columns, run_with_parts, ColumnsPart};
     // families that need no pass with work to do: backtest chunks by day,
     // label-free estimation, performance; split as the page splits them
     let r = csv("reference", &timed_csv(100, |i| u8::from(i % 3 == 0)));
@@ -465,8 +464,11 @@ fn checks_built_in_another_worker_give_the_same_report() {
         let c = check(&whole, id);
         assert!(c.status != Status::Skipped, "{id}: {:?}", c.message);
     }
-    let the_plan = plan(Datasets::new(&r, &c), &config).expect("plan");
-    let split = split_columns(&the_plan, &[1.0, 0.7, 1.0]);
+    let split = column_shares(Datasets::new(&r, &c), &config, &[1.0, 0.7, 1.0]).expect("split");
+    assert_eq!(split.len(), 3);
+    // an empty dataset is refused as a run refuses it
+    let empty = csv("current", "id,timestamp,x,score,prediction,label\n");
+    assert!(column_shares(Datasets::new(&r, &empty), &config, &[1.0]).is_err());
     let parts: Vec<ColumnsPart> = split
         .iter()
         .enumerate()
