@@ -106,7 +106,7 @@ impl ByteSource for BlobSource {
         for (start, end) in clamped {
             let n = (end - start) as usize;
             let to = (at + n).min(all.len());
-            out.push(all.slice(at.min(to)..to));
+            out.push(all.slice(at..to));
             at = to;
         }
         Ok(out)

@@ -122,15 +122,13 @@ pub struct ColumnsPart {
     /// The checks of the families that need no pass ([`checks::Early`] as
     /// JSON), when this part's worker built them too.
     early: Option<String>,
-    /// The role columns this part was made with, while it stays in the
-    /// worker that made it (never serialized): a [`run_with_parts`] given
-    /// the part there takes them instead of reading them again.
+    /// The role columns this part was made with and what the families
+    /// computed once from them (a dataset's labelled rows, the slices'
+    /// base, …), while it stays in the worker that made it (never
+    /// serialized): a [`run_with_parts`] given the part there takes them
+    /// instead of reading and computing them again.
     #[serde(skip)]
-    targets: Option<AllTargets>,
-    /// What the families computed once from those role columns (a
-    /// dataset's labelled rows, the slices' base, …), taken along with them.
-    #[serde(skip)]
-    memo: Option<checks::Memo>,
+    local: Option<(AllTargets, checks::Memo)>,
 }
 
 /// Row hashes as one byte string of little-endian words: 8 bytes a row
@@ -788,8 +786,7 @@ pub fn profile_columns(
     Ok(ColumnsPart {
         datasets: identity(&s.datasets),
         early,
-        memo: Some(memo),
-        targets: Some(targets),
+        local: Some((targets, memo)),
         columns,
         row_hashes: h.rows.into_iter().map(Words).collect(),
         feature_hashes: h.features.into_iter().map(Words).collect(),
@@ -825,9 +822,7 @@ pub fn run_with_parts(
     }
     // A part made in this process brings the role columns along, and what
     // the families computed from them.
-    let loaded = parts
-        .iter_mut()
-        .find_map(|p| p.targets.take().map(|t| (t, p.memo.take())));
+    let loaded = parts.iter_mut().find_map(|p| p.local.take());
     // A part may bring the checks that need no pass, built there.
     let early = parts
         .iter_mut()
@@ -851,16 +846,14 @@ pub fn run_with_parts(
     };
     let checks_and_pass = || -> Result<Vec<Check>> {
         let (targets, memo) = match loaded {
-            Some((t, memo)) => (t, memo),
+            Some(local) => local,
             None => (
                 crate::timing::time("run", "role columns", || load_targets(&s, config))?,
-                None,
+                checks::Memo::default(),
             ),
         };
         let mut ctx = context(&s, config, &targets);
-        if let Some(memo) = memo {
-            ctx.memo = memo;
-        }
+        ctx.memo = memo;
         let state = pass_state(&s, &ctx)?;
         let mut given: std::collections::HashMap<usize, ColumnResult> = Default::default();
         for part in &parts {

@@ -450,16 +450,13 @@ fn checks_built_in_another_worker_give_the_same_report() {
     use attest_check::run::{column_shares, profile_columns, run_with_parts, ColumnsPart};
     // families that need no pass with work to do: backtest chunks by day,
     // label-free estimation, performance; split as the page splits them
-    let r = csv("reference", &timed_csv(100, |i| u8::from(i % 3 == 0)));
-    let c = csv("current", &timed_csv(120, |i| u8::from(i % 4 == 0)));
+    let (rt, ct) = (
+        timed_csv(100, |i| u8::from(i % 3 == 0)),
+        timed_csv(120, |i| u8::from(i % 4 == 0)),
+    );
     let config = Config::from_toml("[backtest]\nchunk = \"day\"\n").expect("toml");
-    let whole = run(
-        Datasets::new(&r, &c),
-        &config,
-        &RunOptions::default(),
-        &NoProgress,
-    )
-    .expect("run");
+    let whole = report(&rt, &ct, &config);
+    let (r, c) = (csv("reference", &rt), csv("current", &ct));
     for id in ["backtest", "estimated_performance", "performance"] {
         let c = check(&whole, id);
         assert!(c.status != Status::Skipped, "{id}: {:?}", c.message);

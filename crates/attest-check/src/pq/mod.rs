@@ -153,7 +153,7 @@ impl ParquetFile {
         };
         let rows = usize::try_from(self.meta.rows).map_err(|_| "too many rows")?;
         let mut sink = Sink::new(leaf, usize::try_from(max_bytes).unwrap_or(usize::MAX));
-        let mut fetched = Fetched::default();
+        let mut fetched = Fetched::new();
         for g in 0..self.meta.row_groups.len() {
             let (data, codec, group_rows) =
                 self.chunk_batched(source, g, leaf.leaf, &mut fetched)?;
@@ -171,11 +171,8 @@ impl ParquetFile {
 }
 
 /// Chunks of one column fetched ahead by [`ParquetFile::chunk_batched`]:
-/// row group index → bytes, taken as they are decoded.
-#[derive(Default)]
-struct Fetched {
-    chunks: std::collections::VecDeque<(usize, Bytes)>,
-}
+/// (row group index, bytes), taken as they are decoded.
+type Fetched = std::collections::VecDeque<(usize, Bytes)>;
 
 impl ParquetFile {
     /// Row group `g`'s chunk of leaf `leaf`, as [`chunk`](Self::chunk), but
@@ -202,8 +199,8 @@ impl ParquetFile {
                     .checked_add(c.len)
                     .is_some_and(|e| e <= source.len())
         };
-        if fetched.chunks.front().map(|(i, _)| *i) != Some(g) {
-            fetched.chunks.clear();
+        if fetched.front().map(|(i, _)| *i) != Some(g) {
+            fetched.clear();
             // This chunk and the next ones that are read whole, within the batch.
             let mut ranges = Vec::new();
             let mut total = 0u64;
@@ -226,13 +223,13 @@ impl ParquetFile {
                     if bytes.len() < len {
                         return Err("the column chunk ends early (truncated file?)".into());
                     }
-                    fetched.chunks.push_back((i, bytes));
+                    fetched.push_back((i, bytes));
                 }
             }
         }
-        match fetched.chunks.front() {
+        match fetched.front() {
             Some((i, _)) if *i == g => {
-                let (_, bytes) = fetched.chunks.pop_front().ok_or("no chunk")?;
+                let (_, bytes) = fetched.pop_front().ok_or("no chunk")?;
                 let chunk = info(g).ok_or("no chunk")?;
                 let rows = usize::try_from(group.rows).map_err(|_| "bad row count")?;
                 Ok((ChunkData::Whole(bytes), chunk.codec, rows))
