@@ -605,7 +605,7 @@ impl FromIterator<Option<u64>> for Keys {
 }
 
 /// The (key, row) pairs of the present keys ([`to_keys`]), sorted by key
-/// (a stable radix sort: equal keys keep row order).
+/// (equal keys keep row order).
 pub fn keyed_rows(keys: &Keys) -> Vec<(u64, u32)> {
     let present = keys.len() - keys.missing();
     let mut v: Vec<(u64, u32)> = Vec::with_capacity(present);
@@ -614,7 +614,7 @@ pub fn keyed_rows(keys: &Keys) -> Vec<(u64, u32)> {
             .enumerate()
             .filter_map(|(i, k)| k.map(|k| (k, i as u32))),
     );
-    radsort::sort_by_key(&mut v, |p| p.0);
+    crate::stats::sort::sort_keyed_rows(&mut v);
     v
 }
 

@@ -165,16 +165,16 @@ pub struct CategoricalProfile {
 pub fn sorted_finite(values: &[f64]) -> (Vec<f64>, Counts) {
     let mut finite = Vec::with_capacity(values.len());
     finite.extend(values.iter().copied().filter(|v| v.is_finite()));
-    radsort::sort(&mut finite);
+    crate::stats::sort::sort_floats(&mut finite);
     let counts = counts_of(values, &finite);
     (finite, counts)
 }
 
 /// [`sorted_finite`] with the order too: the rows of the finite values in
 /// value order (stable: equal values keep row order; −0.0 before 0.0, as
-/// the radix sort of the values alone puts them), so that the families that
+/// sorting the values alone puts them), so that the families that
 /// relate the column to a label or a score walk it instead of sorting again
-/// (SPEC §3 `label_association`, `prediction_dependence`). One radix sort
+/// (SPEC §3 `label_association`, `prediction_dependence`). One sort
 /// ([`crate::stats::association::finite_order_and_values`]).
 pub fn ordered_finite(values: &[f64]) -> (Vec<u32>, Vec<f64>, Counts) {
     let (order, finite) = crate::stats::association::finite_order_and_values(values);

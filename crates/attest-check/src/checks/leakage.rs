@@ -82,8 +82,8 @@ fn label_association(
                 let (y, x) = (&y[..n], &x[..n]);
                 let mut positives = class_values(y, x, 1);
                 let mut negatives = class_values(y, x, 0);
-                radsort::sort(&mut positives);
-                radsort::sort(&mut negatives);
+                crate::stats::sort::sort_floats(&mut positives);
+                crate::stats::sort::sort_floats(&mut negatives);
                 auc_association_split(&positives, &negatives)
             }
         },
@@ -131,14 +131,12 @@ fn class_values(y: &[u8], x: &[f64], class: u8) -> Vec<f64> {
     out
 }
 
-/// The present values, sorted (radix sort).
-fn sorted_present<T: Copy + radsort::Key>(
-    values: impl Iterator<Item = Option<T>> + Clone,
-) -> Vec<T> {
+/// The present values, sorted.
+fn sorted_present<T: Copy + Ord>(values: impl Iterator<Item = Option<T>> + Clone) -> Vec<T> {
     // Counted first: a vector grown by doubling can take twice the room.
     let mut v: Vec<T> = Vec::with_capacity(values.clone().flatten().count());
     v.extend(values.flatten());
-    radsort::sort(&mut v);
+    crate::stats::sort::sort_words(&mut v);
     v
 }
 

@@ -461,7 +461,7 @@ impl Probe {
             match &data[reference].features[j] {
                 FeatureValues::Num(v) => {
                     let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
-                    radsort::sort(&mut s);
+                    crate::stats::sort::sort_floats(&mut s);
                     spreads.push(ReferenceSpread::of_sorted(&s));
                     categories.push(Vec::new());
                 }

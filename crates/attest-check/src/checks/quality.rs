@@ -25,7 +25,7 @@ impl Family for Quality {
 /// Duplicate rows: rows whose hash equals an earlier row's.
 fn duplicates(hashes: &[u64]) -> u64 {
     let mut v = hashes.to_vec();
-    radsort::sort(&mut v);
+    crate::stats::sort::sort_words(&mut v);
     v.windows(2).filter(|w| w[0] == w[1]).count() as u64
 }
 

@@ -55,7 +55,7 @@ impl Family for Slices {
                             View::Numeric(rx) => {
                                 let mut s: Vec<f64> =
                                     rx.iter().copied().filter(|v| v.is_finite()).collect();
-                                radsort::sort(&mut s);
+                                crate::stats::sort::sort_floats(&mut s);
                                 Some(std::borrow::Cow::Owned(s))
                             }
                             View::Categorical(_) => None,

@@ -21,19 +21,15 @@ use super::stable_sum;
 /// vector.
 pub fn average_ranks(x: &[f64]) -> Vec<f64> {
     let n = x.len();
-    let mut order: Vec<(f64, usize)> = x.iter().copied().zip(0..n).collect();
-    if x.iter().all(|v| !v.is_nan()) {
-        // The same stable order as total_cmp without NaN, by radix.
-        radsort::sort_by_key(&mut order, |p| p.0);
-    } else {
-        order.sort_by(|a, b| a.0.total_cmp(&b.0));
-    }
+    // (total-order key, row): the stable order of `sort_by(total_cmp)`.
+    let mut order: Vec<(u64, usize)> = x.iter().map(|&v| order_key(v)).zip(0..n).collect();
+    super::sort::sort_keyed_rows(&mut order);
     let mut ranks = vec![0.0; n];
     let mut start = 0;
     while start < n {
-        let value = order[start].0;
+        let value = x[order[start].1];
         let mut end = start + 1;
-        while end < n && order[end].0 == value {
+        while end < n && x[order[end].1] == value {
             end += 1;
         }
         // Sorted positions start..end hold ranks start+1 ..= end; their mean
@@ -87,7 +83,7 @@ pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
 }
 
 /// The rows of `values` whose value is finite, ordered by value (stable:
-/// ties keep row order) — the order [`ranks_among`] walks. One radix sort.
+/// ties keep row order) — the order [`ranks_among`] walks. One sort.
 pub fn finite_order(values: &[f64]) -> Vec<u32> {
     order_by_key(values.len(), |i| {
         let v = values[i];
@@ -96,7 +92,7 @@ pub fn finite_order(values: &[f64]) -> Vec<u32> {
 }
 
 /// [`finite_order`] and the finite values in that order (sorted
-/// ascending). One radix sort of 64-bit words that hold a value's
+/// ascending). One sort of 64-bit words that hold a value's
 /// order-preserving key in their high bits and its row in the low bits
 /// (as few as the rows need): 8 bytes a row, as sorting the values alone
 /// (a sort of (value, row) pairs takes 16, and as much again for its
@@ -110,20 +106,10 @@ pub fn finite_order_and_values(values: &[f64]) -> (Vec<u32>, Vec<f64>) {
     (order, sorted)
 }
 
-/// The IEEE 754 total order of a float as an unsigned integer (−0.0 before
-/// 0.0; NaN last): a < b ⇔ `order_key(a) < order_key(b)` for the
-/// non-NaN values, as a radix sort of the floats orders them.
-pub fn order_key(v: f64) -> u64 {
-    let b = v.to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | 1 << 63
-    }
-}
+pub use super::sort::order_key;
 
 /// The rows `0..rows` that have a key (`key(row)` is `Some`), ordered by
-/// key, stable (equal keys keep row order): one radix sort of 64-bit words
+/// key, stable (equal keys keep row order): one sort of 64-bit words
 /// holding a key's high bits above the row (as few bits as the rows need),
 /// 8 bytes a row; runs of equal high bits whose full keys differ are put in
 /// order by (key, row) afterwards.
@@ -136,7 +122,7 @@ pub fn order_by_key(rows: usize, key: impl Fn(usize) -> Option<u64>) -> Vec<u32>
     let present = (0..rows).filter(|&i| key(i).is_some()).count();
     let mut words: Vec<u64> = Vec::with_capacity(present);
     words.extend((0..rows).filter_map(|i| key(i).map(|k| (k & !row_mask) | i as u64)));
-    radsort::sort(&mut words);
+    super::sort::sort_words(&mut words);
     let mut order: Vec<u32> = words.iter().map(|w| (w & row_mask) as u32).collect();
     let full = |r: u32| key(r as usize).unwrap_or(0);
     let mut start = 0;
@@ -188,7 +174,7 @@ pub fn ranks_among(values: &[f64], order: &[u32], keep: impl Fn(usize) -> bool) 
 /// [`spearman`] of (x, y) over the rows where both are given, from y's
 /// average ranks among exactly those rows (`y_ranks`, as [`ranks_among`]
 /// makes them; NaN for the rows left out). Pearson's r of the ranks is the
-/// same in any row order, so the pairs are sorted by x once (one radix
+/// same in any row order, so the pairs are sorted by x once (one
 /// sort) and x's average ranks read off in that order. Every average rank
 /// is a half-integer and both rank vectors have the mean (n + 1)/2, so
 /// with R = 2·rank − (n + 1) the sums Σ Rx·Ry, Σ Rx², Σ Ry² are exact

@@ -71,8 +71,8 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// Cumulative true/false positive counts at each distinct score threshold,
 /// scores taken in decreasing order (as sklearn's `_binary_clf_curve`).
 /// Returns (threshold, tps, fps) triples, last one covering all rows.
-/// Scores must be finite (callers drop the others). One radix sort of the
-/// rows by score (8 bytes a row, [`score_steps`]), O(n): ROC AUC runs once
+/// Scores must be finite (callers drop the others). One sort of the
+/// rows by score (8 bytes a row, [`score_steps`]), O(n log n): ROC AUC runs once
 /// per feature and dataset (label association) and per chunk, on up to
 /// millions of rows.
 pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> {

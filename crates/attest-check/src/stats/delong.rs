@@ -169,22 +169,14 @@ fn select_u64(labels: &[bool], values: &[u64], class: bool) -> Vec<u64> {
 /// Sorted stably in `f64::total_cmp` order; runs are grouped with `==`, so
 /// −0.0 and 0.0 (adjacent in that order) tie.
 fn doubled_midranks(x: &[f64]) -> Vec<u64> {
-    // (total-order key, row), radix-sorted: stable, so the order of
-    // `sort_by(total_cmp)` on the rows.
-    let total_order = |v: f64| {
-        let b = v.to_bits();
-        if b >> 63 == 1 {
-            !b
-        } else {
-            b | 1 << 63
-        }
-    };
+    // (total-order key, row) sorted: the order of `sort_by(total_cmp)` on
+    // the rows.
     let mut order: Vec<(u64, usize)> = x
         .iter()
         .enumerate()
-        .map(|(i, &v)| (total_order(v), i))
+        .map(|(i, &v)| (super::sort::order_key(v), i))
         .collect();
-    radsort::sort_by_key(&mut order, |p| p.0);
+    super::sort::sort_keyed_rows(&mut order);
     let mut ranks = vec![0u64; x.len()];
     let mut i = 0;
     while i < order.len() {
@@ -386,7 +378,7 @@ mod tests {
         // compute_midrank([1, 1, 2, 2]) == [1.5, 1.5, 3.5, 3.5]; −0.0 ties 0.0
         assert_eq!(doubled_midranks(&[-0.0, 0.0, 2.0, 2.0]), vec![3, 3, 7, 7]);
         assert!(doubled_midranks(&[]).is_empty());
-        // negatives below positives (the radix key's sign handling)
+        // negatives below positives (the order key's sign handling)
         assert_eq!(doubled_midranks(&[-1.0, 2.0, -3.0, -1.0]), vec![5, 8, 2, 5]);
     }
 }

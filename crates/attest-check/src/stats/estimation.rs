@@ -104,7 +104,7 @@ fn ratio(a: f64, b: f64) -> f64 {
 pub fn estimated_roc_auc(score: &[f64], p: &[f64]) -> Option<f64> {
     let n = score.len().min(p.len());
     // Descending, ties in row order: the stable order of the negated key
-    // (one radix sort of 8 bytes a row).
+    // (one sort of 8 bytes a row).
     let order = order_by_key(n, |i| Some(order_key(-(score[i] + 0.0))));
     let mut tps = Vec::with_capacity(n + 1);
     tps.push(0.0f64);

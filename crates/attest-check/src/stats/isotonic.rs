@@ -48,7 +48,7 @@ impl IsotonicFit {
         // np.lexsort((y, x)) is stable and treats −0.0 as 0.0: so do we.
         let kx = |i: u32| x[i as usize] + 0.0;
         let ky = |i: u32| y[i as usize] + 0.0;
-        // The rows by x (one radix sort, 8 bytes a row), then each run of
+        // The rows by x (one sort, 8 bytes a row), then each run of
         // equal x by y (stable: equal pairs keep row order).
         let mut order = order_by_key(len, |i| Some(order_key(x[i] + 0.0)));
         let mut start = 0;

@@ -31,6 +31,7 @@ pub mod perturb;
 pub mod regression;
 pub mod skew;
 pub mod slices;
+pub mod sort;
 pub mod wasserstein;
 
 /// Sum with Neumaier compensation, so long sums stay accurate to the last
