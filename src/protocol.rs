@@ -55,12 +55,24 @@ pub struct DatasetProgress {
     pub dataset: String,
     /// Rows of the column being read that are decoded so far.
     pub rows: u64,
+    /// The same for the columns the page's other workers are reading of
+    /// this dataset at the same time, one entry a worker (empty as a
+    /// worker sends it; filled when the page merges its workers').
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub more_rows: Vec<u64>,
     /// Rows in the dataset.
     pub total_rows: u64,
     /// Bytes of the file hashed so far (SHA-256).
     pub hashed: u64,
     /// Size of the file.
     pub total_bytes: u64,
+}
+
+impl DatasetProgress {
+    /// Rows read of the columns being read, over every worker.
+    pub fn rows_in_flight(&self) -> u64 {
+        self.rows + self.more_rows.iter().sum::<u64>()
+    }
 }
 
 /// Progress of a run.
@@ -90,7 +102,7 @@ impl RunProgress {
             let partial = self
                 .datasets
                 .iter()
-                .map(|d| d.rows as f64 / d.total_rows.max(1) as f64)
+                .map(|d| d.rows_in_flight() as f64 / d.total_rows.max(1) as f64)
                 .sum::<f64>()
                 / self.datasets.len().max(1) as f64;
             let done = (self.columns_done as f64 + partial).min(self.columns_total as f64);
@@ -111,16 +123,36 @@ impl RunProgress {
     }
 
     /// Two workers' progress on the columns of one run, added up: columns
-    /// done and in all, the first's rows being read.
+    /// done and in all, the columns being read (each worker's, in order)
+    /// and, per dataset, the rows read of each of them.
     pub fn plus_columns_of(mut self, other: &RunProgress) -> RunProgress {
         self.columns_done += other.columns_done;
         self.columns_total += other.columns_total;
         if self.column.is_empty() {
             self.column.clone_from(&other.column);
+        } else if !other.column.is_empty() {
+            self.column.push_str(", ");
+            self.column.push_str(&other.column);
         }
+        // how many workers each side stands for: a slot of rows each
+        let slots = |p: &RunProgress| {
+            p.datasets
+                .iter()
+                .map(|d| 1 + d.more_rows.len())
+                .max()
+                .unwrap_or(1)
+        };
+        let (mine_slots, other_slots) = (slots(&self), slots(other));
         for d in &other.datasets {
             let mine = self.dataset_mut(&d.dataset);
             mine.total_rows = mine.total_rows.max(d.total_rows);
+            mine.more_rows.resize(mine_slots - 1, 0);
+            mine.more_rows.push(d.rows);
+            mine.more_rows.extend_from_slice(&d.more_rows);
+        }
+        // a dataset one side has not reported: no rows read of it there
+        for d in &mut self.datasets {
+            d.more_rows.resize(mine_slots - 1 + other_slots, 0);
         }
         self
     }
@@ -312,6 +344,48 @@ mod tests {
         b.columns_total = 2;
         let both = a.plus_columns_of(&b);
         assert_eq!((both.columns_done, both.columns_total), (3, 5));
+    }
+
+    #[test]
+    fn every_workers_rows_show_per_dataset() {
+        let mut a = progress();
+        a.column = "age".into();
+        a.dataset_mut("reference").rows = 40;
+        a.dataset_mut("current").rows = 10;
+        let mut b = progress();
+        b.column = "income".into();
+        b.dataset_mut("reference").rows = 70;
+        // a third worker between columns, and one that has read no row yet
+        let mut c = progress();
+        c.column.clear();
+        let mut d = RunProgress {
+            column: "city".into(),
+            ..RunProgress::default()
+        };
+        d.dataset_mut("current").rows = 5;
+        let all = a
+            .plus_columns_of(&b)
+            .plus_columns_of(&c)
+            .plus_columns_of(&d);
+        assert_eq!(all.column, "age, income, city");
+        let rows = |label: &str| {
+            let d = all
+                .datasets
+                .iter()
+                .find(|d| d.dataset == label)
+                .expect("dataset");
+            (d.rows, d.more_rows.clone(), d.rows_in_flight())
+        };
+        assert_eq!(rows("reference"), (40, vec![70, 0, 0], 110));
+        assert_eq!(rows("current"), (10, vec![0, 0, 5], 15));
+        // 1 + 1 + 1 of 12 columns done, and 110 + 15 of 100 rows each in flight
+        assert_eq!((all.columns_done, all.columns_total), (3, 12));
+        let expected = 0.8 * (3.0 + (1.1 + 0.15) / 2.0) / 12.0;
+        assert!(
+            (all.fraction() - expected).abs() < 1e-12,
+            "{}",
+            all.fraction()
+        );
     }
 
     impl RunProgress {

@@ -239,7 +239,16 @@ pub fn progress_lines(p: &crate::protocol::RunProgress) -> (String, Vec<(String,
         .datasets
         .iter()
         .map(|d| {
-            let mut line = format!("rows {} of {}", fmt_count(d.rows), fmt_count(d.total_rows));
+            // the rows read of each column in flight (one a worker)
+            let mut read: Vec<String> = std::iter::once(d.rows)
+                .chain(d.more_rows.iter().copied())
+                .filter(|&r| r > 0)
+                .map(fmt_count)
+                .collect();
+            if read.is_empty() {
+                read.push("0".into());
+            }
+            let mut line = format!("rows {} of {}", read.join(" | "), fmt_count(d.total_rows));
             if d.total_bytes > 0 {
                 line.push_str(&format!(
                     " · SHA-256 {} of {}",
@@ -291,6 +300,18 @@ mod tests {
                 "reference".to_string(),
                 "rows 8,192 of 1,000,000 · SHA-256 4.2 MB of 170.0 MB".to_string()
             )]
+        );
+        // two workers reading a column of this dataset each; a third, none
+        p.dataset_mut("reference").more_rows = vec![65_536, 0];
+        assert_eq!(
+            progress_lines(&p).1[0].1,
+            "rows 8,192 | 65,536 of 1,000,000 · SHA-256 4.2 MB of 170.0 MB"
+        );
+        p.dataset_mut("reference").rows = 0;
+        p.dataset_mut("reference").more_rows = vec![0];
+        assert_eq!(
+            progress_lines(&p).1[0].1,
+            "rows 0 of 1,000,000 · SHA-256 4.2 MB of 170.0 MB"
         );
     }
 
