@@ -226,23 +226,33 @@ pub fn spearman_with_y_ranks_ordered(order: &[u32], sorted: &[f64], y2: &[u32]) 
     let (mut sx, mut sy, mut sxy, mut sxx, mut syy) = (0u128, 0u128, 0u128, 0u128, 0u128);
     let mut kept = 0u64;
     let mut k = 0usize;
+    // The products are taken in u64 where they fit (a u128 product is a
+    // library call in WebAssembly): y < 2³² so y² < 2⁶⁴, and a group's Σy
+    // of at most 2³² values each below 2³² fits too.
     while k < len {
         let v = sorted[k];
-        let (mut group, mut group_y) = (0u64, 0u128);
+        let (mut group, mut group_y) = (0u64, 0u64);
         while k < len && sorted[k] == v {
             let y = u64::from(ys[k]);
             group += u64::from(y > 0);
-            group_y += u128::from(y);
-            syy += u128::from(y) * u128::from(y);
+            group_y += y;
+            syy += u128::from(y * y);
             k += 1;
         }
         // twice the average of the ranks kept+1 ..= kept+group
         let x = 2 * kept + group + 1;
-        let xg = u128::from(x) * u128::from(group);
-        sx += xg;
-        sxx += xg * u128::from(x);
-        sxy += u128::from(x) * group_y;
-        sy += group_y;
+        if group == 1 && x < 1 << 32 {
+            // the common case (no tie): x², x·y < 2⁶⁴
+            sx += u128::from(x);
+            sxx += u128::from(x * x);
+            sxy += u128::from(x * group_y);
+        } else if group > 0 {
+            let xg = u128::from(x) * u128::from(group);
+            sx += xg;
+            sxx += xg * u128::from(x);
+            sxy += u128::from(x) * u128::from(group_y);
+        }
+        sy += u128::from(group_y);
         kept += group;
     }
     if kept < 2 {
@@ -347,6 +357,17 @@ pub fn auc_association(y: &[bool], x: &[f64]) -> Option<f64> {
     Some((2.0 * auc - 1.0).abs())
 }
 
+/// A group's term `positives · weight` of twice the Mann–Whitney area,
+/// without a u128 product (a library call in WebAssembly) for the groups of
+/// at most one positive, nearly all of them when x is continuous.
+fn group_area2(positives: u64, weight: u64) -> u128 {
+    match positives {
+        0 => 0,
+        1 => u128::from(weight),
+        _ => u128::from(positives) * u128::from(weight),
+    }
+}
+
 /// [`auc_association`] from x's [`finite_order_and_values`] (`order` and
 /// `sorted`) and the labels `y` (1 positive, 0 negative, anything else left
 /// out, as are rows past `y`), in one walk over the order without a sort.
@@ -366,7 +387,7 @@ pub fn auc_association_ordered(order: &[u32], sorted: &[f64], y: &[u8]) -> Optio
             continue;
         }
         if x != group_value {
-            area2 += u128::from(group_pos) * u128::from(2 * below + group_neg);
+            area2 += group_area2(group_pos, 2 * below + group_neg);
             below += group_neg;
             (group_pos, group_neg, group_value) = (0, 0, x);
         }
@@ -376,7 +397,7 @@ pub fn auc_association_ordered(order: &[u32], sorted: &[f64], y: &[u8]) -> Optio
         pos += positive;
         neg += 1 - positive;
     }
-    area2 += u128::from(group_pos) * u128::from(2 * below + group_neg);
+    area2 += group_area2(group_pos, 2 * below + group_neg);
     if pos == 0 || neg == 0 {
         return None;
     }
