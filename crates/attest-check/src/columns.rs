@@ -614,7 +614,7 @@ pub fn keyed_rows(keys: &Keys) -> Vec<(u64, u32)> {
             .enumerate()
             .filter_map(|(i, k)| k.map(|k| (k, i as u32))),
     );
-    crate::stats::sort::sort_keyed_rows(&mut v);
+    crate::stats::sort::sort_words(&mut v);
     v
 }
 

@@ -23,13 +23,14 @@ pub fn average_ranks(x: &[f64]) -> Vec<f64> {
     let n = x.len();
     // (total-order key, row): the stable order of `sort_by(total_cmp)`.
     let mut order: Vec<(u64, usize)> = x.iter().map(|&v| order_key(v)).zip(0..n).collect();
-    super::sort::sort_keyed_rows(&mut order);
+    super::sort::sort_words(&mut order);
+    let value_at = |k: usize| super::sort::from_order_key(order[k].0);
     let mut ranks = vec![0.0; n];
     let mut start = 0;
     while start < n {
-        let value = x[order[start].1];
+        let value = value_at(start);
         let mut end = start + 1;
-        while end < n && x[order[end].1] == value {
+        while end < n && value_at(end) == value {
             end += 1;
         }
         // Sorted positions start..end hold ranks start+1 ..= end; their mean

@@ -176,7 +176,7 @@ fn doubled_midranks(x: &[f64]) -> Vec<u64> {
         .enumerate()
         .map(|(i, &v)| (super::sort::order_key(v), i))
         .collect();
-    super::sort::sort_keyed_rows(&mut order);
+    super::sort::sort_words(&mut order);
     let mut ranks = vec![0u64; x.len()];
     let mut i = 0;
     while i < order.len() {

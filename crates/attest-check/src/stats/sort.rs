@@ -28,7 +28,9 @@ pub fn from_order_key(k: u64) -> f64 {
 }
 
 /// Integers ascending (equal ones are indistinguishable, so this is also
-/// the stable order).
+/// the stable order); or (key, row) pairs made in row order: each pair is
+/// distinct, so this is the order of a stable sort by key (rows ascending
+/// among equal keys).
 pub fn sort_words<T: Ord + Copy>(v: &mut [T]) {
     v.sort_unstable();
 }
@@ -41,13 +43,6 @@ pub fn sort_floats(v: &mut Vec<f64>) {
     let mut keys: Vec<u64> = std::mem::take(v).into_iter().map(order_key).collect();
     keys.sort_unstable();
     *v = keys.into_iter().map(from_order_key).collect();
-}
-
-/// (key, row) pairs by key, rows ascending among equal keys — the order of
-/// a stable sort by key of pairs made in row order (each pair is distinct,
-/// so the unstable sort of whole pairs gives it).
-pub fn sort_keyed_rows<K: Ord + Copy, R: Ord + Copy>(v: &mut [(K, R)]) {
-    v.sort_unstable();
 }
 
 #[cfg(test)]
@@ -99,7 +94,7 @@ mod tests {
         let mut v: Vec<(u64, u32)> = (0..3000u32).map(|r| (lcg(&mut seed) % 50, r)).collect();
         let mut expected = v.clone();
         expected.sort_by_key(|p| p.0); // stable
-        sort_keyed_rows(&mut v);
+        sort_words(&mut v);
         assert_eq!(v, expected);
         let mut w: Vec<i64> = (0..1000)
             .map(|_| lcg(&mut seed) as i64 % 100 - 50)
