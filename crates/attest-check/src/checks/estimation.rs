@@ -100,14 +100,13 @@ fn estimation(ctx: &Context<'_>) -> Check {
     let calibration = match cfg.calibration {
         Calibration::None => None,
         Calibration::Isotonic => {
-            // Dropped once fitted.
-            let n = calibration_rows;
-            let (mut xs, mut ys) = (Vec::with_capacity(n), Vec::with_capacity(n));
-            for (y, s) in y.iter().zip(score.iter()).filter(|p| given(*p)) {
-                xs.push(*s);
-                ys.push(f64::from(*y));
-            }
-            match IsotonicFit::fit(&xs, &ys) {
+            // Read in place: the fit holds the rows' order and its blocks.
+            let fit = IsotonicFit::fit_rows(
+                y.len().min(score.len()),
+                |i| given((&y[i], &score[i])).then_some(score[i]),
+                |i| f64::from(y[i]),
+            );
+            match fit {
                 Some(f) => Some(f),
                 None => {
                     return Check::skipped(id, title, "no reference rows with a label and a score")

@@ -1,6 +1,8 @@
 //! Performance (reference vs current, and against a dummy baseline),
 //! performance by segment, and fairness (SPEC §3).
 
+use std::borrow::Cow;
+
 use serde_json::{json, Value};
 
 use crate::columns::Interner;
@@ -9,8 +11,7 @@ use crate::report::{Check, Metric, Status};
 
 use super::{Context, Family, Needs, Pass};
 use crate::stats::classification::{
-    average_precision, brier, calibration_bins, downsample, ece, log_loss, pr_curve, roc_auc,
-    roc_auc_of, roc_curve, threshold_counts, Confusion,
+    brier, calibration_bins, downsample, ece, log_loss, roc_auc_of, Confusion, Thresholds,
 };
 use crate::stats::fairness::fairness_metrics;
 use crate::stats::multiclass::multiclass_metrics;
@@ -117,15 +118,19 @@ fn segment_metric(task: Task) -> &'static str {
     }
 }
 
-/// The rows with a finite score: labels and scores.
-fn scored(y: &[bool], score: &[f64]) -> (Vec<bool>, Vec<f64>) {
+/// The rows with a finite score: labels and scores (borrowed when every
+/// score is finite, the usual case: no copy).
+fn scored<'a>(y: &'a [bool], score: &'a [f64]) -> (Cow<'a, [bool]>, Cow<'a, [f64]>) {
     let n = y.iter().zip(score).filter(|(_, s)| s.is_finite()).count();
+    if n == y.len().min(score.len()) {
+        return (Cow::Borrowed(&y[..n]), Cow::Borrowed(&score[..n]));
+    }
     let (mut ys, mut ss) = (Vec::with_capacity(n), Vec::with_capacity(n));
     for (y, s) in y.iter().zip(score).filter(|(_, s)| s.is_finite()) {
         ys.push(*y);
         ss.push(*s);
     }
-    (ys, ss)
+    (Cow::Owned(ys), Cow::Owned(ss))
 }
 
 fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
@@ -145,17 +150,17 @@ fn compute(data: &TaskData, classes: &Interner) -> (Values, Value) {
                 "confusion": { "tp": c.tp, "fp": c.fp, "tn": c.tn, "fn": c.fn_ },
             });
             if let Some((y, s)) = score.as_ref().map(|s| scored(y, s)) {
-                let (y, s) = (&y, &s);
+                let (y, s) = (&*y, &*s);
                 ev["scored_rows"] = json!(y.len());
-                let counts = threshold_counts(y, s);
-                v.extend(roc_auc(&counts).map(|x| ("roc_auc", x)));
-                v.extend(average_precision(&counts).map(|x| ("pr_auc", x)));
+                let thresholds = Thresholds::new(y, s);
+                v.extend(thresholds.roc_auc().map(|x| ("roc_auc", x)));
+                v.extend(thresholds.average_precision().map(|x| ("pr_auc", x)));
                 v.extend(log_loss(y, s).map(|x| ("log_loss", x)));
                 v.extend(brier(y, s).map(|x| ("brier", x)));
                 let bins = calibration_bins(y, s);
                 v.extend(ece(&bins).map(|x| ("ece", x)));
-                ev["roc"] = json!(roc_curve(&counts, CURVE_POINTS));
-                ev["pr"] = json!(pr_curve(&counts, CURVE_POINTS));
+                ev["roc"] = json!(thresholds.roc_curve(CURVE_POINTS));
+                ev["pr"] = json!(thresholds.pr_curve(CURVE_POINTS));
                 ev["calibration"] = json!(bins);
             }
             (v, ev)

@@ -76,14 +76,93 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// per feature and dataset (label association) and per chunk, on up to
 /// millions of rows.
 pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> {
-    let order = score_order(y_true, score);
-    // Counted first: a vector grown by doubling can take twice the room.
-    let distinct = (0..order.len())
-        .filter(|&k| k == 0 || score[order[k - 1] as usize] != score[order[k] as usize])
-        .count();
-    let mut out = Vec::with_capacity(distinct);
-    score_steps(&order, y_true, score, |s, tps, fps| out.push((s, tps, fps)));
+    let thresholds = Thresholds::new(y_true, score);
+    let mut out = Vec::with_capacity(thresholds.len());
+    thresholds.walk(|s, tps, fps| out.push((s, tps, fps)));
     out
+}
+
+/// [`threshold_counts`] without holding the triples (24 bytes a distinct
+/// score): the rows' score order (4 bytes a row, [`score_order`]) is kept
+/// and walked for each measure, which is the same as computing it from the
+/// triples ([`roc_auc`], [`average_precision`], [`roc_curve`],
+/// [`pr_curve`]), bit for bit.
+pub struct Thresholds<'a> {
+    y_true: &'a [bool],
+    score: &'a [f64],
+    order: Vec<u32>,
+    distinct: usize,
+    positives: u64,
+}
+
+impl<'a> Thresholds<'a> {
+    /// The thresholds of finite `score`s (up to the shorter slice).
+    pub fn new(y_true: &'a [bool], score: &'a [f64]) -> Self {
+        let order = score_order(y_true, score);
+        let distinct = (0..order.len())
+            .filter(|&k| k == 0 || score[order[k - 1] as usize] != score[order[k] as usize])
+            .count();
+        let positives = order.iter().filter(|&&i| y_true[i as usize]).count() as u64;
+        Thresholds {
+            y_true,
+            score,
+            order,
+            distinct,
+            positives,
+        }
+    }
+
+    /// The number of distinct scores (of triples).
+    pub fn len(&self) -> usize {
+        self.distinct
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.distinct == 0
+    }
+
+    /// Each triple (score, tps, fps), the highest score first.
+    pub fn walk(&self, f: impl FnMut(f64, u64, u64)) {
+        score_steps(&self.order, self.y_true, self.score, f)
+    }
+
+    /// The walk of (tps, fps) that the measures' cores take.
+    fn steps(&self) -> impl FnOnce(&mut dyn FnMut(u64, u64)) + '_ {
+        move |step| self.walk(|_, t, f| step(t, f))
+    }
+
+    /// The totals (positives, negatives): the last triple's counts.
+    fn totals(&self) -> (u64, u64) {
+        (self.positives, self.order.len() as u64 - self.positives)
+    }
+
+    /// [`roc_auc`] of the triples.
+    pub fn roc_auc(&self) -> Option<f64> {
+        let (p, n) = self.totals();
+        roc_area(p, n, self.steps())
+    }
+
+    /// [`average_precision`] of the triples.
+    pub fn average_precision(&self) -> Option<f64> {
+        (!self.is_empty()).then(|| precision_sum(self.totals().0, self.steps()))
+    }
+
+    /// [`roc_curve`] of the triples.
+    pub fn roc_curve(&self, max: usize) -> Vec<(f64, f64)> {
+        let (p, n) = self.totals();
+        roc_points(self.len(), p, n, max, self.steps())
+    }
+
+    /// [`pr_curve`] of the triples.
+    pub fn pr_curve(&self, max: usize) -> Vec<(f64, f64)> {
+        pr_points(self.len(), self.totals().0, max, self.steps())
+    }
+}
+
+/// A walk of the triples' (tps, fps) as the measures' cores take it.
+fn steps_of(counts: &[(f64, u64, u64)]) -> impl FnOnce(&mut dyn FnMut(u64, u64)) + '_ {
+    move |step| counts.iter().for_each(|&(_, t, f)| step(t, f))
 }
 
 /// The rows of the scores up to the shorter slice, ascending, ties in row
@@ -116,20 +195,14 @@ fn score_steps(order: &[u32], y_true: &[bool], score: &[f64], mut f: impl FnMut(
 /// without holding the thresholds (the deciding metric of the stress
 /// slices, the leakage and model checks' AUCs).
 pub fn roc_auc_of(y_true: &[bool], score: &[f64]) -> Option<f64> {
-    let n = y_true.len().min(score.len());
-    let p = y_true[..n].iter().filter(|y| **y).count() as u64;
-    roc_area(p, n as u64 - p, |step| {
-        score_steps(&score_order(y_true, score), y_true, score, |_, t, f| {
-            step(t, f)
-        })
-    })
+    Thresholds::new(y_true, score).roc_auc()
 }
 
 /// Area under the ROC curve by the trapezoidal rule over all distinct
 /// thresholds, as `sklearn.metrics.roc_auc_score`. `None` unless both classes occur.
 pub fn roc_auc(counts: &[(f64, u64, u64)]) -> Option<f64> {
     let &(_, p, n) = counts.last()?;
-    roc_area(p, n, |step| counts.iter().for_each(|&(_, t, f)| step(t, f)))
+    roc_area(p, n, steps_of(counts))
 }
 
 /// The ROC AUC of `p` positives and `n` negatives from the cumulative
@@ -162,19 +235,26 @@ fn roc_area(p: u64, n: u64, walk: impl FnOnce(&mut dyn FnMut(u64, u64))) -> Opti
 /// positives (as sklearn), `None` for no rows.
 pub fn average_precision(counts: &[(f64, u64, u64)]) -> Option<f64> {
     let &(_, p, _) = counts.last()?;
+    Some(precision_sum(p, steps_of(counts)))
+}
+
+/// The average precision of `p` positives from the cumulative (tps, fps)
+/// at each threshold, highest first, that `walk` gives (0 without
+/// positives).
+fn precision_sum(p: u64, walk: impl FnOnce(&mut dyn FnMut(u64, u64))) -> f64 {
     if p == 0 {
-        return Some(0.0);
+        return 0.0;
     }
     let mut ap = 0.0;
     let mut prev_t = 0u64;
-    for &(_, t, f) in counts {
+    walk(&mut |t, f| {
         if t > prev_t {
             let precision = t as f64 / (t + f) as f64;
             ap += (t - prev_t) as f64 / p as f64 * precision;
         }
         prev_t = t;
-    }
-    Some(ap)
+    });
+    ap
 }
 
 /// Mean binary cross-entropy with scores clipped to [1e-15, 1 − 1e-15]
@@ -277,14 +357,7 @@ pub fn roc_curve(counts: &[(f64, u64, u64)], max: usize) -> Vec<(f64, f64)> {
     let Some(&(_, p, n)) = counts.last() else {
         return Vec::new();
     };
-    let (p, n) = (p.max(1) as f64, n.max(1) as f64);
-    downsample_by(counts.len() + 1, max, |k| match k.checked_sub(1) {
-        None => (0.0, 0.0),
-        Some(k) => {
-            let (_, t, f) = counts[k];
-            (f as f64 / n, t as f64 / p)
-        }
-    })
+    roc_points(counts.len(), p, n, max, steps_of(counts))
 }
 
 /// Points of the precision–recall curve (recall, precision), starting at
@@ -293,14 +366,65 @@ pub fn pr_curve(counts: &[(f64, u64, u64)], max: usize) -> Vec<(f64, f64)> {
     let Some(&(_, p, _)) = counts.last() else {
         return Vec::new();
     };
-    let p = p.max(1) as f64;
-    downsample_by(counts.len() + 1, max, |k| match k.checked_sub(1) {
-        None => (0.0, 1.0),
-        Some(k) => {
-            let (_, t, f) = counts[k];
-            (t as f64 / p, t as f64 / (t + f).max(1) as f64)
-        }
+    pr_points(counts.len(), p, max, steps_of(counts))
+}
+
+/// [`roc_curve`] of the `len` triples that `walk` gives, `p` positives and
+/// `n` negatives in all.
+fn roc_points(
+    len: usize,
+    p: u64,
+    n: u64,
+    max: usize,
+    walk: impl FnOnce(&mut dyn FnMut(u64, u64)),
+) -> Vec<(f64, f64)> {
+    let (p, n) = (p.max(1) as f64, n.max(1) as f64);
+    curve_points(len, max, (0.0, 0.0), walk, |t, f| {
+        (f as f64 / n, t as f64 / p)
     })
+}
+
+/// [`pr_curve`] of the `len` triples that `walk` gives, `p` positives.
+fn pr_points(
+    len: usize,
+    p: u64,
+    max: usize,
+    walk: impl FnOnce(&mut dyn FnMut(u64, u64)),
+) -> Vec<(f64, f64)> {
+    let p = p.max(1) as f64;
+    curve_points(len, max, (0.0, 1.0), walk, |t, f| {
+        (t as f64 / p, t as f64 / (t + f).max(1) as f64)
+    })
+}
+
+/// The points [`downsample_by`] keeps of a curve of `len + 1` points:
+/// `start`, then `point(tps, fps)` of each of the `len` triples `walk`
+/// gives, made only for the ones kept (their indices increase, so one walk
+/// picks them). Empty when `len` is 0.
+fn curve_points(
+    len: usize,
+    max: usize,
+    start: (f64, f64),
+    walk: impl FnOnce(&mut dyn FnMut(u64, u64)),
+    point: impl Fn(u64, u64) -> (f64, f64),
+) -> Vec<(f64, f64)> {
+    if len == 0 {
+        return Vec::new();
+    }
+    let picks = downsample_by(len + 1, max, |k| k);
+    let mut out = Vec::with_capacity(picks.len());
+    let mut picks = picks.into_iter().peekable();
+    if picks.next_if_eq(&0).is_some() {
+        out.push(start);
+    }
+    let mut k = 0;
+    walk(&mut |t, f| {
+        k += 1;
+        if picks.next_if_eq(&k).is_some() {
+            out.push(point(t, f));
+        }
+    });
+    out
 }
 
 /// Keep at most `max` points, evenly spaced by index, always keeping the
@@ -405,6 +529,37 @@ mod tests {
                 roc_auc(&want).map(f64::to_bits),
                 "case {case}"
             );
+        }
+    }
+
+    #[test]
+    fn walked_thresholds_measure_as_the_triples_bit_for_bit() {
+        let mut next = crate::stats::xorshift(0x6a09_e667_f3bc_c908u64);
+        for n in [0usize, 1, 2, 9, 300, 4000] {
+            for ties in [2u64, 50, 0] {
+                let y: Vec<bool> = (0..n).map(|_| next().is_multiple_of(3)).collect();
+                let s: Vec<f64> = (0..n)
+                    .map(|_| match ties {
+                        0 => (next() >> 11) as f64 / (1u64 << 53) as f64,
+                        t => (next() % t) as f64 / t as f64,
+                    })
+                    .collect();
+                let (walked, counts) = (Thresholds::new(&y, &s), threshold_counts(&y, &s));
+                assert_eq!(walked.len(), counts.len());
+                let bits = |v: Option<f64>| v.map(f64::to_bits);
+                assert_eq!(bits(walked.roc_auc()), bits(roc_auc(&counts)), "n {n}");
+                let ap = (walked.average_precision(), average_precision(&counts));
+                assert_eq!(bits(ap.0), bits(ap.1), "n {n}");
+                for max in [0, 1, 2, 7, 200, 10_000] {
+                    let pts = |v: Vec<(f64, f64)>| -> Vec<(u64, u64)> {
+                        v.iter().map(|(a, b)| (a.to_bits(), b.to_bits())).collect()
+                    };
+                    let roc = (walked.roc_curve(max), roc_curve(&counts, max));
+                    assert_eq!(pts(roc.0), pts(roc.1), "n {n} max {max}");
+                    let pr = (walked.pr_curve(max), pr_curve(&counts, max));
+                    assert_eq!(pts(pr.0), pts(pr.1), "n {n} max {max}");
+                }
+            }
         }
     }
 

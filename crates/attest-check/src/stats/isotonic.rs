@@ -41,16 +41,32 @@ impl IsotonicFit {
     /// empty, or when any value is NaN or infinite (sklearn raises).
     pub fn fit(x: &[f64], y: &[f64]) -> Option<Self> {
         let len = x.len().min(y.len());
-        let (x, y) = (&x[..len], &y[..len]);
-        if len == 0 || x.iter().chain(y).any(|v| !v.is_finite()) {
+        Self::fit_rows(len, |i| Some(x[i]), |i| y[i])
+    }
+
+    /// [`Self::fit`] on the rows `0..rows` whose `x` is `Some`, read in
+    /// place (no copy of the pairs): the same fit as `fit` on those rows'
+    /// `(x, y)` in row order. Memory: the rows' order (4 bytes a row, from
+    /// a sort of 8) and one entry per block of the fit, not per row: the
+    /// merged points stream through the pooling in x order.
+    pub fn fit_rows(
+        rows: usize,
+        x: impl Fn(usize) -> Option<f64>,
+        y: impl Fn(usize) -> f64,
+    ) -> Option<Self> {
+        let finite = (0..rows).all(|i| x(i).is_none_or(|v| v.is_finite() && y(i).is_finite()));
+        if !finite {
             return None;
         }
         // np.lexsort((y, x)) is stable and treats −0.0 as 0.0: so do we.
-        let kx = |i: u32| x[i as usize] + 0.0;
-        let ky = |i: u32| y[i as usize] + 0.0;
+        let kx = |i: u32| x(i as usize).map_or(0.0, |v| v + 0.0);
+        let ky = |i: u32| y(i as usize) + 0.0;
         // The rows by x (one sort, 8 bytes a row), then each run of
         // equal x by y (stable: equal pairs keep row order).
-        let mut order = order_by_key(len, |i| Some(order_key(x[i] + 0.0)));
+        let mut order = order_by_key(rows, |i| x(i).map(|v| order_key(v + 0.0)));
+        if order.is_empty() {
+            return None;
+        }
         let mut start = 0;
         while start < order.len() {
             let v = kx(order[start]);
@@ -66,44 +82,52 @@ impl IsotonicFit {
         }
 
         // _make_unique with unit weights: (x, mean y, weight) of each group,
-        // counted first so that the vectors take exactly their room.
-        let groups = |emit: &mut dyn FnMut(f64, f64, f64)| {
-            let (mut cur_x, mut cur_y, mut cur_w) = (kx(order[0]), 0.0f64, 0.0f64);
-            for &r in &order {
+        // in x order, straight into the pooling.
+        let mut at = 0usize;
+        let (mut cur_x, mut cur_y, mut cur_w) = (kx(order[0]), 0.0f64, 0.0f64);
+        let groups = std::iter::from_fn(|| {
+            while let Some(&r) = order.get(at) {
+                at += 1;
                 let xi = kx(r);
                 if xi - cur_x >= MERGE_EPS {
-                    emit(cur_x, cur_y / cur_w, cur_w);
-                    cur_x = xi;
-                    cur_w = 1.0;
-                    cur_y = ky(r);
-                } else {
-                    cur_w += 1.0;
-                    cur_y += ky(r);
+                    let group = Point {
+                        x: cur_x,
+                        y: cur_y / cur_w,
+                        w: cur_w,
+                    };
+                    (cur_x, cur_w, cur_y) = (xi, 1.0, ky(r));
+                    return Some(group);
                 }
+                cur_w += 1.0;
+                cur_y += ky(r);
             }
-            emit(cur_x, cur_y / cur_w, cur_w);
-        };
-        let mut k = 0usize;
-        groups(&mut |_, _, _| k += 1);
-        let (mut ux, mut uy, mut uw) = (
-            Vec::with_capacity(k),
-            Vec::with_capacity(k),
-            Vec::with_capacity(k),
-        );
-        groups(&mut |gx, gy, gw| {
-            ux.push(gx);
-            uy.push(gy);
-            uw.push(gw);
+            (at == order.len()).then(|| {
+                at += 1; // the last group, once
+                Point {
+                    x: cur_x,
+                    y: cur_y / cur_w,
+                    w: cur_w,
+                }
+            })
         });
-        drop(order);
+        let blocks = pava(groups);
 
-        pava(&mut uy, &mut uw);
-
-        // Keep the points needed for interpolation (`trim_duplicates`).
-        let k = uy.len();
-        let keep = |i: usize| i == 0 || i + 1 == k || uy[i] != uy[i - 1] || uy[i] != uy[i + 1];
-        let (fx, fy) = (0..k).filter(|&i| keep(i)).map(|i| (ux[i], uy[i])).unzip();
-        Some(IsotonicFit { x: fx, y: fy })
+        // Keep the points needed for interpolation (`trim_duplicates`): the
+        // blocks' values strictly increase, so those are the first and the
+        // last merged point of each block.
+        let mut fit = IsotonicFit {
+            x: Vec::with_capacity(2 * blocks.len()),
+            y: Vec::with_capacity(2 * blocks.len()),
+        };
+        for b in &blocks {
+            fit.x.push(b.first_x);
+            fit.y.push(b.value);
+            if b.last_x != b.first_x {
+                fit.x.push(b.last_x);
+                fit.y.push(b.value);
+            }
+        }
+        Some(fit)
     }
 
     /// The fitted value at `t`, as `IsotonicRegression.predict([t])`:
@@ -163,57 +187,73 @@ impl IsotonicFit {
     }
 }
 
-/// Weighted pool-adjacent-violators, in place, for a non-decreasing fit: a
-/// port of scipy's `pava` (Busing 2022, Algorithm 1, with `>=` so equal
-/// neighbours share a block), the same operations in the same order.
-fn pava(x: &mut [f64], w: &mut [f64]) {
-    let n = x.len().min(w.len());
-    if n == 0 {
-        return;
-    }
-    // r[b]..r[b + 1] are the rows of block b.
-    let mut r = vec![0usize; n + 1];
-    r[1] = 1;
-    let mut b = 0usize;
-    let mut xb_prev = x[0];
-    let mut wb_prev = w[0];
-    let mut i = 1;
-    while i < n {
-        b += 1;
-        let mut xb = x[i];
-        let mut wb = w[i];
-        if xb_prev >= xb {
-            b -= 1;
-            let mut sb = wb_prev * xb_prev + wb * xb;
-            wb += wb_prev;
+/// A merged point of the fit: its x, mean y and weight.
+struct Point {
+    x: f64,
+    y: f64,
+    w: f64,
+}
+
+/// A block of pooled points: its fitted value and weight, and the x of its
+/// first and last point.
+struct Block {
+    value: f64,
+    weight: f64,
+    first_x: f64,
+    last_x: f64,
+}
+
+/// Weighted pool-adjacent-violators for a non-decreasing fit over points in
+/// x order: scipy's `pava` (Busing 2022, Algorithm 1, with `>=` so equal
+/// neighbours share a block), the same operations in the same order, with
+/// the blocks on a stack (scipy keeps them in place in its input array) and
+/// the points taken as they come, with one point of lookahead. Adjacent
+/// blocks' values strictly increase (a block is pooled with its
+/// predecessor while that is `>=`).
+fn pava(points: impl Iterator<Item = Point>) -> Vec<Block> {
+    let mut points = points.peekable();
+    let mut blocks: Vec<Block> = Vec::new();
+    while let Some(p) = points.next() {
+        let top = match blocks.pop() {
+            Some(top) if top.value >= p.y => top,
+            other => {
+                blocks.extend(other);
+                blocks.push(Block {
+                    value: p.y,
+                    weight: p.w,
+                    first_x: p.x,
+                    last_x: p.x,
+                });
+                continue;
+            }
+        };
+        // Pool the new point into the last block, then the points after it
+        // while they are below the pooled value, then the blocks before it
+        // while they are not below.
+        let mut sb = top.weight * top.value + p.w * p.y;
+        let mut wb = p.w + top.weight;
+        let mut xb = sb / wb;
+        let (mut first_x, mut last_x) = (top.first_x, p.x);
+        while let Some(next) = points.next_if(|n| xb >= n.y) {
+            sb += next.w * next.y;
+            wb += next.w;
             xb = sb / wb;
-            while i + 1 < n && xb >= x[i + 1] {
-                i += 1;
-                sb += w[i] * x[i];
-                wb += w[i];
-                xb = sb / wb;
-            }
-            while b > 0 && x[b - 1] >= xb {
-                b -= 1;
-                sb += w[b] * x[b];
-                wb += w[b];
-                xb = sb / wb;
-            }
+            last_x = next.x;
         }
-        x[b] = xb;
-        xb_prev = xb;
-        w[b] = wb;
-        wb_prev = wb;
-        r[b + 1] = i + 1;
-        i += 1;
-    }
-    // Spread block values back over their rows, last block first.
-    for k in (0..=b).rev() {
-        let value = x[k];
-        for v in &mut x[r[k]..r[k + 1]] {
-            *v = value;
+        while let Some(prev) = blocks.pop_if(|b| b.value >= xb) {
+            sb += prev.weight * prev.value;
+            wb += prev.weight;
+            xb = sb / wb;
+            first_x = prev.first_x;
         }
+        blocks.push(Block {
+            value: xb,
+            weight: wb,
+            first_x,
+            last_x,
+        });
     }
+    blocks
 }
 
 #[cfg(test)]
@@ -385,13 +425,113 @@ mod tests {
     fn pava_pools_violators() {
         // scipy.optimize.isotonic_regression([5, 3, 1, 2, 8, 10, 7, 9, 6, 4]).x
         // == [2.75]*4 + [7.333333333333333]*6
-        let mut x = [5.0, 3.0, 1.0, 2.0, 8.0, 10.0, 7.0, 9.0, 6.0, 4.0];
-        let mut w = [1.0; 10];
-        pava(&mut x, &mut w);
-        let mut want = [2.75; 10];
-        for v in &mut want[4..] {
-            *v = 44.0 / 6.0;
+        let y = [5.0, 3.0, 1.0, 2.0, 8.0, 10.0, 7.0, 9.0, 6.0, 4.0];
+        let points = y.iter().enumerate().map(|(i, &y)| Point {
+            x: i as f64,
+            y,
+            w: 1.0,
+        });
+        let blocks: Vec<(f64, f64, f64, f64)> = pava(points)
+            .iter()
+            .map(|b| (b.value, b.weight, b.first_x, b.last_x))
+            .collect();
+        assert_eq!(
+            blocks,
+            vec![(2.75, 4.0, 0.0, 3.0), (44.0 / 6.0, 6.0, 4.0, 9.0)]
+        );
+    }
+
+    /// scipy's `pava` as it is written, in place over arrays (values, then
+    /// weights): the blocks' values spread over their points.
+    fn pava_in_place(x: &mut [f64], w: &mut [f64]) {
+        let n = x.len();
+        let mut r = vec![0usize; n + 1];
+        r[1] = 1;
+        let (mut b, mut xb_prev, mut wb_prev, mut i) = (0usize, x[0], w[0], 1);
+        while i < n {
+            b += 1;
+            let (mut xb, mut wb) = (x[i], w[i]);
+            if xb_prev >= xb {
+                b -= 1;
+                let mut sb = wb_prev * xb_prev + wb * xb;
+                wb += wb_prev;
+                xb = sb / wb;
+                while i + 1 < n && xb >= x[i + 1] {
+                    i += 1;
+                    sb += w[i] * x[i];
+                    wb += w[i];
+                    xb = sb / wb;
+                }
+                while b > 0 && x[b - 1] >= xb {
+                    b -= 1;
+                    sb += w[b] * x[b];
+                    wb += w[b];
+                    xb = sb / wb;
+                }
+            }
+            (x[b], w[b], xb_prev, wb_prev) = (xb, wb, xb, wb);
+            r[b + 1] = i + 1;
+            i += 1;
         }
-        assert_eq!(x, want);
+        for k in (0..=b).rev() {
+            let value = x[k];
+            x[r[k]..r[k + 1]].fill(value);
+        }
+    }
+
+    #[test]
+    fn the_streamed_pava_is_scipys_bit_for_bit() {
+        // Points with weights and values that pool in every way (runs of
+        // ties, long violating stretches, fractions that round): the kept
+        // points of the streamed blocks equal those of scipy's in-place
+        // form after `trim_duplicates`.
+        let mut next = crate::stats::xorshift(0x9e37_79b9_7f4a_7c15u64);
+        for n in [1usize, 2, 3, 7, 50, 400, 5000] {
+            for kind in 0..4 {
+                let y: Vec<f64> = (0..n)
+                    .map(|i| match kind {
+                        0 => (next() % 2) as f64,
+                        1 => (next() % 7) as f64 / 3.0,
+                        2 => (next() >> 11) as f64 / (1u64 << 53) as f64 + i as f64 * 1e-4,
+                        _ => -((next() % 100) as f64) / 7.0,
+                    })
+                    .collect();
+                let w: Vec<f64> = (0..n).map(|_| (1 + next() % 5) as f64).collect();
+                let (mut fx, mut fw) = (y.clone(), w.clone());
+                pava_in_place(&mut fx, &mut fw);
+                let k = fx.len();
+                let keep =
+                    |i: usize| i == 0 || i + 1 == k || fx[i] != fx[i - 1] || fx[i] != fx[i + 1];
+                let want: Vec<(u64, u64)> = (0..k)
+                    .filter(|&i| keep(i))
+                    .map(|i| ((i as f64).to_bits(), fx[i].to_bits()))
+                    .collect();
+                let points = (0..n).map(|i| Point {
+                    x: i as f64,
+                    y: y[i],
+                    w: w[i],
+                });
+                let mut got = Vec::new();
+                for b in pava(points) {
+                    got.push((b.first_x.to_bits(), b.value.to_bits()));
+                    if b.last_x != b.first_x {
+                        got.push((b.last_x.to_bits(), b.value.to_bits()));
+                    }
+                }
+                assert_eq!(got, want, "n = {n}, kind = {kind}");
+            }
+        }
+    }
+
+    #[test]
+    fn fit_rows_leaves_out_rows_without_x() {
+        let x = [0.3, 0.1, 0.7, 0.2, 0.9, 0.4];
+        let y = [1.0, 0.0, 0.0, 1.0, 1.0, 0.0];
+        let skip = [false, true, false, false, true, false];
+        let kept: (Vec<f64>, Vec<f64>) = (0..6).filter(|&i| !skip[i]).map(|i| (x[i], y[i])).unzip();
+        let want = IsotonicFit::fit(&kept.0, &kept.1).expect("rows");
+        let got = IsotonicFit::fit_rows(6, |i| (!skip[i]).then_some(x[i]), |i| y[i]).expect("rows");
+        assert_eq!(got, want);
+        assert_eq!(IsotonicFit::fit_rows(6, |_| None, |i| y[i]), None);
     }
 }
