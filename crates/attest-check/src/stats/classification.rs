@@ -76,37 +76,52 @@ fn ratio(a: u64, b: u64) -> Option<f64> {
 /// per feature and dataset (label association) and per chunk, on up to
 /// millions of rows.
 pub fn threshold_counts(y_true: &[bool], score: &[f64]) -> Vec<(f64, u64, u64)> {
-    let thresholds = Thresholds::new(y_true, score);
-    let mut out = Vec::with_capacity(thresholds.len());
-    thresholds.walk(|s, tps, fps| out.push((s, tps, fps)));
+    let order = score_order(y_true, score);
+    let distinct = distinct_scores(&order, score);
+    let mut out = Vec::with_capacity(distinct);
+    score_steps(&order, y_true, score, |s, tps, fps| out.push((s, tps, fps)));
     out
 }
 
+/// How many distinct scores the [`score_order`] `order` holds.
+fn distinct_scores(order: &[u32], score: &[f64]) -> usize {
+    (0..order.len())
+        .filter(|&k| k == 0 || score[order[k - 1] as usize] != score[order[k] as usize])
+        .count()
+}
+
 /// [`threshold_counts`] without holding the triples (24 bytes a distinct
-/// score): the rows' score order (4 bytes a row, [`score_order`]) is kept
-/// and walked for each measure, which is the same as computing it from the
-/// triples ([`roc_auc`], [`average_precision`], [`roc_curve`],
-/// [`pr_curve`]), bit for bit.
-pub struct Thresholds<'a> {
-    y_true: &'a [bool],
-    score: &'a [f64],
-    order: Vec<u32>,
+/// score) or the rows' order: one byte a row in score order (the row's
+/// label, and whether it is the last row of its score), walked from the
+/// highest score for each measure. The measures are those of the triples
+/// ([`roc_auc`], [`average_precision`], [`roc_curve`], [`pr_curve`]), bit
+/// for bit.
+pub struct Thresholds {
+    steps: Vec<u8>,
     distinct: usize,
     positives: u64,
 }
 
-impl<'a> Thresholds<'a> {
+/// A [`Thresholds`] step: the row is a positive.
+const POSITIVE: u8 = 1;
+/// A [`Thresholds`] step: the row ends its score's group (walking down).
+const LAST_OF_SCORE: u8 = 2;
+
+impl Thresholds {
     /// The thresholds of finite `score`s (up to the shorter slice).
-    pub fn new(y_true: &'a [bool], score: &'a [f64]) -> Self {
+    pub fn new(y_true: &[bool], score: &[f64]) -> Self {
         let order = score_order(y_true, score);
-        let distinct = (0..order.len())
-            .filter(|&k| k == 0 || score[order[k - 1] as usize] != score[order[k] as usize])
-            .count();
-        let positives = order.iter().filter(|&&i| y_true[i as usize]).count() as u64;
+        let steps: Vec<u8> = (0..order.len())
+            .map(|k| {
+                let i = order[k] as usize;
+                let last = k == 0 || score[order[k - 1] as usize] != score[i];
+                u8::from(y_true[i]) | if last { LAST_OF_SCORE } else { 0 }
+            })
+            .collect();
+        let distinct = steps.iter().filter(|&&b| b & LAST_OF_SCORE != 0).count();
+        let positives = steps.iter().filter(|&&b| b & POSITIVE != 0).count() as u64;
         Thresholds {
-            y_true,
-            score,
-            order,
+            steps,
             distinct,
             positives,
         }
@@ -122,19 +137,27 @@ impl<'a> Thresholds<'a> {
         self.distinct == 0
     }
 
-    /// Each triple (score, tps, fps), the highest score first.
-    pub fn walk(&self, f: impl FnMut(f64, u64, u64)) {
-        score_steps(&self.order, self.y_true, self.score, f)
-    }
-
-    /// The walk of (tps, fps) that the measures' cores take.
+    /// The (tps, fps) of each triple, the highest score first, as the
+    /// measures' cores take them.
     fn steps(&self) -> impl FnOnce(&mut dyn FnMut(u64, u64)) + '_ {
-        move |step| self.walk(|_, t, f| step(t, f))
+        move |step| {
+            let (mut tps, mut fps) = (0u64, 0u64);
+            for &b in self.steps.iter().rev() {
+                if b & POSITIVE != 0 {
+                    tps += 1;
+                } else {
+                    fps += 1;
+                }
+                if b & LAST_OF_SCORE != 0 {
+                    step(tps, fps);
+                }
+            }
+        }
     }
 
     /// The totals (positives, negatives): the last triple's counts.
     fn totals(&self) -> (u64, u64) {
-        (self.positives, self.order.len() as u64 - self.positives)
+        (self.positives, self.steps.len() as u64 - self.positives)
     }
 
     /// [`roc_auc`] of the triples.
@@ -195,7 +218,13 @@ fn score_steps(order: &[u32], y_true: &[bool], score: &[f64], mut f: impl FnMut(
 /// without holding the thresholds (the deciding metric of the stress
 /// slices, the leakage and model checks' AUCs).
 pub fn roc_auc_of(y_true: &[bool], score: &[f64]) -> Option<f64> {
-    Thresholds::new(y_true, score).roc_auc()
+    let n = y_true.len().min(score.len());
+    let p = y_true[..n].iter().filter(|y| **y).count() as u64;
+    roc_area(p, n as u64 - p, |step| {
+        score_steps(&score_order(y_true, score), y_true, score, |_, t, f| {
+            step(t, f)
+        })
+    })
 }
 
 /// Area under the ROC curve by the trapezoidal rule over all distinct
