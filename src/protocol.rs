@@ -27,12 +27,14 @@
 //!   those parts (`parts`: an array of ArrayBuffers, transferred; `kept`:
 //!   take the part kept here) reads only the other columns. The page splits
 //!   a run's columns between its workers this way;
-//! - `{kind: "hash", reference, reference_name, current, current_name}`: only
-//!   the SHA-256 of every file, with [`FromWorker::Progress`] messages
-//!   (bytes hashed), then [`FromWorker::Digests`]: a file of at most
-//!   [`WEB_CRYPTO_MAX_BYTES`] by the browser's own SHA-256 (Web Crypto,
-//!   where the page is a secure context), a larger one (or a URL) read by
-//!   ranges and hashed in the worker.
+//! - `{kind: "hash", reference, reference_name, current, current_name,
+//!   only?}`: only the SHA-256 of every file (with `only`: of that dataset's
+//!   file alone; the page sends one such job a file to whichever worker is
+//!   free), with [`FromWorker::Progress`] messages (bytes hashed), then
+//!   [`FromWorker::Digests`]: a file of at most [`WEB_CRYPTO_MAX_BYTES`] by
+//!   the browser's own SHA-256 (Web Crypto, where the page is a secure
+//!   context), a larger one (or a URL) read by ranges and hashed in the
+//!   worker.
 //!
 //! The model's worker (`public/model_worker.js`, started only for a run
 //! with a model) takes `{kind: "model", …, model: Blob, model_name}` and
@@ -160,8 +162,10 @@ impl RunProgress {
     /// This progress, with the hashing (bytes hashed of each dataset) taken
     /// from `other`: the run's worker reports columns and rows, the hashing
     /// worker reports bytes, and the page shows both.
+    /// Datasets of `other` with no bytes to hash (`total_bytes` 0: not
+    /// hashing) leave this one's as they are.
     pub fn with_hashing_of(mut self, other: &RunProgress) -> RunProgress {
-        for d in &other.datasets {
+        for d in other.datasets.iter().filter(|d| d.total_bytes > 0) {
             let mine = self.dataset_mut(&d.dataset);
             mine.hashed = d.hashed;
             mine.total_bytes = d.total_bytes;
@@ -318,6 +322,30 @@ mod tests {
         // and the other way: the run's columns and rows, the hashing kept
         let later = progress().with_hashing_of(&both);
         assert_eq!(later.dataset_mut_ro("current"), (0, 700));
+    }
+
+    #[test]
+    fn the_hashing_stream_gathers_every_workers_files() {
+        // Two workers each hash a file; the page's hashing stream keeps
+        // both, and a message of a worker that is finishing the run (no
+        // bytes to hash) leaves them as they are.
+        let hashed = |label: &str, bytes: u64, total: u64| {
+            let mut p = RunProgress::default();
+            p.dataset_mut(label).hashed = bytes;
+            p.dataset_mut(label).total_bytes = total;
+            p
+        };
+        let stream = RunProgress::default()
+            .with_hashing_of(&hashed("reference", 300, 1000))
+            .with_hashing_of(&hashed("current", 200, 900));
+        let mut finishing = RunProgress::default();
+        finishing.dataset_mut("reference").rows = 10;
+        let stream = stream.with_hashing_of(&finishing);
+        assert_eq!(stream.dataset_mut_ro("reference"), (0, 300));
+        assert_eq!(stream.dataset_mut_ro("current"), (0, 200));
+        let shown = progress().with_hashing_of(&stream);
+        assert_eq!(shown.dataset_mut_ro("reference"), (0, 300));
+        assert_eq!(shown.dataset_mut_ro("current"), (0, 200));
     }
 
     #[test]

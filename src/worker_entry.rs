@@ -225,7 +225,7 @@ fn job_timed(data: &JsValue, post: Post, kind: &str) -> Result<FromWorker, Strin
     };
     if kind == "hash" {
         let mut digests = Vec::new();
-        for label in labels(data) {
+        for label in hash_labels(data) {
             digests.push((label.to_string(), streamed_sha256(data, label, &progress)?));
         }
         return Ok(FromWorker::Digests {
@@ -310,6 +310,16 @@ fn job_timed(data: &JsValue, post: Post, kind: &str) -> Result<FromWorker, Strin
     }
 }
 
+/// The files a `hash` job hashes: the one its `only` names, else every
+/// dataset of the job.
+fn hash_labels(data: &JsValue) -> Vec<&'static str> {
+    let all = labels(data);
+    match field(data, "only").ok().and_then(|v| v.as_string()) {
+        Some(only) => all.into_iter().filter(|l| *l == only).collect(),
+        None => all,
+    }
+}
+
 /// The SHA-256 of a job's file `label`, read by ranges and hashed here.
 fn streamed_sha256(data: &JsValue, label: &str, progress: &PostProgress) -> Result<String, String> {
     let source = source(data, label)?;
@@ -341,7 +351,7 @@ pub async fn hash_files(data: &JsValue, post: Post<'_>, web_crypto_max: u64) -> 
         state: Mutex::new((RunProgress::default(), 0.0)),
     };
     let mut digests = Vec::new();
-    for label in labels(data) {
+    for label in hash_labels(data) {
         let blob = field(data, &format!("{label}_url"))
             .ok()
             .filter(|u| u.as_string().is_none())

@@ -9,9 +9,11 @@
 //! reports (`navigator.hardwareConcurrency`, 2 to [`MAX_WORKERS`]); the
 //! columns are split between them by their cost ([`WEIGHTS`]); the first
 //! keeps its part and finishes the run, the second also builds the checks
-//! that need no column pass, then hashes the files; the others' parts
-//! cross to the first as transferred ArrayBuffers, and the page fills in
-//! the digests.
+//! that need no column pass; the others' parts cross to the first as
+//! transferred ArrayBuffers. The files are hashed one a job, the largest
+//! first, each by the next worker with nothing else to do (a worker whose
+//! part is in, or the first once the report is), and the page fills in the
+//! digests.
 
 use std::rc::Rc;
 
@@ -267,9 +269,9 @@ enum Busy {
     Running,
 }
 
-/// The worker that builds the checks needing no column pass and hashes the
-/// files (after its columns).
-const HASHER: usize = 1;
+/// The worker that builds the checks needing no column pass (with its
+/// columns).
+const EARLY: usize = 1;
 
 /// Each worker's name in the run's marks (`#run-stats` `data-marks`).
 const MARKS: [&str; MAX_WORKERS] = ["main", "aux", "w2", "w3"];
@@ -284,11 +286,16 @@ struct State {
     /// Each worker's column part (the first's is empty: it kept it).
     parts: Vec<Option<js_sys::ArrayBuffer>>,
     report: Option<(String, u64)>,
-    digests: Option<Vec<(String, String)>>,
+    /// The `hash` jobs not yet given to a worker (one file each, the
+    /// largest first).
+    hash_jobs: Vec<js_sys::Object>,
+    /// The files to hash, and the digests that are in.
+    to_hash: usize,
+    digests: Vec<(String, String)>,
     /// The first worker is finishing (its columns were given).
     finishing: bool,
-    /// The hashing worker is hashing (after its columns).
-    hashing: bool,
+    /// Which workers are hashing a file.
+    hashing: Vec<bool>,
     /// Progress of each worker's columns, then of the hashing.
     progress: Vec<RunProgress>,
     /// Each worker's WebAssembly memory, as last reported.
@@ -399,12 +406,31 @@ impl Runner {
         let run = make("run");
         set(&run, "hash", &false.into());
         let model_job = files.get("model").map(|_| make("model"));
+        // One `hash` job a file, the largest first (a URL's size is not
+        // known here: last).
+        let mut sized: Vec<(f64, js_sys::Object)> = ["train", "reference", "current"]
+            .into_iter()
+            .filter_map(|label| {
+                let size = match files.get(label)? {
+                    Input::File { blob, .. } => blob.size(),
+                    Input::Url { .. } => -1.0,
+                };
+                let job = make("hash");
+                set(&job, "only", &label.into());
+                Some((size, job))
+            })
+            .collect();
+        sized.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let hash_jobs: Vec<js_sys::Object> = sized.into_iter().map(|(_, j)| j).collect();
         self.state.set_value(State {
             busy: Busy::Running,
             started: js_sys::Date::now(),
             run_job: Some(run),
             model_job,
             parts: vec![None; n],
+            to_hash: hash_jobs.len(),
+            hash_jobs,
+            hashing: vec![false; n],
             progress: vec![RunProgress::default(); n + 1],
             memory: vec![0; n],
             ..State::default()
@@ -415,26 +441,46 @@ impl Runner {
             set(&columns, "weights", &weights.as_str().into());
             set(&columns, "share", &(k as u32).into());
             set(&columns, "keep", &(k == 0).into());
-            set(&columns, "early", &(k == HASHER).into());
+            set(&columns, "early", &(k == EARLY).into());
             self.send(k, columns);
         }
-        // The hashing worker hashes the files after its columns and the
-        // checks that need no pass, while the first finishes the run (on two
-        // cores, hashing in the page from the start measured slower: it
-        // takes a core from the columns, and the finish still runs alone).
-        self.send(HASHER, make("hash"));
     }
 
-    /// The files' digests are in (with the memory of the worker that
-    /// hashed them, if one did).
-    fn on_digests(self, digests: Vec<(String, String)>, memory: Option<u64>) {
-        self.mark("digests");
-        self.state.update_value(|s| {
-            if let (Some(m), Some(slot)) = (memory, s.memory.get_mut(HASHER)) {
-                *slot = (*slot).max(m);
+    /// Give worker `k` (which has nothing else to do) the next file to
+    /// hash, if one is left and it is not hashing one. On two cores,
+    /// hashing in the page from the start measured slower (it takes a core
+    /// from the columns); hashing in whichever worker is free keeps both
+    /// cores busy to the end.
+    fn hash_next(self, k: usize) {
+        let job = self.state.try_update_value(|s| {
+            let free = s.hashing.get(k) == Some(&false);
+            let job = (free && !s.hash_jobs.is_empty()).then(|| s.hash_jobs.remove(0));
+            if let (Some(h), true) = (s.hashing.get_mut(k), job.is_some()) {
+                *h = true;
             }
-            s.digests = Some(digests);
+            job
         });
+        if let Some(job) = job.flatten() {
+            self.send(k, job);
+        }
+    }
+
+    /// A file's digest is in, from worker `k` (with its memory).
+    fn on_digests(self, k: usize, digests: Vec<(String, String)>, memory: u64) {
+        let all_in = self.state.try_update_value(|s| {
+            if let Some(slot) = s.memory.get_mut(k) {
+                *slot = (*slot).max(memory);
+            }
+            if let Some(h) = s.hashing.get_mut(k) {
+                *h = false;
+            }
+            s.digests.extend(digests);
+            s.digests.len() >= s.to_hash
+        });
+        if all_in == Some(true) {
+            self.mark("digests");
+        }
+        self.hash_next(k);
         self.finish();
     }
 
@@ -474,8 +520,14 @@ impl Runner {
     fn show_progress(self, stream: usize, p: RunProgress) {
         let mut merged = None;
         self.state.update_value(|s| {
+            let last = s.progress.len().saturating_sub(1);
             if let Some(slot) = s.progress.get_mut(stream) {
-                *slot = p;
+                // The hashing stream gathers every hashing worker's files.
+                *slot = if stream == last {
+                    std::mem::take(slot).with_hashing_of(&p)
+                } else {
+                    p
+                };
             }
             let Some((hashing, columns)) = s.progress.split_last() else {
                 return;
@@ -504,13 +556,14 @@ impl Runner {
                 self.emit(Event::Preview(preview.map(|p| (p, config))));
             }
             FromWorker::Progress(p) => {
-                let (finishing, hashing, streams) = self
-                    .state
-                    .with_value(|s| (s.finishing, s.hashing, s.progress.len()));
-                if self.busy() != Busy::Running || (k == 0 && finishing) {
+                let (finishing, hashing, streams) = self.state.with_value(|s| {
+                    let hashing = s.hashing.get(k).copied().unwrap_or(false);
+                    (s.finishing, hashing, s.progress.len())
+                });
+                if self.busy() != Busy::Running || (k == 0 && finishing && !hashing) {
                     return;
                 }
-                let stream = crate::protocol::progress_stream(k, k == HASHER && hashing, streams);
+                let stream = crate::protocol::progress_stream(k, hashing, streams);
                 self.show_progress(stream, p);
             }
             FromWorker::Report {
@@ -520,12 +573,14 @@ impl Runner {
                 self.mark("report");
                 self.state
                     .update_value(|s| s.report = Some((json, wasm_memory_bytes)));
+                // The first worker is free now: a file may be left to hash.
+                self.hash_next(k);
                 self.finish();
             }
             FromWorker::Digests {
                 digests,
                 wasm_memory_bytes,
-            } => self.on_digests(digests, Some(wasm_memory_bytes)),
+            } => self.on_digests(k, digests, wasm_memory_bytes),
             FromWorker::Error { message } => self.fail(message),
             FromWorker::Ready | FromWorker::Columns { .. } => {}
         }
@@ -548,9 +603,6 @@ impl Runner {
             if let Some(slot) = s.parts.get_mut(k) {
                 *slot = Some(part);
             }
-            if k == HASHER {
-                s.hashing = true;
-            }
             if s.parts.is_empty() || s.parts.iter().any(Option::is_none) {
                 return;
             }
@@ -561,6 +613,12 @@ impl Runner {
                 ready = Some((job, parts));
             }
         });
+        // A worker other than the first is free once its part is in. (The
+        // first hashing while it waits for the others' parts measured no
+        // faster: on two cores its hashing slowed the others' columns.)
+        if k != 0 {
+            self.hash_next(k);
+        }
         let Some((job, parts)) = ready else {
             return;
         };
@@ -580,10 +638,11 @@ impl Runner {
     fn finish(self) {
         let mut done = None;
         self.state.update_value(|s| {
-            if let (Some(_), Some(_)) = (&s.report, &s.digests) {
-                let (Some((json, mem)), Some(digests)) = (s.report.take(), s.digests.take()) else {
+            if s.report.is_some() && s.digests.len() >= s.to_hash {
+                let Some((json, mem)) = s.report.take() else {
                     return;
                 };
+                let digests = std::mem::take(&mut s.digests);
                 let stats = RunStats {
                     millis: js_sys::Date::now() - s.started,
                     wasm_memory_bytes: mem.max(s.memory.first().copied().unwrap_or(0)),
