@@ -407,21 +407,21 @@ impl Runner {
         set(&run, "hash", &false.into());
         let model_job = files.get("model").map(|_| make("model"));
         // One `hash` job a file, the largest first (a URL's size is not
-        // known here: last).
-        let mut sized: Vec<(f64, js_sys::Object)> = ["train", "reference", "current"]
-            .into_iter()
-            .filter_map(|label| {
-                let size = match files.get(label)? {
-                    Input::File { blob, .. } => blob.size(),
-                    Input::Url { .. } => -1.0,
-                };
-                let job = make("hash");
-                set(&job, "only", &label.into());
-                Some((size, job))
-            })
-            .collect();
-        sized.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let hash_jobs: Vec<js_sys::Object> = sized.into_iter().map(|(_, j)| j).collect();
+        // known here: last). Put in place as they come (three at most; a
+        // sort would add its code to the page's download).
+        let (mut hash_jobs, mut sizes) = (Vec::new(), Vec::new());
+        for label in ["train", "reference", "current"] {
+            let size = match files.get(label) {
+                Some(Input::File { blob, .. }) => blob.size(),
+                Some(Input::Url { .. }) => -1.0,
+                None => continue,
+            };
+            let job = make("hash");
+            set(&job, "only", &label.into());
+            let at = sizes.iter().take_while(|&&s| s >= size).count();
+            sizes.insert(at, size);
+            hash_jobs.insert(at, job);
+        }
         self.state.set_value(State {
             busy: Busy::Running,
             started: js_sys::Date::now(),
