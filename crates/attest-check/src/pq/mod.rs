@@ -155,10 +155,7 @@ impl ParquetFile {
         let mut sink = Sink::new(leaf, usize::try_from(max_bytes).unwrap_or(usize::MAX));
         let mut fetched = Fetched::new();
         for g in 0..self.meta.row_groups.len() {
-            let (data, codec, group_rows) =
-                self.chunk_batched(source, g, leaf.leaf, &mut fetched)?;
-            read_chunk(&data, codec, leaf, group_rows, &mut sink, rows_read)
-                .map_err(|m| format!("row group {g}: {m}"))?;
+            self.read_group(source, g, leaf, &mut fetched, &mut sink, rows_read)?;
         }
         if sink.rows() != rows {
             return Err(format!(
@@ -167,6 +164,32 @@ impl ParquetFile {
             ));
         }
         Ok(sink.finish())
+    }
+}
+
+impl ParquetFile {
+    /// Decode row group `g`'s chunk of `leaf` into the sink. Once the first
+    /// row group with rows showed data, room is made for the rest of the
+    /// column at once (within the decode limit): one buffer, not a
+    /// reallocation (and a copy of every value before) a row group.
+    fn read_group(
+        &self,
+        source: &Arc<dyn ByteSource>,
+        g: usize,
+        leaf: &Leaf,
+        fetched: &mut Fetched,
+        sink: &mut Sink,
+        rows_read: &mut dyn FnMut(usize),
+    ) -> Result<(), String> {
+        let (data, codec, group_rows) = self.chunk_batched(source, g, leaf.leaf, fetched)?;
+        let before = sink.rows();
+        read_chunk(&data, codec, leaf, group_rows, sink, rows_read)
+            .map_err(|m| format!("row group {g}: {m}"))?;
+        if before == 0 && sink.rows() > 0 {
+            let rows = usize::try_from(self.meta.rows).unwrap_or(usize::MAX);
+            sink.reserve_rows(rows.saturating_sub(sink.rows()))?;
+        }
+        Ok(())
     }
 }
 
@@ -851,7 +874,7 @@ impl Sink {
         }
     }
 
-    /// Room for `rows` more values at once (a row group's), when they fit
+    /// Room for `rows` more values at once (a row group's, the column's), when they fit
     /// within the decode limit; else nothing (pages then reserve their own,
     /// and the page that passes the limit is refused).
     fn reserve_rows(&mut self, rows: usize) -> Result<(), String> {

@@ -517,3 +517,42 @@ fn sizes_that_do_not_fit_are_errors_not_aborts() {
     assert!(err.contains("do not fit in memory"), "{err}");
     assert!(super::decompress(1, bytes::Bytes::from_static(b"\x05abc"), usize::MAX / 2).is_err());
 }
+
+#[test]
+fn the_first_row_group_reserves_the_whole_column() {
+    // 3000 rows in row groups of 1100: reading the first row group makes
+    // room for every row of the column at once (one buffer, not a
+    // reallocation and copy a row group); under a limit the column passes
+    // but the row group fits, only the row group's.
+    let bytes = write(
+        &batch(),
+        small_pages().set_compression(Compression::SNAPPY).build(),
+    );
+    let source: Arc<dyn crate::source::ByteSource> =
+        Arc::new(MemorySource::new("t.parquet", bytes));
+    let file = super::ParquetFile::open(source.as_ref()).expect("open");
+    let index = file
+        .columns()
+        .iter()
+        .position(|c| c.name == "i64")
+        .expect("an i64 column");
+    let leaf = file.meta.columns[index].leaf.clone().expect("a leaf");
+    let group = file.meta.row_groups[0].rows as usize;
+    assert!(group < ROWS, "several row groups");
+    let first_group = |max_bytes: usize| {
+        let mut sink = super::Sink::new(&leaf, max_bytes);
+        file.read_group(
+            &source,
+            0,
+            &leaf,
+            &mut Default::default(),
+            &mut sink,
+            &mut |_| {},
+        )
+        .expect("read");
+        assert_eq!(sink.rows(), group);
+        sink.ints.capacity()
+    };
+    assert!(first_group(usize::MAX) >= ROWS);
+    assert!((group..ROWS).contains(&first_group(8 * ROWS - 1)));
+}
