@@ -541,6 +541,7 @@ fn the_first_row_group_reserves_the_whole_column() {
     assert!(group < ROWS, "several row groups");
     let first_group = |max_bytes: usize| {
         let mut sink = super::Sink::new(&leaf, max_bytes);
+        sink.column_rows = ROWS;
         file.read_group(
             &source,
             0,
