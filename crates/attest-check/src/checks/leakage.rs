@@ -10,7 +10,7 @@ use crate::plan::Role;
 use crate::report::{Check, Metric, Status};
 use crate::stats::association::{
     auc_association_ordered, auc_association_split, categorical_auc_association, correlation_ratio,
-    spearman,
+    spearman, LabelBits,
 };
 use crate::targets::Outcome;
 
@@ -51,7 +51,9 @@ impl Family for Leakage {
             };
             let order = col.orders.get(i).copied().flatten();
             let sorted = col.sorted.get(i).copied().flatten();
-            if let Some(v) = label_association(task, label, *view, order.zip(sorted)) {
+            let bits = ctx.label_bits(&meta.label);
+            let ordered = order.zip(sorted).zip(bits.as_ref().as_ref());
+            if let Some(v) = label_association(task, label, *view, ordered) {
                 out.push(json!([meta.label, v]));
             }
         }
@@ -62,21 +64,25 @@ impl Family for Leakage {
     }
 }
 
+/// A column's finite rows in value order and their values, and the label's
+/// bits.
+type Ordered<'a> = ((&'a [u32], &'a [f64]), &'a LabelBits);
+
 /// SPEC §3 `label_association` of one feature in one dataset: binary →
 /// |2·AUC − 1| (a categorical x replaced by its category's positive rate);
 /// regression → |Spearman ρ| (numeric) or η (categorical); none for
 /// multiclass. Rows with a missing or infinite value are left out.
 /// `ordered`: the column's finite rows in value order and their values,
-/// when the pass has them (then no sort here).
+/// when the pass has them, and the label's bits (then no sort here).
 fn label_association(
     task: Task,
     label: &Outcome,
     view: View<'_>,
-    ordered: Option<(&[u32], &[f64])>,
+    ordered: Option<Ordered<'_>>,
 ) -> Option<f64> {
     match (task, label, view) {
         (Task::Binary | Task::Auto, Outcome::Binary(y), View::Numeric(x)) => match ordered {
-            Some((order, sorted)) => auc_association_ordered(order, sorted, y),
+            Some(((order, sorted), bits)) => auc_association_ordered(order, sorted, bits),
             None => {
                 let n = y.len().min(x.len());
                 let (y, x) = (&y[..n], &x[..n]);

@@ -146,6 +146,7 @@ pub struct Memo {
     id_pairs: OnceLock<Option<Arc<crate::stats::skew::IdPairs>>>,
     slice_base: OnceLock<Option<Arc<slices::Base>>>,
     target_ranks: MemoMap<String, Option<importance::TargetRanks>>,
+    label_bits: MemoMap<String, Option<crate::stats::association::LabelBits>>,
     class_probabilities:
         MemoMap<String, Option<Result<crate::targets::ClassProbabilities, String>>>,
 }
@@ -224,6 +225,18 @@ impl Context<'_> {
             crate::timing::time("memo", "target ranks", || {
                 importance::target_ranks(self, label)
             })
+        })
+    }
+    /// A dataset's binary label two bits a row, for the walks in a
+    /// feature's value order (label association); `None` without one.
+    pub fn label_bits(&self, label: &str) -> Arc<Option<crate::stats::association::LabelBits>> {
+        memo(&self.memo.label_bits, label.to_string(), || {
+            match self.targets.get(label).and_then(|t| t.label()) {
+                Some(crate::targets::Outcome::Binary(y)) => {
+                    Some(crate::stats::association::LabelBits::new(y))
+                }
+                _ => None,
+            }
         })
     }
     /// What current's stress slices are measured against (its labelled
