@@ -189,6 +189,19 @@ impl RunProgress {
     }
 }
 
+/// How many files the browser hashes at once in one worker (each read
+/// whole into its JavaScript heap: at most this × [`WEB_CRYPTO_MAX_BYTES`]).
+pub const BROWSER_HASHES: u8 = 2;
+
+/// Whether a worker with `in_flight` hash jobs (`in_wasm`: one of them
+/// hashed in its wasm, which blocks the worker until it is done) takes
+/// another, hashed by the browser or not (`by_browser`): a free worker
+/// always; a second only when both are the browser's (Web Crypto hashes
+/// off the worker's thread, so they overlap), up to [`BROWSER_HASHES`].
+pub fn may_take_hash(in_flight: u8, in_wasm: bool, by_browser: bool) -> bool {
+    in_flight == 0 || (by_browser && !in_wasm && in_flight < BROWSER_HASHES)
+}
+
 /// Which of a run's progress streams (each worker's columns, then the
 /// hashing: `streams` in all) a progress message of worker `worker` is:
 /// the hashing's once that worker hashes, else its own columns'.
@@ -273,6 +286,20 @@ mod tests {
             d.total_bytes = 1000;
         }
         p
+    }
+
+    #[test]
+    fn browser_hashes_overlap_wasm_hashes_do_not() {
+        // A free worker takes any file.
+        assert!(may_take_hash(0, false, true));
+        assert!(may_take_hash(0, false, false));
+        // Files the browser hashes overlap, up to the cap.
+        assert!(may_take_hash(1, false, true));
+        assert!(!may_take_hash(BROWSER_HASHES, false, true));
+        // A file hashed in wasm blocks the worker: nothing beside it, and
+        // it does not join files the browser is hashing.
+        assert!(!may_take_hash(1, true, true));
+        assert!(!may_take_hash(1, false, false));
     }
 
     #[test]

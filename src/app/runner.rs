@@ -12,8 +12,9 @@
 //! that need no column pass; the others' parts cross to the first as
 //! transferred ArrayBuffers. The files are hashed one a job, the largest
 //! first, each by the next worker with nothing else to do (a worker whose
-//! part is in, or the first once the report is), and the page fills in the
-//! digests.
+//! part is in, or the first once the report is; files the browser hashes,
+//! two at once), and the page fills in the digests. What a stopped worker
+//! still sends is ignored.
 
 use std::rc::Rc;
 
@@ -172,6 +173,10 @@ fn columns_part(data: &JsValue) -> Option<(js_sys::ArrayBuffer, u64)> {
 #[derive(Clone, Copy)]
 struct Slot {
     worker: StoredValue<Option<Worker>, LocalStorage>,
+    /// How many workers this slot has started: the handlers of a stopped
+    /// one ignore what it still sends (a `Ready` or an error queued before
+    /// it was terminated belongs to no run of the new one).
+    started: StoredValue<u32>,
     ready: StoredValue<bool>,
     /// Jobs, each with the buffers it transfers.
     pending: StoredValue<Vec<(js_sys::Object, js_sys::Array)>, LocalStorage>,
@@ -181,6 +186,7 @@ impl Slot {
     fn new() -> Self {
         Slot {
             worker: StoredValue::new_local(None),
+            started: StoredValue::new(0),
             ready: StoredValue::new(false),
             pending: StoredValue::new_local(Vec::new()),
         }
@@ -226,7 +232,13 @@ impl Slot {
         }
         let w = Worker::new("./worker_loader.js")
             .map_err(|e| format!("cannot start the worker: {}", super::js_message(&e)))?;
+        let this = self.started.get_value().wrapping_add(1);
+        self.started.set_value(this);
+        let current = move || self.started.get_value() == this;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
+            if !current() {
+                return;
+            }
             let data = msg.data();
             // A columns part: bytes, handed on as they are.
             if let Some((part, memory)) = columns_part(&data) {
@@ -250,8 +262,16 @@ impl Slot {
         });
         w.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         onmessage.forget();
-        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |_e: web_sys::Event| {
-            on_error("the worker stopped with an error (see the browser console)".into());
+        let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+            if !current() {
+                return;
+            }
+            let why = js_sys::Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "see the browser console".into());
+            on_error(format!("the worker stopped with an error ({why})"));
         });
         w.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         onerror.forget();
@@ -287,15 +307,17 @@ struct State {
     parts: Vec<Option<js_sys::ArrayBuffer>>,
     report: Option<(String, u64)>,
     /// The `hash` jobs not yet given to a worker (one file each, the
-    /// largest first).
-    hash_jobs: Vec<js_sys::Object>,
+    /// largest first), and whether the browser hashes the file (Web
+    /// Crypto) rather than the worker's wasm.
+    hash_jobs: Vec<(js_sys::Object, bool)>,
     /// The files to hash, and the digests that are in.
     to_hash: usize,
     digests: Vec<(String, String)>,
     /// The first worker is finishing (its columns were given).
     finishing: bool,
-    /// Which workers are hashing a file.
-    hashing: Vec<bool>,
+    /// Each worker's hash jobs in flight, and whether one of them is
+    /// hashed in the worker's wasm (see [`crate::protocol::may_take_hash`]).
+    hashing: Vec<(u8, bool)>,
     /// Progress of each worker's columns, then of the hashing.
     progress: Vec<RunProgress>,
     /// Each worker's WebAssembly memory, as last reported.
@@ -418,9 +440,12 @@ impl Runner {
             };
             let job = make("hash");
             set(&job, "only", &label.into());
+            let by_browser = size >= 0.0
+                && size <= crate::protocol::WEB_CRYPTO_MAX_BYTES as f64
+                && crate::web_crypto::available();
             let at = sizes.iter().take_while(|&&s| s >= size).count();
             sizes.insert(at, size);
-            hash_jobs.insert(at, job);
+            hash_jobs.insert(at, (job, by_browser));
         }
         self.state.set_value(State {
             busy: Busy::Running,
@@ -430,7 +455,7 @@ impl Runner {
             parts: vec![None; n],
             to_hash: hash_jobs.len(),
             hash_jobs,
-            hashing: vec![false; n],
+            hashing: vec![(0, false); n],
             progress: vec![RunProgress::default(); n + 1],
             memory: vec![0; n],
             ..State::default()
@@ -446,21 +471,28 @@ impl Runner {
         }
     }
 
-    /// Give worker `k` (which has nothing else to do) the next file to
-    /// hash, if one is left and it is not hashing one. On two cores,
-    /// hashing in the page from the start measured slower (it takes a core
-    /// from the columns); hashing in whichever worker is free keeps both
-    /// cores busy to the end.
+    /// Give worker `k` (which has nothing else to do) the next files to
+    /// hash, as many as [`crate::protocol::may_take_hash`] lets it have in
+    /// flight: files the browser hashes (Web Crypto reads and hashes off
+    /// the worker's thread) several at once, a file hashed in wasm alone.
+    /// On two cores, hashing in the page from the start measured slower
+    /// (it takes a core from the columns); hashing in whichever worker is
+    /// free keeps both cores busy to the end.
     fn hash_next(self, k: usize) {
-        let job = self.state.try_update_value(|s| {
-            let free = s.hashing.get(k) == Some(&false);
-            let job = (free && !s.hash_jobs.is_empty()).then(|| s.hash_jobs.remove(0));
-            if let (Some(h), true) = (s.hashing.get_mut(k), job.is_some()) {
-                *h = true;
-            }
-            job
-        });
-        if let Some(job) = job.flatten() {
+        while let Some(job) = self
+            .state
+            .try_update_value(|s| {
+                let (count, in_wasm) = *s.hashing.get(k)?;
+                let &(_, by_browser) = s.hash_jobs.first()?;
+                if !crate::protocol::may_take_hash(count, in_wasm, by_browser) {
+                    return None;
+                }
+                let (job, _) = s.hash_jobs.remove(0);
+                s.hashing[k] = (count + 1, in_wasm || !by_browser);
+                Some(job)
+            })
+            .flatten()
+        {
             self.send(k, job);
         }
     }
@@ -472,7 +504,8 @@ impl Runner {
                 *slot = (*slot).max(memory);
             }
             if let Some(h) = s.hashing.get_mut(k) {
-                *h = false;
+                h.0 = h.0.saturating_sub(1);
+                h.1 &= h.0 > 0;
             }
             s.digests.extend(digests);
             s.digests.len() >= s.to_hash
@@ -557,7 +590,7 @@ impl Runner {
             }
             FromWorker::Progress(p) => {
                 let (finishing, hashing, streams) = self.state.with_value(|s| {
-                    let hashing = s.hashing.get(k).copied().unwrap_or(false);
+                    let hashing = s.hashing.get(k).is_some_and(|h| h.0 > 0);
                     (s.finishing, hashing, s.progress.len())
                 });
                 if self.busy() != Busy::Running || (k == 0 && finishing && !hashing) {
