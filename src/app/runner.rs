@@ -192,11 +192,13 @@ impl Slot {
         }
     }
 
-    /// Terminate the worker (a new one starts with the next job).
+    /// Terminate the worker (a new one starts with the next job); what it
+    /// still sends is ignored from now on.
     fn stop(&self) {
         if let Some(w) = self.worker.get_value() {
             w.terminate();
         }
+        self.started.update_value(|n| *n = n.wrapping_add(1));
         self.worker.set_value(None);
         self.ready.set_value(false);
         self.pending.set_value(Vec::new());
