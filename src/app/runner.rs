@@ -173,10 +173,11 @@ fn columns_part(data: &JsValue) -> Option<(js_sys::ArrayBuffer, u64)> {
 #[derive(Clone, Copy)]
 struct Slot {
     worker: StoredValue<Option<Worker>, LocalStorage>,
-    /// How many workers this slot has started: the handlers of a stopped
-    /// one ignore what it still sends (a `Ready` or an error queued before
-    /// it was terminated belongs to no run of the new one).
-    started: StoredValue<u32>,
+    /// How many times this slot's worker was stopped: a worker's handlers
+    /// keep the count it started at and ignore what it still sends once
+    /// the count moved on (a `Ready` or an error queued before it was
+    /// terminated belongs to no run of the next one).
+    stops: StoredValue<u32>,
     ready: StoredValue<bool>,
     /// Jobs, each with the buffers it transfers.
     pending: StoredValue<Vec<(js_sys::Object, js_sys::Array)>, LocalStorage>,
@@ -186,7 +187,7 @@ impl Slot {
     fn new() -> Self {
         Slot {
             worker: StoredValue::new_local(None),
-            started: StoredValue::new(0),
+            stops: StoredValue::new(0),
             ready: StoredValue::new(false),
             pending: StoredValue::new_local(Vec::new()),
         }
@@ -198,7 +199,7 @@ impl Slot {
         if let Some(w) = self.worker.get_value() {
             w.terminate();
         }
-        self.started.update_value(|n| *n = n.wrapping_add(1));
+        self.stops.update_value(|n| *n = n.wrapping_add(1));
         self.worker.set_value(None);
         self.ready.set_value(false);
         self.pending.set_value(Vec::new());
@@ -234,9 +235,8 @@ impl Slot {
         }
         let w = Worker::new("./worker_loader.js")
             .map_err(|e| format!("cannot start the worker: {}", super::js_message(&e)))?;
-        let this = self.started.get_value().wrapping_add(1);
-        self.started.set_value(this);
-        let current = move || self.started.get_value() == this;
+        let this = self.stops.get_value();
+        let current = move || self.stops.get_value() == this;
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |msg: MessageEvent| {
             if !current() {
                 return;
