@@ -1,17 +1,35 @@
 #!/usr/bin/env bash
-# Fuzz the Parquet reader, the CSV reader, the report parser and a whole run
-# (cargo-fuzz on the nightly toolchain), each for a bounded time.
+# Fuzz the Parquet reader, the CSV reader, the report parser, a whole run
+# and the ONNX reader (cargo-fuzz on the nightly toolchain). Two modes:
+#
+#   bash scripts/fuzz.sh --runs N [TARGET ...]
+#       Deterministic (what the test command runs): each target replays its
+#       seeds and the committed regression inputs, then makes exactly N
+#       inputs from a fixed seed (-seed=1) in a corpus made anew for the
+#       run. The same commit fuzzes the same inputs every time, so it passes
+#       or fails the same way on every machine.
+#
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]
+#       Open-ended exploring, on its own (not part of the tests): a random
+#       seed, a bounded time per target, the corpus kept and grown in
+#       target/fuzz-corpus (not in git).
+#
 # Seeds: the test data (tests/data), fuzz/seeds and the committed crash
-# inputs (fuzz/regressions); the corpus grows in target/fuzz-corpus (not in
-# git). A crash stops the script with the input's path: minimize it
-# (`cargo +nightly fuzz tmin <target> <input>`), commit it under
-# fuzz/regressions/<target>/ (crates/attest-check/tests/fuzz_regressions.rs
-# replays those on stable) and fix the bug.
+# inputs (fuzz/regressions). A crash stops the script with the input's
+# path: minimize it (`cargo +nightly fuzz tmin <target> <input>`), commit it
+# under fuzz/regressions/<target>/ (crates/attest-check/tests/
+# fuzz_regressions.rs replays those on stable, and --runs replays them
+# first) and fix the bug.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SECONDS_PER_TARGET=${1:-60}
-shift || true
+RUNS=
+if [ "${1:-}" = "--runs" ]; then
+    RUNS=${2:?--runs needs a number}
+    shift 2
+else
+    SECONDS_PER_TARGET=${1:-60}
+    shift || true
+fi
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=(parquet csv report run onnx)
 
@@ -21,7 +39,12 @@ if ! cargo +nightly --version >/dev/null 2>&1; then
 fi
 command -v cargo-fuzz >/dev/null || cargo install --locked cargo-fuzz
 
-corpus=target/fuzz-corpus
+if [ -n "$RUNS" ]; then
+    corpus=target/fuzz-replay
+    rm -rf "$corpus"
+else
+    corpus=target/fuzz-corpus
+fi
 seed() { # seed TARGET FILE...
     local target=$1
     shift
@@ -49,15 +72,29 @@ pair fuzz/seeds/csv/quoted.csv fuzz/seeds/csv/one_column.csv "$corpus/run/seed-c
 pair tests/data/lists/pyarrow_default.parquet tests/data/lists/duckdb_default.parquet "$corpus/run/seed-lists"
 
 cargo +nightly fuzz build --fuzz-dir fuzz
+# AddressSanitizer keeps freed memory in a quarantine (256 MB by default)
+# and its allocator keeps freed chunks mapped: over thousands of inputs the
+# process's RSS grew to libFuzzer's 2 GB limit while the live heap was
+# 32 MB. A smaller quarantine and released memory keep RSS a measure of
+# what the inputs hold (tests/repeated_runs.rs shows a run gives back every
+# byte it takes).
+export ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64:allocator_release_to_os_interval_ms=500}
 for t in "${TARGETS[@]}"; do
-    echo "fuzz: $t for ${SECONDS_PER_TARGET} s"
-    mkdir -p "fuzz/regressions/$t"
+    mkdir -p "fuzz/regressions/$t" "$corpus/$t"
+    if [ -n "$RUNS" ]; then
+        echo "fuzz: $t, $RUNS inputs from seed 1"
+        budget=(-seed=1 -runs="$RUNS")
+    else
+        echo "fuzz: $t for ${SECONDS_PER_TARGET} s"
+        budget=(-max_total_time="$SECONDS_PER_TARGET")
+    fi
     # -rss_limit_mb: the targets' decode limits (fuzzing::LIMITS) keep a
-    # well-behaved run far below it; -timeout: one input taking this long is
-    # a hang.
+    # well-behaved run far below it; -malloc_limit_mb: one allocation past
+    # it is a runaway (the decode limits allow 64 MiB a column);
+    # -timeout: one input taking this long is a hang.
     log=target/fuzz-$t.log
     if ! cargo +nightly fuzz run --fuzz-dir fuzz "$t" "$corpus/$t" "fuzz/regressions/$t" -- \
-        -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -timeout=20 \
+        "${budget[@]}" -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 \
         -max_len=262144 -print_final_stats=1 > "$log" 2>&1; then
         tail -60 "$log" >&2
         echo "fuzz: $t failed; the input is in fuzz/artifacts/$t/ (log: $log)" >&2

@@ -59,10 +59,14 @@ passed=$((passed + $(awk '/^# pass / {print $3}' "$log" | tail -1)))
 failed=$((failed + $(awk '/^# fail / {print $3}' "$log" | tail -1)))
 
 step "fuzz: the Parquet reader, the CSV reader, the report parser, a whole run and the ONNX reader (cargo-fuzz, nightly)"
-# A bounded time per target (ATTEST_FUZZ_SECONDS, default 60); skipped with
-# a message where the nightly toolchain is absent. The committed crash
-# inputs replay on stable in crates/attest-check/tests/fuzz_regressions.rs.
-if bash scripts/fuzz.sh "${ATTEST_FUZZ_SECONDS:-60}" 2>&1 | tee "$log"; then
+# Deterministic: each target replays its seeds and the committed regression
+# inputs, then a fixed number of inputs from a fixed seed
+# (ATTEST_FUZZ_RUNS, default 3000), so a commit passes or fails here the
+# same way every time. Open-ended fuzzing is its own command
+# (`bash scripts/fuzz.sh SECONDS`); its finds become regression inputs,
+# which crates/attest-check/tests/fuzz_regressions.rs also replays on
+# stable. Skipped with a message where the nightly toolchain is absent.
+if bash scripts/fuzz.sh --runs "${ATTEST_FUZZ_RUNS:-3000}" 2>&1 | tee "$log"; then
     passed=$((passed + $(grep -c '^Done [0-9]* runs' "$log" || true)))
 else
     failed=$((failed + 1))
