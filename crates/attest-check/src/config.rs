@@ -109,6 +109,9 @@ pub struct DriftConfig {
     /// Dataset drift when the share of drifted features ≥ this.
     pub dataset_drift_share: f64,
     /// Severity of dataset drift.
+    /// A drifted feature holding at least this share of the model's
+    /// importance fails feature drift (SPEC §3 "Verdicts" rule 4).
+    pub important_share: f64,
     pub feature_severity: Severity,
     /// Severity of drift in the prediction or score column.
     pub prediction_severity: Severity,
@@ -125,6 +128,7 @@ impl Default for DriftConfig {
             wasserstein_norm: 0.1,
             jensen_shannon: 0.1,
             dataset_drift_share: 0.5,
+            important_share: 0.1,
             feature_severity: Severity::Fail,
             prediction_severity: Severity::Warn,
             label_severity: Severity::Warn,
@@ -253,7 +257,7 @@ pub struct FitConfig {
 impl Default for FitConfig {
     fn default() -> Self {
         Self {
-            max_gap: 0.1,
+            max_gap: 0.05,
             min_gain: 0.1,
             severity: Severity::Fail,
         }
@@ -283,8 +287,11 @@ pub struct LeakageConfig {
     pub max_time_travel_share: f64,
     /// Severity of time travel.
     pub time_travel_severity: Severity,
-    /// A leak is suspected when `label_association` ≥ this in train or reference…
+    /// A feature whose `label_association` in train or reference is ≥ this
+    /// and above the model's own association warns (a leak?)…
     pub max_label_association: f64,
+    /// …and one ≥ this nearly determines the label: it fails.
+    pub severe_label_association: f64,
     /// …or when it drops by at least this from train (else reference) to current.
     pub max_label_association_drop: f64,
     /// Severity of a suspected label leak.
@@ -298,11 +305,12 @@ impl Default for LeakageConfig {
             max_timestamp_duplicate_share: 0.0,
             max_id_overlap_share: 0.0,
             max_feature_row_overlap_share: 0.0,
-            overlap_severity: Severity::Warn,
+            overlap_severity: Severity::Fail,
             judge_reference_current: false,
             max_time_travel_share: 0.0,
             time_travel_severity: Severity::Fail,
             max_label_association: 0.8,
+            severe_label_association: 0.95,
             max_label_association_drop: 0.2,
             association_severity: Severity::Fail,
         }
@@ -657,6 +665,27 @@ pub struct ChecksConfig {
     pub skip: Vec<String>,
 }
 
+/// How verdicts are judged (SPEC §3 "Verdicts"): a change fails or warns
+/// only when it is material (its check's threshold) and significant (a
+/// one-sided test at `alpha`, Benjamini–Hochberg within a check).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerdictsConfig {
+    /// The significance level of the one-sided tests.
+    pub alpha: f64,
+    /// The SplitMix64 seed of the deterministic bootstrap.
+    pub seed: u64,
+}
+
+impl Default for VerdictsConfig {
+    fn default() -> Self {
+        Self {
+            alpha: 0.05,
+            seed: 0,
+        }
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -682,6 +711,8 @@ pub struct Config {
     pub importance: ImportanceConfig,
     pub slices: SlicesConfig,
     pub checks: ChecksConfig,
+    /// How verdicts are judged (`[verdicts]`).
+    pub verdicts: VerdictsConfig,
     /// Decode limits (`[limits]`).
     #[serde(skip_serializing_if = "LimitsConfig::is_unset")]
     pub limits: LimitsConfig,
@@ -836,6 +867,11 @@ impl Config {
                 "leakage.max_label_association",
                 self.leakage.max_label_association,
             ),
+            (
+                "leakage.severe_label_association",
+                self.leakage.severe_label_association,
+            ),
+            ("verdicts.alpha", self.verdicts.alpha),
             (
                 "leakage.max_label_association_drop",
                 self.leakage.max_label_association_drop,

@@ -49,6 +49,7 @@ pub mod source;
 pub mod stats;
 pub mod targets;
 pub mod timing;
+pub mod verdict;
 
 pub use config::Config;
 pub use error::{Error, Result};

@@ -140,8 +140,17 @@ fn multiclass_metrics_match_sklearn() {
     );
     let perf = check(&r, "performance");
     assert_eq!(perf.evidence["task"], "multiclass");
-    // accuracy fell by 11%: more than the default 10% allowed
-    assert_eq!(perf.status, Status::Fail);
+    // accuracy fell by 11%, more than the default 10% allowed, but on 12
+    // rows a drop like that is sampling noise (SPEC §3 "Verdicts"): the
+    // verdict is material, not significant, and passes.
+    let acc = perf.evidence["verdicts"]
+        .as_array()
+        .and_then(|v| v.iter().find(|e| e["metric"] == "accuracy"))
+        .expect("accuracy judged");
+    assert_eq!(acc["material"], true);
+    assert_eq!(acc["significant"], false);
+    assert!(acc["p_value"].as_f64().expect("a p-value") > 0.05);
+    assert_eq!(perf.status, Status::Pass);
     assert_eq!(check(&r, "fairness").status, Status::Skipped);
 }
 

@@ -3,11 +3,12 @@
 use serde::Serialize;
 use serde_json::json;
 
-use super::{ColumnResult, Context, Family, Pass};
+use super::{pct, ColumnResult, Context, Family, Pass};
 use crate::config::{Config, Severity};
 use crate::plan::Role;
 use crate::profile::Profile;
 use crate::report::{Check, Metric, Status};
+use crate::verdict::{self, Judged};
 
 /// The metric that decides a column's drift, and its verdict.
 #[derive(Debug, Clone, Serialize)]
@@ -16,53 +17,53 @@ pub struct Verdict {
     pub value: f64,
     pub threshold: f64,
     pub drifted: bool,
+    /// Effect, test and p-value (SPEC §3 "Verdicts").
+    pub judged: Judged,
+    /// The column's share of the model's importance in reference, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub importance_share: Option<f64>,
 }
 
-/// SPEC §3 default verdict: p-values for a small reference, distances otherwise.
+/// SPEC §3 "Verdicts" rule 1: a column drifted when its distance is
+/// material (Wasserstein distance / reference std for numbers,
+/// Jensen–Shannon for categories, at their configured sizes) and its
+/// distribution test (KS, χ²) is significant; the p-values are adjusted
+/// together by the check ([`verdict::adjust_all`]) before `drifted` is
+/// final.
 pub fn verdict(profile: &Profile, config: &Config) -> Option<Verdict> {
     let d = &config.drift;
-    let (ref_counts, _) = profile.counts();
-    let small = ref_counts.present() <= d.small_reference_rows as u64;
-    match profile {
+    let alpha = config.verdicts.alpha;
+    let (metric, value, threshold, test, p) = match profile {
         Profile::Numeric(p) => {
             let dr = p.drift?;
-            Some(if small {
-                Verdict {
-                    metric: "ks_p_value",
-                    value: dr.ks_p_value,
-                    threshold: d.ks_p_value,
-                    drifted: dr.ks_p_value < d.ks_p_value,
-                }
-            } else {
-                Verdict {
-                    metric: "wasserstein_norm",
-                    value: dr.wasserstein_norm,
-                    threshold: d.wasserstein_norm,
-                    drifted: dr.wasserstein_norm >= d.wasserstein_norm,
-                }
-            })
+            (
+                "wasserstein_norm",
+                dr.wasserstein_norm,
+                d.wasserstein_norm,
+                "two-sample Kolmogorov–Smirnov test",
+                Some(dr.ks_p_value),
+            )
         }
         Profile::Categorical(p) => {
             let dr = p.drift?;
-            match (small, dr.chi2_p_value) {
-                (true, Some(pv)) => Some(Verdict {
-                    metric: "chi2_p_value",
-                    value: pv,
-                    threshold: d.chi2_p_value,
-                    drifted: pv < d.chi2_p_value,
-                }),
-                _ => {
-                    let js = dr.jensen_shannon?;
-                    Some(Verdict {
-                        metric: "jensen_shannon",
-                        value: js,
-                        threshold: d.jensen_shannon,
-                        drifted: js >= d.jensen_shannon,
-                    })
-                }
-            }
+            (
+                "jensen_shannon",
+                dr.jensen_shannon?,
+                d.jensen_shannon,
+                "chi-square test of the category counts",
+                dr.chi2_p_value,
+            )
         }
-    }
+    };
+    let judged = Judged::new(value, threshold, test, p, alpha);
+    Some(Verdict {
+        metric,
+        value,
+        threshold,
+        drifted: judged.holds(),
+        judged,
+        importance_share: None,
+    })
 }
 
 /// Drift metrics of one column; the deciding one is judged (`fail` when drifted).
@@ -163,15 +164,41 @@ fn drift_check(
     // A drifted column is marked `fail` here and given the check's own
     // status below, so entries never contradict their check.
     let col_status = Status::Fail;
-    for c in &cols {
-        let v = match &c.profile {
+    let mut verdicts: Vec<Option<Verdict>> = cols
+        .iter()
+        .map(|c| match &c.profile {
             Some(Ok(p)) => verdict(p, ctx.config),
             _ => None,
-        };
-        if let Some(v) = &v {
+        })
+        .collect();
+    // Rule 2: one error rate across the check's columns.
+    verdict::adjust_all(verdicts.iter_mut().flatten().map(|v| &mut v.judged));
+    let importance = if dataset_share {
+        super::importance::reference_shares(ctx, pass)
+    } else {
+        None
+    };
+    let mut important_drift = Vec::new();
+    for (c, v) in cols.iter().zip(verdicts.iter_mut()) {
+        if let Some(v) = v {
+            v.drifted = v.judged.holds();
+            v.importance_share = importance
+                .as_ref()
+                .map(|m| m.get(&c.plan.name).copied().unwrap_or(0.0));
             judged += 1;
             if v.drifted {
                 drifted.push(c.plan.name.clone());
+                // Rule 4: no importance known → every drifted feature counts.
+                if v.importance_share
+                    .is_none_or(|s| s >= ctx.config.drift.important_share)
+                {
+                    important_drift.push((
+                        c.plan.name.clone(),
+                        v.value,
+                        v.judged.sureness(),
+                        v.importance_share,
+                    ));
+                }
             }
         }
         metrics.extend(column_metrics(c, v.as_ref(), col_status));
@@ -192,7 +219,7 @@ fn drift_check(
             let share = drifted.len() as f64 / judged as f64;
             let thr = ctx.config.drift.dataset_drift_share;
             let dataset_drift = share >= thr;
-            status = if dataset_drift {
+            status = if dataset_drift || !important_drift.is_empty() {
                 severity.into()
             } else if !drifted.is_empty() {
                 Status::Warn
@@ -214,6 +241,26 @@ fn drift_check(
             }
             if dataset_drift {
                 message = format!("dataset drift: {message}");
+            } else if !important_drift.is_empty() {
+                let words: Vec<String> = important_drift
+                    .iter()
+                    .map(|(name, value, sure, share)| match share {
+                        Some(s) => format!(
+                            "`{name}` (distance {value:.3}, {} of the model's importance; {sure})",
+                            pct(*s)
+                        ),
+                        None => format!("`{name}` (distance {value:.3}; {sure})"),
+                    })
+                    .collect();
+                message = format!(
+                    "drift in features the model relies on: {}; {message}",
+                    words.join(", ")
+                );
+            } else if !drifted.is_empty() {
+                message = format!(
+                    "{message} (each holds less than {} of the model's importance)",
+                    pct(ctx.config.drift.important_share)
+                );
             }
         }
     } else if !drifted.is_empty() {
@@ -234,7 +281,13 @@ fn drift_check(
         status,
         message: Some(message),
         metrics,
-        evidence: json!({ "columns": evidence, "drifted": drifted, "judged": judged }),
+        evidence: json!({
+            "columns": evidence,
+            "drifted": drifted,
+            "judged": judged,
+            "important": important_drift.iter().map(|d| &d.0).collect::<Vec<_>>(),
+            "important_share": ctx.config.drift.important_share,
+        }),
     }
 }
 

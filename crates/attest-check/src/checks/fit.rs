@@ -140,6 +140,7 @@ fn fit(ctx: &Context<'_>) -> Check {
     let mut metrics = Vec::new();
     let mut rows = Vec::new();
     let mut findings = Vec::new();
+    let mut overfit = None;
     for (name, t) in mt {
         let Some(sigma) = orientation(name) else {
             continue;
@@ -152,15 +153,53 @@ fn fit(ctx: &Context<'_>) -> Check {
             let mut m = Metric::new(&format!("generalization_gap_{name}"), g)
                 .map(|m| m.dataset("reference").against("train"));
             if deciding {
-                let bad = g >= cfg.max_gap;
-                if bad {
+                // SPEC §3 "Verdicts" rule 6: overfit when the gap is
+                // material and reference is significantly worse than train
+                // (independent samples, one-sided).
+                let test = (g >= cfg.max_gap)
+                    .then(|| {
+                        crate::verdict::metric_worse(
+                            name,
+                            &train.data,
+                            &reference.data,
+                            classes.len(),
+                            ctx.config.verdicts.seed,
+                        )
+                    })
+                    .flatten();
+                let j = crate::verdict::Judged::new(
+                    g,
+                    cfg.max_gap,
+                    test.map_or("one-sided test (run when the gap is material)", |t| t.0),
+                    test.map(|t| t.1),
+                    ctx.config.verdicts.alpha,
+                );
+                // Rule 6: overfitting is a property of the model and
+                // warns; it is severe — the model memorised train — when
+                // train's deciding metric is at its perfect value while
+                // reference is materially and significantly worse.
+                let perfect = if sigma > 0.0 { 1.0 } else { 0.0 };
+                let memorised = (t - perfect).abs() <= 1e-12;
+                let status = match (j.holds(), memorised) {
+                    (false, _) => Status::Pass,
+                    (true, true) => severity,
+                    (true, false) => Status::Warn,
+                };
+                if j.holds() {
                     findings.push(format!(
-                        "overfit: {name} {t:.4} in train but {:.4} in reference (gap {g:.3} ≥ {})",
+                        "{}: {name} {t:.4} in train but {:.4} in reference (gap {g:.3} ≥ {}; {})",
+                        if memorised {
+                            "overfit, the model reproduces its train labels exactly"
+                        } else {
+                            "overfit"
+                        },
                         r.unwrap_or(f64::NAN),
-                        cfg.max_gap
+                        cfg.max_gap,
+                        j.sureness()
                     ));
                 }
-                m = m.map(|m| m.judged(cfg.max_gap, if bad { severity } else { Status::Pass }));
+                m = m.map(|m| m.judged(cfg.max_gap, status));
+                overfit = Some(j);
             }
             metrics.extend(m);
         }
@@ -178,7 +217,9 @@ fn fit(ctx: &Context<'_>) -> Check {
                         cfg.min_gain
                     ));
                 }
-                m = m.map(|m| m.judged(cfg.min_gain, if bad { severity } else { Status::Pass }));
+                // A property of the model, not a change: it warns.
+                m = m
+                    .map(|m| m.judged(cfg.min_gain, if bad { Status::Warn } else { Status::Pass }));
             }
             metrics.extend(m);
         }
@@ -223,6 +264,7 @@ fn fit(ctx: &Context<'_>) -> Check {
         metrics,
         json!({
             "deciding_metric": decider,
+            "overfit": overfit,
             "max_gap": cfg.max_gap,
             "min_gain": cfg.min_gain,
             "dummy": dummy_words,

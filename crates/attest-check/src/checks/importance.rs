@@ -232,6 +232,32 @@ fn by_dependence(pass: &Pass) -> Vec<Feature> {
         .collect()
 }
 
+/// Each feature's share of the model's importance in reference
+/// (attributions, else the stand-in), for drift's rule 4; `None` when
+/// neither is there (e.g. multiclass without attributions).
+pub(super) fn reference_shares(
+    ctx: &Context<'_>,
+    pass: &Pass,
+) -> Option<std::collections::HashMap<String, f64>> {
+    let features = if has_attributions(ctx) {
+        by_attribution(ctx).ok()?
+    } else {
+        by_dependence(pass)
+    };
+    if features.is_empty() {
+        return None;
+    }
+    let imp: Vec<f64> = features.iter().map(|f| f.reference).collect();
+    let s = shares(&imp);
+    Some(
+        features
+            .into_iter()
+            .zip(s)
+            .map(|(f, s)| (f.name, s))
+            .collect(),
+    )
+}
+
 fn importance(ctx: &Context<'_>, pass: &Pass) -> Check {
     let (id, title) = IMPORTANCE;
     let cfg = &ctx.config.importance;

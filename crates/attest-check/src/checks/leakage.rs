@@ -10,9 +10,10 @@ use crate::plan::Role;
 use crate::report::{Check, Metric, Status};
 use crate::stats::association::{
     auc_association_ordered, auc_association_split, categorical_auc_association, correlation_ratio,
-    spearman, LabelBits,
+    cramers_v, spearman, LabelBits,
 };
 use crate::targets::Outcome;
+use crate::verdict::{self, Judged};
 
 use super::{pct, thousands, ColumnData, Context, Family, Needs, Pass, View};
 
@@ -70,8 +71,8 @@ type Ordered<'a> = ((&'a [u32], &'a [f64]), &'a LabelBits);
 
 /// SPEC §3 `label_association` of one feature in one dataset: binary →
 /// |2·AUC − 1| (a categorical x replaced by its category's positive rate);
-/// regression → |Spearman ρ| (numeric) or η (categorical); none for
-/// multiclass. Rows with a missing or infinite value are left out.
+/// regression → |Spearman ρ| (numeric) or η (categorical); multiclass →
+/// η of a numeric feature by class or Cramér's V of a categorical one. Rows with a missing or infinite value are left out.
 /// `ordered`: the column's finite rows in value order and their values,
 /// when the pass has them, and the label's bits (then no sort here).
 fn label_association(
@@ -111,6 +112,26 @@ fn label_association(
                 .unzip();
             spearman(&xs, &ys).map(f64::abs)
         }
+        // A multiclass label (SPEC §3 "Verdicts" rule 6): η of a numeric
+        // feature grouped by class, Cramér's V of a categorical one.
+        (Task::Multiclass, Outcome::Classes(y), View::Numeric(x)) => {
+            let (cs, xs): (Vec<u32>, Vec<f64>) = y
+                .iter()
+                .zip(x)
+                .filter(|(y, x)| **y != MISSING && x.is_finite())
+                .map(|(y, x)| (*y, *x))
+                .unzip();
+            correlation_ratio(&cs, &xs)
+        }
+        (Task::Multiclass, Outcome::Classes(y), View::Categorical(c)) => {
+            let (ys, cs): (Vec<u32>, Vec<u32>) = y
+                .iter()
+                .zip(c)
+                .filter(|(y, c)| **y != MISSING && **c != MISSING)
+                .map(|(y, c)| (*y, *c))
+                .unzip();
+            cramers_v(&ys, &cs)
+        }
         (Task::Regression, Outcome::Values(y), View::Categorical(c)) => {
             let (ys, cs): (Vec<f64>, Vec<u32>) = y
                 .iter()
@@ -121,6 +142,33 @@ fn label_association(
             correlation_ratio(&cs, &ys)
         }
         _ => None,
+    }
+}
+
+/// The model's own association with the label on a dataset (SPEC §3
+/// "Verdicts" rule 6), on the same scale as a feature's
+/// `label_association`: |2·AUC − 1| of the score (binary), |Spearman ρ| of
+/// the prediction (regression), Cramér's V of the predicted and true
+/// classes (multiclass, and binary without a score).
+fn model_association(ctx: &Context<'_>, dataset: &str) -> Option<f64> {
+    use crate::targets::TaskData;
+    let perf = ctx.perf(dataset);
+    let data = &perf.as_ref().as_ref()?.data;
+    match data {
+        TaskData::Binary { score: Some(_), .. } => {
+            super::performance::value_of(&ctx.metrics(dataset), "roc_auc")
+                .map(|auc| (2.0 * auc - 1.0).abs())
+        }
+        TaskData::Binary { y, pred, .. } => {
+            let (a, b): (Vec<u32>, Vec<u32>) = y
+                .iter()
+                .zip(pred)
+                .map(|(y, p)| (u32::from(*y), u32::from(*p)))
+                .unzip();
+            cramers_v(&a, &b)
+        }
+        TaskData::Regression { y, pred } => spearman(pred, y).map(f64::abs),
+        TaskData::Multiclass { y, pred } => cramers_v(y, pred),
     }
 }
 
@@ -216,6 +264,25 @@ fn share_present(a: &[u64], b: &[u64]) -> Option<f64> {
     (!b.is_empty()).then(|| count_present(a, b) as f64 / b.len() as f64)
 }
 
+/// Share of the values of two sorted lists, pooled, that occur more than
+/// once in the pool: how often a row has a twin, whichever dataset it is
+/// in (the overlap a random split of data with repeats shows by itself).
+fn pooled_duplicate_share(a: &[u64], b: &[u64]) -> f64 {
+    let mut pool = Vec::with_capacity(a.len() + b.len());
+    pool.extend_from_slice(a);
+    pool.extend_from_slice(b);
+    crate::stats::sort::sort_words(&mut pool);
+    if pool.is_empty() {
+        return 0.0;
+    }
+    let repeated = (0..pool.len())
+        .filter(|&i| {
+            (i > 0 && pool[i - 1] == pool[i]) || (i + 1 < pool.len() && pool[i + 1] == pool[i])
+        })
+        .count();
+    repeated as f64 / pool.len() as f64
+}
+
 /// Share of `later` rows whose feature-tuple hash some `earlier` row has,
 /// over all later rows.
 pub fn row_overlap(earlier: &[u64], later: &[u64]) -> Option<f64> {
@@ -269,6 +336,8 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
             .collect();
         over_pairs(&pair_list, &times, |x, y| time_overlaps_sorted(x, y))
     };
+    let pooled_ids: Vec<Option<f64>>;
+    let pooled_features: Vec<Option<f64>>;
     let id_shares: Vec<Option<f64>> = {
         let ids: Vec<Option<Vec<u64>>> = (0..n)
             .map(|d| {
@@ -277,6 +346,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     .map(|v| sorted_present(v.iter()))
             })
             .collect();
+        pooled_ids = over_pairs(&pair_list, &ids, |x, y| Some(pooled_duplicate_share(x, y)));
         over_pairs(&pair_list, &ids, |x, y| share_present(x, y))
     };
     let has_features = pass.has_features();
@@ -288,6 +358,13 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     .get(d)
                     .filter(|h| !h.is_empty() && has_features)
                     .map(|h| sorted_present(h.iter().map(|x| Some(*x))))
+            })
+            .collect();
+        pooled_features = pair_list
+            .iter()
+            .map(|&(a, b)| match (&features[a], &features[b]) {
+                (Some(x), Some(y)) => Some(pooled_duplicate_share(x, y)),
+                _ => None,
             })
             .collect();
         pair_list
@@ -318,7 +395,8 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
         };
         let mut row = json!({ "dataset": lb, "against": la });
         let judged = la == "train" || cfg.judge_reference_current;
-        let mut push = |name: &str, v: f64, limit: f64, words: String| {
+        let (nb, alpha) = (ctx.datasets[b].rows as u64, ctx.config.verdicts.alpha);
+        let mut push = |name: &str, v: f64, limit: f64, words: String, base: Option<(f64, u64)>| {
             row[name] = json!(v);
             let m = Metric::new(name, v).map(|m| m.dataset(lb).against(la));
             if !judged {
@@ -328,11 +406,67 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                 metrics.extend(m);
                 return;
             }
-            let status = judge(v, limit, overlap_severity);
-            if status != Status::Pass {
-                findings.push(words);
-            }
+            let status = match base {
+                // SPEC §3 "Verdicts" rule 3: an overlap judged against the
+                // one healthy data shows (train–reference's for
+                // train–current, else the later dataset's own duplicates):
+                // its excess must pass the limit and be significant.
+                Some((share0, n0)) => {
+                    let count = |share: f64, n: u64| (share * n as f64).round() as u64;
+                    let p = verdict::proportion_greater(count(v, nb), nb, count(share0, n0), n0);
+                    let j = Judged::new(
+                        v - share0,
+                        limit,
+                        "two-proportion z-test against the baseline, one-sided",
+                        Some(p),
+                        alpha,
+                    )
+                    .strictly()
+                    .against(share0);
+                    row[format!("{name}_baseline")] = json!(share0);
+                    let status = j.status(overlap_severity);
+                    if status != Status::Pass {
+                        findings.push(format!(
+                            "{words}, against {} expected from {} ({})",
+                            pct(share0),
+                            if n0 == nb {
+                                format!("{lb}'s own repeats")
+                            } else {
+                                "train vs reference".into()
+                            },
+                            j.sureness()
+                        ));
+                    }
+                    status
+                }
+                None => {
+                    let status = judge(v, limit, overlap_severity);
+                    if status != Status::Pass {
+                        findings.push(words);
+                    }
+                    status
+                }
+            };
             metrics.extend(m.map(|m| m.judged(limit, status)));
+        };
+        // The baseline of a pair's overlap: train–reference's for
+        // train–current, else the later dataset's own duplicate share.
+        let tr_ref = (la == "train" && lb == "current")
+            .then(|| {
+                let r = ctx.index("reference")?;
+                let k = pair_list.iter().position(|p| *p == (a, r))?;
+                Some((k, ctx.datasets[r].rows as u64))
+            })
+            .flatten();
+        let na = ctx.datasets[a].rows as f64;
+        let base_of = |pairs: &[Option<f64>], pooled: &[Option<f64>]| -> Option<(f64, u64)> {
+            match tr_ref.and_then(|(k, n)| pairs[k].map(|s| (s, n))) {
+                Some(x) => Some(x),
+                // Under a random split a later row repeats an earlier one
+                // when it has a twin in the pool and the twin fell in the
+                // earlier dataset: q · n_a / (n_a + n_b − 1).
+                None => pooled[k].map(|q| (q * na / (na + nb as f64 - 1.0).max(1.0), nb)),
+            }
         };
         if let Some((before, equal)) = time_shares[k] {
             push(
@@ -343,6 +477,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     "{} of {lb} rows are earlier than the last {la} row",
                     pct(before)
                 ),
+                None,
             );
             push(
                 "timestamp_duplicate_share",
@@ -352,6 +487,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     "{} of {lb} rows have a timestamp that {la} also has",
                     pct(equal)
                 ),
+                None,
             );
         }
         if let Some(v) = id_shares[k] {
@@ -360,6 +496,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                 v,
                 cfg.max_id_overlap_share,
                 format!("{} of {lb} rows have an id that is in {la}", pct(v)),
+                base_of(&id_shares, &pooled_ids),
             );
         }
         if let Some(v) = feature_shares[k] {
@@ -371,6 +508,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     "{} of {lb} rows repeat a {la} row feature for feature",
                     pct(v)
                 ),
+                base_of(&feature_shares, &pooled_features),
             );
         }
         pairs.push(row);
@@ -444,15 +582,32 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
             let mut status = Status::Pass;
             let mut threshold = None;
             if d == "train" || d == "reference" {
+                // SPEC §3 "Verdicts" rule 6: a feature that nearly
+                // determines the label fails; a strong one warns only when
+                // it is more associated with the label than the model's own
+                // predictions are (a real predictor is not a leak).
+                let own = model_association(ctx, d);
                 threshold = Some(cfg.max_label_association);
-                if *v >= cfg.max_label_association {
+                if *v >= cfg.severe_label_association {
                     status = assoc_severity;
                     findings.push(format!(
-                        "`{col}` predicts the label almost perfectly in {d} ({v:.2}): a leak?"
+                        "`{col}` nearly determines the label in {d} (association {v:.3} ≥ {}): a leak?",
+                        cfg.severe_label_association
+                    ));
+                } else if *v >= cfg.max_label_association && own.is_none_or(|m| *v > m) {
+                    status = Status::Warn;
+                    findings.push(format!(
+                        "`{col}` is more associated with the label in {d} ({v:.3}) than the model's own predictions ({}): a leak?",
+                        own.map_or("unknown".to_string(), |m| format!("{m:.3}"))
                     ));
                 }
+                if let Some(m) = own {
+                    row[format!("model_{d}")] = json!(m);
+                }
             } else if d == "current" {
-                if let Some((bd, bv)) = base {
+                // A suspected leak in train (or reference) that vanishes
+                // in current: judged only for a feature that was suspect.
+                if let Some((bd, bv)) = base.filter(|(_, bv)| *bv >= cfg.max_label_association) {
                     threshold = Some(bv - cfg.max_label_association_drop);
                     if bv - v >= cfg.max_label_association_drop {
                         status = assoc_severity;
@@ -567,10 +722,19 @@ mod tests {
             None,
         );
         assert_eq!(v, Some(1.0));
-        let mc = Outcome::Classes(vec![0, 1]);
-        assert_eq!(
-            label_association(Task::Multiclass, &mc, View::Numeric(&[1.0, 2.0]), None),
-            None
-        );
+    }
+
+    #[test]
+    fn a_multiclass_labels_association_is_eta_or_cramers_v() {
+        // numpy: x grouped by g, sqrt(Σ n_g (x̄_g − x̄)² / Σ (x − x̄)²)
+        let g = Outcome::Classes(vec![0, 0, 1, 1, 2, 2, 0, 1, 2, MISSING]);
+        let x = [1.0, 2.0, 3.5, 0.5, 2.2, 4.1, 1.1, 3.3, 2.9, 100.0];
+        let eta = label_association(Task::Multiclass, &g, View::Numeric(&x), None);
+        crate::stats::assert_close(eta.expect("defined"), 0.5950288527320209, 1e-12);
+        // scipy.stats.contingency.association(crosstab(a, b).count, method="cramer")
+        let a = Outcome::Classes(vec![0, 0, 1, 1, 2, 2, 0, 1, 2, 0, 1, 2]);
+        let b = [5, 5, 6, 6, 7, 5, 5, 6, 7, 7, 6, 7];
+        let v = label_association(Task::Multiclass, &a, View::Categorical(&b), None);
+        crate::stats::assert_close(v.expect("defined"), 0.7905694150420949, 1e-12);
     }
 }

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::columns::Interner;
 use crate::config::Task;
 use crate::report::{Check, Metric, Status};
+use crate::verdict::{self, Judged};
 
 use super::{Context, Family, Needs, Pass};
 use crate::stats::classification::{
@@ -25,6 +26,10 @@ const SCATTER_POINTS: usize = 300;
 
 /// Named metric values of one dataset (or segment), in a fixed order.
 pub(crate) type Values = Vec<(&'static str, f64)>;
+
+/// A key metric's verdict: (name, reference, current, verdict, bootstrap
+/// interval).
+type KeyVerdict = (&'static str, f64, f64, Judged, Option<[f64; 2]>);
 
 /// Whether larger is better.
 fn higher_is_better(name: &str) -> bool {
@@ -387,6 +392,13 @@ fn performance(
     let mut worst = Vec::new();
     let message = match (&values[0], &values[1]) {
         (Some(rv), Some(cv)) => {
+            // SPEC §3 "Verdicts": each key metric's relative drop judged
+            // material (≥ max_degradation) and significant (a one-sided
+            // test, Benjamini–Hochberg across the key metrics); the
+            // deciding metric fails, the others warn.
+            let decider = deciding_metric(task, has_score);
+            let vcfg = &ctx.config.verdicts;
+            let mut judged: Vec<KeyVerdict> = Vec::new();
             for key in key_metrics(task, has_score) {
                 let get = |v: &Values| v.iter().find(|(n, _)| n == key).map(|(_, x)| *x);
                 let (Some(a), Some(b)) = (get(rv), get(cv)) else {
@@ -400,29 +412,65 @@ fn performance(
                 } else {
                     (b - a) / a.abs()
                 };
-                let bad = deg > cfg.max_degradation;
-                if bad {
-                    worst.push(format!("{key} {a:.4} → {b:.4} ({:+.1}%)", -deg * 100.0));
+                // The test only where the drop is material (a bootstrap
+                // costs 1000 passes over the rows).
+                let test = match (r, c) {
+                    (Some(r), Some(c)) if deg > cfg.max_degradation => verdict::metric_worse(
+                        key,
+                        &r.data,
+                        &c.data,
+                        ctx.targets.classes.len(),
+                        vcfg.seed,
+                    ),
+                    _ => None,
+                };
+                let j = Judged::new(
+                    deg,
+                    cfg.max_degradation,
+                    test.map_or("one-sided test (run when the drop is material)", |t| t.0),
+                    test.map(|t| t.1),
+                    vcfg.alpha,
+                )
+                .strictly();
+                judged.push((key, a, b, j, test.and_then(|t| t.2)));
+            }
+            verdict::adjust_all(judged.iter_mut().map(|(.., j, _)| j));
+            let mut tests = Vec::new();
+            for (key, a, b, j, interval) in &judged {
+                let status = if !j.holds() {
+                    Status::Pass
+                } else if *key == decider {
+                    cfg.severity.into()
+                } else {
+                    Status::Warn
+                };
+                if j.holds() {
+                    worst.push(format!(
+                        "{key} {a:.4} → {b:.4} ({:+.1}%, {})",
+                        -j.effect * 100.0,
+                        j.sureness()
+                    ));
                 }
                 let name = format!("{key}_degradation");
-                metrics.extend(Metric::new(&name, deg).map(|m| {
-                    m.dataset("current").against("reference").judged(
-                        cfg.max_degradation,
-                        if bad {
-                            cfg.severity.into()
-                        } else {
-                            Status::Pass
-                        },
-                    )
+                metrics.extend(Metric::new(&name, j.effect).map(|m| {
+                    m.dataset("current")
+                        .against("reference")
+                        .judged(cfg.max_degradation, status)
                 }));
+                let mut e = json!(j);
+                e["metric"] = json!(key);
+                e["deciding"] = json!(*key == decider);
+                e["interval"] = json!(interval);
+                tests.push(e);
             }
+            evidence["verdicts"] = json!(tests);
             if worst.is_empty() {
                 format!(
-                    "no key metric degraded by more than {:.0}%",
+                    "no key metric is significantly worse than the reference by more than {:.0}%",
                     cfg.max_degradation * 100.0
                 )
             } else {
-                format!("degraded: {}", worst.join(", "))
+                format!("worse than the reference: {}", worst.join("; "))
             }
         }
         (None, Some(_)) => "reference has no labels: current metrics only, no comparison".into(),

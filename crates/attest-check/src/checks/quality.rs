@@ -6,6 +6,7 @@ use super::{summary, Context, Family, Pass};
 use crate::plan::Role;
 use crate::profile::Profile;
 use crate::report::{Check, Metric, Status};
+use crate::verdict::{self, Judged};
 
 /// The schema and data-quality checks (SPEC §3 "Data quality").
 pub struct Quality;
@@ -164,6 +165,37 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
     // Plain-words notes below the thresholds, for the viewer.
     let mut observations: Vec<String> = Vec::new();
     let pct = |v: f64| format!("{:.1}%", v * 100.0);
+    let alpha = ctx.config.verdicts.alpha;
+    // SPEC §3 "Verdicts" rule 3: n reference values leave about 2/(n + 1)
+    // of a same-distribution sample outside their range (a new minimum or
+    // maximum); the excess over that must pass the limit and be
+    // significant (one-sided binomial test, Benjamini–Hochberg across the
+    // columns).
+    let mut out_of_range: std::collections::BTreeMap<String, Judged> = pass
+        .columns
+        .iter()
+        .filter(|c| !c.plan.role.is_auxiliary())
+        .filter_map(|c| {
+            let Some(Ok(Profile::Numeric(p))) = &c.profile else {
+                return None;
+            };
+            let v = p.out_of_range_share?;
+            let (n_ref, n_cur) = (p.reference.present(), p.current.present());
+            let p0 = 2.0 / (n_ref as f64 + 1.0);
+            let k = (v * n_cur as f64).round() as u64;
+            let j = Judged::new(
+                v - p0,
+                dq.max_out_of_range_share,
+                "one-sided binomial test against 2/(n + 1) new extremes",
+                Some(verdict::binomial_greater(k, n_cur, p0)),
+                alpha,
+            )
+            .strictly()
+            .against(p0);
+            Some((c.plan.name.clone(), j))
+        })
+        .collect();
+    verdict::adjust_all(out_of_range.values_mut());
     for c in &pass.columns {
         let Some(Ok(profile)) = &c.profile else {
             continue;
@@ -204,12 +236,15 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
                     .map(|m| m.column(col).dataset("current")),
             ),
             Profile::Numeric(p) => {
-                if let Some(v) = p.out_of_range_share {
-                    let bad = v > dq.max_out_of_range_share;
+                if let (Some(v), Some(j)) = (p.out_of_range_share, out_of_range.get(&c.plan.name)) {
+                    let bad = j.holds();
                     if bad {
                         findings.push(format!(
-                            "{col}: {} of current values outside the reference range",
-                            pct(v)
+                            "{col}: {} of current values outside the reference range, where {} of new extremes are expected from {} reference values ({})",
+                            pct(v),
+                            pct(j.baseline.unwrap_or(0.0)),
+                            r.present(),
+                            j.sureness()
                         ));
                     }
                     metrics.extend(Metric::new("out_of_range_share", v).map(|m| {
@@ -258,9 +293,28 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
                 } else {
                     dup as f64 / counts.rows as f64
                 };
-                let bad = ds == "current" && dup > 0;
+                // Judged against the reference's own share of repeated ids.
+                let (rdup, rrows) = (r.present().saturating_sub(r.distinct), r.rows);
+                let bad = ds == "current"
+                    && dup > 0
+                    && Judged::new(
+                        share
+                            - if rrows == 0 {
+                                0.0
+                            } else {
+                                rdup as f64 / rrows as f64
+                            },
+                        0.0,
+                        "two-proportion z-test against the reference's share",
+                        Some(verdict::proportion_greater(dup, counts.rows, rdup, rrows)),
+                        alpha,
+                    )
+                    .strictly()
+                    .holds();
                 if bad {
-                    findings.push(format!("{col}: {dup} duplicate ids in current"));
+                    findings.push(format!(
+                        "{col}: {dup} duplicate ids in current, more than reference's share"
+                    ));
                 }
                 metrics.extend(Metric::new("duplicate_id_share", share).map(|m| {
                     let m = m.column(col).dataset(ds);
@@ -292,11 +346,29 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
             .map(|m| m.dataset("reference")),
     );
     let cur_share = share(dc, rows_of("current"));
-    let bad = cur_share > dq.max_duplicate_rows_share;
+    let ref_share = share(dr, rows_of("reference"));
+    // Rule 3: judged against the reference's own share of duplicate rows.
+    let dup_judged = Judged::new(
+        cur_share - ref_share,
+        dq.max_duplicate_rows_share,
+        "two-proportion z-test against the reference's share",
+        Some(verdict::proportion_greater(
+            dc,
+            rows_of("current") as u64,
+            dr,
+            rows_of("reference") as u64,
+        )),
+        alpha,
+    )
+    .strictly()
+    .against(ref_share);
+    let bad = dup_judged.holds();
     if bad {
         findings.push(format!(
-            "{dc} duplicate rows in current ({})",
-            pct(cur_share)
+            "{dc} duplicate rows in current ({}, reference {}; {})",
+            pct(cur_share),
+            pct(ref_share),
+            dup_judged.sureness()
         ));
     }
     metrics.extend(Metric::new("duplicate_rows_share", cur_share).map(|m| {
@@ -314,7 +386,8 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
         evidence: json!({
             "findings": findings,
             "observations": observations,
-            "duplicate_rows": { "reference": dr, "current": dc },
+            "duplicate_rows": { "reference": dr, "current": dc, "verdict": dup_judged },
+            "out_of_range": out_of_range,
         }),
     }
 }

@@ -348,6 +348,41 @@ pub fn correlation_ratio(codes: &[u32], y: &[f64]) -> Option<f64> {
     eta.is_finite().then(|| eta.clamp(0.0, 1.0))
 }
 
+/// Cramér's V of two categorical variables (category codes, one pair a
+/// row): V = √(χ² / (n · (min(r, c) − 1))) with Pearson's χ² of their r×c
+/// contingency table (categories seen, no continuity correction), as
+/// `scipy.stats.contingency.association(table, method="cramer")`. `None`
+/// for no rows or when either variable has a single category (V is 0/0).
+pub fn cramers_v(a: &[u32], b: &[u32]) -> Option<f64> {
+    let n = a.len().min(b.len());
+    if n == 0 {
+        return None;
+    }
+    let (ga, r) = group_rows(&a[..n]);
+    let (gb, c) = group_rows(&b[..n]);
+    if r < 2 || c < 2 {
+        return None;
+    }
+    let mut table = vec![0u64; r * c];
+    let (mut rows, mut cols) = (vec![0u64; r], vec![0u64; c]);
+    for (&i, &j) in ga.iter().zip(&gb) {
+        table[i * c + j] += 1;
+        rows[i] += 1;
+        cols[j] += 1;
+    }
+    let nf = n as f64;
+    let chi2 = stable_sum((0..r).flat_map(|i| {
+        let (table, rows, cols) = (&table, &rows, &cols);
+        (0..c).map(move |j| {
+            let expected = rows[i] as f64 * cols[j] as f64 / nf;
+            let d = table[i * c + j] as f64 - expected;
+            d * d / expected
+        })
+    }));
+    let v = (chi2 / (nf * (r.min(c) - 1) as f64)).sqrt();
+    v.is_finite().then(|| v.clamp(0.0, 1.0))
+}
+
 /// AUC-based association with a binary label, |2·AUC − 1|, where AUC =
 /// `sklearn.metrics.roc_auc_score(y, x)` (trapezoid over the distinct
 /// thresholds, ties as sklearn; [`threshold_counts`](super::classification::threshold_counts) and [`roc_auc`]). 0 for
@@ -1103,5 +1138,16 @@ mod tests {
         let rate = category_positive_rate(&codes, &y);
         assert_eq!(rate, vec![1.0, 0.0, 1.0, 0.0, 0.0]);
         assert_eq!(auc_association(&y, &rate), Some(1.0));
+    }
+
+    #[test]
+    fn cramers_v_matches_scipy() {
+        // scipy.stats.contingency.association(
+        //     scipy.stats.contingency.crosstab(a, b).count, method="cramer")
+        let a = [0, 0, 1, 1, 2, 2, 0, 1, 2, 0, 1, 2];
+        let b = [5, 5, 6, 6, 7, 5, 5, 6, 7, 7, 6, 7];
+        let v = cramers_v(&a, &b).expect("defined");
+        crate::stats::assert_close(v, 0.7905694150420949, 1e-12);
+        assert_eq!(cramers_v(&[1, 1, 1], &[0, 1, 2]), None);
     }
 }

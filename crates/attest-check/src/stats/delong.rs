@@ -101,6 +101,30 @@ pub fn delong_test(labels: &[bool], score_a: &[f64], score_b: &[f64]) -> Option<
     })
 }
 
+/// One ROC AUC and its DeLong variance var(V01)/m + var(V10)/n (sample
+/// variances, ddof 1, of the structural components: per positive the share
+/// of negatives scored below it, per negative the share of positives
+/// scored above it, ties ½) — DeLong, DeLong & Clarke-Pearson (1988); the
+/// diagonal of `np.cov(v01) / m + np.cov(v10) / n` in `fastDeLong` of
+/// `yandexdataschool/roc_comparison`. Two AUCs of independent samples are
+/// compared by z = (a − b) / √(var_a + var_b) (the unpaired DeLong test).
+/// `None` when a class has fewer than 2 rows.
+pub fn auc_variance(labels: &[bool], score: &[f64]) -> Option<(f64, f64)> {
+    let len = labels.len().min(score.len());
+    let labels = &labels[..len];
+    let m = labels.iter().filter(|&&y| y).count();
+    let n = len - m;
+    if m < 2 || n < 2 {
+        return None;
+    }
+    let c = Components::new(labels, &score[..len], m, n);
+    let zeros01 = vec![0.0; c.v01.len()];
+    let zeros10 = vec![0.0; c.v10.len()];
+    let var01 = sample_variance_of_difference(&zeros01, &c.v01)?;
+    let var10 = sample_variance_of_difference(&zeros10, &c.v10)?;
+    Some((c.auc, var01 / m as f64 + var10 / n as f64))
+}
+
 /// One model's AUC and DeLong structural components.
 struct Components {
     auc: f64,
@@ -380,5 +404,26 @@ mod tests {
         assert!(doubled_midranks(&[]).is_empty());
         // negatives below positives (the order key's sign handling)
         assert_eq!(doubled_midranks(&[-1.0, 2.0, -3.0, -1.0]), vec![5, 8, 2, 5]);
+    }
+}
+
+#[cfg(test)]
+mod variance_tests {
+    use super::*;
+
+    #[test]
+    fn one_aucs_delong_variance_matches_numpy() {
+        // numpy: v01, v10 per class as in the doc, then
+        // np.var(v01, ddof=1) / m + np.var(v10, ddof=1) / n.
+        let y = [
+            true, false, true, true, false, false, true, false, true, false, false, true,
+        ];
+        let s = [
+            0.9, 0.3, 0.6, 0.8, 0.4, 0.5, 0.35, 0.1, 0.7, 0.65, 0.2, 0.55,
+        ];
+        let (auc, var) = auc_variance(&y, &s).expect("both classes");
+        crate::stats::assert_close(auc, 0.8611111111111112, 1e-14);
+        crate::stats::assert_close(var, 0.012654320987654318, 1e-12);
+        assert!(auc_variance(&[true, false, false], &[0.1, 0.2, 0.3]).is_none());
     }
 }
