@@ -588,3 +588,28 @@ fn a_constant_train_label_cannot_judge_the_fit() {
         .expect("gain");
     assert_eq!(gain.value, 0.0);
 }
+
+/// SPEC §3 "Verdicts" rule 3: a feature constant in current is a finding
+/// only when the reference makes that improbable.
+#[test]
+fn a_constant_current_column_is_judged_against_the_reference() {
+    let csv_of = |xs: &[f64]| {
+        let mut s = String::from("x,y\n");
+        for (i, x) in xs.iter().enumerate() {
+            s.push_str(&format!("{x},{}\n", i % 3));
+        }
+        s
+    };
+    let zeros = vec![0.0; 60];
+    // One odd value in 60: 60 equal rows have a chance of about e^-1.
+    let mut nearly = zeros.clone();
+    nearly[7] = 1.0;
+    let r = report(&csv_of(&nearly), &csv_of(&zeros), &Config::default());
+    assert_eq!(check(&r, "data_quality").status, Status::Pass);
+    // Sixty distinct values: a constant current is a finding.
+    let spread: Vec<f64> = (0..60).map(f64::from).collect();
+    let r = report(&csv_of(&spread), &csv_of(&zeros), &Config::default());
+    let dq = check(&r, "data_quality");
+    assert_eq!(dq.status, Status::Warn);
+    assert!(dq.message.as_deref().unwrap_or("").contains("a single value in current"));
+}

@@ -272,7 +272,15 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
             }
         }
         if dq.flag_constant_columns && c.plan.role == Role::Feature {
-            let constant = k.distinct <= 1 && k.present() > 0 && r.distinct > 1;
+            // Rule 3: a column constant in current is a finding only when
+            // the reference makes that improbable. With d distinct values
+            // in n_ref, the most common holds at most s = 1 − (d − 1)/n_ref
+            // of them, so n_cur rows all equal have chance at most s^n_cur;
+            // a near-constant reference column (one odd value in 500) is
+            // often constant in current by chance.
+            let s_max = 1.0 - (r.distinct.saturating_sub(1)) as f64 / r.present().max(1) as f64;
+            let chance = s_max.powf(k.present() as f64);
+            let constant = k.distinct <= 1 && k.present() > 0 && r.distinct > 1 && chance < alpha;
             if constant {
                 findings.push(format!(
                     "{col}: a single value in current (reference has {})",
