@@ -611,5 +611,9 @@ fn a_constant_current_column_is_judged_against_the_reference() {
     let r = report(&csv_of(&spread), &csv_of(&zeros), &Config::default());
     let dq = check(&r, "data_quality");
     assert_eq!(dq.status, Status::Warn);
-    assert!(dq.message.as_deref().unwrap_or("").contains("a single value in current"));
+    assert!(dq
+        .message
+        .as_deref()
+        .unwrap_or("")
+        .contains("a single value in current"));
 }
