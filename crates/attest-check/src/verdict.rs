@@ -17,7 +17,8 @@
 use serde::Serialize;
 
 use crate::report::Status;
-use crate::stats::distributions::{beta_inc, normal_sf, student_t_two_sided_p};
+use crate::stats::distributions::{beta_inc, normal_sf};
+use crate::stats::hypothesis::welch_from_moments;
 
 /// One-sided binomial test: P(X ≥ k) for X ~ Binomial(n, p0), the chance
 /// that `k` or more of `n` rows show something each row shows with
@@ -57,9 +58,9 @@ pub fn proportion_greater(k1: u64, n1: u64, k0: u64, n0: u64) -> f64 {
 /// One-sided Welch test that the mean of sample `a` is greater than the
 /// mean of sample `b`, from each sample's (size, mean, sample variance with
 /// ddof 1); as `scipy.stats.ttest_ind(a, b, equal_var=False,
-/// alternative="greater").pvalue`. `None` when a size is below 2 or both
-/// variances are 0 and the means are equal (then 1 is the honest answer;
-/// the caller decides).
+/// alternative="greater").pvalue`: the two-sided test of
+/// [`welch_from_moments`] halved on the side of its t. `None` when a size
+/// is below 2; both variances 0 gives 0 when a's mean is greater, else 1.
 pub fn welch_greater(a: (f64, f64, f64), b: (f64, f64, f64)) -> Option<f64> {
     let ((na, ma, va), (nb, mb, vb)) = (a, b);
     if na < 2.0 || nb < 2.0 {
@@ -68,14 +69,7 @@ pub fn welch_greater(a: (f64, f64, f64), b: (f64, f64, f64)) -> Option<f64> {
     if va == 0.0 && vb == 0.0 {
         return Some(if ma > mb { 0.0 } else { 1.0 });
     }
-    let (sa, sb) = (va / na, vb / nb);
-    let sum = sa + sb;
-    let df = sum * sum / (sa * sa / (na - 1.0) + sb * sb / (nb - 1.0));
-    let t = (ma - mb) / sum.sqrt();
-    let two = student_t_two_sided_p(t, df);
-    if two.is_nan() {
-        return None;
-    }
+    let (t, two) = welch_from_moments(a, b)?;
     Some(if t > 0.0 { two / 2.0 } else { 1.0 - two / 2.0 })
 }
 
@@ -142,8 +136,8 @@ pub struct Judged {
 }
 
 impl Judged {
-    /// A quantity judged: material when `effect` ≥ `threshold` (strictly
-    /// above when `strict`), significant when `p` ≤ `alpha`.
+    /// A quantity judged: material when `effect` ≥ `threshold` (see
+    /// [`strictly`](Self::strictly)), significant when `p` ≤ `alpha`.
     pub fn new(
         effect: f64,
         threshold: f64,
@@ -236,19 +230,10 @@ pub fn adjust_all<'a>(judged: impl IntoIterator<Item = &'a mut Judged>) {
 /// The resamples of the deterministic bootstrap (SPEC §3 "Verdicts").
 pub const RESAMPLES: usize = 1000;
 
-/// SplitMix64: the n-th output of the generator with state `seed` (the
-/// same draws as the model probes', [`crate::stats::perturb`]).
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// A draw in 0..n (Lemire's multiply-shift; n < 2³²).
+/// A draw in 0..n from SplitMix64 (the model probes' generator,
+/// [`crate::stats::perturb`]); Lemire's multiply-shift, n < 2³².
 fn below(state: &mut u64, n: usize) -> usize {
-    (((splitmix(state) >> 32) * n as u64) >> 32) as usize
+    (((crate::stats::perturb::next(state) >> 32) * n as u64) >> 32) as usize
 }
 
 /// Counts of each cell code in a resample of `codes` (drawn with

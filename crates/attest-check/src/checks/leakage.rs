@@ -264,23 +264,40 @@ fn share_present(a: &[u64], b: &[u64]) -> Option<f64> {
     (!b.is_empty()).then(|| count_present(a, b) as f64 / b.len() as f64)
 }
 
+/// What an overlap is judged against: the share healthy data shows, the
+/// rows it was measured on, and where it comes from (for the words).
+type Baseline = (f64, u64, String);
+
 /// Share of the values of two sorted lists, pooled, that occur more than
 /// once in the pool: how often a row has a twin, whichever dataset it is
 /// in (the overlap a random split of data with repeats shows by itself).
+/// One merge walk over both lists, each run of equal values counted once.
 fn pooled_duplicate_share(a: &[u64], b: &[u64]) -> f64 {
-    let mut pool = Vec::with_capacity(a.len() + b.len());
-    pool.extend_from_slice(a);
-    pool.extend_from_slice(b);
-    crate::stats::sort::sort_words(&mut pool);
-    if pool.is_empty() {
+    let total = a.len() + b.len();
+    if total == 0 {
         return 0.0;
     }
-    let repeated = (0..pool.len())
-        .filter(|&i| {
-            (i > 0 && pool[i - 1] == pool[i]) || (i + 1 < pool.len() && pool[i + 1] == pool[i])
-        })
-        .count();
-    repeated as f64 / pool.len() as f64
+    let (mut i, mut j, mut repeated) = (0, 0, 0usize);
+    while i < a.len() || j < b.len() {
+        let v = match (a.get(i), b.get(j)) {
+            (Some(&x), Some(&y)) => x.min(y),
+            (Some(&x), None) => x,
+            (None, Some(&y)) => y,
+            (None, None) => break,
+        };
+        let (i0, j0) = (i, j);
+        while a.get(i) == Some(&v) {
+            i += 1;
+        }
+        while b.get(j) == Some(&v) {
+            j += 1;
+        }
+        let run = (i - i0) + (j - j0);
+        if run > 1 {
+            repeated += run;
+        }
+    }
+    repeated as f64 / total as f64
 }
 
 /// Share of `later` rows whose feature-tuple hash some `earlier` row has,
@@ -396,7 +413,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
         let mut row = json!({ "dataset": lb, "against": la });
         let judged = la == "train" || cfg.judge_reference_current;
         let (nb, alpha) = (ctx.datasets[b].rows as u64, ctx.config.verdicts.alpha);
-        let mut push = |name: &str, v: f64, limit: f64, words: String, base: Option<(f64, u64)>| {
+        let mut push = |name: &str, v: f64, limit: f64, words: String, base: Option<Baseline>| {
             row[name] = json!(v);
             let m = Metric::new(name, v).map(|m| m.dataset(lb).against(la));
             if !judged {
@@ -409,9 +426,9 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
             let status = match base {
                 // SPEC §3 "Verdicts" rule 3: an overlap judged against the
                 // one healthy data shows (train–reference's for
-                // train–current, else the later dataset's own duplicates):
-                // its excess must pass the limit and be significant.
-                Some((share0, n0)) => {
+                // train–current, else the pair's pooled repeats): its
+                // excess must pass the limit and be significant.
+                Some((share0, n0, from)) => {
                     let count = |share: f64, n: u64| (share * n as f64).round() as u64;
                     let p = verdict::proportion_greater(count(v, nb), nb, count(share0, n0), n0);
                     let j = Judged::new(
@@ -427,13 +444,8 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
                     let status = j.status(overlap_severity);
                     if status != Status::Pass {
                         findings.push(format!(
-                            "{words}, against {} expected from {} ({})",
+                            "{words}, against {} expected from {from} ({})",
                             pct(share0),
-                            if n0 == nb {
-                                format!("{lb}'s own repeats")
-                            } else {
-                                "train vs reference".into()
-                            },
                             j.sureness()
                         ));
                     }
@@ -450,7 +462,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
             metrics.extend(m.map(|m| m.judged(limit, status)));
         };
         // The baseline of a pair's overlap: train–reference's for
-        // train–current, else the later dataset's own duplicate share.
+        // train–current, else the pair's pooled repeats.
         let tr_ref = (la == "train" && lb == "current")
             .then(|| {
                 let r = ctx.index("reference")?;
@@ -459,13 +471,19 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
             })
             .flatten();
         let na = ctx.datasets[a].rows as f64;
-        let base_of = |pairs: &[Option<f64>], pooled: &[Option<f64>]| -> Option<(f64, u64)> {
-            match tr_ref.and_then(|(k, n)| pairs[k].map(|s| (s, n))) {
+        let base_of = |pairs: &[Option<f64>], pooled: &[Option<f64>]| -> Option<Baseline> {
+            match tr_ref.and_then(|(k, n)| pairs[k].map(|s| (s, n, "train vs reference".into()))) {
                 Some(x) => Some(x),
                 // Under a random split a later row repeats an earlier one
                 // when it has a twin in the pool and the twin fell in the
                 // earlier dataset: q · n_a / (n_a + n_b − 1).
-                None => pooled[k].map(|q| (q * na / (na + nb as f64 - 1.0).max(1.0), nb)),
+                None => pooled[k].map(|q| {
+                    (
+                        q * na / (na + nb as f64 - 1.0).max(1.0),
+                        nb,
+                        format!("the repeats within {la} and {lb}"),
+                    )
+                }),
             }
         };
         if let Some((before, equal)) = time_shares[k] {
@@ -722,6 +740,16 @@ mod tests {
             None,
         );
         assert_eq!(v, Some(1.0));
+    }
+
+    #[test]
+    fn pooled_repeats_count_every_row_with_a_twin_in_either_list() {
+        // pool [1, 2, 2, 3, 5, 5, 5, 7, 9]: the 2s and the 5s have twins.
+        let share = pooled_duplicate_share(&[1, 2, 5, 7], &[2, 3, 5, 5, 9]);
+        assert!((share - 5.0 / 9.0).abs() < 1e-15);
+        assert_eq!(pooled_duplicate_share(&[1, 2], &[3]), 0.0);
+        assert_eq!(pooled_duplicate_share(&[], &[]), 0.0);
+        assert_eq!(pooled_duplicate_share(&[4, 4], &[]), 1.0);
     }
 
     #[test]

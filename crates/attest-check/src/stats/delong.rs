@@ -118,10 +118,8 @@ pub fn auc_variance(labels: &[bool], score: &[f64]) -> Option<(f64, f64)> {
         return None;
     }
     let c = Components::new(labels, &score[..len], m, n);
-    let zeros01 = vec![0.0; c.v01.len()];
-    let zeros10 = vec![0.0; c.v10.len()];
-    let var01 = sample_variance_of_difference(&zeros01, &c.v01)?;
-    let var10 = sample_variance_of_difference(&zeros10, &c.v10)?;
+    let (_, var01) = super::hypothesis::mean_var(&c.v01)?;
+    let (_, var10) = super::hypothesis::mean_var(&c.v10)?;
     Some((c.auc, var01 / m as f64 + var10 / n as f64))
 }
 

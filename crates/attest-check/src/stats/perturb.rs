@@ -22,11 +22,24 @@ pub fn uniform(seed: u64, row: u64, column: u64, n_columns: u64, k: u64) -> f64 
         .wrapping_add(column)
         .wrapping_mul(4)
         .wrapping_add(k);
-    let mut z = seed.wrapping_add(kp.wrapping_add(1).wrapping_mul(GOLDEN));
+    let z = mix(seed.wrapping_add(kp.wrapping_add(1).wrapping_mul(GOLDEN)));
+    ((z >> 11) as f64 + 0.5) * (-53f64).exp2()
+}
+
+/// SplitMix64's output function of a state z: z ^= z ≫ 30;
+/// z ·= 0xBF58476D1CE4E5B9; z ^= z ≫ 27; z ·= 0x94D049BB133111EB;
+/// z ^= z ≫ 31.
+pub(crate) fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^= z >> 31;
-    ((z >> 11) as f64 + 0.5) * (-53f64).exp2()
+    z ^ (z >> 31)
+}
+
+/// The next output of a SplitMix64 generator with state `state` (the
+/// state advances by the golden-ratio increment, then is mixed).
+pub(crate) fn next(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(GOLDEN);
+    mix(*state)
 }
 
 /// The standard normal draw of row `row`, feature `column`: Box–Muller,
@@ -134,6 +147,10 @@ mod tests {
         );
         let u = uniform(7, 5, 2, 3, 1);
         assert!(u > 0.0 && u < 1.0);
+        // The generator form (the verdicts' bootstrap) is the same sequence.
+        let mut state = 0u64;
+        assert_eq!(next(&mut state), 0xE220_A839_7B1D_CDAF);
+        assert_eq!((1..63).fold(0, |_, _| next(&mut state)), out);
     }
 
     #[test]
