@@ -617,3 +617,52 @@ fn a_constant_current_column_is_judged_against_the_reference() {
         .unwrap_or("")
         .contains("a single value in current"));
 }
+
+/// SPEC §3 "Verdicts" rule 6: overfitting warns; it fails when the model
+/// reproduces its train labels exactly and loses much of its gain over the
+/// dummy out of sample.
+#[test]
+fn overfit_warns_and_fails_only_when_train_is_memorised() {
+    // label alternates; score = label, except that `flip` percent of the
+    // rows (spread by a multiplicative hash) get the wrong side.
+    let table = |flip: u64, salt: u64| {
+        let mut s = String::from("x,score,prediction,label\n");
+        for i in 0..400u64 {
+            let label = i % 2;
+            let wrong = (i * 7919 + salt) % 100 < flip;
+            let score = if wrong {
+                0.8 - 0.6 * label as f64
+            } else {
+                0.2 + 0.6 * label as f64
+            };
+            s.push_str(&format!(
+                "{},{score},{},{label}\n",
+                i % 17,
+                u8::from(score >= 0.5)
+            ));
+        }
+        s
+    };
+    let fit_of = |train: &str| {
+        let (t, r, c) = (
+            csv("train", train),
+            csv("reference", &table(30, 1)),
+            csv("current", &table(30, 2)),
+        );
+        let report = run(
+            Datasets::new(&r, &c).with_train(Some(&t)),
+            &Config::default(),
+            &RunOptions::default(),
+            &NoProgress,
+        )
+        .expect("runs");
+        check(&report, "fit").clone()
+    };
+    // Train AUC 1, reference about 0.7: memorised.
+    let memorised = fit_of(&table(0, 0));
+    assert_eq!(memorised.status, Status::Fail, "{:?}", memorised.message);
+    assert!(memorised.evidence["overfit"]["significant"] == true);
+    // Train AUC about 0.9, reference about 0.7: overfit, a warning.
+    let overfit = fit_of(&table(10, 0));
+    assert_eq!(overfit.status, Status::Warn, "{:?}", overfit.message);
+}

@@ -180,10 +180,17 @@ fn fit(ctx: &Context<'_>) -> Check {
                 // reference is materially and significantly worse.
                 let perfect = if sigma > 0.0 { 1.0 } else { 0.0 };
                 let memorised = (t - perfect).abs() <= 1e-12;
-                // Severe: memorised, and a gap of at least twice the
-                // material size (a linear model that fits its train data
-                // exactly and loses 5% out of sample is not broken).
-                let severe = memorised && g >= 2.0 * cfg.max_gap;
+                // Severe: memorised, and reference loses at least twice the
+                // material size of what the model gains over the dummy on
+                // train — the drop on the scale of the model's own gain, so
+                // that tasks with different dummies compare (a linear model
+                // fitting digits' train exactly loses 5% of its gain out of
+                // sample and is not broken; a memorising tree loses 15–50%).
+                let lost = match (r, d) {
+                    (Some(r), Some(d)) if sigma * (t - d) > 0.0 => (t - r) / (t - d),
+                    _ => 1.0,
+                };
+                let severe = memorised && lost >= 2.0 * cfg.max_gap;
                 let status = match (j.holds(), severe) {
                     (false, _) => Status::Pass,
                     (true, true) => severity,
