@@ -86,6 +86,23 @@ pub fn normal_greater(a: f64, var_a: f64, b: f64, var_b: f64) -> f64 {
     normal_sf((a - b) / var.sqrt())
 }
 
+/// Two-sided test that two rank correlations (or other correlation-like
+/// associations in [0, 1)) of independent samples differ: Fisher's z,
+/// z = (atanh r₁ − atanh r₂) / √(1.06/(n₁ − 3) + 1.06/(n₂ − 3)), with
+/// Fieller, Hartley & Pearson's (1957) variance 1.06/(n − 3) of atanh of
+/// Spearman's ρ; p = 2·sf(|z|), as `2 * scipy.stats.norm.sf(abs(z))`.
+/// Values are clipped to ±(1 − 1e-12) so that atanh stays finite. `None`
+/// when a sample has 3 rows or fewer.
+pub fn correlation_change(r1: f64, n1: u64, r2: f64, n2: u64) -> Option<f64> {
+    if n1 <= 3 || n2 <= 3 || !r1.is_finite() || !r2.is_finite() {
+        return None;
+    }
+    let clip = |r: f64| r.clamp(-1.0 + 1e-12, 1.0 - 1e-12);
+    let var = 1.06 / (n1 - 3) as f64 + 1.06 / (n2 - 3) as f64;
+    let z = (libm::atanh(clip(r1)) - libm::atanh(clip(r2))) / var.sqrt();
+    Some(crate::stats::distributions::normal_two_sided_p(z))
+}
+
 /// Benjamini–Hochberg adjusted p-values, in input order: for the m values
 /// sorted ascending, p̃_(i) = min_{j ≥ i} min(1, m·p_(j)/j); as
 /// `statsmodels.stats.multitest.multipletests(p, method="fdr_bh")[1]`. A
@@ -520,6 +537,16 @@ mod tests {
         assert_close(p, 0.014922803567643536, 1e-9);
         let q = welch_greater(mv(&b), mv(&a)).expect("p");
         assert_close(q, 0.9850771964323565, 1e-9);
+    }
+
+    #[test]
+    fn correlation_change_is_fishers_z() {
+        // z = (arctanh(.45) - arctanh(.30)) / sqrt(1.06/297 + 1.06/247);
+        // 2 * scipy.stats.norm.sf(abs(z))
+        let p = correlation_change(0.45, 300, 0.30, 250).expect("p");
+        assert_close(p, 0.04816839697503038, 1e-9);
+        assert_eq!(correlation_change(0.5, 3, 0.1, 100), None);
+        assert!(correlation_change(1.0, 50, 1.0, 50).is_some_and(|p| p == 1.0));
     }
 
     #[test]

@@ -666,3 +666,42 @@ fn overfit_warns_and_fails_only_when_train_is_memorised() {
     let overfit = fit_of(&table(10, 0));
     assert_eq!(overfit.status, Status::Warn, "{:?}", overfit.message);
 }
+
+/// SPEC §3 "Verdicts": importance shares that move on a few rows are
+/// noise; a model that relies on another feature in current is not.
+#[test]
+fn an_importance_change_must_be_significant() {
+    // Two features from a multiplicative hash; the score follows `a` (or
+    // `b`) plus a little of the other.
+    let table = |n: u64, salt: u64, follows_a: bool| {
+        let mut s = String::from("a,b,score\n");
+        for i in 0..n {
+            let a = ((i * 7919 + salt) % 101) as f64 / 100.0;
+            let b = ((i * 104_729 + 3 * salt) % 97) as f64 / 96.0;
+            let score = if follows_a {
+                0.8 * a + 0.2 * b
+            } else {
+                0.2 * a + 0.8 * b
+            };
+            s.push_str(&format!("{a},{b},{score}\n"));
+        }
+        s
+    };
+    let importance = |n: u64, current_follows_a: bool| {
+        let r = report(
+            &table(n, 1, true),
+            &table(n, 2, current_follows_a),
+            &Config::default(),
+        );
+        check(&r, "importance").clone()
+    };
+    let shifted = importance(400, false);
+    assert!(shifted.evidence["tv_distance"].as_f64().expect("tv") >= 0.1);
+    assert!(shifted.evidence["change_p_value"].as_f64().expect("p") < 0.05);
+    assert_eq!(shifted.status, Status::Warn, "{:?}", shifted.message);
+    // The same shift on 8 rows: material, not significant.
+    let few = importance(8, false);
+    assert!(few.evidence["tv_distance"].as_f64().expect("tv") >= 0.1);
+    assert!(few.evidence["change_p_value"].as_f64().expect("p") > 0.05);
+    assert_eq!(few.status, Status::Pass, "{:?}", few.message);
+}

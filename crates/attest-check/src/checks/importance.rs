@@ -19,6 +19,7 @@ use crate::stats::association::{
 };
 use crate::stats::importance::{ranking, shares, top_k, top_k_overlap, tv_distance};
 use crate::targets::Outcome;
+use crate::verdict::{self, Judged};
 
 use super::{pct, summary, ColumnData, Context, Family, Pass, View};
 
@@ -297,16 +298,52 @@ fn importance(ctx: &Context<'_>, pass: &Pass) -> Check {
         .filter(|i| !rank_cur[..k].contains(i))
         .map(|&i| names[i])
         .collect();
-    let tv_status = if tv >= cfg.max_tv_distance {
-        severity
-    } else {
-        Status::Pass
+    // SPEC §3 "Verdicts": the shares moved materially (TV ≥ the limit, or
+    // a top-k feature left) and some feature's dependence changed
+    // significantly (Fisher's z per feature, Benjamini–Hochberg across
+    // them; the smallest adjusted p is the check's). Attributions come as
+    // means here, without their rows: judged by the size alone for now.
+    let alpha = ctx.config.verdicts.alpha;
+    let p_change = (!attributed)
+        .then(|| {
+            let rows = |label: &str| ctx.index(label).map_or(0, |i| ctx.datasets[i].rows as u64);
+            let (nr, nc) = (rows("reference"), rows("current"));
+            let p: Vec<f64> = features
+                .iter()
+                .map(|f| match f.dependence {
+                    Some((Some(r), Some(c))) => {
+                        verdict::correlation_change(r, nr, c, nc).unwrap_or(f64::NAN)
+                    }
+                    _ => f64::NAN,
+                })
+                .collect();
+            verdict::bh_adjust(&p)
+                .into_iter()
+                .filter(|p| !p.is_nan())
+                .reduce(f64::min)
+        })
+        .flatten();
+    let judge = |effect: f64, threshold: f64| {
+        let mut j = Judged::new(
+            effect,
+            threshold,
+            "Fisher's z-test of each feature's dependence, the smallest",
+            p_change,
+            alpha,
+        );
+        // Already adjusted across the features.
+        if let Some(p) = p_change {
+            j.adjust(p);
+        }
+        j
     };
-    let overlap_status = if left.is_empty() {
-        Status::Pass
-    } else {
-        severity
+    let status_of = |j: &Judged| match (attributed, j.material, j.holds()) {
+        (true, true, _) | (false, _, true) => severity,
+        _ => Status::Pass,
     };
+    let tv_judged = judge(tv, cfg.max_tv_distance);
+    let tv_status = status_of(&tv_judged);
+    let overlap_status = status_of(&judge(left.len() as f64, 1.0));
 
     let mut metrics = Vec::new();
     for (i, f) in features.iter().enumerate() {
@@ -343,14 +380,19 @@ fn importance(ctx: &Context<'_>, pass: &Pass) -> Check {
     );
 
     let mut findings = Vec::new();
+    let sure = if attributed {
+        String::new()
+    } else {
+        format!("; {}", tv_judged.sureness())
+    };
     if tv_status != Status::Pass {
         findings.push(format!(
-            "importance shares moved by {} (total variation; limit {})",
+            "importance shares moved by {} (total variation; limit {}{sure})",
             pct(tv),
             pct(cfg.max_tv_distance)
         ));
     }
-    for f in &left {
+    for f in left.iter().filter(|_| overlap_status != Status::Pass) {
         let i = names.iter().position(|n| n == f).unwrap_or(0);
         findings.push(format!(
             "`{f}` left the top {k}: rank {} in reference, {} in current",
@@ -388,6 +430,7 @@ fn importance(ctx: &Context<'_>, pass: &Pass) -> Check {
             "k": k,
             "max_tv_distance": cfg.max_tv_distance,
             "tv_distance": tv, "spearman": rho, "kendall_tau": tau, "top_k_overlap": overlap,
+            "change_p_value": p_change, "alpha": alpha,
             "features": rows,
             "findings": findings,
         }),
