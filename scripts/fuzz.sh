@@ -6,8 +6,11 @@
 #       Deterministic (what the test command runs): each target replays its
 #       seeds and the committed regression inputs, then makes exactly N
 #       inputs from a fixed seed (-seed=1) in a corpus made anew for the
-#       run. The same commit fuzzes the same inputs every time, so it passes
-#       or fails the same way on every machine.
+#       run. No time limit and no corpus carried over: the same commit
+#       makes the same mutations (coverage, and so the corpus kept, can
+#       differ a little between processes: std's HashMap seeds its hasher
+#       per process), and memory stays near 250 MB (it reached libFuzzer's
+#       2 GB limit with ASan's default quarantine).
 #
 #   bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET ...]
 #       Open-ended exploring, on its own (not part of the tests): a random
