@@ -85,7 +85,7 @@ pub const CLASS_SCORE_LIST_NAMES: [&str; 10] = [
 pub const ATTRIBUTION_PREFIXES: [&str; 2] = ["shap__", "shap_"];
 
 /// Names auto-detected for each single role (case-insensitive), SPEC §2.
-pub const AUTO_NAMES: [(Role, &[&str]); 5] = [
+pub const AUTO_NAMES: [(Role, &[&str]); 7] = [
     (Role::Id, &["id", "row_id", "entity_id", "prediction_id"]),
     (
         Role::Timestamp,
@@ -100,6 +100,14 @@ pub const AUTO_NAMES: [(Role, &[&str]); 5] = [
         &["score", "proba", "probability", "y_score", "y_proba"],
     ),
     (Role::Label, &["label", "target", "actual", "y_true", "y"]),
+    (
+        Role::ChallengerScore,
+        &["challenger_score", "challenger_proba"],
+    ),
+    (
+        Role::ChallengerPrediction,
+        &["challenger_prediction", "challenger_pred"],
+    ),
 ];
 
 /// The resolved roles of a run.
@@ -133,6 +141,8 @@ impl ResolvedRoles {
             Role::Prediction => &self.prediction,
             Role::Score => &self.score,
             Role::Label => &self.label,
+            Role::ChallengerScore => &self.challenger_score,
+            Role::ChallengerPrediction => &self.challenger_prediction,
             _ => &None,
         }
     }
@@ -143,6 +153,8 @@ impl ResolvedRoles {
             Role::Prediction => Some(&mut self.prediction),
             Role::Score => Some(&mut self.score),
             Role::Label => Some(&mut self.label),
+            Role::ChallengerScore => Some(&mut self.challenger_score),
+            Role::ChallengerPrediction => Some(&mut self.challenger_prediction),
             _ => None,
         }
     }
@@ -153,13 +165,8 @@ impl ResolvedRoles {
                 return role;
             }
         }
-        let is = |c: &Option<String>| c.as_deref() == Some(column);
         let has = |l: &[String]| l.iter().any(|c| c == column);
-        if is(&self.challenger_score) {
-            Role::ChallengerScore
-        } else if is(&self.challenger_prediction) {
-            Role::ChallengerPrediction
-        } else if has(&self.class_scores) {
+        if has(&self.class_scores) {
             Role::ClassScore
         } else if has(&self.attribution) {
             Role::Attribution
@@ -177,14 +184,6 @@ impl ResolvedRoles {
         for (role, _) in AUTO_NAMES {
             if let Some(c) = self.single(role) {
                 out.push((c, role.as_str()));
-            }
-        }
-        for (c, what) in [
-            (&self.challenger_score, "challenger_score"),
-            (&self.challenger_prediction, "challenger_prediction"),
-        ] {
-            if let Some(c) = c {
-                out.push((c, what));
             }
         }
         out.extend(

@@ -705,3 +705,45 @@ fn an_importance_change_must_be_significant() {
     assert!(few.evidence["change_p_value"].as_f64().expect("p") > 0.05);
     assert_eq!(few.status, Status::Pass, "{:?}", few.message);
 }
+
+/// SPEC §2: a second model's outputs are found by their names.
+#[test]
+fn challenger_columns_are_detected_by_name() {
+    let mut text = String::from("x,score,prediction,label,challenger_proba,challenger_pred\n");
+    for i in 0..60u32 {
+        let label = i % 2;
+        let score = if i % 7 == 0 {
+            0.4
+        } else {
+            0.2 + 0.6 * f64::from(label)
+        };
+        let other = if i % 5 == 0 {
+            0.6
+        } else {
+            0.3 + 0.4 * f64::from(label)
+        };
+        text.push_str(&format!(
+            "{},{score},{},{label},{other},{}\n",
+            i % 9,
+            u8::from(score >= 0.5),
+            u8::from(other >= 0.5)
+        ));
+    }
+    let r = report(&text, &text, &Config::default());
+    let challenger = check(&r, "challenger");
+    assert_ne!(
+        challenger.status,
+        Status::Skipped,
+        "{:?}",
+        challenger.message
+    );
+    // Neither is a feature: no drift of their own.
+    let drift = check(&r, "feature_drift");
+    let judged: Vec<&str> = drift.evidence["columns"]
+        .as_array()
+        .expect("columns")
+        .iter()
+        .filter_map(|c| c["column"].as_str())
+        .collect();
+    assert_eq!(judged, ["x"]);
+}
