@@ -18,7 +18,7 @@ pub enum Use {
 
 impl Use {
     /// Every choice, in menu order.
-    pub const ALL: [Use; 12] = [
+    pub const ALL: [Use; 13] = [
         Use::Role(Role::Feature),
         Use::Role(Role::Id),
         Use::Role(Role::Timestamp),
@@ -30,6 +30,7 @@ impl Use {
         Use::Role(Role::ClassScore),
         Use::Role(Role::Attribution),
         Use::Role(Role::FeatureTime),
+        Use::Role(Role::Temporal),
         Use::Ignore,
     ];
     /// The menu value.
@@ -47,8 +48,13 @@ impl Use {
     fn single(self) -> bool {
         !matches!(
             self,
-            Use::Role(Role::Feature | Role::ClassScore | Role::Attribution | Role::FeatureTime)
-                | Use::Ignore
+            Use::Role(
+                Role::Feature
+                    | Role::ClassScore
+                    | Role::Attribution
+                    | Role::FeatureTime
+                    | Role::Temporal
+            ) | Use::Ignore
         )
     }
 }
@@ -74,6 +80,9 @@ pub struct ColumnChoice {
     pub problem: Option<String>,
     /// Nested type: no kind can be chosen.
     pub unsupported: bool,
+    /// The plan made it temporal (a date/time column with no role): made a
+    /// feature, it needs a kind override ([`Role::Temporal`]).
+    pub detected_temporal: bool,
 }
 
 /// Every choice of the "before the run" step.
@@ -115,6 +124,7 @@ impl Choices {
                 segment: c.segment,
                 problem: c.problem.clone(),
                 unsupported: c.unsupported,
+                detected_temporal: c.role == Role::Temporal,
             })
             .collect();
         Choices {
@@ -234,6 +244,8 @@ impl Choices {
                 Use::Role(Role::ChallengerScore) => roles.challenger_score = name,
                 Use::Role(Role::ClassScore) => roles.class_scores.push(c.name.clone()),
                 Use::Role(Role::Attribution) => roles.attribution.push(c.name.clone()),
+                // Resolved again from the column's type.
+                Use::Role(Role::Temporal) => {}
                 Use::Role(Role::FeatureTime) => match &c.time_of {
                     Some(f) => {
                         roles.feature_time.insert(f.clone(), c.name.clone());
@@ -252,7 +264,10 @@ impl Choices {
             if c.segment {
                 roles.segments.push(c.name.clone());
             }
-            if let Some(k) = c.kind.filter(|k| Some(*k) != c.detected_kind) {
+            // A date/time column chosen as a feature is one by its kind
+            // override (SPEC §2).
+            let forced = c.detected_temporal && c.usage == Use::Role(Role::Feature);
+            if let Some(k) = c.kind.filter(|k| forced || Some(*k) != c.detected_kind) {
                 config.kinds.insert(c.name.clone(), k);
             } else if let Some(k) = base_kinds.get(&c.name) {
                 config.kinds.insert(c.name.clone(), *k);
@@ -449,5 +464,34 @@ mod tests {
             .expect("check");
         assert_eq!(fairness.status, attest_check::report::Status::Skipped);
         assert!(report.inputs[0].columns.contains(&"id".to_string()));
+    }
+
+    #[test]
+    fn a_date_column_is_temporal_unless_chosen_as_a_feature() {
+        // `day` and `ts_utc` are dates and times with no role; `ts` is the
+        // timestamp by its name.
+        let bytes = include_bytes!("../tests/data/writers/pyarrow_default.parquet");
+        let open = |label: &str| {
+            let source = MemorySource::new("w.parquet".to_string(), bytes.to_vec());
+            Dataset::open(label, Arc::new(source)).expect("parquet")
+        };
+        let (r, c) = (open("reference"), open("current"));
+        let p = preview(Datasets::new(&r, &c), &Config::default()).expect("preview");
+        let mut ch = Choices::from_preview(&p, &Config::default());
+        let usage =
+            |ch: &Choices, n: &str| ch.columns.iter().find(|c| c.name == n).map(|c| c.usage);
+        assert_eq!(usage(&ch, "day"), Some(Use::Role(Role::Temporal)));
+        assert_eq!(usage(&ch, "ts"), Some(Use::Role(Role::Timestamp)));
+        // Left temporal: no role and no kind in the config, resolved again.
+        let config = ch.to_config();
+        assert!(!config.kinds.contains_key("day"));
+        let again = preview(Datasets::new(&r, &c), &config).expect("preview");
+        assert!(again.plan.roles.temporal.iter().any(|n| n == "day"));
+        // Chosen as a feature: a kind override makes it one.
+        ch.set_use("day", Use::Role(Role::Feature));
+        let config = ch.to_config();
+        assert!(config.kinds.contains_key("day"));
+        let again = preview(Datasets::new(&r, &c), &config).expect("preview");
+        assert!(!again.plan.roles.temporal.iter().any(|n| n == "day"));
     }
 }

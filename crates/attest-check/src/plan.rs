@@ -29,6 +29,11 @@ pub enum Role {
     Attribution,
     /// When a feature's value became known (time travel).
     FeatureTime,
+    /// A date, time or timestamp column that plays no other role (SPEC §2):
+    /// data quality only, listed so that it can be named `timestamp` or a
+    /// `feature_time`. Resolved from the column's type, never configured; a
+    /// `[kinds]` override, `sensitive` or `segment` makes it a feature.
+    Temporal,
 }
 
 impl Role {
@@ -46,6 +51,7 @@ impl Role {
             Role::ClassScore => "class_scores",
             Role::Attribution => "attribution",
             Role::FeatureTime => "feature_time",
+            Role::Temporal => "temporal",
         }
     }
 
@@ -61,6 +67,7 @@ impl Role {
                 | Role::ClassScore
                 | Role::Attribution
                 | Role::FeatureTime
+                | Role::Temporal
         )
     }
 }
@@ -131,6 +138,9 @@ pub struct ResolvedRoles {
     #[serde(default)]
     pub feature_time: BTreeMap<String, String>,
     pub ignore: Vec<String>,
+    /// Date, time and timestamp columns with no other role ([`Role::Temporal`]).
+    #[serde(default)]
+    pub temporal: Vec<String>,
 }
 
 impl ResolvedRoles {
@@ -172,6 +182,8 @@ impl ResolvedRoles {
             Role::Attribution
         } else if self.feature_time.values().any(|c| c == column) {
             Role::FeatureTime
+        } else if has(&self.temporal) {
+            Role::Temporal
         } else {
             Role::Feature
         }
@@ -323,6 +335,7 @@ pub fn plan(datasets: Datasets<'_>, config: &Config) -> Result<Plan> {
         attribution: dedup(&cfg.attribution),
         feature_time: cfg.feature_time.clone(),
         ignore: dedup(&cfg.ignore),
+        temporal: Vec::new(),
     };
     let ref_names = reference.column_names();
     let cur_names = current.column_names();
@@ -544,6 +557,20 @@ pub fn plan(datasets: Datasets<'_>, config: &Config) -> Result<Plan> {
                 }
             },
         };
+        let is_time = |t: &Option<ColumnType>| {
+            matches!(
+                t,
+                Some(ColumnType::Date | ColumnType::Time { .. } | ColumnType::Timestamp { .. })
+            )
+        };
+        if roles.role_of(name) == Role::Feature
+            && (is_time(&rt) || is_time(&ct))
+            && override_kind.is_none()
+            && !roles.sensitive.contains(name)
+            && !roles.segments.contains(name)
+        {
+            roles.temporal.push(name.clone());
+        }
         columns.push(ColumnPlan {
             role: roles.role_of(name),
             kind,

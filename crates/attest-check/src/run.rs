@@ -981,6 +981,8 @@ pub fn run_with_parts(
     out.label = roles.label.clone();
     out.class_scores = roles.class_scores.clone();
     out.attribution = roles.attribution.clone();
+    out.challenger_score = roles.challenger_score.clone();
+    out.challenger_prediction = roles.challenger_prediction.clone();
     Ok(Report {
         format: FORMAT.into(),
         schema_version: SCHEMA_VERSION,

@@ -747,3 +747,51 @@ fn challenger_columns_are_detected_by_name() {
         .collect();
     assert_eq!(judged, ["x"]);
 }
+
+/// SPEC §2: date and time columns that play no role are temporal: data
+/// quality only, listed; a `[kinds]` override makes one a feature again.
+#[test]
+fn date_and_time_columns_without_a_role_get_data_quality_only() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/data/writers/pyarrow_default.parquet");
+    let open = |label: &str| {
+        let source = attest_check::source::FileSource::open(&path).expect("test file");
+        Dataset::open(label, Arc::new(source)).expect("reads")
+    };
+    let (r, c) = (open("reference"), open("current"));
+    let run_with = |config: &Config| {
+        run(
+            Datasets::new(&r, &c),
+            config,
+            &RunOptions::default(),
+            &NoProgress,
+        )
+        .expect("runs")
+    };
+    let drifted_columns = |report: &Report| -> Vec<String> {
+        check(report, "feature_drift").evidence["columns"]
+            .as_array()
+            .expect("columns")
+            .iter()
+            .filter_map(|c| c["column"].as_str().map(String::from))
+            .collect()
+    };
+    let report = run_with(&Config::default());
+    // `ts` is the timestamp by its name; `day` and `ts_utc` play no role.
+    let dq = check(&report, "data_quality");
+    assert_eq!(
+        dq.evidence["temporal"],
+        serde_json::json!(["day", "ts_utc"])
+    );
+    let features = drifted_columns(&report);
+    assert!(
+        !features.iter().any(|c| c == "day" || c == "ts_utc"),
+        "{features:?}"
+    );
+    assert!(report
+        .metrics()
+        .any(|(_, m)| m.name == "missing_share" && m.column.as_deref() == Some("day")));
+    let config = Config::from_toml("[kinds]\nday = \"categorical\"\n").expect("toml");
+    let report = run_with(&config);
+    assert!(drifted_columns(&report).iter().any(|c| c == "day"));
+}

@@ -383,6 +383,15 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
         m.dataset("current")
             .judged(dq.max_duplicate_rows_share, judge(bad))
     }));
+    // SPEC §2: date and time columns with no role get data quality only;
+    // listed so that one can be named the timestamp or a feature's time.
+    let temporal = &ctx.plan.roles.temporal;
+    if !temporal.is_empty() {
+        observations.push(format!(
+            "date/time columns with no role, checked for data quality only: {} (make one the timestamp or a feature's time to use it)",
+            temporal.join(", ")
+        ));
+    }
     let status = Check::status_from_metrics(&metrics);
     let message = summary(&findings, || "no data-quality findings".to_string());
     Check {
@@ -394,6 +403,7 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
         evidence: json!({
             "findings": findings,
             "observations": observations,
+            "temporal": temporal,
             "duplicate_rows": { "reference": dr, "current": dc, "verdict": dup_judged },
             "out_of_range": out_of_range,
         }),
