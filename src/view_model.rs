@@ -28,8 +28,10 @@ pub struct DriftRow {
 }
 
 impl DriftRow {
-    /// How far past its threshold the deciding metric is (> 1 drifted);
-    /// p-values are inverted so that larger is always worse.
+    /// How far past its threshold the deciding metric is (> 1: past the
+    /// size; drifted only when also significant, which `status` says),
+    /// for ordering the rows; p-values are inverted so that larger is
+    /// always worse.
     pub fn severity(&self) -> f64 {
         match &self.deciding {
             Some((name, v, t)) if name.ends_with("p_value") => t / v.max(1e-300),
