@@ -288,6 +288,66 @@ impl Choices {
     }
 }
 
+/// How the files' schemas differ, in words, before anything runs: columns
+/// one dataset lacks and columns whose types differ. Empty when they agree.
+pub fn schema_differences(preview: &Preview) -> Vec<String> {
+    let cols = &preview.plan.columns;
+    let has_train = preview.datasets.iter().any(|d| d.dataset == "train");
+    let names = |f: &dyn Fn(&attest_check::plan::ColumnPlan) -> bool| -> Vec<String> {
+        cols.iter()
+            .filter(|c| f(c))
+            .map(|c| format!("`{}`", c.name))
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut only = |who: &str, list: Vec<String>| {
+        if !list.is_empty() {
+            out.push(format!(
+                "{} column{} only in {who}: {}",
+                list.len(),
+                if list.len() == 1 { "" } else { "s" },
+                list.join(", ")
+            ));
+        }
+    };
+    only(
+        "reference",
+        names(&|c| c.reference_type.is_some() && c.current_type.is_none()),
+    );
+    only(
+        "current",
+        names(&|c| c.current_type.is_some() && c.reference_type.is_none()),
+    );
+    if has_train {
+        only(
+            "reference and current, not in train",
+            names(&|c| {
+                c.train_type.is_none() && c.reference_type.is_some() && c.current_type.is_some()
+            }),
+        );
+    }
+    for c in cols {
+        let types = [
+            ("reference", &c.reference_type),
+            ("current", &c.current_type),
+            ("train", &c.train_type),
+        ];
+        let present: Vec<(&str, &String)> = types
+            .iter()
+            .filter_map(|(d, t)| t.as_ref().map(|t| (*d, t)))
+            .collect();
+        if present.windows(2).any(|w| w[0].1 != w[1].1) {
+            let said: Vec<String> = present.iter().map(|(d, t)| format!("{t} in {d}")).collect();
+            out.push(format!(
+                "`{}` has different types: {}",
+                c.name,
+                said.join(", ")
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -493,5 +553,33 @@ mod tests {
         assert!(config.kinds.contains_key("day"));
         let again = preview(Datasets::new(&r, &c), &config).expect("preview");
         assert!(!again.plan.roles.temporal.iter().any(|n| n == "day"));
+    }
+
+    #[test]
+    fn different_schemas_are_said_before_the_run() {
+        let (r, c) = (csv("reference", DATA), csv("current", DATA));
+        let same = preview(Datasets::new(&r, &c), &Config::default()).expect("preview");
+        assert!(schema_differences(&same).is_empty());
+        let other = "id,label,prediction,region,y\n1,0,0,a,u\n2,1,1,b,v\n3,0,1,a,w\n4,1,1,b,z\n";
+        let (r, c) = (
+            csv("reference", DATA),
+            csv("current", &other.replace("region", "x")),
+        );
+        let differs = preview(Datasets::new(&r, &c), &Config::default()).expect("preview");
+        let said = schema_differences(&differs);
+        assert!(
+            said.iter()
+                .any(|s| s == "1 column only in reference: `region`"),
+            "{said:?}"
+        );
+        assert!(
+            said.iter().any(|s| s == "1 column only in current: `y`"),
+            "{said:?}"
+        );
+        assert!(
+            said.iter()
+                .any(|s| s.starts_with("`x` has different types: ")),
+            "{said:?}"
+        );
     }
 }

@@ -264,6 +264,155 @@ pub fn progress_lines(p: &crate::protocol::RunProgress) -> (String, Vec<(String,
     (columns, datasets)
 }
 
+/// Where a check is drawn on the page: the id of its section, so the
+/// checks list can link to it (`None`: the check has no section of its own).
+pub fn section_anchor(check: &str) -> Option<&'static str> {
+    Some(match check {
+        "schema" => "section-inputs",
+        "data_quality" => "section-data-quality",
+        "feature_drift" | "prediction_drift" | "label_drift" => "section-drift",
+        "performance" | "performance_baseline" => "section-performance",
+        "performance_by_segment" => "section-segments",
+        "fairness" => "section-fairness",
+        "fit" => "fit",
+        "leakage" => "leakage",
+        "backtest" => "backtest",
+        "challenger" => "challenger",
+        "estimated_performance" => "estimation",
+        "skew" => "skew",
+        "label_quality" => "label-quality",
+        "importance" => "importance",
+        "stress_slices" => "stress-slices",
+        "model_parity" => "model-parity",
+        "model_sensitivity" => "model-sensitivity",
+        "model_permutation_importance" => "model-permutation",
+        _ => return None,
+    })
+}
+
+/// The command-line hints of the library's messages, each with what to do
+/// in the page instead (SPEC §3 Verdicts, rule 7: in the page, the page's
+/// controls). Matched as written by the checks; the test below runs every
+/// skipped check and fails when a message keeps a flag.
+const PAGE_WORDS: [(&str, &str); 11] = [
+    (
+        "(name it with --label or [roles] label)",
+        "(give a column the role “label” before the run)",
+    ),
+    (
+        "(name one with --segment)",
+        "(tick “segment” for a column before the run)",
+    ),
+    (
+        "(name one with --sensitive)",
+        "(tick “sensitive” for a column before the run)",
+    ),
+    (
+        "(give --skew or set [skew] join = true)",
+        "(drop an attest.toml with [skew] join = true beside the files)",
+    ),
+    (
+        "(name it with --id or [roles] id)",
+        "(give a column the role “id” before the run)",
+    ),
+    (
+        "(name it with --timestamp)",
+        "(give a column the role “timestamp” before the run)",
+    ),
+    (
+        "(give one with --train)",
+        "(choose a train file beside reference and current)",
+    ),
+    (
+        "(name its columns with --challenger-prediction / --challenger-score)",
+        "(give its columns the roles “challenger_score” or “challenger_prediction” before the run)",
+    ),
+    (
+        "(name them with --attribution or shap_<feature>)",
+        "(give shap_<feature> columns the role “attribution” before the run)",
+    ),
+    (
+        "(`--model MODEL.onnx`, `[model] path`, or drop an .onnx file on the page)",
+        "(choose or drop an .onnx model file beside the data)",
+    ),
+    ("Sign with `attest sign`", "Sign it below, under “Sign-off”"),
+];
+
+/// A message of the report in the page's words: command-line flags become
+/// the page's controls.
+pub fn page_words(message: &str) -> String {
+    let mut out = message.to_string();
+    for (cli, page) in PAGE_WORDS {
+        if out.contains(cli) {
+            out = out.replace(cli, page);
+        }
+    }
+    out
+}
+
+/// Why the report's summary does not follow from its checks, if it does
+/// not: a report edited by hand (or by an attacker) that keeps "pass" over
+/// failing checks must not show a verdict.
+pub fn summary_problem(report: &Report) -> Option<String> {
+    let due = Report::summarise(&report.checks);
+    let (said, is) = (&report.summary, &due);
+    let counts = |c: &attest_check::report::Counts| {
+        format!(
+            "{} pass · {} warn · {} fail · {} error · {} skipped",
+            c.pass, c.warn, c.fail, c.error, c.skipped
+        )
+    };
+    if said.counts != is.counts {
+        return Some(format!(
+            "its summary counts {}, but its checks are {}",
+            counts(&said.counts),
+            counts(&is.counts)
+        ));
+    }
+    (said.status != is.status).then(|| {
+        format!(
+            "its summary says {}, but its checks make it {}",
+            said.status.as_str(),
+            is.status.as_str()
+        )
+    })
+}
+
+/// Whether a larger value of a metric is better (`None`: neither, e.g. a
+/// count or a share of rows).
+pub fn higher_is_better(metric: &str) -> Option<bool> {
+    // The library's σ(m), so the page and the verdicts agree.
+    let m = metric.strip_prefix("estimated_").unwrap_or(metric);
+    attest_check::verdict::orientation(m).map(|s| s > 0.0)
+}
+
+/// A change of a metric in words: "better", "worse" or "same" (within
+/// rounding), `None` when the metric has no direction.
+pub fn direction(metric: &str, from: f64, to: f64) -> Option<&'static str> {
+    let up = higher_is_better(metric)?;
+    let d = to - from;
+    if !d.is_finite() {
+        return None;
+    }
+    Some(if d.abs() <= 1e-12 * from.abs().max(1.0) {
+        "same"
+    } else if (d > 0.0) == up {
+        "better"
+    } else {
+        "worse"
+    })
+}
+
+/// A difference of two numbers as shown: rounding noise of floating point
+/// (|v| ≤ 1e-12 of the scale compared) is 0, not 1.110e-16.
+pub fn fmt_delta(v: f64, scale: f64) -> String {
+    if v.is_finite() && v.abs() <= 1e-12 * scale.abs().max(1.0) {
+        "0".into()
+    } else {
+        fmt_num(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,5 +534,85 @@ mod tests {
         assert_eq!(fmt_pct(0.0286), "2.9%");
         assert_eq!(fmt_tick(0.2), "0.2");
         assert_eq!(fmt_tick(1500.0), "1500");
+    }
+
+    #[test]
+    fn messages_in_the_page_speak_of_its_controls_not_of_flags() {
+        // The demo pair skips many checks; a label-less pair skips the rest.
+        let mut csv = String::from("age,region\n");
+        for i in 0..40 {
+            csv.push_str(&format!("{},{}\n", 20 + i % 30, ["n", "s"][i % 2]));
+        }
+        let bare = crate::check(
+            "r.csv",
+            csv.clone().into_bytes(),
+            "c.csv",
+            csv.into_bytes(),
+            "",
+            "2024-01-01T00:00:00Z",
+        )
+        .expect("runs");
+        let bare: Report = serde_json::from_str(&bare).expect("report");
+        let mut seen = 0;
+        for report in [demo_report(), bare] {
+            for c in &report.checks {
+                let Some(m) = &c.message else { continue };
+                let said = page_words(m);
+                seen += usize::from(said != *m);
+                assert!(!said.contains("--"), "{}: {said}", c.id);
+                assert!(!said.contains("[roles]"), "{}: {said}", c.id);
+                assert!(!said.contains("`--model"), "{}: {said}", c.id);
+            }
+        }
+        assert!(
+            seen >= 5,
+            "only {seen} messages were put in the page's words"
+        );
+        assert_eq!(
+            page_words("Not signed. Sign with `attest sign`."),
+            "Not signed. Sign it below, under “Sign-off”."
+        );
+    }
+
+    #[test]
+    fn a_summary_that_does_not_follow_from_the_checks_is_named() {
+        let report = demo_report();
+        assert_eq!(summary_problem(&report), None);
+        let mut failing = report.clone();
+        failing.checks[0].status = Status::Fail;
+        // the counts no longer match
+        assert!(summary_problem(&failing)
+            .expect("a problem")
+            .contains("but its checks are"));
+        // the counts match but the verdict was rewritten
+        let mut rewritten = failing.clone();
+        rewritten.summary = Report::summarise(&rewritten.checks);
+        assert_eq!(summary_problem(&rewritten), None);
+        rewritten.summary.status = Status::Pass;
+        assert_eq!(
+            summary_problem(&rewritten).as_deref(),
+            Some("its summary says pass, but its checks make it fail")
+        );
+    }
+
+    #[test]
+    fn changes_read_as_better_or_worse_by_the_metric_s_direction() {
+        assert_eq!(direction("roc_auc", 0.8, 0.7), Some("worse"));
+        assert_eq!(direction("estimated_accuracy", 0.8, 0.9), Some("better"));
+        assert_eq!(direction("rmse", 1.0, 2.0), Some("worse"));
+        assert_eq!(direction("log_loss", 0.5, 0.4), Some("better"));
+        assert_eq!(direction("f1", 0.5, 0.5 + 1e-17), Some("same"));
+        assert_eq!(direction("psi", 0.1, 0.2), None);
+        assert_eq!(fmt_delta(1.1102230246251565e-16, 1.0), "0");
+        assert_eq!(fmt_delta(-2.0e-13, 0.5), "0");
+        assert_eq!(fmt_delta(0.0123, 1.0), "0.01230");
+        assert_eq!(fmt_delta(1e-9, 1.0), "1.000e-9");
+    }
+
+    #[test]
+    fn every_check_of_a_report_links_to_a_section_of_the_page() {
+        for id in attest_check::config::CHECK_IDS {
+            assert!(section_anchor(id).is_some(), "{id} has no section");
+        }
     }
 }

@@ -9,8 +9,23 @@ use crate::view_model::{fmt_num, fmt_pct, fmt_tick, DriftRow};
 
 const W: f64 = 460.0;
 const H: f64 = 200.0;
-const PAD_L: f64 = 44.0;
+/// Room left of the plot for the tick labels and the rotated axis title.
+const PAD_L: f64 = 58.0;
 const PAD_B: f64 = 34.0;
+/// Room above the plot for the top tick's label.
+const PAD_T: f64 = 10.0;
+/// Room right of the plot for the last tick's label.
+const PAD_R: f64 = 24.0;
+
+/// The viewBox of a chart of the standard size.
+fn view_box() -> String {
+    format!(
+        "0 {} {} {}",
+        -PAD_T,
+        W + PAD_L + PAD_R,
+        H + PAD_B + PAD_T + 6.0
+    )
+}
 
 fn floats(v: Option<&Value>) -> Vec<f64> {
     v.and_then(Value::as_array)
@@ -110,14 +125,14 @@ fn numeric(row: &DriftRow, profile: &Value) -> impl IntoView {
     let shift = |pts: String| pts;
     view! {
         <div class="charts">
-            <svg class="chart" viewBox=format!("0 0 {} {}", W + PAD_L + 10.0, H + PAD_B + 6.0) role="img"
+            <svg class="chart" viewBox=view_box() role="img"
                 aria-label="histograms of reference and current on common bins">
                 {y_axis(max, "share of rows", true)}
                 {bars(&rs, &rc, "ref", "reference")}
                 {bars(&cs, &cc, "cur", "current")}
                 {x_axis(xs, lo, hi, row.column.clone())}
             </svg>
-            <svg class="chart" viewBox=format!("0 0 {} {}", W + PAD_L + 10.0, H + PAD_B + 6.0) role="img"
+            <svg class="chart" viewBox=view_box() role="img"
                 aria-label="empirical CDFs with the KS distance">
                 {y_axis(1.0, "cumulative share", true)}
                 <g transform=format!("translate({PAD_L} 0)")>
@@ -132,6 +147,17 @@ fn numeric(row: &DriftRow, profile: &Value) -> impl IntoView {
                 {x_axis(xs, lo, hi, format!("{} (KS {})", row.column, ks.map(fmt_num).unwrap_or_default()))}
             </svg>
         </div>
+    }
+}
+
+/// A category's name cut to fit the label column (the whole name is in the
+/// row's title).
+fn short(name: &str) -> String {
+    const MAX: usize = 20;
+    if name.chars().count() <= MAX {
+        name.to_string()
+    } else {
+        format!("{}…", name.chars().take(MAX - 1).collect::<String>())
     }
 }
 
@@ -155,7 +181,7 @@ fn categorical(profile: &Value) -> impl IntoView {
     let label_w = 130.0;
     let bw = W - label_w;
     view! {
-        <svg class="chart" viewBox=format!("0 0 {} {}", W + 60.0, height) role="img" aria-label="category shares">
+        <svg class="chart" viewBox=format!("0 0 {} {}", W + 100.0, height) role="img" aria-label="category shares">
             {cats.iter().enumerate().map(|(i, c)| {
                 let name = c.get("value").and_then(Value::as_str).unwrap_or("").to_string();
                 let (r, k) = (num(c, "reference"), num(c, "current"));
@@ -165,7 +191,7 @@ fn categorical(profile: &Value) -> impl IntoView {
                 view! {
                     <g>
                         <title>{tip}</title>
-                        <text x=label_w - 6.0 y=y + 12.0 text-anchor="end">{name}</text>
+                        <text x=label_w - 6.0 y=y + 12.0 text-anchor="end">{short(&name)}</text>
                         <rect class="ref" x=label_w y=y width=rs / max * bw height=7.0/>
                         <rect class="cur" x=label_w y=y + 8.0 width=ks / max * bw height=7.0/>
                         <text x=label_w + (rs.max(ks) / max * bw) + 4.0 y=y + 12.0>{format!("{} → {}", fmt_pct(rs), fmt_pct(ks))}</text>
@@ -199,17 +225,82 @@ pub fn CurveChart(
     }
     let xs = Scale::new(0.0, 1.0, 0.0, W);
     let ys = Scale::new(0.0, 1.0, H, 0.0);
+    let title = match key {
+        "roc" => "ROC curve",
+        "pr" => "Precision–recall curve",
+        "calibration" => "Calibration",
+        other => other,
+    };
     view! {
-        <svg class=format!("chart {key}") viewBox=format!("0 0 {} {}", W + PAD_L + 10.0, H + PAD_B + 6.0) role="img"
-            aria-label=format!("{y_label} against {x_label}")>
-            {y_axis(1.0, y_label, false)}
-            <g transform=format!("translate({PAD_L} 0)")>
-                {diagonal.then(|| view! { <line class="diag" x1=0.0 y1=H x2=W y2=0.0/> })}
-                <polyline class="ref-line" points=polyline(&r, &xs, &ys)/>
-                <polyline class="cur-line" points=polyline(&c, &xs, &ys)/>
-            </g>
-            {x_axis(xs, 0.0, 1.0, x_label.to_string())}
-        </svg>
+        <figure class=format!("curve {key}") data-curve=key>
+            <figcaption>
+                <strong>{title}</strong>
+                <span class="legend"><span class="swatch ref"></span>"reference"<span class="swatch cur"></span>"current"
+                    {diagonal.then(|| view! { <span class="swatch diag"></span>{if key == "roc" { "chance" } else { "perfect calibration" }} })}
+                </span>
+            </figcaption>
+            <svg class=format!("chart {key}") viewBox=view_box() role="img"
+                aria-label=format!("{title}: {y_label} against {x_label}, reference and current")>
+                {y_axis(1.0, y_label, false)}
+                <g transform=format!("translate({PAD_L} 0)")>
+                    {diagonal.then(|| view! { <line class="diag" x1=0.0 y1=H x2=W y2=0.0/> })}
+                    <polyline class="ref-line" points=polyline(&r, &xs, &ys)/>
+                    <polyline class="cur-line" points=polyline(&c, &xs, &ys)/>
+                </g>
+                {x_axis(xs, 0.0, 1.0, x_label.to_string())}
+            </svg>
+        </figure>
     }
     .into_any()
+}
+
+/// One tooltip for every chart: the `<title>` of the chart element under the
+/// pointer or with keyboard focus, shown beside it. (The browser's own
+/// tooltip shows for the mouse only; chart points take focus with Tab.)
+#[component]
+pub fn ChartTip() -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let tip = RwSignal::new(None::<(String, f64, f64)>);
+    let show = move |target: Option<web_sys::EventTarget>| {
+        let mut el = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        // The element's own title, or its group's, up to the chart.
+        while let Some(e) = el.clone() {
+            if e.tag_name().eq_ignore_ascii_case("svg") {
+                break;
+            }
+            if let Ok(Some(t)) = e.query_selector(":scope > title") {
+                if e.closest("svg.chart").ok().flatten().is_none() {
+                    break;
+                }
+                let r = e.get_bounding_client_rect();
+                let w = web_sys::window();
+                let (sx, sy) = w
+                    .map(|w| (w.scroll_x().unwrap_or(0.0), w.scroll_y().unwrap_or(0.0)))
+                    .unwrap_or((0.0, 0.0));
+                tip.set(Some((
+                    t.text_content().unwrap_or_default(),
+                    r.right() + sx + 6.0,
+                    r.top() + sy - 6.0,
+                )));
+                return;
+            }
+            el = e.parent_element();
+        }
+        tip.set(None);
+    };
+    let on = window_event_listener(leptos::ev::mouseover, move |e| show(e.target()));
+    let on_focus = window_event_listener(leptos::ev::focusin, move |e| show(e.target()));
+    let off = window_event_listener(leptos::ev::focusout, move |_| tip.set(None));
+    on_cleanup(move || {
+        on.remove();
+        on_focus.remove();
+        off.remove();
+    });
+    move || {
+        tip.get().map(|(text, x, y)| {
+            view! {
+                <div id="chart-tip" class="chart-tip" role="tooltip" style=format!("left:{x:.0}px;top:{y:.0}px")>{text}</div>
+            }
+        })
+    }
 }

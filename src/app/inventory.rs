@@ -22,7 +22,7 @@ pub fn Inventory(index: Arc<Index>) -> impl IntoView {
         <section id="inventory" class="inventory" data-count=count>
             <h2>"Model inventory"</h2>
             <p class="meta">"Reports published here, by model, newest first. Sign-off states are as listed when published; opening a report checks its signatures again."</p>
-            <table class="inventory-table">
+            <div class="table-scroll"><table class="inventory-table">
                 <thead><tr>
                     <th>"Model"</th><th>"Version"</th><th>"Date"</th><th>"Status"</th><th>"Signed off by"</th><th></th>
                 </tr></thead>
@@ -32,7 +32,7 @@ pub fn Inventory(index: Arc<Index>) -> impl IntoView {
                         let status = e.status.as_str();
                         view! {
                             <tr data-path=e.path.clone()>
-                                <td class="model">{e.model.clone().unwrap_or_else(|| "(unnamed)".into())}</td>
+                                <td class="model" class:unnamed=e.model.is_none()>{e.display_name()}</td>
                                 <td>{e.version.clone().unwrap_or_default()}</td>
                                 <td>{e.created_at.clone()}</td>
                                 <td><span class=format!("badge {status}")>{status.to_uppercase()}</span></td>
@@ -52,7 +52,7 @@ pub fn Inventory(index: Arc<Index>) -> impl IntoView {
                         }
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </section>
     }
 }

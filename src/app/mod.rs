@@ -244,6 +244,7 @@ fn App() -> impl IntoView {
     let progress = RwSignal::new(RunProgress::default());
     // The sign-off key chosen in this tab, kept across reports shown.
     let sign_key = RwSignal::new(None::<(String, String)>);
+    let sign_message = RwSignal::new(None::<Result<String, String>>);
     // The signatures of the report shown, as checked in the page.
     let verification = RwSignal::new(None::<Result<Verification, String>>);
     // A one-file HTML report: the report is in the page, there is no worker.
@@ -404,6 +405,7 @@ fn App() -> impl IntoView {
     {
         Ok((text, report)) => {
             error.set(None);
+            sign_message.set(None);
             trusted_keys.set_value(trusted.clone());
             // A new report: its reproduction starts afresh.
             reproduction.set(None);
@@ -498,9 +500,17 @@ fn App() -> impl IntoView {
                     urls.push(("train", t));
                 }
                 run_urls(urls, params.get("config"));
-            } else {
-                // A published folder (attest publish) has an index.json beside
-                // the page: show it as the model inventory.
+            } else if web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| {
+                    d.query_selector(r#"meta[name="attest-inventory"]"#)
+                        .ok()
+                        .flatten()
+                })
+                .is_some()
+            {
+                // A published folder (attest publish marks its page) has an
+                // index.json beside the page: show it as the model inventory.
                 wasm_bindgen_futures::spawn_local(async move {
                     let Ok(blob) = fetch_blob("index.json").await else {
                         return;
@@ -527,6 +537,7 @@ fn App() -> impl IntoView {
             <h1>"Attest"</h1>
             <p class="tag">"Model-validation checks in your browser. Nothing is uploaded."</p>
         </header>
+        <main id="main">
         {(!standalone).then(|| view! {
         <section class="inputs" aria-label="Data">
             {DATASETS.iter().map(|(label, title)| view! {
@@ -581,7 +592,7 @@ fn App() -> impl IntoView {
                     </p>
                 })}
                 <report::ReportView report=report.clone() verification=verification/>
-                <sign::SignPanel report=report.clone() key=sign_key on_signed=Callback::new(move |signed: String| {
+                <sign::SignPanel report=report.clone() key=sign_key message=sign_message on_signed=Callback::new(move |signed: String| {
                     show_report_text(Ok(signed), trusted_keys.get_value())
                 })/>
                 {(!standalone).then(|| {
@@ -649,5 +660,7 @@ fn App() -> impl IntoView {
                 }})}
             }.into_any(),
         }}
+        </main>
+        <charts::ChartTip/>
     }
 }

@@ -63,10 +63,39 @@ pub fn ReportView(
     };
     let status = report.summary.status;
     let c = report.summary.counts;
+    // A report whose summary does not follow from its checks, or whose
+    // signatures do not hold, shows no verdict: it says why instead.
+    let summary_problem = view_model::summary_problem(&report);
+    let untrusted = move || {
+        let signature = verification.with(|v| match v {
+            Some(Ok(v)) if v.problem.is_some() => v.problem.clone(),
+            Some(Ok(v)) => v.signatures.iter().find_map(|s| match &s.state {
+                State::Invalid { reason } => {
+                    Some(format!("a signature of {} is invalid: {reason}", s.signer))
+                }
+                _ => None,
+            }),
+            _ => None,
+        });
+        summary_problem.clone().or(signature)
+    };
+    let verdict = move || {
+        match untrusted() {
+        Some(why) => view! {
+            <h2>"Result: " <span id="summary-status" class="badge error" data-untrusted="true">"NOT TRUSTWORTHY"</span></h2>
+            <p id="integrity-alert" class="error" role="alert">
+                {format!("This report was changed after it was made or signed: {why}. Do not rely on its verdict; ask for the original.")}
+            </p>
+        }.into_any(),
+        None => view! {
+            <h2>"Result: " <span id="summary-status" class=format!("badge {}", status_class(status))>{status.as_str().to_uppercase()}</span></h2>
+        }.into_any(),
+    }
+    };
     view! {
         <section id="report" class="report">
             <div class="summary">
-                <h2>"Result: " <span id="summary-status" class=format!("badge {}", status_class(status))>{status.as_str().to_uppercase()}</span></h2>
+                {verdict}
                 <p class="counts">
                     {format!("{} pass · {} warn · {} fail · {} error · {} skipped", c.pass, c.warn, c.fail, c.error, c.skipped)}
                 </p>
@@ -95,7 +124,7 @@ pub fn ReportView(
                 })
             }
             <Signatures count=n_signatures verification=verification/>
-            <table class="inputs-table">
+            <div class="table-scroll"><table id="section-inputs" class="inputs-table">
                 <thead><tr><th>"Dataset"</th><th>"File"</th><th class="num">"Rows"</th><th>"SHA-256"</th></tr></thead>
                 <tbody>
                     {report.inputs.iter().map(|i| view! {
@@ -107,15 +136,21 @@ pub fn ReportView(
                         </tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <h2>"Checks"</h2>
             <ul class="checks">
-                {report.checks.iter().map(|c| view! {
-                    <li data-check=c.id.clone()>
-                        <span class=format!("badge {}", status_class(c.status))>{c.status.as_str()}</span>
-                        <strong>{c.title.clone()}</strong>
-                        <span class="msg">{c.message.clone().unwrap_or_default()}</span>
-                    </li>
+                {report.checks.iter().map(|c| {
+                    let title = match view_model::section_anchor(&c.id) {
+                        Some(a) if c.status != Status::Skipped => view! { <a class="title" href=format!("#{a}")>{c.title.clone()}</a> }.into_any(),
+                        _ => view! { <strong class="title">{c.title.clone()}</strong> }.into_any(),
+                    };
+                    view! {
+                        <li data-check=c.id.clone()>
+                            <span class=format!("badge {}", status_class(c.status))>{c.status.as_str()}</span>
+                            {title}
+                            <span class="msg">{view_model::page_words(c.message.as_deref().unwrap_or_default())}</span>
+                        </li>
+                    }
                 }).collect_view()}
             </ul>
             <Findings report=report.clone()/>
@@ -150,7 +185,7 @@ fn Findings(
     };
     let (findings, notes) = (list("findings"), list("observations"));
     view! {
-        <h2>"Data quality"</h2>
+        <h2 id="section-data-quality">"Data quality"</h2>
         <ul id="dq-findings" class="findings">
             {findings.into_iter().map(|f| view! { <li class="warn">{f}</li> }).collect_view()}
             {notes.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}
@@ -201,12 +236,13 @@ fn DriftTable(
     };
     let detail_rows = all.clone();
     view! {
-        <h2>"Drift"</h2>
+        <h2 id="section-drift">"Drift"</h2>
         <input id="drift-filter" class="filter" type="search" placeholder="filter columns"
             on:input=move |ev| filter.set(event_target_value(&ev))/>
-        <table id="drift-table" class="drift">
+        <div class="table-scroll"><table id="drift-table" class="drift">
             <thead>
                 <tr>
+                    <th>"Status"</th>
                     {header("Column", SortKey::Column)}
                     <th>"Kind"</th>
                     <th>"Deciding metric"</th>
@@ -214,16 +250,27 @@ fn DriftTable(
                     <th>"Threshold"</th>
                     {METRIC_COLUMNS.iter().map(|m| header(m, SortKey::Metric(m))).collect_view()}
                     <th>"Missing (current)"</th>
-                    <th>"Status"</th>
                 </tr>
             </thead>
             <tbody>
                 {move || rows().into_iter().map(|row| {
                     let name = row.column.clone();
                     let pick = name.clone();
+                    let key_pick = name.clone();
+                    let is = name.clone();
+                    // Reachable by keyboard: Tab to a row, Enter or Space opens its charts.
+                    let keydown = move |ev: leptos::ev::KeyboardEvent| {
+                        if ev.key() == "Enter" || ev.key() == " " {
+                            ev.prevent_default();
+                            selected.set(Some(key_pick.clone()));
+                        }
+                    };
                     view! {
-                        <tr data-column=name.clone() class:selected=move || selected.get().as_deref() == Some(name.as_str())
-                            on:click=move |_| selected.set(Some(pick.clone()))>
+                        <tr data-column=name.clone() tabindex="0"
+                            aria-selected=move || (selected.get().as_deref() == Some(is.as_str())).to_string()
+                            class:selected=move || selected.get().as_deref() == Some(name.as_str())
+                            on:click=move |_| selected.set(Some(pick.clone())) on:keydown=keydown>
+                            <td>{row.status.map(|s| view! { <span class=format!("badge {}", s.as_str())>{s.as_str()}</span> })}</td>
                             <td class="col">{row.column.clone()}<small>{format!(" {}", row.role)}</small></td>
                             <td>{row.kind.clone()}</td>
                             <td>{row.deciding.as_ref().map(|d| d.0.clone()).unwrap_or_default()}</td>
@@ -238,12 +285,11 @@ fn DriftTable(
                                 }
                             }).collect_view()}
                             <td class="num">{row.missing_current.map(fmt_pct).unwrap_or_default()}</td>
-                            <td>{row.status.map(|s| view! { <span class=format!("badge {}", s.as_str())>{s.as_str()}</span> })}</td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
-        </table>
+        </table></div>
         {move || {
             let name = selected.get()?;
             let row: DriftRow = detail_rows.iter().find(|r| r.column == name)?.clone();
@@ -262,22 +308,32 @@ fn Performance(
         return ().into_any();
     };
     if perf.status == Status::Skipped {
-        return view! { <h2>"Performance"</h2><p class="hint">{perf.message.clone().unwrap_or_default()}</p> }.into_any();
+        return view! { <h2 id="section-performance">"Performance"</h2><p class="hint">{view_model::page_words(perf.message.as_deref().unwrap_or_default())}</p> }.into_any();
     }
     let pairs = view_model::performance_pairs(&report);
     let ev = perf.evidence.clone();
     let confusion = ev.get("current").and_then(|c| c.get("confusion")).cloned();
     view! {
-        <h2>"Performance"</h2>
+        <h2 id="section-performance">"Performance"</h2>
         <div id="performance" class="cards">
             {pairs.into_iter().map(|(name, r, c)| {
-                let change = match (r, c) { (Some(r), Some(c)) => format!("{:+.4}", c - r), _ => String::new() };
+                let change = match (r, c) {
+                    (Some(r), Some(c)) => {
+                        let d = view_model::fmt_delta(c - r, r);
+                        if d == "0" || d.starts_with('-') { d } else { format!("+{d}") }
+                    }
+                    _ => String::new(),
+                };
+                // Better or worse than the reference, by the metric's direction.
+                let dir = match (r, c) { (Some(r), Some(c)) => view_model::direction(&name, r, c), _ => None };
                 view! {
                     <div class="card" data-metric=name.clone()>
                         <div class="name">{name.clone()}</div>
                         <div class="value" data-dataset="current" data-value=c.map(|v| v.to_string()).unwrap_or_default()>{c.map(fmt_num).unwrap_or_else(|| "—".into())}</div>
                         <div class="ref">"reference " {r.map(fmt_num).unwrap_or_else(|| "—".into())}</div>
-                        <div class="change">{change}</div>
+                        <div class=format!("change {}", dir.unwrap_or("")) data-direction=dir.unwrap_or("")>
+                            {change}{dir.filter(|d| *d != "same").map(|d| format!(" {} {d}", if d == "better" { "▲" } else { "▼" }))}
+                        </div>
                     </div>
                 }
             }).collect_view()}
@@ -321,7 +377,7 @@ fn Segments(
         return ().into_any();
     }
     view! {
-        <h2>"Performance by segment"</h2>
+        <h2 id="section-segments">"Performance by segment"</h2>
         {tables.into_iter().map(|t| {
             let metric = t.get("metric").and_then(Value::as_str).unwrap_or("accuracy").to_string();
             let worst = t.get("worst").and_then(Value::as_str).map(str::to_string);
@@ -377,7 +433,7 @@ fn Fairness(
             .unwrap_or_else(|| "—".into())
     };
     view! {
-        <h2>"Fairness"</h2>
+        <h2 id="section-fairness">"Fairness"</h2>
         {tables.into_iter().map(|t| {
             let col = t.get("column").and_then(Value::as_str).unwrap_or("").to_string();
             let groups = t.get("groups").and_then(Value::as_array).cloned().unwrap_or_default();
@@ -420,7 +476,7 @@ fn Signatures(
     verification: RwSignal<Option<Result<Verification, String>>>,
 ) -> impl IntoView {
     if count == 0 {
-        return view! { <p id="signatures" class="meta" data-count="0">"Not signed. Sign with `attest sign`."</p> }.into_any();
+        return view! { <p id="signatures" class="meta" data-count="0">{view_model::page_words("Not signed. Sign with `attest sign`.")}</p> }.into_any();
     }
     view! {
         <section id="signatures" class="signatures" data-count=count.to_string()>

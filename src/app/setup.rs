@@ -49,6 +49,7 @@ fn task_str(t: Task) -> &'static str {
 pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl IntoView {
     let datasets = preview.datasets.clone();
     let has_train = datasets.iter().any(|d| d.dataset == "train");
+    let differences = crate::setup::schema_differences(&preview);
     let names: Vec<String> = preview
         .plan
         .columns
@@ -211,6 +212,13 @@ pub fn SetupView(preview: Preview, choices: RwSignal<Option<Choices>>) -> impl I
                     </div>
                 }).collect_view()}
             </div>
+            {(!differences.is_empty()).then(|| view! {
+                <div id="schema-differences" class="warn-note" role="status">
+                    <strong>"The files' columns differ. "</strong>
+                    "A column missing from a dataset cannot be compared with it, and the schema check will say so: make sure these are the files you meant."
+                    <ul class="schema-differences">{differences.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                </div>
+            })}
             <div class="scroll">
                 <table id="setup-columns" class="setup-table">
                     <thead><tr>

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use attest_check::report::Status;
 use attest_check::sign::{Decision, SignOff};
 use attest_check::Report;
 use leptos::prelude::*;
@@ -51,8 +52,21 @@ pub fn SignPanel(
     /// The key file's text and what to call it; owned by the page so that
     /// it outlives this panel.
     key: RwSignal<Option<(String, String)>>,
+    /// What the last step said ("Signed by …"), owned by the page so that
+    /// it stays beside the button when the signed report is shown anew.
+    message: RwSignal<Option<Result<String, String>>>,
 ) -> impl IntoView {
-    let message = RwSignal::new(None::<Result<String, String>>);
+    // A failing report is approved only after a second, confirming click.
+    let confirming = RwSignal::new(false);
+    let status = report.summary.status;
+    let failing = matches!(status, Status::Fail | Status::Error);
+    let verdict_note = failing.then(|| {
+        format!(
+            "This report's result is {}: {} check(s) fail. Approving it records that you accept a failing model.",
+            status.as_str().to_uppercase(),
+            report.summary.counts.fail + report.summary.counts.error
+        )
+    });
     let pick_key = move |ev: web_sys::Event| {
         if let Some(file) = super::picked_file(&ev) {
             let name = file.name();
@@ -80,21 +94,47 @@ pub fn SignPanel(
             message.set(Some(Err("choose your key file, or make a new key".into())));
             return;
         };
+        let Some(decision) = Decision::parse(&input_value("sign-decision")) else {
+            message.set(Some(Err(
+                "choose your decision: approved, approved with conditions or rejected".into(),
+            )));
+            return;
+        };
+        if failing && decision == Decision::Approved && !confirming.get_untracked() {
+            confirming.set(true);
+            message.set(Some(Err(format!(
+                "The result is {}. Click “Sign this report” again to approve it anyway, or choose another decision.",
+                status.as_str().to_uppercase()
+            ))));
+            return;
+        }
+        confirming.set(false);
         let comment = input_value("sign-comment");
         let signoff = SignOff {
             signer: input_value("sign-signer").trim().to_string(),
             role: input_value("sign-role").trim().to_string(),
-            decision: Decision::parse(&input_value("sign-decision")).unwrap_or(Decision::Approved),
+            decision,
             comment: (!comment.trim().is_empty()).then(|| comment.trim().to_string()),
             signed_at: super::now_rfc3339(),
         };
         match crate::share::sign_text(&report.to_json(), &key_text, &signoff) {
             Ok(signed) => {
-                message.set(Some(Ok(format!(
-                    "Signed by {} as {}. Download the report to keep the signature.",
-                    signoff.signer, signoff.role
-                ))));
+                // The signed report is shown anew (and clears the message), then says so;
+                // the next signer chooses a decision of their own.
                 on_signed.run(signed);
+                if let Some(select) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("sign-decision"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                {
+                    select.set_value("");
+                }
+                message.set(Some(Ok(format!(
+                    "Signed by {} as {}: {}. The signature is listed under “Sign-off” above; download the report to keep it.",
+                    signoff.signer,
+                    signoff.role,
+                    signoff.decision.as_str().replace('_', " ")
+                ))));
             }
             Err(e) => message.set(Some(Err(e))),
         }
@@ -107,7 +147,9 @@ pub fn SignPanel(
                 <label>"Name " <input id="sign-signer" type="text" autocomplete="name"/></label>
                 <label>"Role " <input id="sign-role" type="text" placeholder="validator, approver…"/></label>
                 <label>"Decision "
-                    <select id="sign-decision">
+                    <select id="sign-decision" on:change=move |_| confirming.set(false)>
+                        // No decision is chosen for the signer.
+                        <option value="" selected=true disabled=true>"choose…"</option>
                         <option value="approved">"approved"</option>
                         <option value="approved_with_conditions">"approved with conditions"</option>
                         <option value="rejected">"rejected"</option>
@@ -121,10 +163,12 @@ pub fn SignPanel(
                 <button id="sign-new-key" class="secondary" on:click=generate>"Make a new key"</button>
                 <small id="sign-key-name" class="meta">{move || key.with(|k| k.as_ref().map(|(_, n)| format!("key: {n}")).unwrap_or_else(|| "no key chosen".into()))}</small>
             </div>
+            {verdict_note.map(|t| view! { <p id="sign-verdict" class="warn-note">{t}</p> })}
             <button id="sign-button" on:click=sign>"Sign this report"</button>
             {move || message.get().map(|m| match m {
-                Ok(t) => view! { <p id="sign-message" class="meta" data-state="ok">{t}</p> }.into_any(),
-                Err(e) => view! { <p id="sign-message" class="error" data-state="error">{e}</p> }.into_any(),
+                Ok(t) => view! { <p id="sign-message" class="ok-note" role="status" data-state="ok">{t}</p> }.into_any(),
+                Err(e) if confirming.get() => view! { <p id="sign-message" class="warn-note" role="alert" data-state="confirm">{e}</p> }.into_any(),
+                Err(e) => view! { <p id="sign-message" class="error" role="alert" data-state="error">{e}</p> }.into_any(),
             })}
         </section>
     }

@@ -209,6 +209,13 @@ test("a corrupt file gives a clear message and the page stays usable", async () 
   const error = page.locator("#error");
   await error.waitFor({ timeout: 60_000 });
   assert.match(await error.textContent(), /not_parquet\.parquet: unsupported file format/);
+  // an image renamed .parquet is named for what it is
+  const png = path.join(artifacts, "photo.parquet");
+  await writeFile(png, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]));
+  await page.setInputFiles("#reference-file", png);
+  await page.click("#run");
+  await page.waitForFunction(() => /photo\.parquet/.test(document.querySelector("#error")?.textContent || ""), null, { timeout: 60_000 });
+  assert.match(await error.textContent(), /photo\.parquet: .*a PNG image, not Parquet or CSV/);
   // still usable: a good pair runs afterwards
   await page.setInputFiles("#reference-file", good);
   await page.click("#run");
@@ -537,11 +544,28 @@ test("signatures are verified in the page: trusted, unknown key, and tampered", 
   assert.match(first, /<img src=x onerror=alert\(1\)> fine/);
   assert.equal(await good.page.locator("#signatures img").count(), 0);
   assert.equal(good.dialogs(), 0);
+  // a verdict only for a report that holds
+  assert.notEqual(await good.page.locator("#summary-status").getAttribute("data-untrusted"), "true");
   await good.page.close();
 
   const bad = await open("tampered.json");
   assert.deepEqual(bad.states, ["invalid", "unknown"]);
+  assert.equal((await bad.page.locator("#summary-status").textContent()).trim(), "NOT TRUSTWORTHY");
+  assert.match(await bad.page.locator("#integrity-alert").textContent(), /changed after it was made or signed/);
   await bad.page.close();
+  // an unsigned report whose summary was rewritten to PASS over failing checks
+  const doc = JSON.parse(await readFile(unsigned, "utf8"));
+  assert.ok(doc.summary.counts.fail > 0, "the pair fails a check");
+  doc.summary.status = "pass";
+  await writeFile(path.join(reportsDir, "rewritten.json"), JSON.stringify(doc));
+  const page = await browser.newPage();
+  page.on("request", (r) => requests.push(r.url()));
+  await page.goto(`${origin}/?report=reports/rewritten.json`);
+  await page.waitForSelector("#report", { timeout: 60_000 });
+  assert.equal((await page.locator("#summary-status").textContent()).trim(), "NOT TRUSTWORTHY");
+  assert.match(await page.locator("#integrity-alert").textContent(), /its summary says pass, but its checks make it fail/);
+  assert.doesNotMatch(await page.locator(".summary h2").textContent(), /PASS/);
+  await page.close();
 });
 
 test("files dropped on the two fields run like chosen ones", async () => {
@@ -688,6 +712,7 @@ test("a one-file HTML report opens from file:// with no network and shows the sa
   await page.waitForFunction(() => /one-file\.key/.test(document.querySelector("#sign-key-name").textContent));
   await page.fill("#sign-signer", "Grace Hopper");
   await page.fill("#sign-role", "approver");
+  await page.selectOption("#sign-decision", "approved_with_conditions");
   await page.click("#sign-button");
   await page.waitForFunction(() => document.querySelectorAll("#signatures li[data-state]").length === 2);
   const [again] = await Promise.all([page.waitForEvent("download"), page.click("#download-html")]);
@@ -829,15 +854,18 @@ test("a published folder shows the model inventory and opens each report by link
   runCli(["sign", plain, "--key", key, "--signer", "Grace Hopper", "--role", "approver", "--decision", "approved",
     "-o", path.join(input, "signed.json")]);
   await writeFile(path.join(input, "trusted-keys.json"), JSON.stringify({ keys: [{ name: "Model Risk", public_key: pub }] }));
+  // a report whose configuration names no model: the inventory calls it by its files
+  runCli(["check", "--reference", ref, "--current", cur, "--json", path.join(input, "unnamed.json")], [0, 1]);
   const out = runCli(["publish", input, siteDir]).stdout.toString();
-  assert.match(out, /published 2 reports/);
+  assert.match(out, /published 3 reports/);
 
   const page = await browser.newPage();
   page.on("request", (r) => requests.push(r.url()));
   await page.goto(`${origin}/site/`);
   await page.waitForSelector("#inventory tbody tr");
   const rows = await page.locator("#inventory tbody tr").evaluateAll((trs) => trs.map((tr) => tr.dataset.path));
-  assert.deepEqual(rows.sort(), ["reports/older/plain.json", "reports/signed.json"]);
+  assert.deepEqual(rows.sort(), ["reports/older/plain.json", "reports/signed.json", "reports/unnamed.json"]);
+  assert.equal((await page.locator('#inventory tr[data-path="reports/unnamed.json"] .model').textContent()).trim(), "reference.parquet · current.parquet");
   const signedRow = page.locator('#inventory tr[data-path="reports/signed.json"]');
   assert.match(await signedRow.locator(".model").textContent(), /<b>churn<\/b>/);
   assert.equal(await page.locator("#inventory b").count(), 0, "names are text");
@@ -870,6 +898,10 @@ test("signing in the page: a new key or the user's key file; the CLI verifies th
   await page.waitForSelector('#signatures li[data-state="unknown"]');
   // the signed report is shown anew, and the key is still chosen
   assert.match(await page.locator("#sign-key-name").textContent(), /a new key/);
+  // the confirmation stays beside the button
+  assert.match(await page.locator('#sign-message[data-state="ok"]').textContent(), /Signed by Ada Lovelace as validator: approved with conditions/);
+  // no decision is chosen for the signer
+  assert.equal(await page.locator("#sign-decision").inputValue(), "");
   // then a key file from `attest keygen`
   const cliKey = path.join(artifacts, "page-cli.key");
   await (await import("node:fs/promises")).rm(cliKey, { force: true });
@@ -879,6 +911,11 @@ test("signing in the page: a new key or the user's key file; the CLI verifies th
   await page.fill("#sign-signer", "Grace Hopper");
   await page.fill("#sign-role", "approver");
   await page.selectOption("#sign-decision", "approved");
+  // the report fails: approving it takes a second, confirming click
+  assert.match(await page.locator("#sign-verdict").textContent(), /result is FAIL/);
+  await page.click("#sign-button");
+  await page.waitForSelector('#sign-message[data-state="confirm"]');
+  assert.equal(await page.locator("#signatures li[data-state]").count(), 1, "not signed before the confirmation");
   await page.click("#sign-button");
   await page.waitForFunction(() => document.querySelectorAll("#signatures li[data-state]").length === 2);
   const text = await page.locator("#signatures").textContent();
@@ -955,6 +992,8 @@ test("two Parquet files and an ONNX model dropped: parity, the heat map, extreme
   }
   // The heat map: every feature × perturbation cell, equal to the CLI's.
   assert.equal(await page.locator("#sensitivity-heatmap tbody tr").count(), features.length);
+  assert.equal(await page.locator("#heatmap-legend .heat-step").count(), 5, "the heat map's colour legend");
+  assert.equal(await page.locator("#model-sensitivity .caveat").count(), 0, "no caveat when parity holds");
   let cells = 0;
   for (const f of features) {
     for (const seg of ["noise 0.01", "noise 0.05", "noise 0.1", "q01", "q99", "max+iqr", "min-iqr"]) {
@@ -997,6 +1036,11 @@ test("a model that does not reproduce the predictions: the parity failure comes 
   assert.match(await page.locator("#parity-alert").textContent(), /does not reproduce the predictions/);
   assert.equal(await page.locator("#model-parity").getAttribute("data-status"), "fail");
   assert.equal((await page.locator("#summary-status").textContent()).trim(), "FAIL");
+  // the sections computed from that file say whose behaviour they describe
+  for (const id of ["#model-sensitivity", "#model-permutation"])
+    if (await page.locator(id).count())
+      assert.match(await page.locator(`${id} .caveat`).textContent(), /does not reproduce the predictions/, id);
+  assert.ok(await page.locator("#model-sensitivity .caveat, #model-permutation .caveat").count() >= 1, "a caveat is shown");
   await page.close();
 });
 
@@ -1097,5 +1141,168 @@ test("cancel during the model's phase stops it, and the page runs a model again"
   await page.waitForSelector("#model-parity, #error", { timeout: 120_000 });
   assert.equal(await page.locator("#error").count(), 0);
   assert.equal(await page.locator("#model-parity").getAttribute("data-status"), "pass");
+  await page.close();
+});
+
+// Contrast ratio of two CSS colours (WCAG 2), from getComputedStyle's rgb().
+function contrast(fg, bg) {
+  const lum = (c) => {
+    const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map(Number).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}
+
+test("the report reads on a laptop and a phone: verdict first, tables scroll inside, charts keep their labels, keyboard, contrast, no console noise", async () => {
+  const { cases } = JSON.parse(await readFile(path.join(conformance, "expected.json"), "utf8"));
+  const c = cases.find((x) => x.name === "validation_binary");
+  const file = (k) => path.join(conformance, c[k]);
+  const config = await caseConfig(c);
+  const expected = cliReport(file("reference"), file("current"), ["--train", file("train"), "--config", config.file]);
+  const saved = path.join(artifacts, "layout-report.json");
+  await writeFile(saved, JSON.stringify(expected));
+  const noise = [];
+  const listen = (page) => {
+    page.on("request", (r) => requests.push(r.url()));
+    page.on("console", (m) => { if (["error", "warning"].includes(m.type())) noise.push(`${m.type()}: ${m.text()}`); });
+    page.on("worker", (w) => w.on?.("console", (m) => { if (["error", "warning"].includes(m.type())) noise.push(`worker ${m.type()}: ${m.text()}`); }));
+  };
+  for (const [width, height] of [[1366, 900], [390, 844]]) {
+    const page = await browser.newPage({ viewport: { width, height } });
+    listen(page);
+    await page.goto(origin + "/");
+    await page.waitForSelector("#run");
+    await page.setInputFiles("#report-file", saved);
+    await page.waitForSelector("#report");
+    await page.waitForSelector("#column-charts svg.chart");
+    // Nothing sticks out of the screen but inside a box that scrolls.
+    const overflow = await page.evaluate(() => {
+      const vw = document.documentElement.clientWidth;
+      const bad = [];
+      if (document.documentElement.scrollWidth > vw + 1) bad.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+      const scrolls = (e) => ["auto", "scroll"].includes(getComputedStyle(e).overflowX);
+      for (const el of document.querySelectorAll("main *")) {
+        let p = el.parentElement, inside = false;
+        for (; p && p !== document.body; p = p.parentElement) if (scrolls(p)) { inside = true; break; }
+        if (inside) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width > 0 && r.right > vw + 1)
+          bad.push(`${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""} .${el.className?.baseVal ?? el.className} ends at ${Math.round(r.right)}`);
+      }
+      return bad.slice(0, 8);
+    });
+    assert.deepEqual(overflow, [], `${width} px: wider than the screen`);
+    // The drift table's verdict is its first column, on screen.
+    assert.equal((await page.locator("#drift-table thead th").first().textContent()).trim(), "Status");
+    const status = await page.locator("#drift-table tbody tr").first().locator("td").first().boundingBox();
+    assert.ok(status && status.x + status.width <= width, `${width} px: the status column is off-screen`);
+    // Every chart's text lies inside its chart, and axis titles overlap no tick.
+    const clipped = await page.evaluate(() => {
+      const bad = [];
+      for (const svg of document.querySelectorAll("svg.chart")) {
+        const box = svg.getBoundingClientRect();
+        if (box.width === 0) continue;
+        const texts = [...svg.querySelectorAll("text")].map((t) => [t, t.getBoundingClientRect()]);
+        for (const [t, r] of texts) {
+          if (r.width === 0) continue;
+          if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1)
+            bad.push(`${svg.getAttribute("aria-label")}: "${t.textContent}" is cut`);
+          if (t.classList.contains("label"))
+            for (const [u, q] of texts)
+              if (u !== t && q.width > 0 && Math.min(r.right, q.right) - Math.max(r.left, q.left) > 1 && Math.min(r.bottom, q.bottom) - Math.max(r.top, q.top) > 1)
+                bad.push(`${svg.getAttribute("aria-label")}: "${t.textContent}" overlaps "${u.textContent}"`);
+        }
+      }
+      return bad.slice(0, 8);
+    });
+    assert.deepEqual(clipped, [], `${width} px: chart labels`);
+    await page.screenshot({ path: path.join(artifacts, `report-${width}.png`), fullPage: true });
+    await page.close();
+  }
+
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+  listen(page);
+  await page.goto(origin + "/");
+  await page.waitForSelector("#run");
+  await page.setInputFiles("#report-file", saved);
+  await page.waitForSelector("#report");
+  assert.equal(await page.locator("main").count(), 1, "one main landmark");
+  // Every check that ran links to its section, and the section is there.
+  const links = await page.locator("ul.checks a.title").evaluateAll((as) => as.map((a) => [a.getAttribute("href"), !!document.querySelector(a.getAttribute("href"))]));
+  assert.ok(links.length >= 10, `only ${links.length} checks link to a section`);
+  for (const [href, there] of links) assert.ok(there, `${href} is not on the page`);
+  // Skipped checks speak of the page's controls, not of flags.
+  const words = await page.locator("ul.checks .msg").allTextContents();
+  for (const w of words) assert.doesNotMatch(w, /--[a-z]|`attest /, w);
+  // Drift rows by keyboard: Tab from the filter reaches the rows; Enter opens one.
+  await page.focus("#drift-filter");
+  let onRow = false;
+  for (let i = 0; i < 20 && !onRow; i++) {
+    await page.keyboard.press("Tab");
+    onRow = await page.evaluate(() => document.activeElement?.closest("#drift-table tbody tr") != null);
+  }
+  assert.ok(onRow, "Tab never reaches a drift row");
+  await page.keyboard.press("Tab");
+  const second = await page.evaluate(() => document.activeElement.dataset.column);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(`#column-charts[data-column="${second}"]`);
+  assert.equal(await page.locator(`#drift-table tr[data-column="${second}"]`).getAttribute("aria-selected"), "true");
+  // A chart point takes focus and shows its numbers beside it.
+  const point = page.locator('svg.time-chart[data-metric="roc_auc"] g[data-series="current"] circle').first();
+  assert.equal(await point.evaluate((e) => e.tabIndex), 0);
+  await point.focus();
+  await page.waitForSelector("#chart-tip");
+  assert.match(await page.locator("#chart-tip").textContent(), /current .*roc_auc \d/);
+  // Direction: the performance cards say better or worse, as the numbers do.
+  const metricOf = (name, dataset) => expected.checks.find((k) => k.id === "performance").metrics.find((m) => m.name === name && m.dataset === dataset && !m.segment)?.value;
+  for (const [name, up] of [["roc_auc", true], ["accuracy", true]]) {
+    const [r, cur] = [metricOf(name, "reference"), metricOf(name, "current")];
+    const want = cur === r ? "same" : (cur > r) === up ? "better" : "worse";
+    assert.equal(await page.locator(`#performance .card[data-metric="${name}"] .change`).getAttribute("data-direction"), want, name);
+  }
+  // Champion vs challenger: every paired test the report holds.
+  const chal = expected.checks.find((k) => k.id === "challenger").metrics;
+  for (const [test, metric] of [["McNemar", "mcnemar_p_value"], ["DeLong", "delong_p_value"]])
+    close(Number(await page.locator(`#challenger-tests tr[data-test="${test}"] td[data-metric="${test.toLowerCase()}_p_value"]`).getAttribute("data-value")),
+      chal.find((m) => m.name === metric).value, metric);
+  assert.ok(await page.locator("#challenger-chunks tbody tr[data-direction]").count() >= 2, "the challenger by chunk");
+  // Contrast of the primary buttons, light and dark.
+  for (const scheme of ["light", "dark"]) {
+    await page.emulateMedia({ colorScheme: scheme });
+    const pairs = await page.locator("button:not(.secondary):not(.sort)").evaluateAll((bs) => bs.filter((b) => b.offsetParent).map((b) => {
+      const s = getComputedStyle(b);
+      return [b.id || b.textContent, s.color, s.backgroundColor];
+    }));
+    assert.ok(pairs.length >= 1, "a primary button is shown");
+    for (const [id, fg, bg] of pairs) assert.ok(contrast(fg, bg) >= 4.5, `${scheme}: ${id} has contrast ${contrast(fg, bg).toFixed(2)}`);
+  }
+  await page.close();
+
+  // A whole run in the page: its workers start without warnings either.
+  const run = await browser.newPage();
+  listen(run);
+  await run.goto(origin + "/");
+  await run.waitForSelector("#run");
+  await run.click("#demo");
+  await run.waitForSelector("#report", { timeout: 120_000 });
+  await run.close();
+  assert.deepEqual(noise, [], "console errors and warnings");
+});
+
+test("two files with different columns: the difference is said before the run", async () => {
+  const page = await newPage();
+  await page.setInputFiles("#reference-file", path.join(conformance, "binary_0/reference.parquet"));
+  await page.setInputFiles("#current-file", path.join(conformance, "regression_0/current.parquet"));
+  await page.waitForSelector("#setup", { timeout: 60_000 });
+  const said = await page.locator("#schema-differences").textContent();
+  assert.match(said, /only in reference: /);
+  assert.match(said, /only in current: /);
+  // the same files twice: nothing to say
+  await page.setInputFiles("#current-file", path.join(conformance, "binary_0/current.parquet"));
+  await page.waitForFunction(() => document.querySelector("#setup") && !document.querySelector("#schema-differences"), null, { timeout: 60_000 });
   await page.close();
 });

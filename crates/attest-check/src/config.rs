@@ -360,8 +360,11 @@ pub struct BacktestConfig {
     pub chunks: Option<usize>,
     /// Thresholds are the reference chunks' mean ∓ this many standard deviations.
     pub std_devs: f64,
-    /// Severity of a current chunk outside the thresholds.
+    /// Severity of a current chunk outside the thresholds on the worse side.
     pub severity: Severity,
+    /// Whether a chunk better than the thresholds alarms too (by default it
+    /// is drawn as "better" and passes: SPEC §3 "Verdicts", rule 5).
+    pub alert_on_improvement: bool,
 }
 
 impl Default for BacktestConfig {
@@ -372,6 +375,7 @@ impl Default for BacktestConfig {
             chunks: None,
             std_devs: 3.0,
             severity: Severity::Warn,
+            alert_on_improvement: false,
         }
     }
 }

@@ -54,6 +54,10 @@ pub struct Entry {
     pub counts: Counts,
     /// Rows of the reference and current datasets.
     pub rows: Vec<u64>,
+    /// The input files' names in report order, to name a report whose model
+    /// card has no name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
     #[serde(default)]
     pub signatures: Vec<Signer>,
 }
@@ -102,8 +106,28 @@ pub fn entry(path: &str, text: &str, trusted: Option<&TrustedKeys>) -> Result<En
         status: report.summary.status,
         counts: report.summary.counts,
         rows: report.inputs.iter().map(|i| i.rows).collect(),
+        files: report.inputs.iter().map(|i| i.name.clone()).collect(),
         signatures,
     })
+}
+
+impl Entry {
+    /// What to call the report in a list: the model card's name, else its
+    /// files' names (`reference.parquet · current.parquet`), else its path.
+    pub fn display_name(&self) -> String {
+        if let Some(m) = self.model.as_deref().filter(|m| !m.trim().is_empty()) {
+            return m.to_string();
+        }
+        if !self.files.is_empty() {
+            let base = |f: &String| f.rsplit(['/', '\\']).next().unwrap_or(f).to_string();
+            return self.files.iter().map(base).collect::<Vec<_>>().join(" · ");
+        }
+        self.path
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.path)
+            .to_string()
+    }
 }
 
 /// The catalogue of `entries`: models by name (unnamed last), newest first.
@@ -171,6 +195,41 @@ mod tests {
         }
         r.created_at = created_at.into();
         r.to_json()
+    }
+
+    #[test]
+    fn a_report_without_a_model_name_is_called_by_its_files() {
+        let named = entry(
+            "reports/a.json",
+            &report(Some("churn"), "2026-01-02T00:00:00Z"),
+            None,
+        )
+        .expect("entry");
+        assert_eq!(named.display_name(), "churn");
+        let unnamed = entry(
+            "reports/b.json",
+            &report(None, "2026-01-02T00:00:00Z"),
+            None,
+        )
+        .expect("entry");
+        let files: Vec<String> = small_report()
+            .inputs
+            .iter()
+            .map(|i| i.name.clone())
+            .collect();
+        assert!(!files.is_empty());
+        assert_eq!(unnamed.files, files);
+        assert_eq!(unnamed.display_name(), files.join(" · "));
+        let pathed = Entry {
+            files: vec!["/data/ref.parquet".into(), "C:\\data\\cur.csv".into()],
+            ..unnamed.clone()
+        };
+        assert_eq!(pathed.display_name(), "ref.parquet · cur.csv");
+        let bare = Entry {
+            files: Vec::new(),
+            ..unnamed
+        };
+        assert_eq!(bare.display_name(), "b.json");
     }
 
     #[test]

@@ -150,12 +150,20 @@ impl Dataset {
                 limits,
             });
         }
+        if let Some(kind) = known_binary(&head) {
+            return Err(Error::Format {
+                name,
+                message: format!("the file is {kind}, not Parquet or CSV"),
+            });
+        }
         let lower = name.to_ascii_lowercase();
         let looks_csv = lower.ends_with(".csv") || lower.ends_with(".csv.txt");
         if !looks_csv && head.contains(&0) {
             return Err(Error::Format {
                 name,
-                message: "no Parquet magic bytes `PAR1` at the start, and not text".into(),
+                message:
+                    "not Parquet or CSV: no Parquet magic bytes `PAR1` at the start, and not text"
+                        .into(),
             });
         }
         let (names, data) = read_csv(&source).map_err(|message| Error::Csv {
@@ -469,6 +477,27 @@ fn infer(codes: Vec<u32>, dict: Vec<String>) -> Column {
     }
 }
 
+/// The kind of a file that is neither Parquet nor CSV, told by its first
+/// bytes (a file renamed `.parquet` or `.csv` by mistake).
+fn known_binary(head: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 10] = [
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"%PDF", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx file is one)"),
+        (b"\xD0\xCF\x11\xE0", "an old Office document (.xls)"),
+        (b"\x1F\x8B", "a gzip-compressed file"),
+        (b"\x28\xB5\x2F\xFD", "a zstd-compressed file"),
+        (b"ARRO", "an Arrow IPC (Feather) file"),
+        (b"ORC", "an ORC file"),
+    ];
+    MAGIC
+        .iter()
+        .find(|(m, _)| head.starts_with(m))
+        .map(|(_, kind)| *kind)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,6 +508,22 @@ mod tests {
             "reference",
             Arc::new(MemorySource::new(name, bytes.to_vec())),
         )
+    }
+
+    #[test]
+    fn an_image_renamed_parquet_or_csv_is_neither() {
+        let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR";
+        for name in ["photo.parquet", "photo.csv", "photo"] {
+            let err = open(name, png).expect_err("refused").to_string();
+            assert!(err.contains("not Parquet or CSV"), "{name}: {err}");
+            assert!(err.contains("PNG image"), "{name}: {err}");
+        }
+        let err = open("book.parquet", b"PK\x03\x04rest")
+            .expect_err("refused")
+            .to_string();
+        assert!(err.contains("ZIP archive"), "{err}");
+        // text that merely starts with the same letters is still CSV
+        assert!(open("g.csv", b"GIF,x\n1,2\n").is_ok());
     }
 
     #[test]

@@ -20,6 +20,53 @@ use crate::report::Status;
 use crate::stats::distributions::{beta_inc, normal_sf};
 use crate::stats::hypothesis::welch_from_moments;
 
+/// σ(m), a metric's orientation (SPEC §3 "Conventions"): +1 when higher is
+/// better, −1 when lower is better, `None` for `mean_error` (and anything
+/// that is not a performance metric).
+pub fn orientation(name: &str) -> Option<f64> {
+    match name {
+        "accuracy" | "precision" | "recall" | "f1" | "roc_auc" | "pr_auc" | "r2" | "macro_f1"
+        | "weighted_f1" => Some(1.0),
+        "log_loss" | "brier" | "ece" | "rmse" | "mae" | "mape" => Some(-1.0),
+        _ => None,
+    }
+}
+
+/// Where a chunk's value lies against the reference chunks' band
+/// `[lo, hi]` (SPEC §3 "Verdicts", rule 5: direction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Inside,
+    /// Outside, on the worse side of the metric (or either side of a
+    /// metric without a direction).
+    Worse,
+    /// Outside, on the better side.
+    Better,
+}
+
+impl Side {
+    /// The side of `v` for the metric `name`.
+    pub fn of(name: &str, v: f64, lo: f64, hi: f64) -> Side {
+        if (lo..=hi).contains(&v) || v.is_nan() {
+            return Side::Inside;
+        }
+        match orientation(name) {
+            Some(s) if (s > 0.0) == (v > hi) => Side::Better,
+            _ => Side::Worse,
+        }
+    }
+    /// Its status: worse chunks take `severity`; better ones pass unless
+    /// improvements alarm too (`[backtest] alert_on_improvement`).
+    pub fn status(self, severity: Status, alert_on_improvement: bool) -> Status {
+        match self {
+            Side::Inside => Status::Pass,
+            Side::Worse => severity,
+            Side::Better if alert_on_improvement => severity,
+            Side::Better => Status::Pass,
+        }
+    }
+}
+
 /// One-sided binomial test: P(X ≥ k) for X ~ Binomial(n, p0), the chance
 /// that `k` or more of `n` rows show something each row shows with
 /// probability `p0`; as `scipy.stats.binom.sf(k - 1, n, p0)` =
@@ -494,6 +541,23 @@ pub fn metric_worse(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_change_for_the_worse_alarms_by_default() {
+        let warn = Status::Warn;
+        assert_eq!(Side::of("roc_auc", 0.6, 0.7, 0.8), Side::Worse);
+        assert_eq!(Side::of("roc_auc", 0.9, 0.7, 0.8), Side::Better);
+        assert_eq!(Side::of("rmse", 0.9, 0.7, 0.8), Side::Worse);
+        assert_eq!(Side::of("rmse", 0.6, 0.7, 0.8), Side::Better);
+        assert_eq!(Side::of("roc_auc", 0.75, 0.7, 0.8), Side::Inside);
+        // no direction: either side alarms
+        assert_eq!(Side::of("mean_error", 0.9, 0.7, 0.8), Side::Worse);
+        assert_eq!(Side::of("mean_error", 0.6, 0.7, 0.8), Side::Worse);
+        assert_eq!(Side::Better.status(warn, false), Status::Pass);
+        assert_eq!(Side::Better.status(warn, true), warn);
+        assert_eq!(Side::Worse.status(warn, false), warn);
+        assert_eq!(Side::Inside.status(warn, true), Status::Pass);
+    }
     use crate::stats::assert_close;
 
     // Expected values: scipy 1.17.1, statsmodels 0.15.0.

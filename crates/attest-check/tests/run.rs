@@ -540,6 +540,73 @@ fn backtest_chunks_with_one_class_and_empty_chunks() {
         .any(|m| m.name == "accuracy" && m.chunk.as_deref() == Some("[8:8)")));
 }
 
+/// Rows of `days`, 20 a day, with `right[d]` of every 10 predicted right.
+fn graded_days(first_day: usize, right: &[usize]) -> String {
+    let mut s = String::from("timestamp,prediction,label\n");
+    for (d, k) in right.iter().enumerate() {
+        for i in 0..20 {
+            let y = i % 2;
+            let p = if i % 10 < *k { y } else { 1 - y };
+            s.push_str(&format!("2024-01-{:02}T00:00:00Z,{p},{y}\n", first_day + d));
+        }
+    }
+    s
+}
+
+#[test]
+fn a_chunk_better_than_the_reference_chunks_is_drawn_better_and_does_not_alarm() {
+    // reference days right 6-8 of 10; current: one day perfect, one day 2 of 10
+    let (r, c) = (graded_days(1, &[6, 7, 8, 7, 6]), graded_days(10, &[10, 2]));
+    let config = Config::from_toml("[backtest]\nchunk = \"day\"\n").expect("toml");
+    let rep = report(&r, &c, &config);
+    let b = check(&rep, "backtest");
+    let status = |day: &str| {
+        b.metrics
+            .iter()
+            .find(|m| {
+                m.name == "accuracy"
+                    && m.dataset.as_deref() == Some("current")
+                    && m.chunk.as_deref() == Some(day)
+            })
+            .and_then(|m| m.status)
+    };
+    assert_eq!(status("2024-01-10"), Some(Status::Pass), "better: no alarm");
+    assert_eq!(
+        status("2024-01-11"),
+        Some(Status::Warn),
+        "worse: the severity"
+    );
+    assert_eq!(b.status, Status::Warn);
+    let better = b.evidence["better"].as_array().expect("better chunks");
+    assert!(better
+        .iter()
+        .any(|f| f["chunk"] == "2024-01-10" && f["metric"] == "accuracy"));
+    assert!(!b.evidence["flagged"]
+        .as_array()
+        .expect("flagged")
+        .iter()
+        .any(|f| f["chunk"] == "2024-01-10"));
+    let words = b.message.as_deref().unwrap_or_default();
+    assert!(
+        words.contains("worse than the reference chunks' range: 2024-01-11 accuracy 0.2"),
+        "{words}"
+    );
+    assert!(
+        words.contains(
+            "better than the reference chunks' range (not an alarm): 2024-01-10 accuracy 1"
+        ),
+        "{words}"
+    );
+    // only the better day: the check passes
+    let only_better = report(&r, &graded_days(10, &[10]), &config);
+    assert_eq!(check(&only_better, "backtest").status, Status::Pass);
+    // unless improvements alarm too
+    let alarmed = Config::from_toml("[backtest]\nchunk = \"day\"\nalert_on_improvement = true\n")
+        .expect("toml");
+    let rep = report(&r, &graded_days(10, &[10]), &alarmed);
+    assert_eq!(check(&rep, "backtest").status, Status::Warn);
+}
+
 #[test]
 fn all_timestamps_null_skip_calendar_chunks_with_a_reason() {
     let data = "timestamp,score,prediction,label\n,0.9,1,1\n,0.2,0,0\n";

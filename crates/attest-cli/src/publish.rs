@@ -61,6 +61,16 @@ fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// The page's index.html with `<meta name="attest-inventory">` in its head.
+fn with_inventory_marker(html: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let marker = r#"<meta name="attest-inventory" content="index.json">"#;
+    match text.find("<head>") {
+        Some(i) => format!("{}\n  {marker}{}", &text[..i + 6], &text[i + 6..]).into_bytes(),
+        None => format!("{marker}\n{text}").into_bytes(),
+    }
+}
+
 pub fn publish(args: &PublishArgs) -> Result<()> {
     if !args.reports.is_dir() {
         bail!("{} is not a folder of reports", args.reports.display());
@@ -112,7 +122,13 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
         }
     }
     for (rel, bytes) in &site {
-        write(&args.out.join(rel), bytes)?;
+        if rel.as_str() == "index.html" {
+            // The page asks for index.json only where this marker says a
+            // catalogue is beside it (elsewhere the request would 404).
+            write(&args.out.join(rel), &with_inventory_marker(bytes))?;
+        } else {
+            write(&args.out.join(rel), bytes)?;
+        }
     }
     let n = entries.len();
     write(

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 
 use crate::charts::{ticks, Scale};
 use crate::time_chart::{time_charts, TimeChart};
-use crate::view_model::{fmt_num, fmt_tick};
+use crate::view_model::{fmt_num, fmt_tick, higher_is_better};
 
 const W: f64 = 460.0;
 const H: f64 = 180.0;
@@ -31,7 +31,7 @@ pub fn TimeCharts(
         return ().into_any();
     }
     let words = crate::view_model::check(&report, "backtest")
-        .and_then(|c| c.message.clone())
+        .and_then(|c| c.message.as_deref().map(crate::view_model::page_words))
         .unwrap_or_default();
     view! {
         <section id="backtest" class="backtest">
@@ -42,7 +42,7 @@ pub fn TimeCharts(
                 <span class="swatch cur"></span>" current chunks "
                 <span class="swatch chal"></span>" challenger "
                 <span class="swatch est"></span>" estimated without labels "
-                <span class="swatch band"></span>" reference mean ± 3 std"
+                <span class="swatch band"></span>" reference mean ± 3 std · ringed red: worse than the band (flagged); ringed green: better (no alarm)"
             </p>
             <div class="charts">{charts.into_iter().map(|c| view! { <Chart chart=c/> }).collect_view()}</div>
         </section>
@@ -73,6 +73,7 @@ fn Chart(
     let n = chart.chunks.len().max(1);
     let x = |i: usize| PAD_L + (i as f64 + 0.5) * W / n as f64;
     let metric = chart.metric.clone();
+    let band_range = chart.band;
     let band = chart.band.map(|(a, b)| {
         let (top, bottom) = (y.at(b), y.at(a));
         view! {
@@ -106,11 +107,24 @@ fn Chart(
                         <polyline class=class points=points/>
                         {s.points.iter().map(|p| {
                             let rows = p.rows.map(|r| format!(" · {r} rows")).unwrap_or_default();
+                            // Outside the band: better or worse than the reference chunks, by the metric's direction.
+                            let side = band_range.and_then(|(a, b)| (p.value > b).then_some(true).or((p.value < a).then_some(false)));
+                            let way = side.zip(higher_is_better(&metric)).map(|(above, up)| if above == up { "better" } else { "worse" });
+                            // Flagged (worse) chunks are ringed red; better ones green and pass.
+                            let mark = if p.flagged {
+                                " flagged"
+                            } else if way == Some("better") && s.name != "reference" {
+                                " better"
+                            } else {
+                                ""
+                            };
+                            let said = way.map(|w| format!(" ({w} than the reference chunks)")).unwrap_or_default();
                             view! {
-                                <circle class=if p.flagged { format!("point flagged {class}") } else { format!("point {class}") }
+                                <circle class=format!("point{mark} {class}")
                                     cx=x(p.x) cy=y.at(p.value) r=if p.flagged { 5.0 } else { 3.0 }
-                                    data-chunk=p.chunk.clone() data-value=p.value.to_string() data-flagged=p.flagged.to_string()>
-                                    <title>{format!("{} {}{rows}: {} {}", s.name, p.chunk, metric, fmt_num(p.value))}</title>
+                                    data-chunk=p.chunk.clone() data-value=p.value.to_string() data-flagged=p.flagged.to_string()
+                                    data-direction=way.unwrap_or("") tabindex="0">
+                                    <title>{format!("{} {}{rows}: {} {}{said}", s.name, p.chunk, metric, fmt_num(p.value))}</title>
                                 </circle>
                             }
                         }).collect_view()}

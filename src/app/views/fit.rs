@@ -33,7 +33,7 @@ pub fn FitCard(
     view! {
         <section id="fit" class="fit" data-status=check.status.as_str()>
             <h2>"Over- and under-fitting"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta">{format!(
                 "Generalization gap: (train − reference)/|train|, oriented so that higher is better; overfit when the gap of {decider} ≥ {}. Baseline gain: how much of the way from a dummy model ({dummy}) to a perfect one the model goes on train; underfit when < {}.",
                 num(f(&ev, "max_gap")), num(f(&ev, "min_gain")))}</p>

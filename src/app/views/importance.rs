@@ -43,7 +43,7 @@ pub fn ImportanceSection(
     view! {
         <section id="importance" class="importance" data-status=check.status.as_str()>
             <h2>"Feature importance change"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta">{meta}</p>
             <ul id="importance-findings" class="findings">
                 {findings.into_iter().map(|t| view! { <li class="warn">{t}</li> }).collect_view()}

@@ -40,7 +40,7 @@ pub fn LabelsSection(
     view! {
         <section id="label-quality" class="labels" data-status=check.status.as_str()>
             <h2>"Label errors and conflicting labels"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta">"Label issues: the rows that confident learning (as cleanlab's find_label_issues, pruned by noise rate) flags as likely mislabelled from the model's class probabilities, over the rows with a label and finite probabilities. Conflicting labels: rows whose features all equal another row's (missing values equal) but whose label differs, as a share of the rows with a label."</p>
             <ul id="labels-findings" class="findings">
                 {findings.into_iter().map(|t| view! { <li class="warn">{t}</li> }).collect_view()}

@@ -34,7 +34,9 @@ fn section(report: &Arc<Report>, check: &Check) -> Option<AnyView> {
         "importance" => view! { <importance::ImportanceSection check=c/> }.into_any(),
         "stress_slices" => view! { <slices::SlicesSection check=c/> }.into_any(),
         "model_parity" => view! { <model::ParitySection check=c/> }.into_any(),
-        "model_sensitivity" => view! { <model::SensitivitySection check=c/> }.into_any(),
+        "model_sensitivity" => {
+            view! { <model::SensitivitySection check=c report=report.clone()/> }.into_any()
+        }
         "model_permutation_importance" => {
             view! { <model::PermutationSection check=c report=report.clone()/> }.into_any()
         }

@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use attest_check::report::{Check, Report};
+use attest_check::report::{Check, Report, Status};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -63,7 +63,7 @@ pub fn ParitySection(
         <section id="model-parity" class="model" data-status=check.status.as_str()
             data-sha256=text(&model, "sha256")>
             <h2>"Model–prediction parity"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta" id="model-identity">{meta}</p>
             <p class="meta">{format!("Inputs: {}", inputs.join("; "))}</p>
             <ul class="findings">{notes.into_iter().map(|t| view! { <li class="warn">{t}</li> }).collect_view()}</ul>
@@ -95,6 +95,32 @@ pub fn ParitySection(
     }
 }
 
+/// When parity failed, the model file is not the model that made the
+/// predictions: the sections computed from it say so first.
+fn parity_caveat(report: &Report) -> Option<AnyView> {
+    let parity = report.checks.iter().find(|c| c.id == "model_parity")?;
+    (parity.status == Status::Fail).then(|| {
+        view! {
+            <p class="error caveat" role="note">
+                "Parity failed: this model file does not reproduce the predictions in the data, so this section describes the file, not the model that made them."
+            </p>
+        }
+        .into_any()
+    })
+}
+
+/// The heat map's colour scale, as a legend: what a colour means.
+fn heat_legend() -> impl IntoView {
+    view! {
+        <p class="legend heat-legend" id="heatmap-legend">
+            "share of changed rows that flip: "
+            {[0.0, 0.1, 0.25, 0.5, 1.0].into_iter().map(|v| view! {
+                <span class="heat-step" style=heat(Some(v))>{crate::view_model::fmt_pct(v)}</span>
+            }).collect_view()}
+        </p>
+    }
+}
+
 /// The colour of a flip share in the heat map: white to red.
 fn heat(v: Option<f64>) -> String {
     match v {
@@ -111,7 +137,10 @@ fn heat(v: Option<f64>) -> String {
 pub fn SensitivitySection(
     /// The `model_sensitivity` check.
     check: Check,
+    /// The report (for the parity check).
+    report: Arc<Report>,
 ) -> impl IntoView {
+    let caveat = parity_caveat(&report);
     let ev = check.evidence.clone();
     let features: Vec<String> = texts(&ev, "features");
     let cells = list(&ev, "cells");
@@ -148,9 +177,11 @@ pub fn SensitivitySection(
     view! {
         <section id="model-sensitivity" class="model" data-status=check.status.as_str()>
             <h2>"Sensitivity to noise and extreme values"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            {caveat}
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta">{meta}</p>
-            <table id="sensitivity-heatmap" class="heatmap">
+            {heat_legend()}
+            <div class="table-scroll"><table id="sensitivity-heatmap" class="heatmap">
                 <thead><tr>
                     <th>"Feature"</th>
                     {present.iter().map(|p| view! { <th class="num">{p.clone()}</th> }).collect_view()}
@@ -174,7 +205,7 @@ pub fn SensitivitySection(
                         </tr>
                     }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
             <h3>"Extreme values, worst first"</h3>
             <table id="extreme-table" class="skew-table">
                 <thead><tr>
@@ -231,7 +262,6 @@ pub fn PermutationSection(
         .iter()
         .filter_map(|r| field(r, "importance"))
         .fold(0.0f64, |m, v| m.max(v.abs()));
-    let scale = if top > 0.0 { BAR_W / top } else { 0.0 };
     let meta = format!(
         "How much {} of the model's outputs on {} drops (mean of {} shuffles of the feature, on the first {} rows) from {}.",
         text(&ev, "metric"),
@@ -241,10 +271,24 @@ pub fn PermutationSection(
         num(field(&ev, "baseline")),
     );
     let with_shares = !shares.is_empty();
+    let caveat = parity_caveat(&report);
+    // With a negative importance (shuffling helped: noise) the bars grow
+    // both ways from a zero line in the middle.
+    let two_sided = rows
+        .iter()
+        .any(|r| field(r, "importance").is_some_and(|v| v < 0.0));
+    let (zero, room) = if two_sided {
+        (BAR_W / 2.0, BAR_W / 2.0)
+    } else {
+        (0.0, BAR_W)
+    };
+    let scale = if top > 0.0 { room / top } else { 0.0 };
+    let baseline = field(&ev, "baseline").unwrap_or(1.0);
     view! {
         <section id="model-permutation" class="model" data-status=check.status.as_str()>
             <h2>"Permutation importance"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            {caveat}
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta">{meta}</p>
             <table id="permutation-table" class="skew-table importance-table">
                 <thead><tr>
@@ -255,7 +299,10 @@ pub fn PermutationSection(
                     {rows.into_iter().map(|r| {
                         let feature = text(&r, "feature");
                         let v = field(&r, "importance");
-                        let w = format!("{:.1}", v.unwrap_or(0.0).max(0.0) * scale);
+                        // Rounding noise of the metric is 0, not 1.110e-16.
+                        let v = v.map(|v| if crate::view_model::fmt_delta(v, baseline) == "0" { 0.0 } else { v });
+                        let len = v.unwrap_or(0.0) * scale;
+                        let (x, w) = if len < 0.0 { (zero + len, -len) } else { (zero, len) };
                         let share = shares.iter().find(|(c, _)| *c == feature).map(|(_, s)| *s);
                         view! {
                             <tr data-column=feature.clone()>
@@ -264,7 +311,8 @@ pub fn PermutationSection(
                                 <td class="bar">
                                     <svg viewBox=format!("0 0 {} 10", BAR_W + 4.0) width="204" height="10" role="img"
                                         aria-label=format!("{feature}: {}", num(v))>
-                                        <rect class="cur" x="0" y="1" height="8" width=w></rect>
+                                        <rect class=if len < 0.0 { "neg" } else { "cur" } x=format!("{x:.1}") y="1" height="8" width=format!("{w:.1}")></rect>
+                                        {two_sided.then(|| view! { <line class="zero" x1=zero y1="0" x2=zero y2="10"></line> })}
                                     </svg>
                                 </td>
                                 {with_shares.then(|| value_cell("importance_share", share))}

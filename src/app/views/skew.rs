@@ -35,7 +35,7 @@ pub fn SkewSection(
     view! {
         <section id="skew" class="skew" data-status=check.status.as_str()>
             <h2>"Training/serving skew"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta">{summary}</p>
             <ul id="skew-findings" class="findings">
                 {findings.into_iter().map(|t| view! { <li class="warn">{t}</li> }).collect_view()}

@@ -54,7 +54,7 @@ pub fn SlicesSection(
     view! {
         <section id="stress-slices" class="slices" data-status=check.status.as_str()>
             <h2>"Stress slices"</h2>
-            <p class=format!("badge {}", check.status.as_str())>{check.message.clone().unwrap_or_default()}</p>
+            <p class=format!("badge {}", check.status.as_str())>{crate::view_model::page_words(check.message.as_deref().unwrap_or_default())}</p>
             <p class="meta">{meta}</p>
             <ul id="slices-findings" class="findings">
                 {findings.into_iter().map(|t| view! { <li class="warn">{t}</li> }).collect_view()}

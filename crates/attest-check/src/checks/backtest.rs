@@ -13,6 +13,7 @@ use crate::stats::chunks::{
 };
 use crate::stats::moments::{mean, std_pop};
 use crate::targets::PerfData;
+use crate::verdict::Side;
 
 use super::performance::{metric_range, task_metrics, unavailable, Values};
 use super::{Context, Family, Needs, Pass};
@@ -282,6 +283,8 @@ fn backtest(ctx: &Context<'_>) -> Check {
     };
     let bounds = thresholds(reference, cfg.std_devs);
     let mut flagged: Vec<Value> = Vec::new();
+    // Outside the band on the better side: drawn as better, no alarm.
+    let mut better: Vec<Value> = Vec::new();
     for (label, values) in &per_dataset {
         for (key, rows, v) in values {
             metrics.extend(Metric::new("rows", *rows as f64).map(|m| m.dataset(label).chunk(key)));
@@ -291,11 +294,16 @@ fn backtest(ctx: &Context<'_>) -> Check {
                 };
                 if *label == "current" {
                     if let Some((_, lo, hi)) = bounds.iter().find(|(n, _, _)| n == name) {
-                        let out = *x < *lo || *x > *hi;
-                        m.status = Some(if out { severity } else { Status::Pass });
-                        if out {
+                        let side = Side::of(name, *x, *lo, *hi);
+                        m.status = Some(side.status(severity, cfg.alert_on_improvement));
+                        if side != Side::Inside {
                             m.threshold = Some(if *x < *lo { *lo } else { *hi });
-                            flagged.push(json!({ "chunk": key, "metric": name, "value": x, "lower": lo, "upper": hi }));
+                            let entry = json!({ "chunk": key, "metric": name, "value": x, "lower": lo, "upper": hi });
+                            if m.status == Some(Status::Pass) {
+                                better.push(entry);
+                            } else {
+                                flagged.push(entry);
+                            }
                         }
                     }
                 }
@@ -312,6 +320,7 @@ fn backtest(ctx: &Context<'_>) -> Check {
         .map(|(n, lo, hi)| json!({ "metric": n, "lower": lo, "upper": hi }))
         .collect::<Vec<_>>());
     evidence["flagged"] = json!(flagged);
+    evidence["better"] = json!(better);
     evidence["std_devs"] = json!(cfg.std_devs);
     evidence["chunking"] = json!(chunking_words(cfg.chunking()));
     let n_current = per_dataset
@@ -323,27 +332,39 @@ fn backtest(ctx: &Context<'_>) -> Check {
             "{} reference chunks set the thresholds; current has no labelled rows",
             reference.len()
         )
-    } else if flagged.is_empty() {
-        format!(
-            "all {n_current} current chunks ({}) within the reference chunks' mean ± {} std",
-            chunking_words(cfg.chunking()),
-            cfg.std_devs
-        )
     } else {
-        let mut by_chunk: Vec<String> = Vec::new();
-        for f in &flagged {
-            let words = format!(
-                "{} {} {}",
-                f["chunk"].as_str().unwrap_or(""),
-                f["metric"].as_str().unwrap_or(""),
-                crate::report::display_number(f["value"].as_f64().unwrap_or(0.0))
-            );
-            by_chunk.push(words);
+        let words = |list: &[Value]| {
+            list.iter()
+                .map(|f| {
+                    format!(
+                        "{} {} {}",
+                        f["chunk"].as_str().unwrap_or(""),
+                        f["metric"].as_str().unwrap_or(""),
+                        crate::report::display_number(f["value"].as_f64().unwrap_or(0.0))
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut m = if flagged.is_empty() {
+            format!(
+                "no current chunk ({}) worse than the reference chunks' mean ± {} std",
+                chunking_words(cfg.chunking()),
+                cfg.std_devs
+            )
+        } else {
+            format!(
+                "worse than the reference chunks' range: {}",
+                words(&flagged)
+            )
+        };
+        if !better.is_empty() {
+            m.push_str(&format!(
+                "; better than the reference chunks' range (not an alarm): {}",
+                words(&better)
+            ));
         }
-        format!(
-            "outside the reference chunks' range: {}",
-            by_chunk.join(", ")
-        )
+        m
     };
     Check::judged((id, title), message, metrics, evidence)
 }

@@ -10,6 +10,7 @@ use crate::report::{Check, Metric, Status};
 use crate::stats::estimation::{estimated_roc_auc, ExpectedConfusion};
 use crate::stats::isotonic::IsotonicFit;
 use crate::targets::Outcome;
+use crate::verdict::Side;
 
 use super::backtest::reference_thresholds;
 use super::performance::value_of;
@@ -152,6 +153,8 @@ fn estimation(ctx: &Context<'_>) -> Check {
     let bounds = reference_thresholds(ctx).ok();
     let mut chunk_rows: Vec<Value> = Vec::new();
     let mut flagged = Vec::new();
+    // Estimates outside the band on the better side: no alarm (rule 5).
+    let mut better: Vec<String> = Vec::new();
     let mut note = None;
     let memo = ctx.chunks("current");
     match memo.as_ref() {
@@ -174,14 +177,19 @@ fn estimation(ctx: &Context<'_>) -> Check {
                     let base = ESTIMATES.iter().find(|(e, _)| e == name).map(|(_, b)| *b);
                     if let (Some(base), Some(bounds)) = (base, &bounds) {
                         if let Some((_, lo, hi)) = bounds.iter().find(|(n, _, _)| *n == base) {
-                            let out = v < lo || v > hi;
-                            m.status = Some(if out { severity } else { Status::Pass });
-                            if out {
+                            let side = Side::of(base, *v, *lo, *hi);
+                            m.status = Some(
+                                side.status(severity, ctx.config.backtest.alert_on_improvement),
+                            );
+                            if side != Side::Inside {
                                 m.threshold = Some(if v < lo { *lo } else { *hi });
-                                flagged.push(format!(
-                                    "{key} {name} {}",
-                                    crate::report::display_number(*v)
-                                ));
+                                let words =
+                                    format!("{key} {name} {}", crate::report::display_number(*v));
+                                if m.status == Some(Status::Pass) {
+                                    better.push(words);
+                                } else {
+                                    flagged.push(words);
+                                }
                             }
                         }
                     }
@@ -240,9 +248,15 @@ fn estimation(ctx: &Context<'_>) -> Check {
             ));
         }
     }
+    if !better.is_empty() {
+        message = format!(
+            "estimates better than the reference chunks' range (not an alarm): {}; {message}",
+            better.join(", ")
+        );
+    }
     if !flagged.is_empty() {
         message = format!(
-            "estimates outside the reference chunks' range: {}; {message}",
+            "estimates worse than the reference chunks' range: {}; {message}",
             flagged.join(", ")
         );
     }

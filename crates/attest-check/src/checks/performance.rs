@@ -36,17 +36,7 @@ fn higher_is_better(name: &str) -> bool {
     !matches!(name, "rmse" | "mae" | "mape" | "log_loss" | "brier" | "ece")
 }
 
-/// σ(m), a metric's orientation (SPEC §3 "Conventions"): +1 when higher is
-/// better, −1 when lower is better, `None` for `mean_error` (and anything
-/// that is not a performance metric).
-pub(crate) fn orientation(name: &str) -> Option<f64> {
-    match name {
-        "accuracy" | "precision" | "recall" | "f1" | "roc_auc" | "pr_auc" | "r2" | "macro_f1"
-        | "weighted_f1" => Some(1.0),
-        "log_loss" | "brier" | "ece" | "rmse" | "mae" | "mape" => Some(-1.0),
-        _ => None,
-    }
-}
+pub(crate) use crate::verdict::orientation;
 
 /// The deciding metric of a task (SPEC §3 "Conventions"): binary →
 /// `roc_auc` with a score, else `f1`; multiclass → `macro_f1`; regression →
