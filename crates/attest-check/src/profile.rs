@@ -154,6 +154,11 @@ pub struct CategoricalProfile {
     pub current: Counts,
     pub drift: Option<CategoricalDrift>,
     pub new_category_share: Option<f64>,
+    /// Categories seen exactly once in reference: over the reference's rows,
+    /// the Good–Turing estimate of the share of a same-distribution sample
+    /// that falls in categories reference never saw (SPEC §3 rule 3).
+    #[serde(default)]
+    pub reference_singletons: u64,
     /// Largest categories first (by reference + current), then "(other)".
     pub categories: Vec<CategoryCount>,
     /// Number of categories over both datasets.
@@ -437,6 +442,7 @@ pub fn categorical_profile(
         current: cur_counts,
         drift,
         new_category_share,
+        reference_singletons: ra.iter().filter(|&&x| x == 1).count() as u64,
         categories: cats,
         category_count,
     }
@@ -465,13 +471,14 @@ pub fn key_profile(
     // then by key — keys come in ascending order, so on an equal count the
     // one kept already wins.
     let mut top: Vec<(u64, u64, u32, bool)> = Vec::with_capacity(MAX_CATEGORIES + 1);
-    let (mut distinct, mut ref_distinct, mut cur_distinct, mut new) =
-        (0usize, 0usize, 0usize, 0u64);
+    let (mut distinct, mut ref_distinct, mut cur_distinct, mut new, mut singletons) =
+        (0usize, 0usize, 0usize, 0u64, 0u64);
     key_runs(&r, &c, |_, ri, ci| {
         let (i0, j0) = (ri.start, ci.start);
         let (rn, cn) = (ri.len() as u64, ci.len() as u64);
         distinct += 1;
         ref_distinct += usize::from(rn > 0);
+        singletons += u64::from(rn == 1);
         cur_distinct += usize::from(cn > 0);
         if rn == 0 {
             new += cn;
@@ -532,6 +539,7 @@ pub fn key_profile(
         current: cur_counts,
         drift: None,
         new_category_share,
+        reference_singletons: singletons,
         categories: cats,
         category_count: distinct,
     }

@@ -608,6 +608,49 @@ fn a_chunk_better_than_the_reference_chunks_is_drawn_better_and_does_not_alarm()
 }
 
 #[test]
+fn new_categories_are_judged_against_the_good_turing_share_of_the_reference() {
+    // `tail` is long-tailed: half of reference's rows hold a category seen
+    // once, so a fresh sample shows about half new categories. `few` has
+    // four categories of 50 rows each: new ones are a real change.
+    let rows = |n: usize, new_every: usize, tag: &str| {
+        let mut s = String::from("tail,few\n");
+        for i in 0..n {
+            let tail = if i % 2 == 0 {
+                format!("{tag}t{i}")
+            } else {
+                format!("c{}", i % 3)
+            };
+            let few = if new_every > 0 && i % new_every == 0 {
+                format!("{tag}new{i}")
+            } else {
+                format!("f{}", i % 4)
+            };
+            s.push_str(&format!("{tail},{few}\n"));
+        }
+        s
+    };
+    let r = report(&rows(200, 0, "r"), &rows(200, 5, "k"), &Config::default());
+    let dq = check(&r, "data_quality");
+    let words = dq.evidence["findings"].to_string();
+    // `few`: 20% new categories where Good–Turing expects 0: a finding
+    assert!(words.contains("few: 20.0% of current values are categories unseen in reference, where 0.0% are expected"), "{words}");
+    // `tail`: 50% new, as its 100 singletons in 200 rows predict: no finding
+    assert!(!words.contains("tail:"), "{words}");
+    let judged = &dq.evidence["new_values"];
+    assert!((judged["tail"]["baseline"].as_f64().expect("baseline") - 0.5).abs() < 1e-12);
+    assert_eq!(dq.status, Status::Warn);
+    // a handful of new categories (1%) is significant on 1000 rows but not material
+    let r = report(
+        &rows(1000, 0, "r"),
+        &rows(1000, 100, "k"),
+        &Config::default(),
+    );
+    assert!(!check(&r, "data_quality").evidence["findings"]
+        .to_string()
+        .contains("few:"));
+}
+
+#[test]
 fn all_timestamps_null_skip_calendar_chunks_with_a_reason() {
     let data = "timestamp,score,prediction,label\n,0.9,1,1\n,0.2,0,0\n";
     let r = report(data, data, &Config::default());

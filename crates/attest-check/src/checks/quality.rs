@@ -170,23 +170,43 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
     // of a same-distribution sample outside their range (a new minimum or
     // maximum); the excess over that must pass the limit and be
     // significant (one-sided binomial test, Benjamini–Hochberg across the
-    // columns).
-    let mut out_of_range: std::collections::BTreeMap<String, Judged> = pass
+    // columns, numeric and categorical together).
+    let mut unseen: std::collections::BTreeMap<String, Judged> = pass
         .columns
         .iter()
         .filter(|c| !c.plan.role.is_auxiliary())
         .filter_map(|c| {
-            let Some(Ok(Profile::Numeric(p))) = &c.profile else {
-                return None;
+            // New categories likewise, against the Good–Turing estimate of
+            // the share no reference category holds: the reference's
+            // singletons over its rows (rule 3).
+            let (v, n_cur, p0, limit, test) = match &c.profile {
+                Some(Ok(Profile::Numeric(p))) => {
+                    let n_ref = p.reference.present();
+                    (
+                        p.out_of_range_share?,
+                        p.current.present(),
+                        2.0 / (n_ref as f64 + 1.0),
+                        dq.max_out_of_range_share,
+                        "one-sided binomial test against 2/(n + 1) new extremes",
+                    )
+                }
+                Some(Ok(Profile::Categorical(p))) => {
+                    let n_ref = p.reference.present();
+                    (
+                        p.new_category_share?,
+                        p.current.present(),
+                        p.reference_singletons as f64 / n_ref.max(1) as f64,
+                        dq.max_new_category_share,
+                        "one-sided binomial test against the Good–Turing share of unseen categories (reference singletons / rows)",
+                    )
+                }
+                _ => return None,
             };
-            let v = p.out_of_range_share?;
-            let (n_ref, n_cur) = (p.reference.present(), p.current.present());
-            let p0 = 2.0 / (n_ref as f64 + 1.0);
             let k = (v * n_cur as f64).round() as u64;
             let j = Judged::new(
                 v - p0,
-                dq.max_out_of_range_share,
-                "one-sided binomial test against 2/(n + 1) new extremes",
+                limit,
+                test,
                 Some(verdict::binomial_greater(k, n_cur, p0)),
                 alpha,
             )
@@ -195,7 +215,7 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
             Some((c.plan.name.clone(), j))
         })
         .collect();
-    verdict::adjust_all(out_of_range.values_mut());
+    verdict::adjust_all(unseen.values_mut());
     for c in &pass.columns {
         let Some(Ok(profile)) = &c.profile else {
             continue;
@@ -236,7 +256,7 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
                     .map(|m| m.column(col).dataset("current")),
             ),
             Profile::Numeric(p) => {
-                if let (Some(v), Some(j)) = (p.out_of_range_share, out_of_range.get(&c.plan.name)) {
+                if let (Some(v), Some(j)) = (p.out_of_range_share, unseen.get(&c.plan.name)) {
                     let bad = j.holds();
                     if bad {
                         findings.push(format!(
@@ -255,12 +275,16 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
                 }
             }
             Profile::Categorical(p) => {
-                if let Some(v) = p.new_category_share {
-                    let bad = v > dq.max_new_category_share;
+                if let (Some(v), Some(j)) = (p.new_category_share, unseen.get(&c.plan.name)) {
+                    let bad = j.holds();
                     if bad {
                         findings.push(format!(
-                            "{col}: {} of current values are categories unseen in reference",
-                            pct(v)
+                            "{col}: {} of current values are categories unseen in reference, where {} are expected from its {} categories seen once in {} rows (Good–Turing; {})",
+                            pct(v),
+                            pct(j.baseline.unwrap_or(0.0)),
+                            p.reference_singletons,
+                            p.reference.present(),
+                            j.sureness()
                         ));
                     }
                     metrics.extend(Metric::new("new_category_share", v).map(|m| {
@@ -405,7 +429,9 @@ fn data_quality(ctx: &Context<'_>, pass: &Pass) -> Check {
             "observations": observations,
             "temporal": temporal,
             "duplicate_rows": { "reference": dr, "current": dc, "verdict": dup_judged },
-            "out_of_range": out_of_range,
+            // Each column's verdict on values reference never had: new
+            // extremes (numeric) or new categories (categorical).
+            "new_values": unseen,
         }),
     }
 }
