@@ -133,7 +133,7 @@ async fn fetch_blob(url: &str) -> Result<Blob, String> {
 
 /// The viewer's own files, to write a one-file HTML report: from this page's
 /// elements when it is one, else fetched from beside the page (Trunk's
-/// `app.js`, `app_bg.wasm`, `main.css`).
+/// `app.js` and `main.css`, and `app_bg.wasm.gz`).
 async fn this_viewer() -> Result<attest_check::bundle::Viewer, String> {
     if let (Some(script), Some(wasm), Some(css)) = (
         element_text("attest-viewer"),
@@ -143,13 +143,15 @@ async fn this_viewer() -> Result<attest_check::bundle::Viewer, String> {
         return crate::share::viewer_from_page(&script, &wasm, &css);
     }
     let js = blob_text(&fetch_blob("app.js").await?).await?;
-    let wasm = fetch_blob("app_bg.wasm").await?;
+    // The build writes the wasm gzip-compressed beside it (Trunk.toml's
+    // hook): the same bytes `attest bundle` embeds.
+    let wasm = fetch_blob("app_bg.wasm.gz").await?;
     let wasm = JsFuture::from(wasm.array_buffer())
         .await
         .map_err(|e| js_message(&e))?;
     let wasm = js_sys::Uint8Array::new(&wasm).to_vec();
     let css = blob_text(&fetch_blob("main.css").await?).await?;
-    attest_check::bundle::Viewer::from_files(js, &wasm, css).map_err(|e| e.to_string())
+    attest_check::bundle::Viewer::from_gzip(js, &wasm, css).map_err(|e| e.to_string())
 }
 
 /// The report `text` as one self-contained HTML file.

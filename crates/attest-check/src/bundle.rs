@@ -77,6 +77,25 @@ impl Viewer {
         })
     }
 
+    /// The viewer from its built files with the WebAssembly already
+    /// gzip-compressed (`app_bg.wasm.gz`, written beside `app_bg.wasm` by the
+    /// build): the page makes its one-file HTML from these bytes, as the CLI
+    /// does, so both write the same file, and the page carries no
+    /// compressor of its own.
+    pub fn from_gzip(js: String, wasm_gz: &[u8], css: String) -> Result<Self> {
+        // gzip magic, deflate method
+        if !wasm_gz.starts_with(&[0x1f, 0x8b, 8]) {
+            return Err(Error::Bundle(
+                "the viewer's .wasm.gz file is not gzip".into(),
+            ));
+        }
+        Ok(Viewer {
+            js: js.trim_end().to_string(),
+            wasm_gzip_base64: base64::engine::general_purpose::STANDARD.encode(wasm_gz),
+            css: css.trim_end().to_string(),
+        })
+    }
+
     fn check(&self) -> Result<()> {
         if !self.js.contains("__wbg_init") {
             return Err(Error::Bundle(
@@ -355,6 +374,16 @@ mod tests {
             ..viewer()
         };
         assert!(one_file_html(&not_glue, &json).is_err());
+        assert!(Viewer::from_gzip(JS.into(), b"\0asm", String::new()).is_err());
+        // already-compressed bytes are embedded as they are
+        let v = viewer();
+        let gz = base64::engine::general_purpose::STANDARD
+            .decode(&v.wasm_gzip_base64)
+            .expect("base64");
+        assert_eq!(
+            Viewer::from_gzip(JS.into(), &gz, v.css.clone()).expect("gzip"),
+            v
+        );
         assert!(Viewer::from_files(JS.into(), b"not wasm", String::new()).is_err());
         let err = one_file_html(&viewer(), "{\"format\": \"something else\"}").expect_err("report");
         assert!(err.to_string().contains("report"), "{err}");

@@ -42,7 +42,17 @@ pub fn find(dir: Option<&Path>) -> Result<Option<Viewer>> {
     else {
         return Ok(None);
     };
-    let viewer = Viewer::from_files(text("app.js", js)?, &wasm, text("main.css", css)?);
+    // The build's own gzip of the wasm when it wrote one (the page uses the
+    // same bytes, so its "Download as HTML" equals `attest bundle`).
+    let gz = match dir {
+        Some(d) => std::fs::read(d.join("app_bg.wasm.gz")).ok(),
+        None => embedded("app_bg.wasm.gz").map(<[u8]>::to_vec),
+    };
+    let (js, css) = (text("app.js", js)?, text("main.css", css)?);
+    let viewer = match gz {
+        Some(gz) => Viewer::from_gzip(js, &gz, css),
+        None => Viewer::from_files(js, &wasm, css),
+    };
     match dir {
         Some(d) => viewer
             .with_context(|| format!("in the viewer folder {}", d.display()))
