@@ -35,7 +35,7 @@ pub fn Inventory(index: Arc<Index>) -> impl IntoView {
                                 <td class="model" class:unnamed=e.model.is_none()>{e.display_name()}</td>
                                 <td>{e.version.clone().unwrap_or_default()}</td>
                                 <td>{e.created_at.clone()}</td>
-                                <td><span class=format!("badge {status}")>{status.to_uppercase()}</span></td>
+                                <td><span class=format!("badge {status}")>{status.to_ascii_uppercase()}</span></td>
                                 <td class="signers">
                                     {if e.signatures.is_empty() {
                                         view! { <span class="meta">"not signed"</span> }.into_any()

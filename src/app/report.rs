@@ -88,7 +88,7 @@ pub fn ReportView(
             </p>
         }.into_any(),
         None => view! {
-            <h2>"Result: " <span id="summary-status" class=format!("badge {}", status_class(status))>{status.as_str().to_uppercase()}</span></h2>
+            <h2>"Result: " <span id="summary-status" class=format!("badge {}", status_class(status))>{status.as_str().to_ascii_uppercase()}</span></h2>
         }.into_any(),
     }
     };

@@ -63,7 +63,7 @@ pub fn SignPanel(
     let verdict_note = failing.then(|| {
         format!(
             "This report's result is {}: {} check(s) fail. Approving it records that you accept a failing model.",
-            status.as_str().to_uppercase(),
+            status.as_str().to_ascii_uppercase(),
             report.summary.counts.fail + report.summary.counts.error
         )
     });
@@ -104,7 +104,7 @@ pub fn SignPanel(
             confirming.set(true);
             message.set(Some(Err(format!(
                 "The result is {}. Click “Sign this report” again to approve it anyway, or choose another decision.",
-                status.as_str().to_uppercase()
+                status.as_str().to_ascii_uppercase()
             ))));
             return;
         }

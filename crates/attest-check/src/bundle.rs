@@ -206,7 +206,7 @@ pub fn title(report: &crate::Report) -> String {
         .filter(|s| !s.trim().is_empty())
         .collect::<Vec<_>>()
         .join(" ");
-    let verdict = report.summary.status.as_str().to_uppercase();
+    let verdict = report.summary.status.as_str().to_ascii_uppercase();
     if model.is_empty() {
         format!("Attest report — {verdict}")
     } else {

@@ -278,7 +278,8 @@ pub fn split_columns(plan: &Plan, weights: &[f64]) -> Vec<Vec<usize>> {
         .enumerate()
         .map(|(i, c)| (i, c.pass_cost()))
         .collect();
-    order.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    // Costliest first, ties in column order (a stable sort: the shared one).
+    crate::stats::sort::sort_by_float(&mut order, |c| c.1, true);
     for (i, cost) in order {
         let best = (0..weights.len())
             .filter(|&k| weights[k] > 0.0)

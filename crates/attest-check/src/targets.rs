@@ -555,7 +555,7 @@ pub fn sorted_class_ranks(classes: &Interner) -> Vec<usize> {
     let numbers: Option<Vec<f64>> = names.iter().map(|n| n.parse::<f64>().ok()).collect();
     let mut order: Vec<usize> = (0..names.len()).collect();
     match numbers {
-        Some(v) => order.sort_by(|&a, &b| v[a].total_cmp(&v[b])),
+        Some(v) => crate::stats::sort::sort_by_float(&mut order, |&a| v[a], false),
         None => order.sort_by(|&a, &b| names[a].cmp(names[b])),
     }
     let mut rank = vec![0; names.len()];

@@ -159,8 +159,10 @@ pub fn correlation_change(r1: f64, n1: u64, r2: f64, n2: u64) -> Option<f64> {
 /// counts in m.
 pub fn bh_adjust(p: &[f64]) -> Vec<f64> {
     let m = p.len();
-    let mut order: Vec<usize> = (0..m).filter(|&i| !p[i].is_nan()).collect();
-    order.sort_by(|&i, &j| p[i].total_cmp(&p[j]));
+    let order: Vec<usize> = crate::stats::sort::order_of_floats(p)
+        .into_iter()
+        .filter(|&i| !p[i].is_nan())
+        .collect();
     let mut out = vec![f64::NAN; m];
     let mut running = 1.0f64;
     for (rank, &i) in order.iter().enumerate().rev() {
@@ -342,7 +344,7 @@ pub fn bootstrap_worse(
         return None;
     }
     let not_worse = diffs.iter().filter(|d| **d <= 0.0).count();
-    diffs.sort_by(f64::total_cmp);
+    crate::stats::sort::sort_floats(&mut diffs);
     let at = |q: f64| diffs[((diffs.len() - 1) as f64 * q).round() as usize];
     Some((
         (1 + not_worse) as f64 / (1 + diffs.len()) as f64,

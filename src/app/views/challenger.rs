@@ -103,7 +103,7 @@ pub fn ChallengerCard(
                             <th scope="row">{name}</th>
                             <td>{what}</td>
                             <td class="num">{stat}</td>
-                            {value_cell(&format!("{}_p_value", name.to_lowercase()), p)}
+                            {value_cell(&format!("{}_p_value", name.to_ascii_lowercase()), p)}
                         </tr>
                     }).collect_view()}
                 </tbody>

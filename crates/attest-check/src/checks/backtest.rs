@@ -100,7 +100,9 @@ pub fn make_chunks(
     };
     if let Some(t) = times {
         // Stable: ties keep row order.
-        order.sort_by_key(|&i| t[i as usize]);
+        crate::stats::sort::sort_rows_by_key(&mut order, |i| {
+            crate::stats::sort::i64_order_key(t[i as usize])
+        });
     }
     let left_out = rows - order.len();
     let mut of_row = vec![u32::MAX; rows];
@@ -116,7 +118,7 @@ pub fn make_chunks(
             let Some(t) = times else {
                 return Err(format!(
                     "chunks by {} need a timestamp column (name it with --timestamp), or set [backtest] chunk_rows or chunks",
-                    format!("{p:?}").to_lowercase()
+                    format!("{p:?}").to_ascii_lowercase()
                 ));
             };
             let cal = calendar(p);
@@ -372,7 +374,7 @@ fn backtest(ctx: &Context<'_>) -> Check {
 /// "monthly chunks", "chunks of 400 rows", "5 chunks".
 pub fn chunking_words(c: Chunking) -> String {
     match c {
-        Chunking::Period(p) => format!("by {}", format!("{p:?}").to_lowercase()),
+        Chunking::Period(p) => format!("by {}", format!("{p:?}").to_ascii_lowercase()),
         Chunking::Rows(n) => format!("chunks of {n} rows"),
         Chunking::Count(n) => format!("{n} chunks"),
     }

@@ -147,7 +147,13 @@ fn suspicious(ctx: &Context<'_>, dataset: &str, issues: &Issues<'_>) -> Vec<Valu
         rows.select_nth_unstable_by(SUSPICIOUS_ROWS, order);
         rows.truncate(SUSPICIOUS_ROWS);
     }
-    rows.sort_by(order);
+    // The same total order through the shared integer sort: (key, row).
+    let mut keyed: Vec<(u64, u32)> = rows
+        .iter()
+        .map(|&r| (crate::stats::sort::order_key(conf(r)), r as u32))
+        .collect();
+    crate::stats::sort::sort_words(&mut keyed);
+    let rows: Vec<usize> = keyed.into_iter().map(|(_, r)| r as usize).collect();
     let ids = integer_ids(ctx)
         .then(|| ctx.targets.get(dataset).and_then(|t| t.ids.as_ref()))
         .flatten();

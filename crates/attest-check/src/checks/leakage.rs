@@ -686,7 +686,7 @@ fn leakage(ctx: &Context<'_>, pass: &Pass) -> Check {
             "pairs": pairs,
             "time_travel": travel,
             "label_association": associations,
-            "task": targets.task().map(|t| format!("{t:?}").to_lowercase()),
+            "task": targets.task().map(|t| format!("{t:?}").to_ascii_lowercase()),
         }),
     );
     check.status = status;

@@ -407,14 +407,22 @@ fn slices(ctx: &Context<'_>, pass: &Pass) -> Check {
         .map(|i| significant[i] && all[i].delta.is_some_and(|d| d <= weak_at))
         .collect();
     // Worst first: judged slices by delta, then the rest by size.
+    // (Three stable passes, least significant key first: the order of one
+    // stable sort by (not judged, delta, rows descending), made with the
+    // shared integer sort.)
     let mut order: Vec<usize> = (0..all.len()).collect();
-    order.sort_by(|&a, &b| {
-        let key = |i: usize| (!all[i].judged, all[i].delta.unwrap_or(f64::INFINITY));
-        let (ka, kb) = (key(a), key(b));
-        ka.0.cmp(&kb.0)
-            .then(ka.1.total_cmp(&kb.1))
-            .then(all[b].rows.cmp(&all[a].rows))
-    });
+    use crate::stats::sort::sort_by_float;
+    sort_by_float(&mut order, |&i: &usize| all[i].rows as f64, true);
+    sort_by_float(
+        &mut order,
+        |&i: &usize| all[i].delta.unwrap_or(f64::INFINITY),
+        false,
+    );
+    sort_by_float(
+        &mut order,
+        |&i: &usize| if all[i].judged { 0.0 } else { 1.0 },
+        false,
+    );
     let mut metrics = Vec::new();
     let mut rows = Vec::new();
     let mut findings = Vec::new();

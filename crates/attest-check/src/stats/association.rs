@@ -526,7 +526,7 @@ pub fn categorical_auc_association(codes: &[u32], y: &[bool]) -> Option<f64> {
         .iter()
         .map(|&(pos, rows)| (pos as f64 / rows as f64, pos, rows - pos))
         .collect();
-    rates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    super::sort::sort_by_float(&mut rates, |r| r.0, true);
     let mut cumulative: Vec<(f64, u64, u64)> = Vec::new();
     let (mut tps, mut fps) = (0u64, 0u64);
     for (k, &(rate, pos, neg)) in rates.iter().enumerate() {

@@ -80,7 +80,7 @@ pub fn wilcoxon_p_value(d: &[f64]) -> Option<f64> {
     if nonzero.is_empty() {
         return None;
     }
-    nonzero.sort_by(|x, y| x.0.total_cmp(&y.0));
+    crate::stats::sort::sort_by_float(&mut nonzero, |x| x.0, false);
     let n = nonzero.len();
     // Ranks are multiples of ½ and the tie counts integers, so these sums
     // are exact in any order.
@@ -153,12 +153,8 @@ pub fn welch_from_moments(
 /// counts in m, as in statsmodels. Empty input gives an empty vector.
 pub fn benjamini_hochberg(p: &[f64], alpha: f64) -> Vec<bool> {
     let m = p.len();
-    let mut order: Vec<usize> = (0..m).collect();
     // Ascending, NaN last.
-    order.sort_by(|&i, &j| match (p[i].is_nan(), p[j].is_nan()) {
-        (false, false) => p[i].total_cmp(&p[j]),
-        (a, b) => a.cmp(&b),
-    });
+    let order = crate::stats::sort::order_of_floats(p);
     let mf = m as f64;
     let last = (0..m)
         .rev()

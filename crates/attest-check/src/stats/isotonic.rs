@@ -76,7 +76,7 @@ impl IsotonicFit {
             }
             let run = &mut order[start..end];
             if run.windows(2).any(|w| ky(w[0]) > ky(w[1])) {
-                run.sort_by_key(|&r| order_key(ky(r)));
+                crate::stats::sort::sort_rows_by_key(run, |r| order_key(ky(r)));
             }
             start = end;
         }

@@ -45,6 +45,59 @@ pub fn sort_floats(v: &mut Vec<f64>) {
     *v = keys.into_iter().map(from_order_key).collect();
 }
 
+/// The indices of `p` in ascending `f64::total_cmp` order of their
+/// values, NaN (of either sign) last, equal values in index order: the
+/// order of a stable `sort_by` on the indices, made with the one integer
+/// sort every caller shares (std's stable sort costs several KB of the
+/// page's download for each type it is used with).
+pub fn order_of_floats(p: &[f64]) -> Vec<usize> {
+    let mut keyed: Vec<(u64, u32)> = p
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (if v.is_nan() { u64::MAX } else { order_key(v) }, i as u32))
+        .collect();
+    sort_words(&mut keyed);
+    keyed.into_iter().map(|(_, i)| i as usize).collect()
+}
+
+/// Exactly `v.sort_by(|a, b| key(a).total_cmp(&key(b)))` (stable; reversed
+/// comparison when `descending`), made with the shared integer sort: each
+/// element's key is its [`order_key`] (inverted for descending), its
+/// position breaks ties, and the elements are moved into that order.
+pub fn sort_by_float<T>(v: &mut Vec<T>, key: impl Fn(&T) -> f64, descending: bool) {
+    let mut keyed: Vec<(u64, u32)> = v
+        .iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let k = order_key(key(x));
+            (if descending { !k } else { k }, i as u32)
+        })
+        .collect();
+    sort_words(&mut keyed);
+    let mut slots: Vec<Option<T>> = std::mem::take(v).into_iter().map(Some).collect();
+    v.extend(keyed.iter().filter_map(|&(_, i)| slots[i as usize].take()));
+}
+
+/// Exactly `run.sort_by_key(|&r| key(r))` for row numbers (stable), made
+/// with the shared integer sort: (key, position) pairs.
+pub fn sort_rows_by_key(run: &mut [u32], key: impl Fn(u32) -> u64) {
+    let mut keyed: Vec<(u64, u32)> = run
+        .iter()
+        .enumerate()
+        .map(|(i, &r)| (key(r), i as u32))
+        .collect();
+    sort_words(&mut keyed);
+    let old = run.to_vec();
+    for (slot, (_, i)) in run.iter_mut().zip(keyed) {
+        *slot = old[i as usize];
+    }
+}
+
+/// An `i64` as a `u64` in the same order (for [`sort_rows_by_key`]).
+pub fn i64_order_key(v: i64) -> u64 {
+    (v as u64) ^ (1 << 63)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,6 +107,66 @@ mod tests {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         *seed >> 11
+    }
+
+    #[test]
+    fn sorting_by_a_float_key_is_std_s_stable_sort() {
+        let mut seed = 7;
+        let v: Vec<(f64, u32)> = (0..2000u32)
+            .map(|i| {
+                let k = (lcg(&mut seed) % 40) as f64 - 20.0;
+                (
+                    if i % 97 == 0 {
+                        -0.0
+                    } else if i % 89 == 0 {
+                        f64::NAN
+                    } else {
+                        k
+                    },
+                    i,
+                )
+            })
+            .collect();
+        for descending in [false, true] {
+            let mut want = v.clone();
+            if descending {
+                want.sort_by(|a, b| b.0.total_cmp(&a.0));
+            } else {
+                want.sort_by(|a, b| a.0.total_cmp(&b.0));
+            }
+            let mut got = v.clone();
+            sort_by_float(&mut got, |x| x.0, descending);
+            let bits =
+                |w: &[(f64, u32)]| w.iter().map(|x| (x.0.to_bits(), x.1)).collect::<Vec<_>>();
+            assert_eq!(bits(&got), bits(&want), "descending {descending}");
+        }
+    }
+
+    #[test]
+    fn sorting_rows_by_a_key_is_std_s_stable_sort() {
+        let mut seed = 11;
+        let t: Vec<i64> = (0..3000)
+            .map(|_| (lcg(&mut seed) % 50) as i64 - 25)
+            .collect();
+        let mut rows: Vec<u32> = (0..3000u32).rev().collect();
+        let mut want = rows.clone();
+        want.sort_by_key(|&r| t[r as usize]);
+        sort_rows_by_key(&mut rows, |r| i64_order_key(t[r as usize]));
+        assert_eq!(rows, want);
+        assert!(
+            i64_order_key(i64::MIN) < i64_order_key(-1) && i64_order_key(-1) < i64_order_key(0)
+        );
+    }
+
+    #[test]
+    fn float_order_is_a_stable_sort_nan_last() {
+        let p = [0.3, f64::NAN, -0.0, 0.1, 0.3, -f64::NAN, 0.0, f64::INFINITY];
+        let mut want: Vec<usize> = (0..p.len()).collect();
+        want.sort_by(|&i, &j| match (p[i].is_nan(), p[j].is_nan()) {
+            (false, false) => p[i].total_cmp(&p[j]),
+            (a, b) => a.cmp(&b),
+        });
+        assert_eq!(order_of_floats(&p), want);
     }
 
     #[test]
