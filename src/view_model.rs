@@ -396,7 +396,7 @@ pub fn direction(metric: &str, from: f64, to: f64) -> Option<&'static str> {
     if !d.is_finite() {
         return None;
     }
-    Some(if d.abs() <= 1e-12 * from.abs().max(1.0) {
+    Some(if rounding_noise(d, from) {
         "same"
     } else if (d > 0.0) == up {
         "better"
@@ -405,10 +405,17 @@ pub fn direction(metric: &str, from: f64, to: f64) -> Option<&'static str> {
     })
 }
 
+/// Whether a difference `v` of numbers of size `scale` is floating-point
+/// rounding noise (|v| ≤ 1e-12 of the scale, at least of 1): the one rule
+/// for "no change" that the page's numbers and words share.
+pub fn rounding_noise(v: f64, scale: f64) -> bool {
+    v.is_finite() && v.abs() <= 1e-12 * scale.abs().max(1.0)
+}
+
 /// A difference of two numbers as shown: rounding noise of floating point
 /// (|v| ≤ 1e-12 of the scale compared) is 0, not 1.110e-16.
 pub fn fmt_delta(v: f64, scale: f64) -> String {
-    if v.is_finite() && v.abs() <= 1e-12 * scale.abs().max(1.0) {
+    if rounding_noise(v, scale) {
         "0".into()
     } else {
         fmt_num(v)

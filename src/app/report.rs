@@ -320,7 +320,7 @@ fn Performance(
                 let change = match (r, c) {
                     (Some(r), Some(c)) => {
                         let d = view_model::fmt_delta(c - r, r);
-                        if d == "0" || d.starts_with('-') { d } else { format!("+{d}") }
+                        if c > r && !view_model::rounding_noise(c - r, r) { format!("+{d}") } else { d }
                     }
                     _ => String::new(),
                 };

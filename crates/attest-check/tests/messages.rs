@@ -5,37 +5,18 @@
 //! `ATTEST_UPDATE_SNAPSHOTS=1 cargo test -p attest-check --test messages`
 //! and commit it with the change.
 
+mod cases;
+
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use attest_check::conformance::Cases;
-use attest_check::read::{Dataset, Datasets};
+use attest_check::read::Datasets;
 use attest_check::run::{run, NoProgress, RunOptions};
-use attest_check::source::FileSource;
-
-fn conformance_dir() -> PathBuf {
-    std::env::var_os("ATTEST_CONFORMANCE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance")
-        })
-}
 
 /// Every case's verdicts in words, one line each.
 fn said() -> String {
-    let dir = conformance_dir();
-    let text = std::fs::read_to_string(dir.join("expected.json"))
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join("expected.json").display()));
-    let cases: Cases = serde_json::from_str(&text).expect("expected.json parses");
     let mut out = String::new();
-    for case in &cases.cases {
-        let open = |label: &str, rel: &str| {
-            let source = FileSource::open(dir.join(rel)).expect("case file opens");
-            Dataset::open(label, Arc::new(source)).expect("case file reads")
-        };
-        let reference = open("reference", &case.reference);
-        let current = open("current", &case.current);
-        let train = case.train.as_deref().map(|t| open("train", t));
+    for case in &cases::cases().cases {
+        let (reference, current, train) = cases::open(case);
         let datasets = Datasets::new(&reference, &current).with_train(train.as_ref());
         let config = case.configuration().expect("case configuration");
         let report = run(datasets, &config, &RunOptions::default(), &NoProgress).expect("runs");

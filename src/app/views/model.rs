@@ -300,7 +300,7 @@ pub fn PermutationSection(
                         let feature = text(&r, "feature");
                         let v = field(&r, "importance");
                         // Rounding noise of the metric is 0, not 1.110e-16.
-                        let v = v.map(|v| if crate::view_model::fmt_delta(v, baseline) == "0" { 0.0 } else { v });
+                        let v = v.map(|v| if crate::view_model::rounding_noise(v, baseline) { 0.0 } else { v });
                         let len = v.unwrap_or(0.0) * scale;
                         let (x, w) = if len < 0.0 { (zero + len, -len) } else { (zero, len) };
                         let share = shares.iter().find(|(c, _)| *c == feature).map(|(_, s)| *s);
