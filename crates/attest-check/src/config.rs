@@ -557,6 +557,10 @@ pub struct ModelCard {
     /// tensor input in order. Inputs named like a column need no entry.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub inputs: BTreeMap<String, ModelInput>,
+    /// A Python model's feature columns, in the order it takes them (when
+    /// the model has no `feature_names_in_`; SPEC §7).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// Noise, extreme values and permutation importance use the first
     /// this many rows (file order).
     pub max_rows: usize,
@@ -585,6 +589,7 @@ impl Default for ModelCard {
             notes: None,
             path: None,
             inputs: BTreeMap::new(),
+            features: Vec::new(),
             max_rows: 10_000,
             seed: 0,
             max_score_diff: 1e-4,

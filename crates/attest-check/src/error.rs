@@ -19,6 +19,9 @@ pub enum Error {
     /// The bytes are not a readable Parquet file (bad magic, truncated footer, corrupt pages).
     #[error("{name}: not a readable Parquet file: {message}")]
     Parquet { name: String, message: String },
+    /// A table in memory (a data frame) whose column cannot be read.
+    #[error("{name}: {message}")]
+    Frame { name: String, message: String },
     /// The bytes are not a readable CSV file.
     #[error("{name}: not a readable CSV file: {message}")]
     Csv { name: String, message: String },

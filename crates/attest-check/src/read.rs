@@ -27,6 +27,9 @@ pub enum Format {
     Parquet,
     /// Comma-separated values with a header row.
     Csv,
+    /// A table already in memory, handed over as Arrow arrays by a binding
+    /// (the Python package's data frames): a [`FrameSource`].
+    Arrow,
 }
 
 impl Format {
@@ -35,6 +38,7 @@ impl Format {
         match self {
             Format::Parquet => "parquet",
             Format::Csv => "csv",
+            Format::Arrow => "arrow",
         }
     }
 }
@@ -79,6 +83,28 @@ impl Default for Limits {
 enum Inner {
     Parquet(ParquetFile),
     Csv(Vec<Column>),
+    Frame(Arc<dyn FrameSource>),
+}
+
+/// A table already in memory (a data frame handed over by a binding, e.g.
+/// Arrow arrays from Python), read one column at a time as the run asks,
+/// the way a Parquet file is: [`Dataset::from_frame`]. Implementations
+/// convert their storage to Attest's [`Column`]s with the same values and
+/// types a Parquet file of the same table gives.
+pub trait FrameSource: Send + Sync {
+    /// The columns with their types, in the frame's order.
+    fn columns(&self) -> Vec<ColumnInfo>;
+    /// Number of rows.
+    fn rows(&self) -> usize;
+    /// Convert column `index` (not a [`ColumnType::FloatList`]); an error
+    /// when it would take more than `max_bytes` (see [`Limits`]).
+    fn read_column(&self, index: usize, max_bytes: u64) -> std::result::Result<Column, String>;
+    /// Convert the list-of-floats column `index`.
+    fn read_float_lists(
+        &self,
+        index: usize,
+        max_bytes: u64,
+    ) -> std::result::Result<crate::columns::FloatLists, String>;
 }
 
 /// One input dataset (e.g. `reference`), opened for column reads.
@@ -191,6 +217,41 @@ impl Dataset {
         })
     }
 
+    /// A table in memory as the dataset called `label`, displayed as
+    /// `name` (e.g. "pandas.DataFrame"); its rows are checked against
+    /// `limits` here, its columns converted as they are read.
+    pub fn from_frame(
+        label: impl Into<String>,
+        name: impl Into<String>,
+        frame: Arc<dyn FrameSource>,
+        limits: Limits,
+    ) -> Result<Self> {
+        let name = name.into();
+        let rows = within_rows(&name, frame.rows() as u64, limits)?;
+        let columns = frame.columns();
+        unique_names(&name, &columns)?;
+        Ok(Self {
+            label: label.into(),
+            source: Arc::new(crate::source::MemorySource::new(name, Vec::new())),
+            format: Format::Arrow,
+            columns,
+            rows,
+            inner: Inner::Frame(frame),
+            limits,
+        })
+    }
+
+    /// A digest of the dataset's content (SHA-256, hex): of the file's
+    /// bytes; for a frame ([`Format::Arrow`]), which has no bytes, of its
+    /// columns as Attest reads them ([`frame_sha256`]). `hashed` gets the
+    /// bytes of a file hashed so far after each block.
+    pub fn sha256_with(&self, hashed: &mut dyn FnMut(u64)) -> Result<String> {
+        match &self.inner {
+            Inner::Frame(_) => frame_sha256(self),
+            _ => crate::source::sha256_hex_with(self.source.as_ref(), hashed),
+        }
+    }
+
     /// The dataset's label, e.g. `"reference"`.
     pub fn label(&self) -> &str {
         &self.label
@@ -246,6 +307,16 @@ impl Dataset {
                     message: format!("column `{column}` is missing"),
                 })
             }
+            Inner::Frame(frame) => {
+                let column = frame
+                    .read_column(index, self.limits.max_column_bytes)
+                    .map_err(|message| Error::Frame {
+                        name: self.name().to_string(),
+                        message: format!("column `{column}`: {message}"),
+                    })?;
+                rows_read(self.rows);
+                Ok(column)
+            }
             Inner::Parquet(file) => file
                 .read_column(&self.source, index, rows_read, self.limits.max_column_bytes)
                 .map_err(|m| Error::Parquet {
@@ -264,6 +335,12 @@ impl Dataset {
                 name: self.name().to_string(),
                 message: format!("column `{column}`: CSV holds no list columns"),
             }),
+            Inner::Frame(frame) => frame
+                .read_float_lists(index, self.limits.max_column_bytes)
+                .map_err(|message| Error::Frame {
+                    name: self.name().to_string(),
+                    message: format!("column `{column}`: {message}"),
+                }),
             Inner::Parquet(file) => file
                 .read_float_lists(
                     &self.source,
@@ -335,6 +412,70 @@ impl<'a> Datasets<'a> {
             .chain([self.reference, self.current])
             .collect()
     }
+}
+
+/// SHA-256 (hex) of a frame's content as Attest reads it, column by column
+/// in order: the column's name and type (as displayed), each length-prefixed,
+/// then its values — integers as 8 little-endian bytes and a validity
+/// byte, floats as their IEEE bits (every NaN as one NaN), booleans as one
+/// byte (2 = null), texts length-prefixed (`u64::MAX` for null), lists of
+/// floats as a length then the values. Two frames with the same columns and
+/// values have the same digest whatever library held them; it is not the
+/// digest of any file.
+pub fn frame_sha256(dataset: &Dataset) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let put = |h: &mut Sha256, bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    let float = |h: &mut Sha256, v: f64| {
+        let v = if v.is_nan() { f64::NAN } else { v };
+        h.update(v.to_bits().to_le_bytes());
+    };
+    for info in dataset.columns() {
+        put(&mut h, info.name.as_bytes());
+        put(&mut h, info.ty.to_string().as_bytes());
+        if matches!(info.ty, ColumnType::Unsupported(_)) {
+            continue;
+        }
+        if matches!(info.ty, ColumnType::FloatList { .. }) {
+            let lists = dataset.read_float_lists(&info.name)?;
+            for i in 0..lists.rows() {
+                match lists.get(i) {
+                    None => h.update(u64::MAX.to_le_bytes()),
+                    Some(values) => {
+                        h.update((values.len() as u64).to_le_bytes());
+                        for &v in values {
+                            float(&mut h, v);
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        let column = dataset.read_column(&info.name)?;
+        match &column.values {
+            Values::Int { values, valid } => {
+                for (i, v) in values.iter().enumerate() {
+                    let ok = valid.as_ref().is_none_or(|valid| valid[i]);
+                    h.update(if ok { *v } else { 0 }.to_le_bytes());
+                    h.update([u8::from(ok)]);
+                }
+            }
+            Values::Float(values) => values.iter().for_each(|&v| float(&mut h, v)),
+            Values::Bool(values) => h.update(values),
+            Values::Text { codes, dict } => {
+                for &c in codes {
+                    match dict.get(c as usize) {
+                        Some(text) => put(&mut h, text.as_bytes()),
+                        None => h.update(u64::MAX.to_le_bytes()),
+                    }
+                }
+            }
+        }
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// `rows` as a count, when within the limit.
@@ -508,6 +649,78 @@ mod tests {
             "reference",
             Arc::new(MemorySource::new(name, bytes.to_vec())),
         )
+    }
+
+    /// A frame of ready columns, as a binding would hand one over.
+    struct Columns(Vec<(String, Column)>);
+
+    impl FrameSource for Columns {
+        fn columns(&self) -> Vec<ColumnInfo> {
+            self.0
+                .iter()
+                .map(|(name, c)| ColumnInfo {
+                    name: name.clone(),
+                    ty: c.ty.clone(),
+                })
+                .collect()
+        }
+        fn rows(&self) -> usize {
+            self.0.first().map_or(0, |(_, c)| c.len())
+        }
+        fn read_column(&self, index: usize, _: u64) -> std::result::Result<Column, String> {
+            self.0
+                .get(index)
+                .map(|(_, c)| c.clone())
+                .ok_or_else(|| "no such column".into())
+        }
+        fn read_float_lists(
+            &self,
+            _: usize,
+            _: u64,
+        ) -> std::result::Result<crate::columns::FloatLists, String> {
+            Err("no lists here".into())
+        }
+    }
+
+    fn frame(x: Vec<f64>) -> Result<Dataset> {
+        let columns = Columns(vec![
+            ("x".into(), Column::floats(x)),
+            ("g".into(), Column::text([Some("a"), None, Some("b")])),
+        ]);
+        Dataset::from_frame("current", "test frame", Arc::new(columns), Limits::NATIVE)
+    }
+
+    #[test]
+    fn a_frame_is_read_column_by_column_and_digested_by_content() {
+        let ds = frame(vec![1.0, f64::NAN, 3.0]).expect("frame");
+        assert_eq!(ds.format(), Format::Arrow);
+        assert_eq!(ds.rows(), 3);
+        assert_eq!(ds.column_names(), ["x", "g"]);
+        assert_eq!(
+            ds.read_column("g").expect("g").text_at(0).as_deref(),
+            Some("a")
+        );
+        assert!(matches!(
+            ds.read_column("nope"),
+            Err(Error::MissingColumn { .. })
+        ));
+        let digest = ds.sha256_with(&mut |_| {}).expect("digest");
+        assert_eq!(digest.len(), 64);
+        // The same content digests the same, another value does not.
+        let same = frame(vec![1.0, f64::NAN, 3.0]).expect("frame");
+        assert_eq!(same.sha256_with(&mut |_| {}).expect("digest"), digest);
+        let other = frame(vec![1.0, f64::NAN, 3.5]).expect("frame");
+        assert_ne!(other.sha256_with(&mut |_| {}).expect("digest"), digest);
+        // Too many rows for the limits is refused before anything is read.
+        let small = Limits {
+            max_rows: 2,
+            ..Limits::NATIVE
+        };
+        let columns = Columns(vec![("x".into(), Column::floats(vec![0.0; 3]))]);
+        assert!(matches!(
+            Dataset::from_frame("current", "f", Arc::new(columns), small),
+            Err(Error::Limit { .. })
+        ));
     }
 
     #[test]

@@ -29,7 +29,6 @@ use crate::profile::{
 };
 use crate::read::{Dataset, Datasets};
 use crate::report::{Check, Input, Report, Tool, FORMAT, SCHEMA_VERSION};
-use crate::source::sha256_hex_with;
 use crate::targets::{load_all, AllTargets, TargetColumns};
 
 /// Options of a run that are not part of the configuration.
@@ -831,9 +830,7 @@ pub fn run_with_parts(
         .transpose()?;
     let hash = |ds: &Dataset| {
         let total = ds.source().len();
-        sha256_hex_with(ds.source().as_ref(), &mut |bytes| {
-            progress.hashed(ds.label(), bytes, total)
-        })
+        ds.sha256_with(&mut |bytes| progress.hashed(ds.label(), bytes, total))
     };
     let hash_inputs = || -> Result<Vec<String>> {
         if options.hash_inputs {

@@ -22,20 +22,25 @@ pub struct Prepared {
 pub fn prepare(path: &Path, datasets: Datasets<'_>, config: &Config) -> Result<Prepared> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("cannot read the model file {}", path.display()))?;
-    let stripped = attest_check::onnx::strip_zipmap(&bytes)
-        .with_context(|| format!("in the model file {}", path.display()))?;
-    let info = attest_check::onnx::inspect(&stripped)
-        .with_context(|| format!("in the model file {}", path.display()))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| path.display().to_string());
-    let probe = Probe::new(datasets, config, &name, &bytes, info).with_context(|| {
-        format!(
-            "the model {} cannot be fed from the datasets",
-            path.display()
-        )
-    })?;
+    prepare_bytes(&name, &bytes, datasets, config)
+        .with_context(|| format!("the model file {}", path.display()))
+}
+
+/// [`prepare`] for a model's bytes, under the display name `name`.
+pub fn prepare_bytes(
+    name: &str,
+    bytes: &[u8],
+    datasets: Datasets<'_>,
+    config: &Config,
+) -> Result<Prepared> {
+    let stripped = attest_check::onnx::strip_zipmap(bytes).context("not a readable ONNX model")?;
+    let info = attest_check::onnx::inspect(&stripped).context("not a readable ONNX model")?;
+    let probe = Probe::new(datasets, config, name, bytes, info)
+        .context("the model cannot be fed from the datasets")?;
     Ok(Prepared { probe, stripped })
 }
 
@@ -73,27 +78,22 @@ impl ScoreProgress for Terminal {
     }
 }
 
-/// Run the model on every batch. Without ONNX Runtime the checks are
-/// skipped, saying how to get it; a model that fails to run is an error.
+/// Run the model on every batch, with progress on standard error when
+/// `progress`. Without ONNX Runtime the checks are skipped, saying how to
+/// get it; a model that fails to run is an error.
 pub fn run(prepared: Prepared, progress: bool) -> Result<Vec<Check>> {
-    let mut runner = match attest_onnx::OrtModel::from_bytes(&prepared.stripped) {
-        Ok(r) => r,
-        Err(e) if attest_onnx::Runtime::load().is_err() => {
-            let _ = writeln!(std::io::stderr(), "attest: note: model checks skipped: {e}");
-            return Ok(model::skipped(&format!(
-                "skipped: no ONNX Runtime here — {}",
-                attest_onnx::HOW_TO_GET
-            )));
-        }
-        Err(e) => anyhow::bail!("{e}"),
-    };
     let terminal = Terminal {
         enabled: progress,
         last: std::cell::Cell::new(std::time::Instant::now()),
         spent: Default::default(),
         rows: std::cell::Cell::new(0),
     };
-    let checks = model::score(prepared.probe, &mut runner, &terminal)?;
+    let Some(checks) = run_with(prepared, &terminal)? else {
+        return Ok(model::skipped(&format!(
+            "skipped: no ONNX Runtime here — {}",
+            attest_onnx::HOW_TO_GET
+        )));
+    };
     // How long the model took, on standard error (the report has no clock).
     let parts: Vec<String> = terminal
         .spent
@@ -107,4 +107,18 @@ pub fn run(prepared: Prepared, progress: bool) -> Result<Vec<Check>> {
         parts.join(", ")
     );
     Ok(checks)
+}
+
+/// Run the model on every batch with ONNX Runtime, telling `progress`;
+/// `None` when there is no ONNX Runtime here (a note on standard error).
+pub fn run_with(prepared: Prepared, progress: &dyn ScoreProgress) -> Result<Option<Vec<Check>>> {
+    let mut runner = match attest_onnx::OrtModel::from_bytes(&prepared.stripped) {
+        Ok(r) => r,
+        Err(e) if attest_onnx::Runtime::load().is_err() => {
+            let _ = writeln!(std::io::stderr(), "attest: note: model checks skipped: {e}");
+            return Ok(None);
+        }
+        Err(e) => anyhow::bail!("{e}"),
+    };
+    Ok(Some(model::score(prepared.probe, &mut runner, progress)?))
 }

@@ -118,28 +118,21 @@ pub fn sign(args: &SignArgs, signed_at: String) -> Result<()> {
     Ok(())
 }
 
-/// Check every signature; true when all are valid (and trusted, if asked).
-pub fn verify(args: &VerifyArgs) -> Result<bool> {
-    let text = crate::read_report_text(&args.report)?;
-    let trusted = match &args.trusted_keys {
-        Some(p) => Some(
-            serde_json::from_str::<TrustedKeys>(&read(p, "trusted keys")?)
-                .with_context(|| format!("{} is not a trusted-keys file", p.display()))?,
-        ),
-        None => None,
-    };
-    let v = verify_report(&text, trusted.as_ref());
+/// What `attest verify` prints for a verification of the report called
+/// `label`: each signature's state, then "verified" or "not verified"
+/// (`trusted`: whether trusted keys were given).
+pub fn describe(v: &attest_check::sign::Verification, label: &str, trusted: bool) -> String {
     let mut out = String::new();
     if let Some(p) = &v.problem {
-        out.push_str(&format!("{}: INVALID: {p}\n", args.report.display()));
+        out.push_str(&format!("{label}: INVALID: {p}\n"));
     }
     if v.signatures.is_empty() {
-        out.push_str(&format!("{}: no signatures\n", args.report.display()));
+        out.push_str(&format!("{label}: no signatures\n"));
     }
     for (i, s) in v.signatures.iter().enumerate() {
         let state = match &s.state {
             State::Trusted { name } => format!("valid, trusted key of {name}"),
-            State::Unknown if trusted.is_some() => "valid, but the key is not trusted".into(),
+            State::Unknown if trusted => "valid, but the key is not trusted".into(),
             State::Unknown => "valid (key not checked: no --trusted-keys)".into(),
             State::Invalid { reason } => format!("INVALID: {reason}"),
         };
@@ -153,8 +146,28 @@ pub fn verify(args: &VerifyArgs) -> Result<bool> {
             s.fingerprint.as_deref().unwrap_or("?")
         ));
     }
+    out.push_str(if v.all_valid(trusted) {
+        "verified\n"
+    } else {
+        "not verified\n"
+    });
+    out
+}
+
+/// Check every signature; true when all are valid (and trusted, if asked).
+pub fn verify(args: &VerifyArgs) -> Result<bool> {
+    let text = crate::read_report_text(&args.report)?;
+    let trusted = match &args.trusted_keys {
+        Some(p) => Some(
+            serde_json::from_str::<TrustedKeys>(&read(p, "trusted keys")?)
+                .with_context(|| format!("{} is not a trusted-keys file", p.display()))?,
+        ),
+        None => None,
+    };
+    let v = verify_report(&text, trusted.as_ref());
+    let label = args.report.display().to_string();
+    let out = describe(&v, &label, trusted.is_some());
     let ok = v.all_valid(trusted.is_some());
-    out.push_str(if ok { "verified\n" } else { "not verified\n" });
     let _ = std::io::stdout().lock().write_all(out.as_bytes());
     if trusted.as_ref().is_some_and(|t| t.keys.is_empty()) {
         bail!("the trusted-keys file lists no keys");

@@ -663,7 +663,13 @@ impl Probe {
         jobs
     }
 
-    /// The number of batches.
+    /// The classes, in the order of the model's probability columns (the
+    /// model's own, else the data's sorted classes).
+    pub fn classes(&self) -> &[String] {
+        &self.classes
+    }
+
+    /// The number of batches to score.
     pub fn batches(&self) -> usize {
         self.jobs.len()
     }
