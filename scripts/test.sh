@@ -58,6 +58,24 @@ ATTEST_VIEWER_DIR="$PWD/dist" cargo build --release --locked -p attest-cli
 passed=$((passed + $(awk '/^# pass / {print $3}' "$log" | tail -1)))
 failed=$((failed + $(awk '/^# fail / {print $3}' "$log" | tail -1)))
 
+step "python: the attest-ml wheel (maturin, with the viewer just built), pytest, the wheel in a fresh venv"
+# The package's own venv (target/py-venv, kept between runs) with the test
+# dependencies; the release wheel carries the viewer of dist/ like the CLI.
+PY_VENV=${ATTEST_PY_VENV:-$PWD/target/py-venv}
+[ -x "$PY_VENV/bin/python" ] || python3 -m venv "$PY_VENV"
+"$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest pyarrow "pandas>=2.2" \
+    polars duckdb numpy scikit-learn "onnxruntime==$ORT_VERSION" nbclient nbformat ipykernel
+(cd python && cargo fmt --check && cargo clippy --all-targets --locked -- -D warnings)
+rm -rf target/wheels
+ATTEST_VIEWER_DIR="$PWD/dist" "$PY_VENV/bin/maturin" build --release --locked -m python/Cargo.toml -o target/wheels
+ATTEST_WHEEL=$(ls target/wheels/attest_ml-*.whl)
+export ATTEST_WHEEL
+"$PY_VENV/bin/pip" install --quiet --force-reinstall --no-deps "$ATTEST_WHEEL"
+(cd python && "$PY_VENV/bin/python" -m pytest -q -p no:cacheprovider tests) 2>&1 | tee "$log" || true
+passed=$((passed + $(grep -Eo '[0-9]+ passed' "$log" | tail -1 | awk '{print $1 + 0}')))
+failed=$((failed + $(grep -Eo '[0-9]+ (failed|error)' "$log" | awk '{s += $1} END {print s + 0}')))
+grep -Eq '[0-9]+ passed' "$log" || failed=$((failed + 1))
+
 step "fuzz: the Parquet reader, the CSV reader, the report parser, a whole run and the ONNX reader (cargo-fuzz, nightly)"
 # Deterministic: each target replays its seeds and the committed regression
 # inputs, then a fixed number of inputs from a fixed seed

@@ -69,10 +69,10 @@ def drift_chart(check: dict) -> str | None:
     rows = [m for m in check.get("metrics", []) if "threshold" in m and "column" in m][:30]
     if not rows:
         return None
-    width, left, bar_h = 560, 150, 16
+    width, left, bar_h = 600, 130, 16
     height = 40 + bar_h * len(rows) + 20
     scale = max(max(m["value"] / m["threshold"] if m["threshold"] else 0 for m in rows), 1.5)
-    span = width - left - 70
+    span = width - left - 190  # room for the value's label beside the longest bar
     x_thr = left + span / scale
     body = [f'<line x1="{x_thr:.1f}" y1="26" x2="{x_thr:.1f}" y2="{height - 14}" stroke="#555" stroke-dasharray="4 3"/>',
             f'<text x="{x_thr + 3:.1f}" y="{height - 4}" fill="#555">threshold</text>']

@@ -303,39 +303,58 @@ fn check(
         }
     };
 
-    let shared = Shared::default();
+    // The run owns what it reads, on a thread of its own: on Ctrl-C this
+    // thread raises at once, and the run stops at its next cancellation
+    // point (a column, a model batch) and frees its data there.
+    let shared = Arc::new(Shared::default());
     let started = Instant::now();
     let mut interrupted: Option<PyErr> = None;
-    let outcome = std::thread::scope(|scope| {
-        let worker = scope.spawn(|| {
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    let done_rx = std::sync::Mutex::new(done_rx);
+    let worker_shared = shared.clone();
+    let spawned = std::thread::Builder::new()
+        .name("attest-check".into())
+        .spawn(move || {
             // A panic in the library is an error, never an abort.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 run_check(
                     (&reference, &current, train.as_ref()),
                     &config,
                     &model,
-                    &shared,
+                    &worker_shared,
                 )
-            }))
+            }));
+            // Python objects (the model) are dropped with the GIL held.
+            Python::attach(|_| drop(model));
+            let _ = done_tx.send(outcome);
+        })
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start the run: {e}")))?;
+    let outcome = loop {
+        let waited = py.detach(|| match done_rx.lock() {
+            Ok(rx) => rx.recv_timeout(Duration::from_millis(100)),
+            Err(_) => Err(std::sync::mpsc::RecvTimeoutError::Disconnected),
         });
-        while !worker.is_finished() {
-            py.detach(|| std::thread::sleep(Duration::from_millis(100)));
-            if interrupted.is_none() {
-                if let Err(e) = py.check_signals() {
-                    shared.cancel.store(true, Ordering::Relaxed);
-                    interrupted = Some(e);
-                }
-            }
-            if let Some(cb) = &progress {
-                if started.elapsed() >= Duration::from_secs(2) && interrupted.is_none() {
-                    let (phase, done, total) = shared.phase();
-                    // A progress bar that fails is not worth the run.
-                    let _ = cb.call1((phase, done, total));
-                }
+        match waited {
+            Ok(outcome) => break Some(outcome),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break None,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if let Err(e) = py.check_signals() {
+            shared.cancel.store(true, Ordering::Relaxed);
+            interrupted = Some(e);
+            break None;
+        }
+        if let Some(cb) = &progress {
+            if started.elapsed() >= Duration::from_secs(2) {
+                let (phase, done, total) = shared.phase();
+                // A progress bar that fails is not worth the run.
+                let _ = cb.call1((phase, done, total));
             }
         }
-        worker.join()
-    });
+    };
+    if outcome.is_some() {
+        let _ = py.detach(|| spawned.join());
+    }
     if let Some(e) = interrupted {
         return Err(e);
     }
@@ -345,12 +364,15 @@ fn check(
         }
     }
     match outcome {
-        Ok(Ok(Ok(o))) => Ok((o.json, o.seconds)),
-        Ok(Ok(Err(e))) => Err(match e.downcast::<pymodel::Raised>() {
+        None => Err(PyRuntimeError::new_err(
+            "attest: internal error (a bug; please report it): the run ended without a result",
+        )),
+        Some(Ok(Ok(o))) => Ok((o.json, o.seconds)),
+        Some(Ok(Err(e))) => Err(match e.downcast::<pymodel::Raised>() {
             Ok(raised) => raised.into_pyerr(py),
             Err(e) => input_error(e),
         }),
-        Ok(Err(panic)) | Err(panic) => {
+        Some(Err(panic)) => {
             let what = panic
                 .downcast_ref::<String>()
                 .cloned()
