@@ -122,6 +122,7 @@ def test_sklearn_pipeline_with_string_categories(conformance):
     report = attest.check(ref, cur, id="id", model=pipe, progress=False)
     parity = report.check("model_parity")
     assert parity["status"] == "pass", parity["message"]
+    assert parity["message"].startswith("the model sklearn.pipeline.Pipeline reproduces the predictions")
     names = {(m["name"], m.get("dataset")) for m in parity["metrics"]}
     assert ("model_prediction_agreement", "current") in names
     sens = report.check("model_sensitivity")
@@ -176,3 +177,74 @@ def test_object_without_predict_is_an_input_error(conformance):
     d, _, _ = model_case(conformance, "model_public")
     with pytest.raises(attest.InputError, match="neither predict_proba nor predict"):
         attest.check(str(d / "reference.parquet"), str(d / "current.parquet"), model=object(), progress=False)
+
+
+@pytest.mark.parametrize("library", ["lightgbm", "xgboost"])
+def test_gradient_boosting_through_the_sklearn_api(conformance, library):
+    """LightGBM and XGBoost objects as they come (their scikit-learn API,
+    fit on a DataFrame): parity passes against their own scores, and a
+    changed model fails it."""
+    lib = pytest.importorskip(library)
+    pd, ref, cur = _credit_frames(conformance)
+    numeric = ["age", "income", "utilization", "num_accounts"]
+    if library == "lightgbm":
+        model = lib.LGBMClassifier(n_estimators=30, num_leaves=15, verbose=-1, random_state=0)
+    else:
+        model = lib.XGBClassifier(n_estimators=30, max_depth=4, random_state=0)
+    model.fit(ref[numeric], ref["label"])
+    for df in (ref, cur):
+        df["score"] = model.predict_proba(df[numeric])[:, 1]
+        df["prediction"] = model.predict(df[numeric])
+    report = attest.check(ref, cur, id="id", model=model, progress=False)
+    parity = report.check("model_parity")
+    assert parity["status"] == "pass", parity["message"]
+    assert {m["column"] for m in report.check("model_permutation_importance")["metrics"]} == set(numeric)
+    # Another model of the same kind on other rows: parity fails.
+    model.fit(cur[numeric], 1 - cur["label"])
+    assert attest.check(ref, cur, id="id", model=model, progress=False).check("model_parity")["status"] == "fail"
+
+
+def logistic_pipeline_of(path, features):
+    """The scikit-learn pipeline skl2onnx exported as model_public/model.onnx
+    (StandardScaler + LogisticRegression), rebuilt from the file's Scaler and
+    LinearClassifier parameters: the model that made the case."""
+    onnx = pytest.importorskip("onnx")
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    nodes = {n.op_type: {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}
+             for n in onnx.load(str(path)).graph.node}
+    k = len(features)
+    scaler = StandardScaler()
+    scaler.mean_ = np.asarray(nodes["Scaler"]["offset"], dtype=np.float64)
+    scaler.scale_ = 1.0 / np.asarray(nodes["Scaler"]["scale"], dtype=np.float64)
+    scaler.var_ = scaler.scale_ ** 2
+    scaler.n_features_in_ = k
+    scaler.feature_names_in_ = np.array(features, dtype=object)
+    scaler.n_samples_seen_ = 1
+    lr = LogisticRegression()
+    coef = np.asarray(nodes["LinearClassifier"]["coefficients"], dtype=np.float64).reshape(-1, k)
+    lr.coef_ = coef[1:2]
+    lr.intercept_ = np.asarray(nodes["LinearClassifier"]["intercepts"], dtype=np.float64)[1:2]
+    lr.classes_ = np.array(nodes["LinearClassifier"]["classlabels_ints"])
+    lr.n_features_in_ = k
+    return make_pipeline(scaler, lr)
+
+
+def test_the_scikit_learn_pipeline_that_made_the_case(conformance):
+    """model_public through the scikit-learn pipeline itself (float64, where
+    ONNX Runtime computes in float32): parity passes and every expected
+    value agrees within float32's resolution."""
+    d, features, expected = model_case(conformance, "model_public")
+    pipe = logistic_pipeline_of(d / "model.onnx", features)
+    report = attest.check(str(d / "reference.parquet"), str(d / "current.parquet"), model=pipe, progress=False)
+    assert report.check("model_parity")["status"] == "pass"
+    # The listed tolerances are for ONNX Runtime's float32 numbers (mean
+    # score changes agree to ~1e-5 of their value in float64); every flip
+    # share, extreme-value share and permutation importance is held to
+    # float32's resolution too, and every entry must be there once.
+    float32 = {"rel": 1e-4, "abs": 1e-5}
+    loose = [dict(e, tolerance=float32) for e in expected["expected"]]
+    problems = disagreements(report, loose, float32)
+    assert not problems, problems[:10]

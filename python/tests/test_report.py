@@ -112,3 +112,11 @@ def test_signatures_verify_as_the_cli(report, tmp_path, capfd):
     text = path.read_text().replace('"format": "attest-report"', '"format":  "attest-report"', 1)
     path.write_text(text)
     assert not attest.load_report(path).verify().valid
+
+
+def test_show_opens_the_interactive_report(report, monkeypatch):
+    opened = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    path = report.show()
+    assert opened == ["file://" + path]
+    assert 'id="attest-css"' in open(path, encoding="utf-8").read()

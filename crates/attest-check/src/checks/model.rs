@@ -1357,9 +1357,16 @@ impl Probe {
                 evidence,
             );
         }
+        // A model handed over in memory (the Python package's objects) is
+        // no file.
+        let what = if self.info.producer == "python" {
+            "the model"
+        } else {
+            "the model file"
+        };
         let message = if failures.is_empty() {
             format!(
-                "the model file {} reproduces the predictions of {}",
+                "{what} {} reproduces the predictions of {}",
                 self.model_name,
                 rows.iter()
                     .filter_map(|r| r["dataset"].as_str())
@@ -1368,7 +1375,7 @@ impl Probe {
             )
         } else {
             format!(
-                "the model file {} does not reproduce the predictions: {}",
+                "{what} {} does not reproduce the predictions: {}",
                 self.model_name,
                 failures.join("; ")
             )
