@@ -67,6 +67,12 @@ class Report:
     def save_html(self, path: str | os.PathLike[str]) -> None:
         """Write the one-file interactive report (the viewer and the report
         in one HTML file that opens from ``file://`` with no network)."""
+    def markdown(self) -> str:
+        """The GitHub-flavoured Markdown summary ``attest check --markdown``
+        writes (SPEC §8): verdict, a table of every check, failures first with
+        their metrics in ``<details>``; at most 60,000 characters."""
+    def save_markdown(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`markdown` to a file (for a pull-request comment)."""
     def save_junit(self, path: str | os.PathLike[str]) -> None:
         """Write JUnit XML, one test case per check (``attest check --junit``)."""
     def summary(self) -> str:

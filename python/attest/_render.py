@@ -1,8 +1,9 @@
-"""Static views of a report for notebooks (SPEC §7): Markdown, and HTML
+"""Static views of a report for notebooks (SPEC §7): HTML
 with inline ``style`` attributes only — no ``<script>``, ``<style>``,
 ``<iframe>`` or inline ``<svg>`` (JupyterLab's sanitizer strips those in
 untrusted notebooks) — charts as ``<img src="data:image/svg+xml;base64,…">``.
-The whole HTML stays under :data:`MAX_HTML` bytes."""
+The whole HTML stays under :data:`MAX_HTML` bytes. (The Markdown view is
+the CLI's summary, ``attest check --markdown``.)"""
 
 from __future__ import annotations
 
@@ -35,19 +36,6 @@ def _title(doc: dict) -> str:
         return f"{name} {version}" if version else name
     names = [i.get("name", "") for i in doc.get("inputs", []) if i.get("dataset") == "current"]
     return f"Attest report — {names[0]}" if names and names[0] else "Attest report"
-
-
-def markdown(doc: dict) -> str:
-    """A verdict table: the report's status, then one row per check."""
-    s = doc["summary"]
-    counts = ", ".join(f"{s['counts'][k]} {k}" for k in ("pass", "warn", "fail", "error", "skipped") if s["counts"].get(k))
-    lines = [f"**{_title(doc)}: {_WORDS[s['status']]}** ({counts})", "", "| check | verdict | finding |", "|---|---|---|"]
-    for c in doc["checks"]:
-        message = str(c.get("message", "")).replace("|", "\\|").replace("\n", " ")
-        if len(message) > 200:
-            message = message[:197] + "…"
-        lines.append(f"| {c.get('title', c['id'])} | {_WORDS.get(c['status'], c['status'])} | {message} |")
-    return "\n".join(lines) + "\n"
 
 
 def _img(svg: str, alt: str) -> str:

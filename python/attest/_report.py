@@ -100,6 +100,15 @@ class Report:
         with open(path, "w", encoding="utf-8") as f:
             f.write(html)
 
+    def markdown(self) -> str:
+        """The Markdown summary (SPEC §8) ``attest check --markdown`` writes:
+        for a pull-request comment or a step summary."""
+        return _attest.markdown(self._text)
+
+    def save_markdown(self, path: str | os.PathLike) -> None:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.markdown())
+
     def save_junit(self, path: str | os.PathLike) -> None:
         with open(path, "w", encoding="utf-8") as f:
             f.write(_attest.junit(self._text))
@@ -134,7 +143,7 @@ class Report:
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         return {
             "text/plain": self.__repr__(),
-            "text/markdown": _render.markdown(self._doc),
+            "text/markdown": self.markdown(),
             "text/html": _render.html(self._doc),
         }
 

@@ -208,6 +208,11 @@ fn run_check(
     })
 }
 
+/// A report document Attest can read, or the error saying why not.
+fn parse(report_json: &str) -> PyResult<attest_check::Report> {
+    attest_check::report::parse(report_json).map_err(|e| InputError::new_err(e.to_string()))
+}
+
 fn input_error(e: anyhow::Error) -> PyErr {
     InputError::new_err(format!("{e:#}"))
 }
@@ -418,8 +423,7 @@ fn one_file_html(report_json: &str) -> PyResult<(String, bool)> {
             .map(|h| (h, true))
             .map_err(|e| InputError::new_err(e.to_string())),
         None => {
-            let report = attest_check::report::parse(report_json)
-                .map_err(|e| InputError::new_err(e.to_string()))?;
+            let report = parse(report_json)?;
             Ok((attest_cli::html::render(&report), false))
         }
     }
@@ -428,19 +432,24 @@ fn one_file_html(report_json: &str) -> PyResult<(String, bool)> {
 /// The plain-text summary the CLI prints after a run.
 #[pyfunction]
 fn summary(report_json: &str, seconds: f64) -> PyResult<String> {
-    let report =
-        attest_check::report::parse(report_json).map_err(|e| InputError::new_err(e.to_string()))?;
+    let report = parse(report_json)?;
     Ok(attest_cli::summary::render(
         &report,
         Duration::from_secs_f64(seconds.max(0.0)),
     ))
 }
 
+/// The Markdown summary of a report (SPEC §8), as `attest check --markdown` writes it.
+#[pyfunction]
+fn markdown(report_json: &str) -> PyResult<String> {
+    let report = parse(report_json)?;
+    Ok(attest_cli::markdown::render(&report))
+}
+
 /// JUnit XML of a report, as `attest check --junit` writes it.
 #[pyfunction]
 fn junit(report_json: &str) -> PyResult<String> {
-    let report =
-        attest_check::report::parse(report_json).map_err(|e| InputError::new_err(e.to_string()))?;
+    let report = parse(report_json)?;
     Ok(attest_cli::junit::render(&report))
 }
 
@@ -477,6 +486,7 @@ fn _attest(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(one_file_html, m)?)?;
     m.add_function(wrap_pyfunction!(summary, m)?)?;
     m.add_function(wrap_pyfunction!(junit, m)?)?;
+    m.add_function(wrap_pyfunction!(markdown, m)?)?;
     m.add_function(wrap_pyfunction!(verify, m)?)?;
     m.add("InputError", m.py().get_type::<InputError>())?;
     m.add("ModelError", m.py().get_type::<ModelError>())?;

@@ -28,7 +28,8 @@ def assert_static(data):
     for banned in ("<script", "<style", "<iframe", "<svg", "wasm"):
         assert banned not in lower, banned
     assert lower.count('src="data:image/svg+xml;base64,') >= 2
-    assert "| check | verdict | finding |" in data["text/markdown"]
+    assert "| status | check | finding | deciding number |" in data["text/markdown"]
+    assert data["text/markdown"].startswith("<!-- attest:report model=")
     assert data["text/plain"].startswith("<attest.Report ")
 
 

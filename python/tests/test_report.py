@@ -59,6 +59,8 @@ def test_mimebundle_is_static_complete_and_small(report):
         svg = base64.b64decode(data).decode()
         assert svg.startswith("<svg") and "<script" not in svg
     md = bundle["text/markdown"]
+    assert md == report.markdown()
+    assert md.startswith("<!-- attest:report model=credit-risk -->")
     assert md.count("\n|") >= len(report.checks)
     assert "credit-risk 2.1" in md
     assert report.status.upper() in bundle["text/plain"]

@@ -6,8 +6,10 @@
 //! Exit status (SPEC §5): 0 when no check failed (warnings allowed), 1 when
 //! at least one check failed or errored, 2 for a usage or input error.
 
+pub mod ci;
 pub mod html;
 pub mod junit;
+pub mod markdown;
 pub mod model;
 mod publish;
 pub mod signoff;
@@ -91,6 +93,25 @@ struct ReproduceArgs {
     json: Option<PathBuf>,
 }
 
+/// Which statuses fail a run (`--fail-on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// A failed or errored check.
+    Fail,
+    /// A warning too.
+    Warn,
+}
+
+impl FailOn {
+    /// Whether a report of `status` fails the run.
+    pub fn fails(self, status: Status) -> bool {
+        match self {
+            FailOn::Fail => matches!(status, Status::Fail | Status::Error),
+            FailOn::Warn => matches!(status, Status::Fail | Status::Error | Status::Warn),
+        }
+    }
+}
+
 #[derive(clap::Args)]
 struct CheckArgs {
     /// The baseline dataset (Parquet or CSV).
@@ -163,6 +184,15 @@ struct CheckArgs {
     /// Write a JUnit XML file here (one test case per check).
     #[arg(long, value_name = "junit.xml")]
     junit: Option<PathBuf>,
+    /// Write a GitHub-flavoured Markdown summary here (for a pull request
+    /// comment; at most 60,000 characters). Inside GitHub Actions the same
+    /// summary goes to the step summary.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// The least status that makes the exit status 1: `fail` (default) or
+    /// `warn` (a warning fails the build too).
+    #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "fail|warn")]
+    fail_on: FailOn,
     /// Print on standard error where the run's time went (reading, sorting,
     /// each check family), for profiling.
     #[arg(long)]
@@ -503,6 +533,20 @@ fn check_run(args: &CheckArgs) -> Result<bool> {
         };
         write_file(path, &html, "HTML report")?;
     }
+    let failed = args.fail_on.fails(report.summary.status);
+    let exit_code = u8::from(failed);
+    let markdown =
+        (args.markdown.is_some() || ci::in_github_actions()).then(|| markdown::render(&report));
+    if let (Some(path), Some(md)) = (&args.markdown, &markdown) {
+        write_file(path, md, "Markdown summary")?;
+    }
+    let annotations = match (&markdown, ci::in_github_actions()) {
+        (Some(md), true) => {
+            let json = args.json.as_deref().filter(|p| *p != Path::new("-"));
+            ci::github(&report, md, exit_code, json)?
+        }
+        _ => String::new(),
+    };
     let text = summary::render(&report, elapsed);
     // A closed pipe (`attest check … | head`) is not an error worth a panic:
     // the verdict is still in the exit status.
@@ -511,8 +555,19 @@ fn check_run(args: &CheckArgs) -> Result<bool> {
     } else {
         std::io::stdout().lock().write_all(text.as_bytes())
     };
-    Ok(matches!(
-        report.summary.status,
-        Status::Fail | Status::Error
-    ))
+    // In CI, one status line per check on standard error, and the
+    // workflow commands where the runner reads them.
+    if ci::in_ci() {
+        let _ = std::io::stderr()
+            .lock()
+            .write_all(ci::status_lines(&report).as_bytes());
+    }
+    if !annotations.is_empty() {
+        let _ = if json_to_stdout {
+            std::io::stderr().lock().write_all(annotations.as_bytes())
+        } else {
+            std::io::stdout().lock().write_all(annotations.as_bytes())
+        };
+    }
+    Ok(failed)
 }
