@@ -288,6 +288,7 @@ pub fn section_anchor(check: &str) -> Option<&'static str> {
         "model_parity" => "model-parity",
         "model_sensitivity" => "model-sensitivity",
         "model_permutation_importance" => "model-permutation",
+        "baseline_comparison" => "baseline",
         _ => return None,
     })
 }
@@ -623,5 +624,6 @@ mod tests {
         for id in attest_check::config::CHECK_IDS {
             assert!(section_anchor(id).is_some(), "{id} has no section");
         }
+        assert_eq!(section_anchor(attest_check::baseline::ID), Some("baseline"));
     }
 }

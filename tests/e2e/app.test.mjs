@@ -1306,3 +1306,35 @@ test("two files with different columns: the difference is said before the run", 
   await page.waitForFunction(() => document.querySelector("#setup") && !document.querySelector("#schema-differences"), null, { timeout: 60_000 });
   await page.close();
 });
+
+test("a run held to a baseline: the delta table beside the baseline, red where a metric fell past its margin", async () => {
+  const ref = path.join(conformance, "binary_0/reference.parquet");
+  const cur = path.join(conformance, "binary_0/current.parquet");
+  // The baseline: this run's report with its current roc_auc 0.05 higher.
+  const base = path.join(artifacts, "baseline-base.json");
+  runCli(["check", "--reference", ref, "--current", cur, "--json", base], [0, 1]);
+  const doc = JSON.parse(await readFile(base, "utf8"));
+  const perf = doc.checks.find((c) => c.id === "performance");
+  const auc = perf.metrics.find((m) => m.name === "roc_auc" && m.dataset === "current" && !m.segment);
+  auc.value += 0.05;
+  await writeFile(base, JSON.stringify(doc, null, 2));
+  const html = path.join(artifacts, "baseline.html");
+  runCli(["check", "--reference", ref, "--current", cur, "--baseline", base, "--html", html], [1]);
+  const page = await browser.newPage();
+  page.on("pageerror", (e) => console.error("page error:", e.message));
+  await page.goto("file://" + html);
+  await page.waitForSelector("#baseline-table", { timeout: 60_000 });
+  const fell = page.locator('#baseline-table tr.fell[data-metric="roc_auc"][data-dataset="current"]');
+  assert.equal(await fell.count(), 1, "roc_auc on current fell past its margin");
+  assert.equal(await fell.getAttribute("data-status"), "fail");
+  const bg = await fell.locator("th").evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.notEqual(bg, "rgba(0, 0, 0, 0)", "the row that fell is coloured");
+  assert.ok(Number(await fell.locator("td.change").getAttribute("data-value")) < -0.049);
+  // Every other compared metric held.
+  const others = await page.locator("#baseline-table tbody tr:not(.fell)").evaluateAll((rows) => rows.map((r) => r.dataset.status));
+  assert.ok(others.length > 3 && others.every((s) => s === "pass"), JSON.stringify(others));
+  assert.match(await page.locator("#baseline .badge").first().textContent(), /fell past their margin/);
+  // The checks list links to it.
+  assert.equal(await page.locator('a[href="#baseline"]').count() >= 1, true);
+  await page.close();
+});

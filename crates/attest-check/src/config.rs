@@ -725,6 +725,37 @@ pub struct Config {
     /// Decode limits (`[limits]`).
     #[serde(skip_serializing_if = "LimitsConfig::is_unset")]
     pub limits: LimitsConfig,
+    /// Margins against a baseline report (`[baseline]`, SPEC §8).
+    #[serde(skip_serializing_if = "BaselineConfig::is_default")]
+    pub baseline: BaselineConfig,
+}
+
+/// `[baseline]`: how far below a baseline report a metric may fall (SPEC §8,
+/// `--baseline`, `attest compare`). Echoed only when set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BaselineConfig {
+    /// The default margin, absolute, in the metric's own units.
+    pub max_degradation: f64,
+    /// Margins by metric name (`[baseline.metrics] roc_auc = 0.01`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub metrics: BTreeMap<String, f64>,
+}
+
+impl Default for BaselineConfig {
+    fn default() -> Self {
+        Self {
+            max_degradation: 0.02,
+            metrics: BTreeMap::new(),
+        }
+    }
+}
+
+impl BaselineConfig {
+    /// Whether nothing is set (then the report's echo leaves it out).
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// Every check id, in report order.
@@ -785,6 +816,27 @@ impl Config {
 
     /// Check values that types alone cannot.
     pub fn validate(&self) -> Result<()> {
+        let margins =
+            std::iter::once(("max_degradation".to_string(), self.baseline.max_degradation)).chain(
+                self.baseline
+                    .metrics
+                    .iter()
+                    .map(|(k, v)| (format!("metrics.{k}"), *v)),
+            );
+        for (key, margin) in margins {
+            if !margin.is_finite() || margin < 0.0 {
+                return Err(Error::Config(format!(
+                    "baseline.{key} = {margin}: a margin is a number of at least 0"
+                )));
+            }
+        }
+        for name in self.baseline.metrics.keys() {
+            if crate::verdict::orientation(name).is_none() {
+                return Err(Error::Config(format!(
+                    "baseline.metrics.{name}: not a performance metric with a direction (accuracy, precision, recall, f1, roc_auc, pr_auc, r2, macro_f1, weighted_f1, log_loss, brier, ece, rmse, mae, mape)"
+                )));
+            }
+        }
         for id in &self.checks.skip {
             if !CHECK_IDS.contains(&id.as_str()) {
                 return Err(Error::Config(format!(

@@ -28,6 +28,7 @@
 //! Data flows one way: bytes ([`source`]) → decoded columns ([`read`], [`pq`])
 //! → column views ([`columns`]) → profiles ([`profile`], [`stats`]) → checks → [`report`].
 
+pub mod baseline;
 pub mod bundle;
 pub mod checks;
 pub mod columns;

@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use attest_check::read::{Dataset, Datasets};
-use attest_check::report::Status;
+use attest_check::report::{Report, Status};
 use attest_check::run::{run, Progress, RunOptions};
 use attest_check::source::FileSource;
 use attest_check::Config;
@@ -58,6 +58,32 @@ enum Command {
     /// Run a report's checks again on the given files and compare: exit 0
     /// when every value is identical, 1 when some differ, 2 on errors.
     Reproduce(ReproduceArgs),
+    /// Hold a candidate report to a baseline report (typically the signed
+    /// validation of the deployed model): exit 0 when no performance metric
+    /// fell past its margin, 1 when one did, 2 on errors.
+    Compare(CompareArgs),
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// The baseline report (JSON or one-file HTML).
+    #[arg(value_name = "BASELINE")]
+    baseline: PathBuf,
+    /// The candidate report (JSON or one-file HTML).
+    #[arg(value_name = "CANDIDATE")]
+    candidate: PathBuf,
+    /// The margins (`[baseline]` of an attest.toml); default 0.02 each.
+    #[arg(long, value_name = "attest.toml")]
+    config: Option<PathBuf>,
+    /// The baseline must carry a valid approving signature by one of these keys.
+    #[arg(long, value_name = "FILE")]
+    trusted_keys: Option<PathBuf>,
+    /// Write the comparison as JSON here.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write the comparison as Markdown here.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -189,6 +215,14 @@ struct CheckArgs {
     /// summary goes to the step summary.
     #[arg(long, value_name = "FILE")]
     markdown: Option<PathBuf>,
+    /// Hold this run to a stored report (typically the signed validation
+    /// report of the deployed model): check `baseline_comparison`.
+    #[arg(long, value_name = "REPORT")]
+    baseline: Option<PathBuf>,
+    /// With --baseline: the baseline must carry a valid approving signature
+    /// by one of these keys, or the run is an input error.
+    #[arg(long, value_name = "FILE", requires = "baseline")]
+    trusted_keys: Option<PathBuf>,
     /// The least status that makes the exit status 1: `fail` (default) or
     /// `warn` (a warning fails the build too).
     #[arg(long, value_enum, default_value_t = FailOn::Fail, value_name = "fail|warn")]
@@ -226,6 +260,7 @@ where
         Command::Bundle(args) => bundle(&args).map(|()| false),
         Command::Reproduce(args) => reproduce(&args).map(|same| !same),
         Command::Publish(args) => publish::publish(&args).map(|()| false),
+        Command::Compare(args) => compare(&args),
     };
     match outcome {
         Ok(failed) => u8::from(failed),
@@ -362,6 +397,66 @@ fn bundle(args: &BundleArgs) -> Result<()> {
     write_file(&args.out, &html, "HTML report")
 }
 
+/// A baseline report (JSON or one-file HTML) and its display name; with
+/// trusted keys, it must carry a valid approving signature by one of them.
+fn read_baseline(path: &Path, trusted_keys: Option<&Path>) -> Result<(String, Report)> {
+    let text = read_report_text(path)?;
+    let report = attest_check::report::parse(&text)
+        .with_context(|| format!("the baseline {} is not a report", path.display()))?;
+    if let Some(keys) = trusted_keys {
+        let trusted = signoff::read_trusted_keys(keys)?;
+        attest_check::baseline::require_approval(&text, &trusted).map_err(|why| {
+            anyhow::anyhow!("the baseline {} is not approved: {why}", path.display())
+        })?;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    Ok((name, report))
+}
+
+fn compare(args: &CompareArgs) -> Result<bool> {
+    let config = match &args.config {
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("cannot read the configuration {}", p.display()))?;
+            Config::from_toml(&text).with_context(|| format!("in {}", p.display()))?
+        }
+        None => Config::default(),
+    };
+    let (name, baseline) = read_baseline(&args.baseline, args.trusted_keys.as_deref())?;
+    let text = read_report_text(&args.candidate)?;
+    let mut candidate = attest_check::report::parse(&text)
+        .with_context(|| format!("the candidate {} is not a report", args.candidate.display()))?;
+    let check = attest_check::baseline::compare(&candidate, &baseline, &name, &config.baseline);
+    let failed = matches!(check.status, Status::Fail | Status::Error);
+    if let Some(path) = &args.json {
+        let doc = serde_json::json!({
+            "baseline": args.baseline.display().to_string(),
+            "candidate": args.candidate.display().to_string(),
+            "check": check,
+        });
+        let json = serde_json::to_string_pretty(&doc).context("cannot serialise")? + "\n";
+        write_file(path, &json, "comparison JSON")?;
+    }
+    let line = format!(
+        "{} {}: {}\n",
+        check.status.as_str().to_uppercase(),
+        check.id,
+        check.message.as_deref().unwrap_or("")
+    );
+    let table = markdown::baseline_section(&check);
+    if let Some(path) = &args.markdown {
+        attest_check::baseline::attach(&mut candidate, check);
+        write_file(path, &markdown::render(&candidate), "Markdown summary")?;
+    }
+    let _ = std::io::stdout()
+        .lock()
+        .write_all((line + &table).as_bytes());
+    Ok(failed)
+}
+
 fn reproduce(args: &ReproduceArgs) -> Result<bool> {
     let text = read_report_text(&args.report)?;
     let original = attest_check::report::parse(&text)
@@ -472,6 +567,12 @@ fn check_run(args: &CheckArgs) -> Result<bool> {
     config
         .validate()
         .context("the configuration with the flags given")?;
+    // The baseline is read (and its approval checked) before the long run.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(|p| read_baseline(p, args.trusted_keys.as_deref()))
+        .transpose()?;
 
     let reference = open("reference", &args.reference, &config)?;
     let current = open("current", &args.current, &config)?;
@@ -498,6 +599,10 @@ fn check_run(args: &CheckArgs) -> Result<bool> {
     if let Some(prepared) = model {
         let checks = model::run(prepared, progress.enabled)?;
         attest_check::checks::model::attach(&mut report, checks);
+    }
+    if let Some((name, base)) = &baseline {
+        let check = attest_check::baseline::compare(&report, base, name, &config.baseline);
+        attest_check::baseline::attach(&mut report, check);
     }
     let elapsed = started.elapsed();
 

@@ -137,6 +137,50 @@ fn deciding_text(check: &Check) -> String {
     }
 }
 
+/// The delta table of a `baseline_comparison` check: each compared metric
+/// with the baseline's value, this run's, the oriented delta (positive is
+/// better) and its margin; empty for another check or no rows.
+pub fn baseline_section(check: &Check) -> String {
+    let rows = attest_check::baseline::rows(check);
+    if check.id != attest_check::baseline::ID || rows.is_empty() {
+        return String::new();
+    }
+    let name = check.evidence["baseline"]["name"]
+        .as_str()
+        .unwrap_or("the baseline");
+    let mut out = format!(
+        "\n**Against the baseline** {}: {}\n\n| metric | dataset | baseline | this run | delta (+ is better) | margin | status |\n|---|---|---|---|---|---|---|\n",
+        escape(name),
+        escape(check.message.as_deref().unwrap_or(""))
+    );
+    let num = |v: &serde_json::Value| v.as_f64().map(display_number).unwrap_or_default();
+    for r in rows {
+        let status = r["status"].as_str().unwrap_or("");
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | −{} | {} |",
+            escape(r["metric"].as_str().unwrap_or("")),
+            escape(r["dataset"].as_str().unwrap_or("")),
+            num(&r["baseline"]),
+            num(&r["this"]),
+            num(&r["delta"]),
+            num(&r["margin"]),
+            if status == "fail" {
+                "❌ FAIL"
+            } else {
+                "✅ PASS"
+            }
+        );
+    }
+    let nc = check.evidence["not_comparable"]
+        .as_array()
+        .map_or(0, Vec::len);
+    if nc > 0 {
+        let _ = writeln!(out, "\n{nc} metric(s) in one report only: not comparable.");
+    }
+    out
+}
+
 /// The model's name for the first line (`unnamed` without one), safe in an
 /// HTML comment.
 fn comment_name(report: &Report) -> String {
@@ -213,6 +257,10 @@ pub fn render_within(report: &Report, max: usize) -> String {
             )),
             deciding_text(check)
         );
+    }
+    // The baseline's deltas right under the table: they decide a release.
+    for check in &order {
+        table.push_str(&baseline_section(check));
     }
     let mut details = Vec::new();
     for check in order

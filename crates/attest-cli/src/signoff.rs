@@ -154,16 +154,20 @@ pub fn describe(v: &attest_check::sign::Verification, label: &str, trusted: bool
     out
 }
 
+/// A trusted-keys file (`{"keys": [{"name", "public_key"}]}`).
+pub fn read_trusted_keys(path: &Path) -> Result<TrustedKeys> {
+    serde_json::from_str::<TrustedKeys>(&read(path, "trusted keys")?)
+        .with_context(|| format!("{} is not a trusted-keys file", path.display()))
+}
+
 /// Check every signature; true when all are valid (and trusted, if asked).
 pub fn verify(args: &VerifyArgs) -> Result<bool> {
     let text = crate::read_report_text(&args.report)?;
-    let trusted = match &args.trusted_keys {
-        Some(p) => Some(
-            serde_json::from_str::<TrustedKeys>(&read(p, "trusted keys")?)
-                .with_context(|| format!("{} is not a trusted-keys file", p.display()))?,
-        ),
-        None => None,
-    };
+    let trusted = args
+        .trusted_keys
+        .as_deref()
+        .map(read_trusted_keys)
+        .transpose()?;
     let v = verify_report(&text, trusted.as_ref());
     let label = args.report.display().to_string();
     let out = describe(&v, &label, trusted.is_some());

@@ -3,6 +3,7 @@
 //! Adding a family's view is a file here and one line in [`section`].
 
 mod backtest;
+mod baseline;
 mod challenger;
 mod estimation;
 mod fit;
@@ -40,6 +41,7 @@ fn section(report: &Arc<Report>, check: &Check) -> Option<AnyView> {
         "model_permutation_importance" => {
             view! { <model::PermutationSection check=c report=report.clone()/> }.into_any()
         }
+        "baseline_comparison" => view! { <baseline::BaselineSection check=c/> }.into_any(),
         _ => return None,
     })
 }
