@@ -64,7 +64,7 @@ step "python: the attest-ml wheel (maturin, with the viewer just built), pytest,
 PY_VENV=${ATTEST_PY_VENV:-$PWD/target/py-venv}
 [ -x "$PY_VENV/bin/python" ] || python3 -m venv "$PY_VENV"
 "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check "maturin>=1.16,<2" pytest pyarrow "pandas>=2.2" \
-    polars duckdb numpy scikit-learn lightgbm xgboost-cpu onnx "onnxruntime==$ORT_VERSION" nbclient nbformat ipykernel pyyaml
+    polars duckdb numpy scikit-learn lightgbm xgboost-cpu onnx "onnxruntime==$ORT_VERSION" nbclient nbformat ipykernel pyyaml "mlflow>=3"
 (cd python && cargo fmt --check && cargo clippy --all-targets --locked -- -D warnings)
 rm -rf target/wheels
 ATTEST_VIEWER_DIR="$PWD/dist" "$PY_VENV/bin/maturin" build --release --locked -m python/Cargo.toml -o target/wheels

@@ -109,6 +109,21 @@ def _config_arg(config: Any):
     )
 
 
+def _baseline_arg(baseline: Any):
+    """``(name, JSON text)`` of a baseline: a Report, or a saved report's path."""
+    if isinstance(baseline, Report):
+        return "baseline report", baseline.to_json()
+    if isinstance(baseline, (str, os.PathLike)):
+        path = os.fspath(baseline)
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            raise InputError(f"cannot read the baseline {path}: {e}") from e
+        return os.path.basename(path), _attest.parse_report(text)
+    raise InputError(f"baseline: a {_type_name(baseline)} is not a report; give an attest.Report or a path")
+
+
 def _names(value: Any, keyword: str) -> list[str] | None:
     if value is None:
         return None
@@ -139,6 +154,8 @@ def check(
     attribution: str | Sequence[str] | None = None,
     challenger_score: str | None = None,
     challenger_prediction: str | None = None,
+    baseline: Any = None,
+    trusted_keys: Any = None,
 ) -> Report:
     """Compare ``current`` with ``reference`` (and ``train``) and return the report.
 
@@ -165,6 +182,21 @@ def check(
     ):
         roles[key] = _names(value, key)
     config_path, config_json = _config_arg(config)
+    baseline_arg = None if baseline is None else _baseline_arg(baseline)
+    keys_arg = None
+    if trusted_keys is not None:
+        if baseline is None:
+            raise InputError("trusted_keys: give a baseline to check its signatures against them")
+        if isinstance(trusted_keys, (str, os.PathLike)):
+            try:
+                with open(trusted_keys, encoding="utf-8") as f:
+                    keys_arg = f.read()
+            except OSError as e:
+                raise InputError(f"cannot read the trusted keys {os.fspath(trusted_keys)}: {e}") from e
+        elif isinstance(trusted_keys, Mapping):
+            keys_arg = json.dumps(trusted_keys)
+        else:
+            raise InputError("trusted_keys: give a trusted-keys file's path or its dict")
     inputs = [_dataset(reference, "reference"), _dataset(current, "current")]
     train_input = None if train is None else _dataset(train, "train")
     bar = None
@@ -183,6 +215,8 @@ def check(
             bool(skew),
             _model_arg(model),
             bar,
+            baseline_arg,
+            keys_arg,
         )
     finally:
         if bar is not None:

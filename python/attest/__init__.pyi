@@ -108,6 +108,8 @@ def check(
     attribution: str | Sequence[str] | None = None,
     challenger_score: str | None = None,
     challenger_prediction: str | None = None,
+    baseline: Report | str | os.PathLike[str] | None = None,
+    trusted_keys: str | os.PathLike[str] | Mapping[str, Any] | None = None,
 ) -> Report:
     """Compare ``current`` with ``reference`` (and ``train``, the data the
     model was fit on) and return the report.
@@ -127,6 +129,11 @@ def check(
     pipelines, XGBoost, LightGBM, CatBoost through their scikit-learn API)
     or a callable, called with pandas DataFrames of its feature columns
     (``feature_names_in_``, else ``[model] features`` in the configuration).
+
+    ``baseline``: a report (an :class:`attest.Report`, a saved JSON or
+    one-file HTML) to hold this run to: check ``baseline_comparison``
+    (SPEC §8); with ``trusted_keys`` it must carry a valid approving
+    signature by one of them, else :class:`InputError`.
 
     ``progress``: a progress bar for runs over 2 s. The GIL is released
     while the checks run; Ctrl-C stops the run (``KeyboardInterrupt``).

@@ -164,6 +164,7 @@ fn run_check(
     inputs: (&Input, &Input, Option<&Input>),
     config: &Config,
     model: &Model,
+    baseline: Option<&(String, attest_check::Report)>,
     shared: &Shared,
 ) -> anyhow::Result<Outcome> {
     let started = Instant::now();
@@ -201,6 +202,10 @@ fn run_check(
     if let (Some(probe), Model::Python(m)) = (probe, model) {
         let checks = m.score(probe, shared)?;
         attest_check::checks::model::attach(&mut report, checks);
+    }
+    if let Some((name, base)) = baseline {
+        let check = attest_check::baseline::compare(&report, base, name, &config.baseline);
+        attest_check::baseline::attach(&mut report, check);
     }
     Ok(Outcome {
         json: report.to_json(),
@@ -255,7 +260,7 @@ fn overrides(roles: &Bound<'_, PyDict>, skew: bool) -> PyResult<attest_cli::Over
 /// total)` is called on this thread about every 100 ms from 2 s on.
 /// Returns `(report_json, seconds)`.
 #[pyfunction]
-#[pyo3(signature = (reference, current, train, config_path, config_json, roles, skew, model, progress))]
+#[pyo3(signature = (reference, current, train, config_path, config_json, roles, skew, model, progress, baseline=None, trusted_keys=None))]
 #[allow(clippy::too_many_arguments)]
 fn check(
     py: Python<'_>,
@@ -268,6 +273,8 @@ fn check(
     skew: bool,
     model: Option<Bound<'_, PyAny>>,
     progress: Option<Bound<'_, PyAny>>,
+    baseline: Option<(String, String)>,
+    trusted_keys: Option<String>,
 ) -> PyResult<(String, f64)> {
     // The configuration, then the keywords over it (as the CLI's flags).
     let mut config = match (&config_path, &config_json) {
@@ -289,6 +296,22 @@ fn check(
         .validate()
         .context("the configuration with the keywords given")
         .map_err(input_error)?;
+    // The baseline is read (and its approval checked) before the run.
+    let baseline = match baseline {
+        None => None,
+        Some((name, text)) => {
+            let report = parse(&text)
+                .map_err(|e| InputError::new_err(format!("the baseline {name}: {e}")))?;
+            if let Some(keys) = &trusted_keys {
+                let keys: attest_check::sign::TrustedKeys = serde_json::from_str(keys)
+                    .map_err(|e| InputError::new_err(format!("not a trusted-keys file: {e}")))?;
+                attest_check::baseline::require_approval(&text, &keys).map_err(|why| {
+                    InputError::new_err(format!("the baseline {name} is not approved: {why}"))
+                })?;
+            }
+            Some((name, report))
+        }
+    };
     let reference = input(&reference.0, &reference.1, "reference")?;
     let current = input(&current.0, &current.1, "current")?;
     let train = train
@@ -326,6 +349,7 @@ fn check(
                     (&reference, &current, train.as_ref()),
                     &config,
                     &model,
+                    baseline.as_ref(),
                     &worker_shared,
                 )
             }));

@@ -165,6 +165,9 @@ pub fn attach(report: &mut Report, check: Check) {
 /// bytes). `Err` says why not.
 pub fn require_approval(text: &str, trusted: &TrustedKeys) -> Result<(), String> {
     let v = verify_report(text, Some(trusted));
+    if v.signatures.is_empty() {
+        return Err("it is not signed".into());
+    }
     if let Some(problem) = v.problem {
         return Err(format!("its signatures cannot be trusted: {problem}"));
     }
@@ -188,7 +191,6 @@ pub fn require_approval(text: &str, trusted: &TrustedKeys) -> Result<(), String>
     }
     match approved {
         Some(_) => Ok(()),
-        None if v.signatures.is_empty() => Err("it is not signed".into()),
         None => Err(
             "no valid signature by a trusted key approves it (approved or approved_with_conditions)"
                 .into(),
