@@ -71,8 +71,10 @@ ATTEST_VIEWER_DIR="$PWD/dist" "$PY_VENV/bin/maturin" build --release --locked -m
 ATTEST_WHEEL=$(ls target/wheels/attest_ml-*.whl)
 export ATTEST_WHEEL
 "$PY_VENV/bin/pip" install --quiet --force-reinstall --no-deps "$ATTEST_WHEEL"
-(cd python && "$PY_VENV/bin/python" -m pytest -q -p no:cacheprovider tests) 2>&1 | tee "$log" || true
-passed=$((passed + $(grep -Eo '[0-9]+ passed' "$log" | tail -1 | awk '{print $1 + 0}')))
+# -P: the installed wheel, not the source folder python/attest (which has
+# no compiled extension), is what `import attest` must find.
+(cd python && "$PY_VENV/bin/python" -P -m pytest -q -p no:cacheprovider tests) 2>&1 | tee "$log" || true
+passed=$((passed + $(grep -Eo '[0-9]+ passed' "$log" | awk '{n = $1} END {print n + 0}')))
 failed=$((failed + $(grep -Eo '[0-9]+ (failed|error)' "$log" | awk '{s += $1} END {print s + 0}')))
 grep -Eq '[0-9]+ passed' "$log" || failed=$((failed + 1))
 
