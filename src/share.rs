@@ -140,6 +140,7 @@ mod tests {
             decision: Decision::Rejected,
             comment: Some("<b>no</b>".into()),
             signed_at: "2026-11-26T00:00:00Z".into(),
+            findings: Vec::new(),
         };
         let signed = sign_text(&json, &key, &signoff).expect("signs");
         let v = verify_text(&signed, "").expect("verifies");
@@ -166,6 +167,7 @@ mod tests {
             decision: Decision::Approved,
             comment: None,
             signed_at: "2024-01-02T00:00:00Z".into(),
+            findings: Vec::new(),
         };
         let signed = sign_report(&json, &key, &signoff).expect("signs");
         let trusted = format!(

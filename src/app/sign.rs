@@ -116,6 +116,7 @@ pub fn SignPanel(
             decision,
             comment: (!comment.trim().is_empty()).then(|| comment.trim().to_string()),
             signed_at: super::now_rfc3339(),
+            findings: Vec::new(),
         };
         match crate::share::sign_text(&report.to_json(), &key_text, &signoff) {
             Ok(signed) => {

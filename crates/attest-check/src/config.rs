@@ -550,6 +550,12 @@ pub struct ModelCard {
     /// What the reference and current data are.
     pub data: Option<String>,
     pub notes: Option<String>,
+    /// The model's risk tier, as a validation policy names it (SPEC §8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Who built the model: an independent approval is by someone else.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub developers: Vec<String>,
     /// The ONNX model file (`--model`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
@@ -587,6 +593,8 @@ impl Default for ModelCard {
             intended_use: None,
             data: None,
             notes: None,
+            tier: None,
+            developers: Vec::new(),
             path: None,
             inputs: BTreeMap::new(),
             features: Vec::new(),

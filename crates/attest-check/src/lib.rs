@@ -38,6 +38,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod onnx;
 pub mod plan;
+pub mod policy;
 pub mod pq;
 pub mod profile;
 pub mod publish;

@@ -60,6 +60,21 @@ pub struct Entry {
     pub files: Vec<String>,
     #[serde(default)]
     pub signatures: Vec<Signer>,
+    /// With a policy (`attest publish --policy`): the report's tier, whether
+    /// it complies, until when, whether it is overdue, its open findings
+    /// by severity and why it does not comply (SPEC §8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compliant: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_findings: Option<std::collections::BTreeMap<String, u32>>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
 }
 
 /// Who signed a report off, and what `attest publish` found of it.
@@ -108,7 +123,41 @@ pub fn entry(path: &str, text: &str, trusted: Option<&TrustedKeys>) -> Result<En
         rows: report.inputs.iter().map(|i| i.rows).collect(),
         files: report.inputs.iter().map(|i| i.name.clone()).collect(),
         signatures,
+        tier: card.tier,
+        compliant: None,
+        valid_until: None,
+        overdue: None,
+        open_findings: None,
+        reasons: Vec::new(),
     })
+}
+
+/// [`entry`], judged by `policy` at `now` (seconds since the epoch): a
+/// report that cannot be judged (no tier, a tier the policy lacks) is not
+/// compliant, and says why.
+pub fn entry_with_policy(
+    path: &str,
+    text: &str,
+    trusted: Option<&TrustedKeys>,
+    policy: &crate::policy::Policy,
+    now: i64,
+) -> Result<Entry> {
+    let mut e = entry(path, text, trusted)?;
+    match crate::policy::evaluate(text, policy, trusted, now) {
+        Ok(c) => {
+            e.compliant = Some(c.compliant);
+            e.valid_until = c.valid_until;
+            e.overdue = Some(c.overdue);
+            e.open_findings = Some(c.open_findings);
+            e.reasons = c.reasons;
+        }
+        Err(err) => {
+            e.compliant = Some(false);
+            e.overdue = Some(false);
+            e.reasons = vec![err.to_string()];
+        }
+    }
+    Ok(e)
 }
 
 impl Entry {
@@ -244,6 +293,7 @@ mod tests {
             decision: Decision::ApprovedWithConditions,
             comment: None,
             signed_at: "2026-01-03T00:00:00Z".into(),
+            findings: Vec::new(),
         };
         let signed = sign_report(&text, &key, &signoff).expect("sign");
         let trusted = TrustedKeys {

@@ -69,6 +69,64 @@ pub struct SignOff {
     pub comment: Option<String>,
     /// RFC 3339 time (the library reads no clock).
     pub signed_at: String,
+    /// Findings raised, changed or closed with this signature (SPEC §8).
+    pub findings: Vec<Finding>,
+}
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+}
+
+impl Severity {
+    /// As written in reports and policies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+        }
+    }
+    /// `high`, `medium` or `low`.
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "high" => Some(Severity::High),
+            "medium" => Some(Severity::Medium),
+            "low" => Some(Severity::Low),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a finding is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    Open,
+    Closed,
+}
+
+/// A validation finding, carried (and so signed) in a signature entry. A
+/// finding's state is the last entry naming its id; fields an entry leaves
+/// out keep their earlier values (closing one names its id and status).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finding {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    pub status: FindingStatus,
 }
 
 /// One entry of a report's `signatures` array.
@@ -81,6 +139,8 @@ pub struct SignatureEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     pub signed_at: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
     pub algorithm: String,
     /// The 32-byte public key, hex.
     pub public_key: String,
@@ -197,12 +257,14 @@ fn payload(report: &Value, entry: &Value) -> Result<Vec<u8>> {
 /// Add a signature to the report `text`; returns the signed report's JSON.
 pub fn sign_report(text: &str, key: &SigningKey, signoff: &SignOff) -> Result<String> {
     let mut report = crate::report::parse(text)?;
+    check_findings(&report, &signoff.findings)?;
     let mut entry = SignatureEntry {
         signer: signoff.signer.clone(),
         role: signoff.role.clone(),
         decision: signoff.decision,
         comment: signoff.comment.clone().filter(|c| !c.is_empty()),
         signed_at: signoff.signed_at.clone(),
+        findings: signoff.findings.clone(),
         algorithm: ALGORITHM.into(),
         public_key: to_hex(key.verifying_key().as_bytes()),
         signature: String::new(),
@@ -219,6 +281,43 @@ pub fn sign_report(text: &str, key: &SigningKey, signoff: &SignOff) -> Result<St
             "the signed report does not verify (is it a report from another tool version?)".into(),
         )),
     }
+}
+
+/// Findings a signature may carry: an id, a due date `YYYY-MM-DD`, and for
+/// a finding not raised before, a severity and a text; one id once.
+fn check_findings(report: &crate::Report, findings: &[Finding]) -> Result<()> {
+    let known: Vec<String> = report
+        .signatures
+        .iter()
+        .filter_map(|e| e.get("findings").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|f| f.get("id").and_then(Value::as_str).map(str::to_string))
+        .collect();
+    let bad = |m: String| Err(Error::Signature(m));
+    for (i, f) in findings.iter().enumerate() {
+        if f.id.trim().is_empty() || f.id.contains(char::is_whitespace) {
+            return bad(format!("finding `{}`: an id is one word (e.g. F1)", f.id));
+        }
+        if findings[..i].iter().any(|g| g.id == f.id) {
+            return bad(format!("finding {} is named twice in one signature", f.id));
+        }
+        if let Some(due) = &f.due {
+            let ok = due.len() == 10 && crate::columns::parse_instant(due).is_some();
+            if !ok {
+                return bad(format!(
+                    "finding {}: due `{due}` is not a date YYYY-MM-DD",
+                    f.id
+                ));
+            }
+        }
+        if !known.contains(&f.id) && (f.severity.is_none() || f.text.is_none()) {
+            return bad(format!(
+                "finding {} is not in the report yet: raise it with a severity and a text",
+                f.id
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn to_value<T: Serialize>(v: &T) -> Result<Value> {
@@ -406,6 +505,7 @@ mod tests {
             decision,
             comment: Some("Drift on x is expected: new product line.".into()),
             signed_at: "2026-11-26T12:00:00Z".into(),
+            findings: Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod model;
+pub mod policy;
 mod publish;
 pub mod signoff;
 pub mod summary;
@@ -58,6 +59,9 @@ enum Command {
     /// Run a report's checks again on the given files and compare: exit 0
     /// when every value is identical, 1 when some differ, 2 on errors.
     Reproduce(ReproduceArgs),
+    /// Validation policy by tier (SPEC §8).
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Hold a candidate report to a baseline report (typically the signed
     /// validation of the deployed model): exit 0 when no performance metric
     /// fell past its margin, 1 when one did, 2 on errors.
@@ -259,8 +263,9 @@ where
         Command::Verify(args) => signoff::verify(&args).map(|ok| !ok),
         Command::Bundle(args) => bundle(&args).map(|()| false),
         Command::Reproduce(args) => reproduce(&args).map(|same| !same),
-        Command::Publish(args) => publish::publish(&args).map(|()| false),
+        Command::Publish(args) => publish::publish(&args),
         Command::Compare(args) => compare(&args),
+        Command::Policy(cmd) => policy::run(&cmd),
     };
     match outcome {
         Ok(failed) => u8::from(failed),

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use attest_check::publish::{entry, index};
+use attest_check::publish::{entry, entry_with_policy, index};
 use attest_check::sign::TrustedKeys;
 
 #[derive(clap::Args)]
@@ -22,6 +22,18 @@ pub struct PublishArgs {
     /// the app built into this binary.
     #[arg(long, value_name = "DIR")]
     viewer: Option<PathBuf>,
+    /// A validation policy: the inventory gains each report's tier,
+    /// compliance, expiry, overdue state and open findings (copied beside
+    /// index.json as policy.toml, where the page reads it).
+    #[arg(long, value_name = "POLICY")]
+    policy: Option<PathBuf>,
+    /// The time to judge expiry at (RFC 3339); default: now.
+    #[arg(long, value_name = "RFC3339", requires = "policy")]
+    now: Option<String>,
+    /// Exit 1 when a model (its newest report) is not compliant or is
+    /// overdue, so a scheduled pipeline can alert.
+    #[arg(long, requires = "policy")]
+    check: bool,
 }
 
 const KEYS: &str = "trusted-keys.json";
@@ -71,7 +83,8 @@ fn with_inventory_marker(html: &[u8]) -> Vec<u8> {
     }
 }
 
-pub fn publish(args: &PublishArgs) -> Result<()> {
+/// Publish; true when `--check` found a model not compliant or overdue.
+pub fn publish(args: &PublishArgs) -> Result<bool> {
     if !args.reports.is_dir() {
         bail!("{} is not a folder of reports", args.reports.display());
     }
@@ -90,6 +103,14 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
         None => None,
     };
 
+    let policy = match &args.policy {
+        Some(p) => Some((
+            crate::policy::read_policy(p)?,
+            std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
+            crate::policy::now(args.now.as_deref())?,
+        )),
+        None => None,
+    };
     let mut entries = Vec::new();
     let mut folders = std::collections::BTreeSet::new();
     let mut err = std::io::stderr().lock();
@@ -97,7 +118,11 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("cannot read {}", path.display()))?;
         let url = format!("reports/{rel}");
-        match entry(&url, &text, trusted.as_ref()) {
+        let judged = match &policy {
+            Some((p, _, now)) => entry_with_policy(&url, &text, trusted.as_ref(), p, *now),
+            None => entry(&url, &text, trusted.as_ref()),
+        };
+        match judged {
             Ok(e) => {
                 write(&args.out.join(&url), text.as_bytes())?;
                 folders.insert(
@@ -130,11 +155,12 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
             write(&args.out.join(rel), bytes)?;
         }
     }
+    if let Some((_, text, _)) = &policy {
+        write(&args.out.join("policy.toml"), text)?;
+    }
     let n = entries.len();
-    write(
-        &args.out.join("index.json"),
-        index(entries).to_json().as_bytes(),
-    )?;
+    let catalogue = index(entries);
+    write(&args.out.join("index.json"), catalogue.to_json().as_bytes())?;
     let _ = writeln!(
         std::io::stdout(),
         "published {n} report{} and the viewer to {}; serve that folder from any static host \
@@ -143,5 +169,38 @@ pub fn publish(args: &PublishArgs) -> Result<()> {
         args.out.display(),
         args.out.display()
     );
-    Ok(())
+    if !args.check {
+        return Ok(false);
+    }
+    // The newest report of each model decides (the catalogue lists each
+    // model's reports newest first).
+    let mut seen = std::collections::BTreeSet::new();
+    let mut alerts = Vec::new();
+    for e in &catalogue.reports {
+        if !seen.insert(e.display_name()) {
+            continue;
+        }
+        let overdue = e.overdue == Some(true);
+        if e.compliant != Some(true) || overdue {
+            alerts.push(format!(
+                "{} ({}): {}{}",
+                e.display_name(),
+                e.path,
+                if e.compliant == Some(true) {
+                    "compliant"
+                } else {
+                    "NOT COMPLIANT"
+                },
+                if overdue { ", OVERDUE" } else { "" }
+            ));
+            for r in &e.reasons {
+                alerts.push(format!("    {r}"));
+            }
+        }
+    }
+    let mut err = std::io::stderr().lock();
+    for line in &alerts {
+        let _ = writeln!(err, "{line}");
+    }
+    Ok(!alerts.is_empty())
 }

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use attest_check::sign::{
-    fingerprint, from_hex, sign_report, verify_report, Decision, KeyFile, SignOff, State,
-    TrustedKeys,
+    fingerprint, from_hex, sign_report, verify_report, Decision, Finding, FindingStatus, KeyFile,
+    Severity, SignOff, State, TrustedKeys,
 };
 
 #[derive(clap::Args)]
@@ -40,6 +40,68 @@ pub struct SignArgs {
     /// Where to write the signed report (default: REPORT itself).
     #[arg(short = 'o', long, value_name = "OUT")]
     out: Option<PathBuf>,
+    /// Raise a finding, signed with this entry: `high|medium|low:ID:TEXT`
+    /// (repeatable; SPEC §8).
+    #[arg(long, value_name = "SEVERITY:ID:TEXT")]
+    finding: Vec<String>,
+    /// The owner of the finding raised in the same position (one --owner
+    /// for all of them, or one per --finding).
+    #[arg(long, value_name = "NAME")]
+    owner: Vec<String>,
+    /// The due date (YYYY-MM-DD) of the finding raised in the same position
+    /// (one for all, or one per --finding).
+    #[arg(long, value_name = "DATE")]
+    due: Vec<String>,
+    /// Close a finding by its id (repeatable).
+    #[arg(long, value_name = "ID")]
+    close: Vec<String>,
+}
+
+/// The findings of `attest sign`'s flags.
+fn findings(args: &SignArgs) -> Result<Vec<Finding>> {
+    let n = args.finding.len();
+    let nth = |list: &[String], i: usize, what: &str| -> Result<Option<String>> {
+        match list.len() {
+            0 => Ok(None),
+            1 => Ok(Some(list[0].clone())),
+            m if m == n => Ok(Some(list[i].clone())),
+            m => bail!("{m} --{what} for {n} --finding: give one for all, or one each"),
+        }
+    };
+    if n == 0 && !(args.owner.is_empty() && args.due.is_empty()) {
+        bail!("--owner and --due go with a --finding");
+    }
+    let mut out = Vec::new();
+    for (i, spec) in args.finding.iter().enumerate() {
+        let mut parts = spec.splitn(3, ':');
+        let (Some(sev), Some(id), Some(text)) = (parts.next(), parts.next(), parts.next()) else {
+            bail!("--finding {spec:?}: expected SEVERITY:ID:TEXT, e.g. high:F1:Income drift unexplained");
+        };
+        let severity = Severity::parse(sev)
+            .with_context(|| format!("--finding {spec:?}: severity is high, medium or low"))?;
+        if text.trim().is_empty() {
+            bail!("--finding {spec:?}: the text is empty");
+        }
+        out.push(Finding {
+            id: id.trim().to_string(),
+            severity: Some(severity),
+            text: Some(text.trim().to_string()),
+            owner: nth(&args.owner, i, "owner")?,
+            due: nth(&args.due, i, "due")?,
+            status: FindingStatus::Open,
+        });
+    }
+    for id in &args.close {
+        out.push(Finding {
+            id: id.trim().to_string(),
+            severity: None,
+            text: None,
+            owner: None,
+            due: None,
+            status: FindingStatus::Closed,
+        });
+    }
+    Ok(out)
 }
 
 #[derive(clap::Args)]
@@ -102,6 +164,7 @@ pub fn sign(args: &SignArgs, signed_at: String) -> Result<()> {
         decision: args.decision,
         comment: args.comment.clone(),
         signed_at,
+        findings: findings(args)?,
     };
     let signed = sign_report(&text, &key, &signoff)
         .with_context(|| format!("cannot sign {}", args.report.display()))?;
