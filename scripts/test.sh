@@ -68,7 +68,7 @@ PY_VENV=${ATTEST_PY_VENV:-$PWD/target/py-venv}
 (cd python && cargo fmt --check && cargo clippy --all-targets --locked -- -D warnings)
 rm -rf target/wheels
 ATTEST_VIEWER_DIR="$PWD/dist" "$PY_VENV/bin/maturin" build --release --locked -m python/Cargo.toml -o target/wheels
-ATTEST_WHEEL=$(ls target/wheels/attest_ml-*.whl)
+ATTEST_WHEEL=$(ls "$PWD"/target/wheels/attest_ml-*.whl)
 export ATTEST_WHEEL
 "$PY_VENV/bin/pip" install --quiet --force-reinstall --no-deps "$ATTEST_WHEEL"
 # -P: the installed wheel, not the source folder python/attest (which has

@@ -101,7 +101,7 @@ pub fn drift_rows(report: &Report) -> Vec<DriftRow> {
             });
         }
     }
-    rows.sort_by(|a, b| {
+    attest_check::stats::sort::sort_stable_by(&mut rows, |a, b| {
         b.severity()
             .total_cmp(&a.severity())
             .then_with(|| a.column.cmp(&b.column))
@@ -121,7 +121,7 @@ pub enum SortKey {
 
 /// Sort rows in place; `descending` flips the order (missing values stay last).
 pub fn sort_rows(rows: &mut [DriftRow], key: SortKey, descending: bool) {
-    rows.sort_by(|a, b| {
+    attest_check::stats::sort::sort_stable_by(rows, |a, b| {
         let ord = match key {
             SortKey::Severity => a.severity().total_cmp(&b.severity()),
             SortKey::Column => a.column.cmp(&b.column),

@@ -28,6 +28,9 @@ def venv(tmp_path_factory):
 def run(venv, *args, **kw):
     # A PATH without cargo or rustc: the wheel must not need them.
     env = {"PATH": f"{venv / 'bin'}:/usr/bin:/bin", "HOME": str(venv.parent), "LANG": "C.UTF-8"}
+    # From the venv's folder, never the source folder (whose attest/ has no
+    # compiled extension).
+    kw.setdefault("cwd", str(venv.parent))
     return subprocess.run(list(args), capture_output=True, text=True, env=env, timeout=300, **kw)
 
 

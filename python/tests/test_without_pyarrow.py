@@ -9,9 +9,14 @@ import textwrap
 
 
 def run(code: str) -> str:
+    import tempfile
+
     prelude = "import sys\nsys.modules['pyarrow'] = None  # as if it were not installed\n"
-    r = subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)], capture_output=True, text=True,
-                       timeout=300)
+    # From a folder of its own: `python -c` puts the working folder first
+    # on sys.path, and the source folder python/ holds no compiled extension.
+    with tempfile.TemporaryDirectory() as cwd:
+        r = subprocess.run([sys.executable, "-c", prelude + textwrap.dedent(code)], capture_output=True, text=True,
+                           timeout=300, cwd=cwd)
     assert r.returncode == 0, r.stderr
     return r.stdout
 

@@ -1338,3 +1338,4 @@ test("a run held to a baseline: the delta table beside the baseline, red where a
   assert.equal(await page.locator('a[href="#baseline"]').count() >= 1, true);
   await page.close();
 });
+

@@ -70,12 +70,19 @@ impl Policy {
     pub fn from_toml(text: &str) -> Result<Policy> {
         let policy: Policy = toml::from_str(text)
             .map_err(|e| Error::Config(format!("policy: {}", e.to_string().trim())))?;
+        policy.validate(Some(text))?;
+        Ok(policy)
+    }
+
+    /// A tier without rules or a check id that does not exist is an error
+    /// (naming its line in `text`, the TOML file, when given).
+    fn validate(&self, text: Option<&str>) -> Result<()> {
         let at = |needle: &str| {
-            line_of(text, needle)
+            text.and_then(|t| line_of(t, needle))
                 .map(|l| format!("line {l}: "))
                 .unwrap_or_default()
         };
-        if policy.tiers.is_empty() {
+        if self.tiers.is_empty() {
             return Err(Error::Config("policy: no [tiers.NAME] table".into()));
         }
         let known: BTreeSet<&str> = crate::config::CHECK_IDS
@@ -83,7 +90,7 @@ impl Policy {
             .copied()
             .chain([crate::baseline::ID])
             .collect();
-        for (name, tier) in &policy.tiers {
+        for (name, tier) in &self.tiers {
             if tier.required_checks.is_empty() && tier.approvals.is_empty() {
                 return Err(Error::Config(format!(
                     "policy: {}tier `{name}` has no rules (give required_checks or approvals)",
@@ -108,7 +115,7 @@ impl Policy {
                 }
             }
         }
-        Ok(policy)
+        Ok(())
     }
 }
 
@@ -221,6 +228,47 @@ fn fold_findings(signed: &[Signed], now: i64) -> Vec<FindingState> {
     out
 }
 
+/// The valid (and, with keys, trusted) signature entries of the report
+/// `text` in signing order, and how many entries it has in all.
+fn signed_entries(text: &str, trusted: Option<&TrustedKeys>) -> (Vec<Signed>, usize) {
+    let verification = verify_report(text, trusted);
+    let entries = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|d| d.get("signatures").and_then(Value::as_array).cloned())
+        .unwrap_or_default();
+    let mut signed = Vec::new();
+    for (entry, check) in entries.iter().zip(&verification.signatures) {
+        let valid = match &check.state {
+            State::Trusted { .. } => true,
+            State::Unknown => trusted.is_none(),
+            State::Invalid { .. } => false,
+        };
+        if !valid {
+            continue;
+        }
+        let at_text = field(entry, "signed_at");
+        signed.push(Signed {
+            signer: field(entry, "signer"),
+            role: field(entry, "role"),
+            decision: field(entry, "decision"),
+            key: field(entry, "public_key").to_ascii_lowercase(),
+            at: parse_time(&at_text).unwrap_or(i64::MIN),
+            at_text,
+            findings: entry
+                .get("findings")
+                .and_then(|f| serde_json::from_value(f.clone()).ok())
+                .unwrap_or_default(),
+        });
+    }
+    (signed, verification.signatures.len())
+}
+
+/// The findings of the report `text` (from its valid — and, with keys,
+/// trusted — signatures), their state at `now`: what the report view lists.
+pub fn findings(text: &str, trusted: Option<&TrustedKeys>, now: i64) -> Vec<FindingState> {
+    fold_findings(&signed_entries(text, trusted).0, now)
+}
+
 /// Whether the report `text` complies with its tier of `policy` at `now`
 /// (seconds since the epoch). Signatures count when valid — and, with
 /// `trusted`, made by a trusted key. An error when the report names no
@@ -293,36 +341,8 @@ pub fn evaluate(
     }
 
     // Signatures: valid (and trusted, with keys), in signing order.
-    let verification = verify_report(text, trusted);
-    let entries = serde_json::from_str::<Value>(text)
-        .ok()
-        .and_then(|d| d.get("signatures").and_then(Value::as_array).cloned())
-        .unwrap_or_default();
-    let mut signed = Vec::new();
-    for (entry, check) in entries.iter().zip(&verification.signatures) {
-        let valid = match &check.state {
-            State::Trusted { .. } => true,
-            State::Unknown => trusted.is_none(),
-            State::Invalid { .. } => false,
-        };
-        if !valid {
-            continue;
-        }
-        let at_text = field(entry, "signed_at");
-        signed.push(Signed {
-            signer: field(entry, "signer"),
-            role: field(entry, "role"),
-            decision: field(entry, "decision"),
-            key: field(entry, "public_key").to_ascii_lowercase(),
-            at: parse_time(&at_text).unwrap_or(i64::MIN),
-            at_text,
-            findings: entry
-                .get("findings")
-                .and_then(|f| serde_json::from_value(f.clone()).ok())
-                .unwrap_or_default(),
-        });
-    }
-    let invalid = verification.signatures.len() - signed.len();
+    let (signed, total) = signed_entries(text, trusted);
+    let invalid = total - signed.len();
     // Approvals since the last rejection.
     let mut approvals: Vec<&Signed> = Vec::new();
     let mut voided = Vec::new();

@@ -75,6 +75,12 @@ pub struct Entry {
     pub open_findings: Option<std::collections::BTreeMap<String, u32>>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
+    /// What the tier requires, each met or not (the page's compliance panel).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requirements: Vec<crate::policy::Requirement>,
+    /// The policy's version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy_version: Option<String>,
 }
 
 /// Who signed a report off, and what `attest publish` found of it.
@@ -129,6 +135,8 @@ pub fn entry(path: &str, text: &str, trusted: Option<&TrustedKeys>) -> Result<En
         overdue: None,
         open_findings: None,
         reasons: Vec::new(),
+        requirements: Vec::new(),
+        policy_version: None,
     })
 }
 
@@ -150,11 +158,14 @@ pub fn entry_with_policy(
             e.overdue = Some(c.overdue);
             e.open_findings = Some(c.open_findings);
             e.reasons = c.reasons;
+            e.requirements = c.requirements;
+            e.policy_version = Some(c.policy_version);
         }
         Err(err) => {
             e.compliant = Some(false);
             e.overdue = Some(false);
             e.reasons = vec![err.to_string()];
+            e.policy_version = Some(policy.version.clone());
         }
     }
     Ok(e)

@@ -83,9 +83,12 @@ impl Default for Limits {
 enum Inner {
     Parquet(ParquetFile),
     Csv(Vec<Column>),
+    // Frames come from native bindings (Python); the page has none.
+    #[cfg(not(target_arch = "wasm32"))]
     Frame(Arc<dyn FrameSource>),
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 /// A table already in memory (a data frame handed over by a binding, e.g.
 /// Arrow arrays from Python), read one column at a time as the run asks,
 /// the way a Parquet file is: [`Dataset::from_frame`]. Implementations
@@ -217,6 +220,7 @@ impl Dataset {
         })
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     /// A table in memory as the dataset called `label`, displayed as
     /// `name` (e.g. "pandas.DataFrame"); its rows are checked against
     /// `limits` here, its columns converted as they are read.
@@ -247,6 +251,7 @@ impl Dataset {
     /// bytes of a file hashed so far after each block.
     pub fn sha256_with(&self, hashed: &mut dyn FnMut(u64)) -> Result<String> {
         match &self.inner {
+            #[cfg(not(target_arch = "wasm32"))]
             Inner::Frame(_) => frame_sha256(self),
             _ => crate::source::sha256_hex_with(self.source.as_ref(), hashed),
         }
@@ -307,6 +312,7 @@ impl Dataset {
                     message: format!("column `{column}` is missing"),
                 })
             }
+            #[cfg(not(target_arch = "wasm32"))]
             Inner::Frame(frame) => {
                 let column = frame
                     .read_column(index, self.limits.max_column_bytes)
@@ -335,6 +341,7 @@ impl Dataset {
                 name: self.name().to_string(),
                 message: format!("column `{column}`: CSV holds no list columns"),
             }),
+            #[cfg(not(target_arch = "wasm32"))]
             Inner::Frame(frame) => frame
                 .read_float_lists(index, self.limits.max_column_bytes)
                 .map_err(|message| Error::Frame {
@@ -422,6 +429,7 @@ impl<'a> Datasets<'a> {
 /// floats as a length then the values. Two frames with the same columns and
 /// values have the same digest whatever library held them; it is not the
 /// digest of any file.
+#[cfg(not(target_arch = "wasm32"))]
 pub fn frame_sha256(dataset: &Dataset) -> Result<String> {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();

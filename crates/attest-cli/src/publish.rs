@@ -23,8 +23,8 @@ pub struct PublishArgs {
     #[arg(long, value_name = "DIR")]
     viewer: Option<PathBuf>,
     /// A validation policy: the inventory gains each report's tier,
-    /// compliance, expiry, overdue state and open findings (copied beside
-    /// index.json as policy.toml, where the page reads it).
+    /// compliance (what the tier requires, what is met), expiry, overdue
+    /// state and open findings (the policy copied beside index.json).
     #[arg(long, value_name = "POLICY")]
     policy: Option<PathBuf>,
     /// The time to judge expiry at (RFC 3339); default: now.

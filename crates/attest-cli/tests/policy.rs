@@ -301,6 +301,14 @@ fn three_models_judged_checked_and_published() {
         std::fs::read_to_string(site.join("policy.toml")).expect("policy"),
         POLICY
     );
+    // What the page's compliance panel shows: each requirement, met or not.
+    let met: Vec<bool> = by("beta")["requirements"]
+        .as_array()
+        .expect("requirements")
+        .iter()
+        .map(|r| r["met"].as_bool().expect("met"))
+        .collect();
+    assert_eq!(met, [true, true, false, true, true]);
 }
 
 #[test]

@@ -28,7 +28,7 @@ pub fn BaselineSection(
         text(&base, "name"),
         if model.is_empty() { String::new() } else { format!(" ({})", model.join(" ")) },
         text(&base, "created_at"),
-        text(&base, "status").to_uppercase(),
+        text(&base, "status").to_ascii_uppercase(),
         signatures
     );
     let rows = list(&ev, "rows");
@@ -71,7 +71,7 @@ pub fn BaselineSection(
                                 <td class="num">{num(field(&r, "this"))}</td>
                                 <td class=format!("num {side}") data-value=delta.map(|v| v.to_string()).unwrap_or_default()>{num(delta)}</td>
                                 <td class="num">{format!("−{}", num(field(&r, "margin")))}</td>
-                                <td class=format!("badge {status}")>{status.to_uppercase()}</td>
+                                <td class=format!("badge {status}")>{status.to_ascii_uppercase()}</td>
                             </tr>
                         }
                     }).collect_view()}

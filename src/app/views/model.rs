@@ -159,7 +159,7 @@ pub fn SensitivitySection(
         .filter(|c| !text(c, "perturbation").starts_with("noise"))
         .cloned()
         .collect();
-    extremes.sort_by(|a, b| {
+    attest_check::stats::sort::sort_stable_by(&mut extremes, |a, b| {
         field(b, "flip_share")
             .unwrap_or(0.0)
             .total_cmp(&field(a, "flip_share").unwrap_or(0.0))
@@ -252,7 +252,7 @@ pub fn PermutationSection(
 ) -> impl IntoView {
     let ev = check.evidence.clone();
     let mut rows = list(&ev, "features");
-    rows.sort_by(|a, b| {
+    attest_check::stats::sort::sort_stable_by(&mut rows, |a, b| {
         field(b, "importance")
             .unwrap_or(0.0)
             .total_cmp(&field(a, "importance").unwrap_or(0.0))

@@ -20,7 +20,9 @@ pub fn SkewSection(
     let mut rows = list(&ev, "features");
     // Worst first: the most pairs that do not match.
     let unmatched = |r: &Value| 1.0 - f(r, "match_share").unwrap_or(1.0);
-    rows.sort_by(|a, b| unmatched(b).total_cmp(&unmatched(a)));
+    attest_check::stats::sort::sort_stable_by(&mut rows, |a, b| {
+        unmatched(b).total_cmp(&unmatched(a))
+    });
     let findings = texts(&ev, "findings");
     let summary = format!(
         "{} pairs by id; {} ids only in reference, {} only in current, {} duplicated (left out). Numbers are equal within atol {} + rtol {}·max(|a|, |b|). Largest score difference over the pairs: {}.",
