@@ -278,14 +278,7 @@ fn check(
 ) -> PyResult<(String, f64)> {
     // The configuration, then the keywords over it (as the CLI's flags).
     let mut config = match (&config_path, &config_json) {
-        (Some(p), _) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read the configuration {}", p.display()))
-                .map_err(input_error)?;
-            Config::from_toml(&text)
-                .with_context(|| format!("in {}", p.display()))
-                .map_err(input_error)?
-        }
+        (Some(p), _) => attest_cli::read_config(Some(p)).map_err(input_error)?,
         (None, Some(json)) => Config::from_json(json)
             .context("in the configuration")
             .map_err(input_error)?,

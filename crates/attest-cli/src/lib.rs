@@ -421,15 +421,20 @@ fn read_baseline(path: &Path, trusted_keys: Option<&Path>) -> Result<(String, Re
     Ok((name, report))
 }
 
-fn compare(args: &CompareArgs) -> Result<bool> {
-    let config = match &args.config {
+/// The configuration file at `path` (an attest.toml), else the defaults.
+pub fn read_config(path: Option<&Path>) -> Result<Config> {
+    match path {
         Some(p) => {
             let text = std::fs::read_to_string(p)
                 .with_context(|| format!("cannot read the configuration {}", p.display()))?;
-            Config::from_toml(&text).with_context(|| format!("in {}", p.display()))?
+            Config::from_toml(&text).with_context(|| format!("in {}", p.display()))
         }
-        None => Config::default(),
-    };
+        None => Ok(Config::default()),
+    }
+}
+
+fn compare(args: &CompareArgs) -> Result<bool> {
+    let config = read_config(args.config.as_deref())?;
     let (name, baseline) = read_baseline(&args.baseline, args.trusted_keys.as_deref())?;
     let text = read_report_text(&args.candidate)?;
     let mut candidate = attest_check::report::parse(&text)
@@ -531,14 +536,7 @@ fn check_run(args: &CheckArgs) -> Result<bool> {
         Some(_) => viewer::find(args.viewer.as_deref())?,
         None => None,
     };
-    let mut config = match &args.config {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .with_context(|| format!("cannot read the configuration {}", p.display()))?;
-            Config::from_toml(&text).with_context(|| format!("in {}", p.display()))?
-        }
-        None => Config::default(),
-    };
+    let mut config = read_config(args.config.as_deref())?;
     // The model: the flag, else `[model] path` relative to the
     // configuration file's folder.
     let model_path = match (&args.model, &config.model.path, &args.config) {
